@@ -1,0 +1,33 @@
+# The two commands of the README. Everything else is detail behind them.
+#   make run  — install what is missing, build, start ptrackd with its embedded database and a demo.
+#   make test — install what is missing, build, run every test through CTest.
+BUILD ?= build
+JOBS ?= 2
+DB ?= ./ptrack.db
+GRPC_LISTEN ?= 127.0.0.1:50051
+HTTP_LISTEN ?= 127.0.0.1:8080
+
+.PHONY: all deps configure build run test clean format
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	$(BUILD)/service/ptrackd --demo --db $(DB) --grpc-listen $(GRPC_LISTEN) --http-listen $(HTTP_LISTEN)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+format:
+	@git ls-files '*.h' '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,23 @@
+// Session payload equality (the idempotency rule) and daily-fact accumulation.
+#include "scheduler/session.h"
+
+#include <algorithm>
+
+namespace ptrack {
+
+bool SamePayload(const Session& a, const Session& b) {
+  return a.id == b.id && a.patient_id == b.patient_id && a.perform_time == b.perform_time &&
+         a.pain_before == b.pain_before && a.pain_after == b.pain_after && a.effort == b.effort &&
+         a.exercises == b.exercises && a.notes == b.notes;
+}
+
+DailyFacts Accumulate(DailyFacts facts, const Session& session) {
+  facts.sessions_done += 1;
+  facts.exercises_done += static_cast<int>(
+      std::count_if(session.exercises.begin(), session.exercises.end(),
+                    [](const ExerciseLog& e) { return e.sets > 0; }));
+  facts.max_pain = std::max({facts.max_pain, session.pain_before, session.pain_after});
+  return facts;
+}
+
+}  // namespace ptrack

@@ -1,0 +1,56 @@
+// Sessions — what a patient reports for one workout — and the per-day facts derived from them
+// (sessions done, exercises done, max pain), which storage maintains in the same transaction
+// as the session so that reports never rescan history.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scheduler/dose.h"
+#include "scheduler/time.h"
+
+namespace ptrack {
+
+struct ExerciseLog {
+  std::string exercise_id;
+  int sets = 0;  // 0 = skipped
+  int reps = 0;
+  int hold_seconds = 0;
+  double load_kg = 0;
+  std::string band;
+  Side side = Side::kUnspecified;
+  bool operator==(const ExerciseLog&) const = default;
+};
+
+struct Session {
+  std::string id;          // client-generated UUID, lower-case; unique forever
+  std::string patient_id;
+  std::string program_id;  // derived by the server: the patient's active program
+  Instant perform_time{};
+  LocalDate local_date{};  // derived: perform_time's day in the patient's zone at logging time
+  Instant receive_time{};  // derived: when the server first stored it
+  int pain_before = 0;     // 0..10
+  int pain_after = 0;      // 0..10
+  int effort = 0;          // Borg CR10 0..10
+  std::vector<ExerciseLog> exercises;
+  std::string notes;
+};
+
+// True when two sessions carry the same client-supplied payload (patient, perform time, pains,
+// effort, exercises, notes). Derived fields (program, local date, receive time) are ignored: a
+// retry that arrives days later is still the same session.
+bool SamePayload(const Session& a, const Session& b);
+
+// Facts for one patient and local day.
+struct DailyFacts {
+  LocalDate date{};
+  int sessions_done = 0;
+  int exercises_done = 0;  // exercise logs with at least one set
+  int max_pain = -1;       // highest pain reported that day; -1 when nothing was logged
+  bool operator==(const DailyFacts&) const = default;
+};
+
+// `facts` with `session` added. REQUIRES: facts.date == session.local_date.
+DailyFacts Accumulate(DailyFacts facts, const Session& session);
+
+}  // namespace ptrack

@@ -1,0 +1,39 @@
+// Time vocabulary of the domain (docs/ARCHITECTURE.md "Time"): instants are UTC milliseconds,
+// calendar days are local days in a patient's IANA zone. The scheduler never reads the clock;
+// callers pass instants in. Zones are resolved once at the edge (LocateZone) and passed as
+// pointers into the tz database, which lives for the whole process.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include "scheduler/status.h"
+
+namespace ptrack {
+
+using Instant = date::sys_time<std::chrono::milliseconds>;
+using LocalDate = date::local_days;
+using Zone = const date::time_zone*;
+
+// Resolves an IANA zone name ("Europe/Berlin") in the OS tz database.
+// Returns INVALID_ARGUMENT on `field` for an empty or unknown name. Thread-safe.
+Result<Zone> LocateZone(std::string_view name, const std::string& field);
+
+// Parses a strict ISO date "YYYY-MM-DD" (a real calendar date); nullopt otherwise.
+std::optional<LocalDate> ParseIsoDate(std::string_view text);
+std::string FormatIsoDate(LocalDate day);
+
+// The local calendar day that `instant` falls on in `zone`.
+// REQUIRES: zone != nullptr.
+LocalDate LocalDateOf(Instant instant, Zone zone);
+
+// Milliseconds since the Unix epoch, the storage and wire representation of instants.
+inline int64_t ToUnixMillis(Instant t) { return t.time_since_epoch().count(); }
+inline Instant FromUnixMillis(int64_t ms) { return Instant(std::chrono::milliseconds(ms)); }
+
+}  // namespace ptrack
