@@ -119,3 +119,14 @@ class [[nodiscard]] Result {
   } while (0)
 
 }  // namespace ptrack
+
+// Evaluates `expr` (a Result<T>); returns its Status from the calling function when not OK,
+// otherwise moves the value into `lhs` (a declaration such as `auto x`).
+#define PTRACK_ASSIGN_OR_RETURN(lhs, expr) \
+  PTRACK_ASSIGN_OR_RETURN_IMPL(PTRACK_CONCAT(ptrack_result_, __LINE__), lhs, expr)
+#define PTRACK_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                                 \
+  if (!tmp.ok()) return tmp.status();                \
+  lhs = std::move(tmp).value()
+#define PTRACK_CONCAT(a, b) PTRACK_CONCAT_IMPL(a, b)
+#define PTRACK_CONCAT_IMPL(a, b) a##b

@@ -1,0 +1,26 @@
+// ptrack.v1.CatalogService: read the exercise catalogue and the protocol templates.
+#pragma once
+
+#include "ptrack/v1/catalog.grpc.pb.h"
+#include "service/deps.h"
+
+namespace ptrack {
+
+class CatalogServiceImpl final : public v1::CatalogService::Service {
+ public:
+  explicit CatalogServiceImpl(Deps deps) : deps_(deps) {}
+
+  grpc::Status ListExercises(grpc::ServerContext* context, const v1::ListExercisesRequest* request,
+                             v1::ListExercisesResponse* response) override;
+  grpc::Status GetExercise(grpc::ServerContext* context, const v1::GetExerciseRequest* request,
+                           v1::Exercise* response) override;
+  grpc::Status ListProtocols(grpc::ServerContext* context, const v1::ListProtocolsRequest* request,
+                             v1::ListProtocolsResponse* response) override;
+  grpc::Status GetProtocol(grpc::ServerContext* context, const v1::GetProtocolRequest* request,
+                           v1::Protocol* response) override;
+
+ private:
+  Deps deps_;
+};
+
+}  // namespace ptrack

@@ -1,0 +1,178 @@
+// ClinicService handlers.
+#include "service/clinic_service.h"
+
+#include <sodium.h>
+
+#include "service/convert.h"
+#include "service/grpc_status.h"
+#include "service/paging.h"
+#include "service/validate.h"
+
+namespace ptrack {
+namespace {
+
+std::string NewUuid() {
+  unsigned char b[16];
+  randombytes_buf(b, sizeof b);
+  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
+  b[8] = (b[8] & 0x3f) | 0x80;  // variant 1
+  char hex[33];
+  sodium_bin2hex(hex, sizeof hex, b, sizeof b);
+  std::string s(hex);
+  return s.substr(0, 8) + "-" + s.substr(8, 4) + "-" + s.substr(12, 4) + "-" + s.substr(16, 4) +
+         "-" + s.substr(20);
+}
+
+}  // namespace
+
+grpc::Status ClinicServiceImpl::GetClinic(grpc::ServerContext* context,
+                                          const v1::GetClinicRequest* req, v1::Clinic* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/GetClinic"));
+    PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->name(), "name"));
+    PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
+    PTRACK_ASSIGN_OR_RETURN(auto clinic, deps_.store.GetClinic(clinic_id));
+    convert::ToProto(clinic, resp);
+    return Status::Ok();
+  }());
+}
+
+grpc::Status ClinicServiceImpl::CreatePatient(grpc::ServerContext* context,
+                                              const v1::CreatePatientRequest* req,
+                                              v1::Patient* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/CreatePatient"));
+    PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
+    PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
+
+    Violations v;
+    std::string id = validate::ClientId(req->patient_id(), "patient_id", v, false);
+    validate::Text(req->patient().display_name(), "patient.display_name", 100, v);
+    validate::TimeZone(req->patient().time_zone(), "patient.time_zone", v);
+    validate::Username(req->username(), "username", v);
+    validate::Password(req->initial_password(), "initial_password", v);
+    std::string therapist_id = who.role == Role::kTherapist ? who.subject_id : "";
+    if (!req->patient().therapist().empty()) {
+      auto t = names::ParseTherapist(req->patient().therapist(), "patient.therapist");
+      if (!t.ok()) {
+        v.Add("patient.therapist", t.status().violations().front().description);
+      } else if (t->clinic != clinic_id) {
+        v.Add("patient.therapist", "must be a therapist of the same clinic");
+      } else {
+        therapist_id = t->patient;
+      }
+    } else if (therapist_id.empty()) {
+      v.Add("patient.therapist", "is required when an admin creates a patient");
+    }
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    if (id.empty()) id = NewUuid();
+
+    PTRACK_ASSIGN_OR_RETURN(auto hash, HashPassword(req->initial_password()));
+    Patient patient;
+    patient.id = id;
+    patient.clinic_id = clinic_id;
+    patient.display_name = req->patient().display_name();
+    patient.time_zone = req->patient().time_zone();
+    patient.therapist_id = therapist_id;
+    patient.username = req->username();
+    patient.create_time = deps_.clock.Now();
+    Account account{req->username(), hash, Role::kPatient, clinic_id, id, patient.create_time};
+    auto stored = deps_.store.CreatePatient(patient, account);
+    if (!stored.ok() && stored.status().code() == StatusCode::kFailedPrecondition) {
+      return Status::InvalidArgument("patient.therapist", "no such therapist in this clinic");
+    }
+    if (!stored.ok()) return stored.status();
+    convert::ToProto(*stored, resp);
+    return Status::Ok();
+  }());
+}
+
+grpc::Status ClinicServiceImpl::GetPatient(grpc::ServerContext* context,
+                                           const v1::GetPatientRequest* req, v1::Patient* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/GetPatient"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->name(), "name"));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    convert::ToProto(patient, resp);
+    return Status::Ok();
+  }());
+}
+
+grpc::Status ClinicServiceImpl::ListPatients(grpc::ServerContext* context,
+                                             const v1::ListPatientsRequest* req,
+                                             v1::ListPatientsResponse* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/ListPatients"));
+    PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
+    PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
+    PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
+    const std::string filter = who.role == Role::kTherapist ? who.subject_id : "";
+    PTRACK_ASSIGN_OR_RETURN(auto result, deps_.store.ListPatients(clinic_id, filter, page));
+    for (const Patient& p : result.items) convert::ToProto(p, resp->add_patients());
+    resp->set_next_page_token(paging::Token(result.next_after));
+    return Status::Ok();
+  }());
+}
+
+grpc::Status ClinicServiceImpl::UpdatePatient(grpc::ServerContext* context,
+                                              const v1::UpdatePatientRequest* req,
+                                              v1::Patient* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/UpdatePatient"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->patient().name(), "patient.name"));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+
+    Violations v;
+    if (req->patient().etag().empty()) v.Add("patient.etag", "is required (from the last read)");
+    if (req->update_mask().paths_size() == 0) v.Add("update_mask", "name at least one field");
+    for (const std::string& path : req->update_mask().paths()) {
+      if (path == "display_name") {
+        validate::Text(req->patient().display_name(), "patient.display_name", 100, v);
+        patient.display_name = req->patient().display_name();
+      } else if (path == "time_zone") {
+        validate::TimeZone(req->patient().time_zone(), "patient.time_zone", v);
+        patient.time_zone = req->patient().time_zone();
+      } else if (path == "therapist") {
+        auto t = names::ParseTherapist(req->patient().therapist(), "patient.therapist");
+        if (!t.ok() || t->clinic != patient.clinic_id) {
+          v.Add("patient.therapist", "must be a therapist of the patient's clinic");
+        } else {
+          patient.therapist_id = t->patient;
+        }
+      } else {
+        v.Add("update_mask", "\"" + path + "\" cannot be updated");
+      }
+    }
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    if (req->patient().etag() != convert::PatientEtag(patient)) {
+      return Status::Aborted("the patient changed since it was read; re-read and retry");
+    }
+    auto updated = deps_.store.UpdatePatient(patient);
+    if (!updated.ok() && updated.status().code() == StatusCode::kFailedPrecondition) {
+      return Status::InvalidArgument("patient.therapist", "no such therapist in this clinic");
+    }
+    if (!updated.ok()) return updated.status();
+    convert::ToProto(*updated, resp);
+    return Status::Ok();
+  }());
+}
+
+grpc::Status ClinicServiceImpl::ListTherapists(grpc::ServerContext* context,
+                                               const v1::ListTherapistsRequest* req,
+                                               v1::ListTherapistsResponse* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/ListTherapists"));
+    PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
+    PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
+    PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
+    PTRACK_ASSIGN_OR_RETURN(auto result, deps_.store.ListTherapists(clinic_id, page));
+    for (const Therapist& t : result.items) convert::ToProto(t, resp->add_therapists());
+    resp->set_next_page_token(paging::Token(result.next_after));
+    return Status::Ok();
+  }());
+}
+
+}  // namespace ptrack

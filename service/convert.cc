@@ -1,0 +1,208 @@
+// Field-by-field mapping between ptrack.v1 messages and domain values.
+#include "service/convert.h"
+
+#include <google/protobuf/timestamp.pb.h>
+
+#include "service/names.h"
+
+namespace ptrack::convert {
+
+void ToProto(Instant t, google::protobuf::Timestamp* out) {
+  const int64_t ms = ToUnixMillis(t);
+  int64_t seconds = ms / 1000;
+  int64_t rem = ms % 1000;
+  if (rem < 0) {
+    rem += 1000;
+    seconds -= 1;
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(rem * 1000000));
+}
+
+Instant FromProto(const google::protobuf::Timestamp& t) {
+  return FromUnixMillis(t.seconds() * 1000 + t.nanos() / 1000000);
+}
+
+void ToProto(const Dose& d, v1::Dose* out) {
+  out->set_sets(d.sets);
+  out->set_reps(d.reps);
+  out->set_hold_seconds(d.hold_seconds);
+  for (int r : d.pyramid_reps) out->add_pyramid_reps(r);
+  out->set_load_kg(d.load_kg);
+  out->set_band(d.band);
+  out->set_side(static_cast<v1::Side>(static_cast<int>(d.side)));
+  out->set_rest_seconds(d.rest_seconds);
+}
+
+Side FromProto(v1::Side s) {
+  switch (s) {
+    case v1::SIDE_BOTH: return Side::kBoth;
+    case v1::SIDE_EACH: return Side::kEach;
+    case v1::SIDE_LEFT: return Side::kLeft;
+    case v1::SIDE_RIGHT: return Side::kRight;
+    default: return Side::kUnspecified;
+  }
+}
+
+Dose FromProto(const v1::Dose& d) {
+  Dose out;
+  out.sets = d.sets();
+  out.reps = d.reps();
+  out.hold_seconds = d.hold_seconds();
+  out.pyramid_reps.assign(d.pyramid_reps().begin(), d.pyramid_reps().end());
+  out.load_kg = d.load_kg();
+  out.band = d.band();
+  out.side = FromProto(d.side());
+  out.rest_seconds = d.rest_seconds();
+  return out;
+}
+
+v1::Region ToProto(Region r) {
+  switch (r) {
+    case Region::kNeck: return v1::REGION_NECK;
+    case Region::kUpperBack: return v1::REGION_UPPER_BACK;
+    case Region::kCore: return v1::REGION_CORE;
+    case Region::kStretch: return v1::REGION_STRETCH;
+    case Region::kUnspecified: break;
+  }
+  return v1::REGION_UNSPECIFIED;
+}
+
+Region FromProto(v1::Region r) {
+  switch (r) {
+    case v1::REGION_NECK: return Region::kNeck;
+    case v1::REGION_UPPER_BACK: return Region::kUpperBack;
+    case v1::REGION_CORE: return Region::kCore;
+    case v1::REGION_STRETCH: return Region::kStretch;
+    default: return Region::kUnspecified;
+  }
+}
+
+void ToProto(const Exercise& e, v1::Exercise* out) {
+  out->set_name(names::Exercise(e.id));
+  out->set_display_name(e.display_name);
+  out->set_region(ToProto(e.region));
+  out->set_ladder("ladders/" + e.ladder);
+  out->set_ladder_rank(e.ladder_rank);
+  ToProto(e.default_dose, out->mutable_default_dose());
+  for (Lever l : e.levers) out->add_levers(static_cast<v1::Lever>(static_cast<int>(l)));
+  out->set_instructions(e.instructions);
+}
+
+void ToProto(const std::vector<Phase>& phases,
+             google::protobuf::RepeatedPtrField<v1::Phase>* out) {
+  for (const Phase& p : phases) {
+    v1::Phase* pp = out->Add();
+    pp->set_number(p.number);
+    pp->set_display_name(p.display_name);
+    pp->set_start_week(p.start_week);
+    pp->set_weeks(p.weeks);
+    pp->set_sessions_per_week(p.sessions_per_week);
+    pp->set_gate(p.gate);
+    for (const Prescription& rx : p.prescriptions) {
+      v1::Prescription* r = pp->add_prescriptions();
+      r->set_exercise(names::Exercise(rx.exercise_id));
+      for (const Dose& d : rx.dose_steps) ToProto(d, r->add_dose_steps());
+      r->set_notes(rx.notes);
+    }
+  }
+}
+
+void ToProto(const Protocol& p, v1::Protocol* out) {
+  out->set_name(names::Protocol(p.id));
+  out->set_display_name(p.display_name);
+  out->set_description(p.description);
+  ToProto(p.phases, out->mutable_phases());
+}
+
+v1::Role ToProto(Role r) { return static_cast<v1::Role>(static_cast<int>(r)); }
+
+void ToProto(const Clinic& c, v1::Clinic* out) {
+  out->set_name(names::Clinic(c.id));
+  out->set_display_name(c.display_name);
+  out->set_time_zone(c.time_zone);
+}
+
+void ToProto(const Therapist& t, v1::Therapist* out) {
+  out->set_name(names::Therapist(t.clinic_id, t.id));
+  out->set_display_name(t.display_name);
+  out->set_username(t.username);
+}
+
+std::string PatientEtag(const Patient& p) { return "v" + std::to_string(p.version); }
+
+void ToProto(const Patient& p, v1::Patient* out) {
+  out->set_name(names::Patient(p.clinic_id, p.id));
+  out->set_display_name(p.display_name);
+  out->set_time_zone(p.time_zone);
+  out->set_therapist(names::Therapist(p.clinic_id, p.therapist_id));
+  out->set_username(p.username);
+  ToProto(p.create_time, out->mutable_create_time());
+  out->set_etag(PatientEtag(p));
+}
+
+void ToProto(const Program& p, const std::string& clinic_id, v1::Program* out) {
+  out->set_name(names::Program(clinic_id, p.patient_id, p.id));
+  out->set_protocol(names::Protocol(p.protocol_id));
+  out->set_start_date(FormatIsoDate(p.start_date));
+  out->set_state(p.state == ProgramState::kActive ? v1::PROGRAM_STATE_ACTIVE
+                                                  : v1::PROGRAM_STATE_ENDED);
+  out->set_revision(p.latest().revision);
+  ToProto(p.latest().phases, out->mutable_phases());
+  ToProto(p.create_time, out->mutable_create_time());
+  out->set_etag("r" + std::to_string(p.latest().revision));
+}
+
+void ToProto(const ProgramRevision& r, v1::ProgramRevision* out) {
+  out->set_revision(r.revision);
+  out->set_effective_date(FormatIsoDate(r.effective_date));
+  out->set_reason(r.reason);
+  out->set_author(r.author);
+  ToProto(r.create_time, out->mutable_create_time());
+  ToProto(r.phases, out->mutable_phases());
+}
+
+ExerciseLog FromProto(const v1::ExerciseLog& l) {
+  ExerciseLog out;
+  auto id = names::ParseExercise(l.exercise(), "exercise");
+  out.exercise_id = id.ok() ? *id : l.exercise();
+  out.sets = l.sets();
+  out.reps = l.reps();
+  out.hold_seconds = l.hold_seconds();
+  out.load_kg = l.load_kg();
+  out.band = l.band();
+  out.side = FromProto(l.side());
+  return out;
+}
+
+void ToProto(const Session& s, const std::string& clinic_id, v1::Session* out) {
+  out->set_name(names::Session(clinic_id, s.patient_id, s.id));
+  out->set_program(names::Program(clinic_id, s.patient_id, s.program_id));
+  ToProto(s.perform_time, out->mutable_perform_time());
+  out->set_local_date(FormatIsoDate(s.local_date));
+  ToProto(s.receive_time, out->mutable_receive_time());
+  out->set_pain_before(s.pain_before);
+  out->set_pain_after(s.pain_after);
+  out->set_effort(s.effort);
+  for (const ExerciseLog& l : s.exercises) {
+    v1::ExerciseLog* pl = out->add_exercises();
+    pl->set_exercise(names::Exercise(l.exercise_id));
+    pl->set_sets(l.sets);
+    pl->set_reps(l.reps);
+    pl->set_hold_seconds(l.hold_seconds);
+    pl->set_load_kg(l.load_kg);
+    pl->set_band(l.band);
+    pl->set_side(static_cast<v1::Side>(static_cast<int>(l.side)));
+  }
+  out->set_notes(s.notes);
+}
+
+void ToProto(const AdherenceDay& d, v1::AdherenceDay* out) {
+  out->set_date(FormatIsoDate(d.date));
+  out->set_sessions_prescribed(d.sessions_prescribed);
+  out->set_sessions_done(d.sessions_done);
+  out->set_exercises_done(d.exercises_done);
+  out->set_max_pain(d.max_pain);
+}
+
+}  // namespace ptrack::convert

@@ -1,0 +1,47 @@
+// Proto <-> domain conversion. Pure field mapping: no validation beyond what the mapping needs
+// (validation lives in validate.h), no storage access. Resource names are built here from ids.
+#pragma once
+
+#include "ptrack/v1/auth.pb.h"
+#include "ptrack/v1/catalog.pb.h"
+#include "ptrack/v1/clinic.pb.h"
+#include "ptrack/v1/program.pb.h"
+#include "ptrack/v1/session.pb.h"
+#include "scheduler/adherence.h"
+#include "scheduler/plan.h"
+#include "storage/records.h"
+
+namespace google::protobuf {
+class Timestamp;
+}
+
+namespace ptrack::convert {
+
+void ToProto(Instant t, google::protobuf::Timestamp* out);
+Instant FromProto(const google::protobuf::Timestamp& t);
+
+void ToProto(const Dose& d, v1::Dose* out);
+Dose FromProto(const v1::Dose& d);
+v1::Region ToProto(Region r);
+Region FromProto(v1::Region r);
+Side FromProto(v1::Side s);
+
+void ToProto(const Exercise& e, v1::Exercise* out);
+void ToProto(const std::vector<Phase>& phases, google::protobuf::RepeatedPtrField<v1::Phase>* out);
+void ToProto(const Protocol& p, v1::Protocol* out);
+
+v1::Role ToProto(Role r);
+void ToProto(const Clinic& c, v1::Clinic* out);
+void ToProto(const Therapist& t, v1::Therapist* out);
+void ToProto(const Patient& p, v1::Patient* out);
+std::string PatientEtag(const Patient& p);
+
+void ToProto(const Program& p, const std::string& clinic_id, v1::Program* out);
+void ToProto(const ProgramRevision& r, v1::ProgramRevision* out);
+
+ExerciseLog FromProto(const v1::ExerciseLog& l);
+void ToProto(const Session& s, const std::string& clinic_id, v1::Session* out);
+
+void ToProto(const AdherenceDay& d, v1::AdherenceDay* out);
+
+}  // namespace ptrack::convert

@@ -1,0 +1,108 @@
+// The demo clinic's people, program and three weeks of plausible history.
+#include "service/demo.h"
+
+#include <cstdio>
+
+#include "scheduler/plan.h"
+#include "service/credentials.h"
+
+namespace ptrack {
+namespace {
+
+constexpr const char* kClinic = "demo";
+constexpr const char* kProtocol = "upper-back-neck-core-12w";
+
+const std::vector<DemoAccount>& Accounts() {
+  static const std::vector<DemoAccount> accounts = {
+      {"admin", "demo-admin-pass", "clinic admin"},
+      {"therapist", "demo-therapist-pass", "therapist"},
+      {"patient", "demo-patient-pass", "patient (program started 3 weeks ago)"},
+      {"patient2", "demo-patient2-pass", "patient (no program yet)"},
+  };
+  return accounts;
+}
+
+// A stable UUID per demo session so that the history is the same on every machine.
+std::string DemoSessionId(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "de000000-0000-4000-8000-%012x", n);
+  return buf;
+}
+
+}  // namespace
+
+Result<std::vector<DemoAccount>> SeedDemo(Store& store, Instant now) {
+  auto existing = store.GetClinic(kClinic);
+  if (existing.ok()) return Accounts();
+  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+
+  PTRACK_ASSIGN_OR_RETURN(auto protocol, store.GetProtocol(kProtocol));
+  auto hash = [](const std::string& pw) { return HashPassword(pw); };
+  const auto& acc = Accounts();
+
+  PTRACK_RETURN_IF_ERROR(store.CreateClinic({kClinic, "Demo Physio Clinic", "America/New_York"}));
+  PTRACK_ASSIGN_OR_RETURN(auto admin_hash, hash(acc[0].password));
+  PTRACK_RETURN_IF_ERROR(
+      store.CreateAccount({acc[0].username, admin_hash, Role::kClinicAdmin, kClinic, "", now}));
+  PTRACK_ASSIGN_OR_RETURN(auto therapist_hash, hash(acc[1].password));
+  PTRACK_RETURN_IF_ERROR(
+      store.CreateTherapist({"rivera", kClinic, "Alex Rivera", acc[1].username},
+                            {acc[1].username, therapist_hash, Role::kTherapist, kClinic, "rivera", now}));
+
+  struct DemoPatient {
+    const char* id;
+    const char* name;
+    const char* zone;
+    const DemoAccount& account;
+  };
+  const DemoPatient patients[] = {{"jordan", "Jordan Lee", "America/New_York", acc[2]},
+                                  {"sam", "Sam Okafor", "Europe/London", acc[3]}};
+  for (const DemoPatient& p : patients) {
+    PTRACK_ASSIGN_OR_RETURN(auto h, hash(p.account.password));
+    Patient patient{p.id, kClinic, p.name, p.zone, "rivera", p.account.username, now, 1};
+    PTRACK_RETURN_IF_ERROR(
+        store.CreatePatient(patient, {p.account.username, h, Role::kPatient, kClinic, p.id, now})
+            .status());
+  }
+
+  // Jordan's program started 21 days ago (local), with most prescribed sessions logged at
+  // 18:30 local time and pain easing over the weeks.
+  PTRACK_ASSIGN_OR_RETURN(Zone zone, LocateZone("America/New_York", "zone"));
+  const LocalDate today = LocalDateOf(now, zone);
+  Program program;
+  program.id = "jordan-program";
+  program.patient_id = "jordan";
+  program.protocol_id = protocol.id;
+  program.start_date = today - date::days{21};
+  program.create_time = now;
+  program.revisions.push_back(
+      {1, program.start_date, "Assigned " + protocol.display_name, "clinics/demo/therapists/rivera",
+       now, protocol.phases});
+  PTRACK_ASSIGN_OR_RETURN(auto stored, store.CreateProgram(program));
+
+  int n = 0;
+  for (LocalDate day = stored.start_date; day < today; day += date::days{1}, ++n) {
+    const PlanDay plan = PlanFor(stored, day);
+    if (!plan.training_day || n % 5 == 3) continue;  // one in five prescribed days missed
+    Session s;
+    s.id = DemoSessionId(n);
+    s.patient_id = "jordan";
+    s.program_id = stored.id;
+    const auto local = date::local_time<std::chrono::milliseconds>(day.time_since_epoch()) +
+                       std::chrono::hours(18) + std::chrono::minutes(30);
+    s.perform_time = zone->to_sys(local, date::choose::earliest);
+    s.local_date = day;
+    s.receive_time = s.perform_time + std::chrono::minutes(2);
+    s.pain_before = 4 - n / 8;
+    s.pain_after = 4 - n / 7;
+    s.effort = 4;
+    for (const PlannedExercise& e : plan.exercises) {
+      s.exercises.push_back({e.exercise_id, e.dose.sets, e.dose.reps, e.dose.hold_seconds,
+                             e.dose.load_kg, e.dose.band, e.dose.side});
+    }
+    PTRACK_RETURN_IF_ERROR(store.LogSession(s).status());
+  }
+  return Accounts();
+}
+
+}  // namespace ptrack

@@ -1,0 +1,39 @@
+// What every service class is given: the store, the clock, credentials and the access gate.
+// Collaborators are passed in (never global) so tests can build services over a temporary
+// database and a fake clock.
+#pragma once
+
+#include <chrono>
+
+#include "service/access.h"
+#include "service/clock.h"
+#include "service/credentials.h"
+#include "storage/store.h"
+
+namespace ptrack {
+
+// Request-validation windows and limits that are operational, not clinical.
+struct ServiceOptions {
+  std::chrono::hours token_lifetime{24 * 30};
+  // A session may be logged at most this long after it was performed (phones sync late)...
+  std::chrono::hours max_session_age{24 * 90};
+  // ...and at most this far in the future (client clock skew).
+  std::chrono::minutes max_clock_skew{10};
+};
+
+struct Deps {
+  Store& store;
+  const Clock& clock;
+  Credentials& credentials;
+  Gate& gate;
+  const ServiceOptions& options;
+};
+
+// The resource name of the caller, recorded as the author of changes.
+inline std::string ActorName(const Principal& who) {
+  if (who.role == Role::kTherapist) return names::Therapist(who.clinic_id, who.subject_id);
+  if (who.role == Role::kPatient) return names::Patient(who.clinic_id, who.subject_id);
+  return "users/" + who.username;
+}
+
+}  // namespace ptrack

@@ -1,0 +1,116 @@
+// Resource name formatting and strict parsing.
+#include "service/names.h"
+
+#include <vector>
+
+#include "scheduler/catalogue.h"
+
+namespace ptrack::names {
+namespace {
+
+// Splits "a/b/c" into segments; matches literal collection words at even positions and ids
+// (IsValidId, or a UUID for sessions) at odd positions.
+Result<std::vector<std::string>> Match(const std::string& name, const std::string& field,
+                                       std::initializer_list<const char*> collections,
+                                       const char* expected) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    const size_t slash = name.find('/', start);
+    parts.push_back(name.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  const auto bad = [&] {
+    return Status::InvalidArgument(field, std::string("must be a resource name like ") + expected);
+  };
+  if (name.size() > 300 || parts.size() != collections.size() * 2) return bad();
+  std::vector<std::string> ids;
+  size_t i = 0;
+  for (const char* collection : collections) {
+    if (parts[i] != collection) return bad();
+    const std::string& id = parts[i + 1];
+    if (!IsValidId(id) && !IsUuid(id)) return bad();
+    ids.push_back(id);
+    i += 2;
+  }
+  return ids;
+}
+
+}  // namespace
+
+bool IsUuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<std::string> ParseClinic(const std::string& name, const std::string& field) {
+  auto ids = Match(name, field, {"clinics"}, "clinics/{clinic}");
+  if (!ids.ok()) return ids.status();
+  return (*ids)[0];
+}
+
+Result<PatientName> ParsePatient(const std::string& name, const std::string& field) {
+  auto ids = Match(name, field, {"clinics", "patients"}, "clinics/{clinic}/patients/{patient}");
+  if (!ids.ok()) return ids.status();
+  return PatientName{(*ids)[0], (*ids)[1]};
+}
+
+Result<PatientName> ParseTherapist(const std::string& name, const std::string& field) {
+  auto ids =
+      Match(name, field, {"clinics", "therapists"}, "clinics/{clinic}/therapists/{therapist}");
+  if (!ids.ok()) return ids.status();
+  return PatientName{(*ids)[0], (*ids)[1]};
+}
+
+Result<ChildName> ParseProgram(const std::string& name, const std::string& field) {
+  auto ids = Match(name, field, {"clinics", "patients", "programs"},
+                   "clinics/{clinic}/patients/{patient}/programs/{program}");
+  if (!ids.ok()) return ids.status();
+  return ChildName{(*ids)[0], (*ids)[1], (*ids)[2]};
+}
+
+Result<ChildName> ParseSession(const std::string& name, const std::string& field) {
+  auto ids = Match(name, field, {"clinics", "patients", "sessions"},
+                   "clinics/{clinic}/patients/{patient}/sessions/{session}");
+  if (!ids.ok()) return ids.status();
+  return ChildName{(*ids)[0], (*ids)[1], (*ids)[2]};
+}
+
+Result<std::string> ParseExercise(const std::string& name, const std::string& field) {
+  auto ids = Match(name, field, {"exercises"}, "exercises/{exercise}");
+  if (!ids.ok()) return ids.status();
+  return (*ids)[0];
+}
+
+Result<std::string> ParseProtocol(const std::string& name, const std::string& field) {
+  auto ids = Match(name, field, {"protocols"}, "protocols/{protocol}");
+  if (!ids.ok()) return ids.status();
+  return (*ids)[0];
+}
+
+std::string Clinic(const std::string& c) { return "clinics/" + c; }
+std::string Patient(const std::string& c, const std::string& p) {
+  return "clinics/" + c + "/patients/" + p;
+}
+std::string Therapist(const std::string& c, const std::string& t) {
+  return "clinics/" + c + "/therapists/" + t;
+}
+std::string Program(const std::string& c, const std::string& p, const std::string& id) {
+  return Patient(c, p) + "/programs/" + id;
+}
+std::string Session(const std::string& c, const std::string& p, const std::string& id) {
+  return Patient(c, p) + "/sessions/" + id;
+}
+std::string Exercise(const std::string& id) { return "exercises/" + id; }
+std::string Protocol(const std::string& id) { return "protocols/" + id; }
+
+}  // namespace ptrack::names

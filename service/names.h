@@ -1,0 +1,41 @@
+// Resource names of the API (AIP style) and their parsing. Every parser returns
+// INVALID_ARGUMENT on `field` for a malformed name, so that "clinics/x/patientz/y" is a clear
+// error rather than NOT_FOUND.
+#pragma once
+
+#include <string>
+
+#include "scheduler/status.h"
+
+namespace ptrack::names {
+
+struct PatientName {
+  std::string clinic;
+  std::string patient;
+};
+struct ChildName {
+  std::string clinic;
+  std::string patient;
+  std::string child;  // program or session id
+};
+
+Result<std::string> ParseClinic(const std::string& name, const std::string& field);
+Result<PatientName> ParsePatient(const std::string& name, const std::string& field);
+Result<PatientName> ParseTherapist(const std::string& name, const std::string& field);  // .patient = therapist id
+Result<ChildName> ParseProgram(const std::string& name, const std::string& field);
+Result<ChildName> ParseSession(const std::string& name, const std::string& field);
+Result<std::string> ParseExercise(const std::string& name, const std::string& field);
+Result<std::string> ParseProtocol(const std::string& name, const std::string& field);
+
+std::string Clinic(const std::string& clinic);
+std::string Patient(const std::string& clinic, const std::string& patient);
+std::string Therapist(const std::string& clinic, const std::string& therapist);
+std::string Program(const std::string& clinic, const std::string& patient, const std::string& id);
+std::string Session(const std::string& clinic, const std::string& patient, const std::string& id);
+std::string Exercise(const std::string& id);
+std::string Protocol(const std::string& id);
+
+// True for a UUID in 8-4-4-4-12 hex form (either case).
+bool IsUuid(const std::string& s);
+
+}  // namespace ptrack::names

@@ -1,0 +1,196 @@
+// ProgramService handlers.
+#include "service/program_service.h"
+
+#include <map>
+
+#include "scheduler/plan.h"
+#include "service/convert.h"
+#include "service/grpc_status.h"
+#include "service/paging.h"
+#include "service/validate.h"
+
+namespace ptrack {
+
+Result<Program> ProgramServiceImpl::LoadProgram(const Principal& who, const std::string& name,
+                                                const std::string& field, std::string* clinic_id) {
+  PTRACK_ASSIGN_OR_RETURN(auto parsed, names::ParseProgram(name, field));
+  PTRACK_ASSIGN_OR_RETURN(auto patient,
+                          deps_.gate.CheckPatient(who, {parsed.clinic, parsed.patient}));
+  PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(parsed.child));
+  if (program.patient_id != patient.id) return Status::NotFound("program not found");
+  *clinic_id = patient.clinic_id;
+  return program;
+}
+
+grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
+                                               const v1::CreateProgramRequest* req,
+                                               v1::Program* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/CreateProgram"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+
+    Violations v;
+    std::string id = validate::ClientId(req->program_id(), "program_id", v, false);
+    auto start = ParseIsoDate(req->program().start_date());
+    if (!start) v.Add("program.start_date", "is required, as YYYY-MM-DD");
+    auto protocol_id = names::ParseProtocol(req->program().protocol(), "program.protocol");
+    std::optional<Protocol> protocol;
+    if (!protocol_id.ok()) {
+      v.Add("program.protocol", "must be a protocol name like protocols/{protocol}");
+    } else {
+      auto p = deps_.store.GetProtocol(*protocol_id);
+      if (p.ok()) {
+        protocol = std::move(*p);
+      } else if (p.status().code() == StatusCode::kNotFound) {
+        v.Add("program.protocol", "unknown protocol");
+      } else {
+        return p.status();
+      }
+    }
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    // Without a client id, one is derived from the patient and start date so that a retried
+    // assignment does not create a second program.
+    if (id.empty()) id = patient.id.substr(0, 8) + "-" + req->program().start_date();
+
+    const Instant now = deps_.clock.Now();
+    Program program;
+    program.id = id;
+    program.patient_id = patient.id;
+    program.protocol_id = protocol->id;
+    program.start_date = *start;
+    program.state = ProgramState::kActive;
+    program.create_time = now;
+    ProgramRevision first;
+    first.revision = 1;
+    first.effective_date = *start;
+    first.reason = "Assigned " + protocol->display_name;
+    first.author = ActorName(who);
+    first.create_time = now;
+    first.phases = protocol->phases;
+    program.revisions.push_back(std::move(first));
+    PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.CreateProgram(program));
+    convert::ToProto(stored, patient.clinic_id, resp);
+    return Status::Ok();
+  }());
+}
+
+grpc::Status ProgramServiceImpl::GetProgram(grpc::ServerContext* context,
+                                            const v1::GetProgramRequest* req, v1::Program* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/GetProgram"));
+    std::string clinic_id;
+    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgram(who, req->name(), "name", &clinic_id));
+    convert::ToProto(program, clinic_id, resp);
+    return Status::Ok();
+  }());
+}
+
+grpc::Status ProgramServiceImpl::ListPrograms(grpc::ServerContext* context,
+                                              const v1::ListProgramsRequest* req,
+                                              v1::ListProgramsResponse* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/ListPrograms"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
+    PTRACK_ASSIGN_OR_RETURN(auto programs, deps_.store.ListPrograms(patient.id));
+    // A patient has a handful of programs: page over the list in memory by offset.
+    PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
+    for (size_t i = offset; i < programs.size() && i < offset + page.limit; ++i) {
+      convert::ToProto(programs[i], patient.clinic_id, resp->add_programs());
+    }
+    if (offset + page.limit < programs.size()) {
+      resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
+    }
+    return Status::Ok();
+  }());
+}
+
+grpc::Status ProgramServiceImpl::ListProgramRevisions(grpc::ServerContext* context,
+                                                      const v1::ListProgramRevisionsRequest* req,
+                                                      v1::ListProgramRevisionsResponse* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(
+        auto who, deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/ListProgramRevisions"));
+    PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
+    std::string clinic_id;
+    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgram(who, req->parent(), "parent", &clinic_id));
+    PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
+    const auto& revs = program.revisions;
+    for (size_t i = offset; i < revs.size() && i < offset + page.limit; ++i) {
+      convert::ToProto(revs[i], resp->add_revisions());
+    }
+    if (offset + page.limit < revs.size()) {
+      resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
+    }
+    return Status::Ok();
+  }());
+}
+
+grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
+                                         const v1::GetPlanRequest* req, v1::Plan* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/GetPlan"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+    Violations v;
+    std::optional<LocalDate> start;
+    if (!req->start_date().empty()) {
+      start = ParseIsoDate(req->start_date());
+      if (!start) v.Add("start_date", "must be a date as YYYY-MM-DD");
+    }
+    const int days = req->days() == 0 ? 1 : req->days();
+    if (days < 1 || days > 62) v.Add("days", "must be 1..62 (0 = 1)");
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(Zone zone, LocateZone(patient.time_zone, "patient.time_zone"));
+    auto program = deps_.store.GetActiveProgram(patient.id);
+    if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
+      return Status::FailedPrecondition("the patient has no active program");
+    }
+    if (!program.ok()) return program.status();
+
+    const LocalDate today = LocalDateOf(deps_.clock.Now(), zone);
+    const LocalDate first = start.value_or(today);
+    const LocalDate last = first + date::days{days - 1};
+    PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, first, last));
+    std::map<LocalDate, int> logged;
+    for (const DailyFacts& f : facts) logged[f.date] = f.sessions_done;
+
+    std::map<std::string, Exercise> exercises;  // catalogue entries used by this plan
+    resp->set_program(names::Program(patient.clinic_id, patient.id, program->id));
+    resp->set_time_zone(patient.time_zone);
+    resp->set_today(FormatIsoDate(today));
+    for (LocalDate day = first; day <= last; day += date::days{1}) {
+      const PlanDay plan = PlanFor(*program, day);
+      v1::PlanDay* pd = resp->add_days();
+      pd->set_date(FormatIsoDate(day));
+      pd->set_program_week(plan.program_week);
+      pd->set_phase_number(plan.phase_number);
+      pd->set_phase_name(plan.phase_name);
+      pd->set_training_day(plan.training_day);
+      pd->set_sessions_logged(logged.count(day) ? logged[day] : 0);
+      pd->set_revision(plan.revision);
+      for (const PlannedExercise& e : plan.exercises) {
+        auto it = exercises.find(e.exercise_id);
+        if (it == exercises.end()) {
+          PTRACK_ASSIGN_OR_RETURN(auto ex, deps_.store.GetExercise(e.exercise_id));
+          it = exercises.emplace(e.exercise_id, std::move(ex)).first;
+        }
+        v1::PlannedExercise* pe = pd->add_exercises();
+        pe->set_exercise(names::Exercise(e.exercise_id));
+        pe->set_display_name(it->second.display_name);
+        pe->set_region(convert::ToProto(it->second.region));
+        convert::ToProto(e.dose, pe->mutable_dose());
+        pe->set_dose_step(e.dose_step);
+        pe->set_why(e.why);
+        pe->set_instructions(it->second.instructions);
+      }
+    }
+    return Status::Ok();
+  }());
+}
+
+}  // namespace ptrack

@@ -1,0 +1,34 @@
+// ptrack.v1.ProgramService: assign a protocol to a patient as a program, read programs and their
+// revision history, and compute the plan for local dates in the patient's time zone.
+#pragma once
+
+#include "ptrack/v1/program.grpc.pb.h"
+#include "service/deps.h"
+
+namespace ptrack {
+
+class ProgramServiceImpl final : public v1::ProgramService::Service {
+ public:
+  explicit ProgramServiceImpl(Deps deps) : deps_(deps) {}
+
+  grpc::Status CreateProgram(grpc::ServerContext* context, const v1::CreateProgramRequest* request,
+                             v1::Program* response) override;
+  grpc::Status GetProgram(grpc::ServerContext* context, const v1::GetProgramRequest* request,
+                          v1::Program* response) override;
+  grpc::Status ListPrograms(grpc::ServerContext* context, const v1::ListProgramsRequest* request,
+                            v1::ListProgramsResponse* response) override;
+  grpc::Status ListProgramRevisions(grpc::ServerContext* context,
+                                    const v1::ListProgramRevisionsRequest* request,
+                                    v1::ListProgramRevisionsResponse* response) override;
+  grpc::Status GetPlan(grpc::ServerContext* context, const v1::GetPlanRequest* request,
+                       v1::Plan* response) override;
+
+ private:
+  // Loads the named program after checking access to its patient; NOT_FOUND when the program
+  // belongs to another patient.
+  Result<Program> LoadProgram(const Principal& who, const std::string& name,
+                              const std::string& field, std::string* clinic_id);
+  Deps deps_;
+};
+
+}  // namespace ptrack

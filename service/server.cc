@@ -1,0 +1,67 @@
+// Server assembly: builder options, services, health and reflection.
+#include "service/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+namespace ptrack {
+
+PtrackServer::PtrackServer(Store& store, const Clock& clock, Config config)
+    : config_(std::move(config)),
+      options_(config_.options),
+      credentials_(store, clock, options_.token_lifetime),
+      gate_(credentials_, store),
+      auth_(Deps{store, clock, credentials_, gate_, options_}),
+      catalog_(Deps{store, clock, credentials_, gate_, options_}),
+      clinic_(Deps{store, clock, credentials_, gate_, options_}),
+      program_(Deps{store, clock, credentials_, gate_, options_}),
+      session_(Deps{store, clock, credentials_, gate_, options_}) {}
+
+PtrackServer::~PtrackServer() {
+  if (server_) Shutdown(std::chrono::milliseconds(0));
+}
+
+Status PtrackServer::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  if (!config_.grpc_listen.empty()) {
+    builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &port_);
+  }
+  builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  builder.SetMaxSendMessageSize(config_.max_message_bytes);
+  grpc::ResourceQuota quota("ptrackd");
+  quota.SetMaxThreads(config_.max_threads);
+  builder.SetResourceQuota(quota);
+  builder.RegisterService(&auth_);
+  builder.RegisterService(&catalog_);
+  builder.RegisterService(&clinic_);
+  builder.RegisterService(&program_);
+  builder.RegisterService(&session_);
+  server_ = builder.BuildAndStart();
+  if (!server_ || (!config_.grpc_listen.empty() && port_ == 0)) {
+    server_.reset();
+    return Status::Unavailable("cannot listen on " + config_.grpc_listen);
+  }
+  server_->GetHealthCheckService()->SetServingStatus(true);
+  return Status::Ok();
+}
+
+std::shared_ptr<grpc::Channel> PtrackServer::InProcessChannel() {
+  return server_->InProcessChannel(grpc::ChannelArguments());
+}
+
+void PtrackServer::Shutdown(std::chrono::milliseconds grace) {
+  if (!server_) return;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->Shutdown(std::chrono::system_clock::now() + grace);
+}
+
+void PtrackServer::Wait() {
+  if (server_) server_->Wait();
+}
+
+}  // namespace ptrack

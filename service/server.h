@@ -1,0 +1,56 @@
+// Assembles the gRPC server: the five ptrack.v1 services over one Store and Clock, the standard
+// health service, server reflection and message-size limits. Used by ptrackd and by the service
+// tests (which talk to it over an in-process channel), so both run the same wiring.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/server.h>
+
+#include "service/auth_service.h"
+#include "service/catalog_service.h"
+#include "service/clinic_service.h"
+#include "service/program_service.h"
+#include "service/session_service.h"
+
+namespace ptrack {
+
+class PtrackServer {
+ public:
+  struct Config {
+    std::string grpc_listen;  // "host:port"; port 0 picks a free one; empty = in-process only
+    int max_message_bytes = 4 * 1024 * 1024;
+    int max_threads = 32;     // bound on the sync server's handler threads
+    ServiceOptions options;
+  };
+
+  // REQUIRES: store and clock outlive the server.
+  PtrackServer(Store& store, const Clock& clock, Config config);
+  ~PtrackServer();
+
+  // Builds and starts the server. UNAVAILABLE when the address cannot be bound.
+  Status Start();
+  // The bound port (after Start), 0 when none.
+  int port() const { return port_; }
+  // A channel to the running server that does not go through the network.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+  // Marks health NOT_SERVING, then stops accepting and waits up to `grace` for in-flight calls.
+  void Shutdown(std::chrono::milliseconds grace);
+  void Wait();
+
+ private:
+  Config config_;
+  ServiceOptions options_;
+  Credentials credentials_;
+  Gate gate_;
+  AuthServiceImpl auth_;
+  CatalogServiceImpl catalog_;
+  ClinicServiceImpl clinic_;
+  ProgramServiceImpl program_;
+  SessionServiceImpl session_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+}  // namespace ptrack

@@ -1,0 +1,197 @@
+// SessionService handlers.
+#include "service/session_service.h"
+
+#include <cmath>
+
+#include "service/convert.h"
+#include "service/grpc_status.h"
+#include "service/paging.h"
+#include "service/validate.h"
+
+namespace ptrack {
+namespace {
+
+void Scale(bool has, int value, const std::string& field,
+           Violations& v) {
+  if (!has) {
+    v.Add(field, "is required (0..10)");
+  } else if (value < 0 || value > 10) {
+    v.Add(field, "must be 0..10");
+  }
+}
+
+}  // namespace
+
+Status SessionServiceImpl::ValidateSession(const v1::LogSessionRequest& req, Session& out) {
+  Violations v;
+  if (!names::IsUuid(req.session_id())) {
+    v.Add("session_id", "is required: a client-generated UUID (8-4-4-4-12 hex digits)");
+  } else {
+    out.id = validate::ClientId(req.session_id(), "session_id", v, true);  // lower-cases it
+  }
+  const v1::Session& s = req.session();
+  if (!s.has_perform_time()) {
+    v.Add("session.perform_time", "is required");
+  } else if (s.perform_time().nanos() < 0 || s.perform_time().nanos() > 999999999 ||
+             std::abs(s.perform_time().seconds()) > 253402300799LL) {
+    v.Add("session.perform_time", "is not a valid timestamp");
+  } else {
+    out.perform_time = convert::FromProto(s.perform_time());
+    const Instant now = deps_.clock.Now();
+    if (out.perform_time > now + deps_.options.max_clock_skew) {
+      v.Add("session.perform_time", "is in the future");
+    } else if (out.perform_time < now - deps_.options.max_session_age) {
+      v.Add("session.perform_time", "is too far in the past to log");
+    }
+  }
+  Scale(s.has_pain_before(), s.pain_before(), "session.pain_before", v);
+  Scale(s.has_pain_after(), s.pain_after(), "session.pain_after", v);
+  Scale(s.has_effort(), s.effort(), "session.effort", v);
+  out.pain_before = s.pain_before();
+  out.pain_after = s.pain_after();
+  out.effort = s.effort();
+  validate::Text(s.notes(), "session.notes", 2000, v, false);
+  out.notes = s.notes();
+  if (s.exercises_size() == 0 || s.exercises_size() > 30) {
+    v.Add("session.exercises", "log 1..30 exercises");
+  }
+  for (int i = 0; i < s.exercises_size() && i < 30; ++i) {
+    const v1::ExerciseLog& l = s.exercises(i);
+    const std::string f = "session.exercises[" + std::to_string(i) + "]";
+    auto id = names::ParseExercise(l.exercise(), f + ".exercise");
+    if (!id.ok()) {
+      v.Add(f + ".exercise", "must be an exercise name like exercises/{exercise}");
+    } else {
+      auto e = deps_.store.GetExercise(*id);
+      if (!e.ok() && e.status().code() == StatusCode::kNotFound) {
+        v.Add(f + ".exercise", "unknown exercise");
+      } else if (!e.ok()) {
+        return e.status();
+      }
+    }
+    if (l.sets() < 0 || l.sets() > 20) v.Add(f + ".sets", "must be 0..20");
+    if (l.reps() < 0 || l.reps() > 100) v.Add(f + ".reps", "must be 0..100");
+    if (l.hold_seconds() < 0 || l.hold_seconds() > 600) v.Add(f + ".hold_seconds", "must be 0..600");
+    if (!std::isfinite(l.load_kg()) || l.load_kg() < 0 || l.load_kg() > 500) {
+      v.Add(f + ".load_kg", "must be a number 0..500");
+    }
+    validate::Text(l.band(), f + ".band", 32, v, false);
+    if (!v1::Side_IsValid(l.side())) v.Add(f + ".side", "unknown side");
+    out.exercises.push_back(convert::FromProto(l));
+  }
+  return v.ToStatus();
+}
+
+grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
+                                            const v1::LogSessionRequest* req,
+                                            v1::LogSessionResponse* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.SessionService/LogSession"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    Session session;
+    PTRACK_RETURN_IF_ERROR(ValidateSession(*req, session));
+    PTRACK_ASSIGN_OR_RETURN(Zone zone, LocateZone(patient.time_zone, "patient.time_zone"));
+    auto program = deps_.store.GetActiveProgram(patient.id);
+    if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
+      return Status::FailedPrecondition("the patient has no active program");
+    }
+    if (!program.ok()) return program.status();
+    session.patient_id = patient.id;
+    session.program_id = program->id;
+    session.local_date = LocalDateOf(session.perform_time, zone);
+    session.receive_time = deps_.clock.Now();
+    PTRACK_ASSIGN_OR_RETURN(auto logged, deps_.store.LogSession(session));
+    convert::ToProto(logged.session, patient.clinic_id, resp->mutable_session());
+    resp->set_replayed(logged.replayed);
+    return Status::Ok();
+  }());
+}
+
+grpc::Status SessionServiceImpl::GetSession(grpc::ServerContext* context,
+                                            const v1::GetSessionRequest* req, v1::Session* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.SessionService/GetSession"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseSession(req->name(), "name"));
+    PTRACK_ASSIGN_OR_RETURN(auto patient,
+                            deps_.gate.CheckPatient(who, {name.clinic, name.patient}));
+    Violations v;
+    const std::string id = validate::ClientId(name.child, "name", v, true);
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    PTRACK_ASSIGN_OR_RETURN(auto session, deps_.store.GetSession(id));
+    if (session.patient_id != patient.id) return Status::NotFound("session not found");
+    convert::ToProto(session, patient.clinic_id, resp);
+    return Status::Ok();
+  }());
+}
+
+grpc::Status SessionServiceImpl::ListSessions(grpc::ServerContext* context,
+                                              const v1::ListSessionsRequest* req,
+                                              v1::ListSessionsResponse* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.SessionService/ListSessions"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+    Violations v;
+    std::optional<LocalDate> from, to;
+    if (!req->start_date().empty()) {
+      from = ParseIsoDate(req->start_date());
+      if (!from) v.Add("start_date", "must be a date as YYYY-MM-DD");
+    }
+    if (!req->end_date().empty()) {
+      to = ParseIsoDate(req->end_date());
+      if (!to) v.Add("end_date", "must be a date as YYYY-MM-DD");
+    }
+    auto page = paging::FromRequest(req->page_size(), req->page_token());
+    if (!page.ok()) {
+      for (const auto& fv : page.status().violations()) v.Add(fv.field, fv.description);
+    }
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto result, deps_.store.ListSessions(patient.id, from, to, *page));
+    for (const Session& s : result.items) {
+      convert::ToProto(s, patient.clinic_id, resp->add_sessions());
+    }
+    resp->set_next_page_token(paging::Token(result.next_after));
+    return Status::Ok();
+  }());
+}
+
+grpc::Status SessionServiceImpl::GetAdherence(grpc::ServerContext* context,
+                                              const v1::GetAdherenceRequest* req,
+                                              v1::Adherence* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.SessionService/GetAdherence"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+    Violations v;
+    auto from = ParseIsoDate(req->start_date());
+    auto to = ParseIsoDate(req->end_date());
+    if (!from) v.Add("start_date", "is required, as YYYY-MM-DD");
+    if (!to) v.Add("end_date", "is required, as YYYY-MM-DD");
+    if (from && to && (*to < *from || (*to - *from).count() > 366)) {
+      v.Add("end_date", "must be on or after start_date and at most 366 days later");
+    }
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    auto program = deps_.store.GetActiveProgram(patient.id);
+    if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
+      return Status::FailedPrecondition("the patient has no active program");
+    }
+    if (!program.ok()) return program.status();
+    PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, *from, *to));
+    const Adherence adherence = ComputeAdherence(*program, *from, *to, facts);
+    resp->set_parent(req->parent());
+    resp->set_start_date(FormatIsoDate(*from));
+    resp->set_end_date(FormatIsoDate(*to));
+    for (const AdherenceDay& d : adherence.days) convert::ToProto(d, resp->add_days());
+    resp->set_sessions_prescribed(adherence.sessions_prescribed);
+    resp->set_sessions_done(adherence.sessions_done);
+    resp->set_ratio(adherence.ratio);
+    return Status::Ok();
+  }());
+}
+
+}  // namespace ptrack

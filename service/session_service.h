@@ -1,0 +1,30 @@
+// ptrack.v1.SessionService: log a session exactly once per client UUID, read sessions back,
+// and compute adherence over a period of the patient's local days.
+#pragma once
+
+#include "ptrack/v1/session.grpc.pb.h"
+#include "service/deps.h"
+
+namespace ptrack {
+
+class SessionServiceImpl final : public v1::SessionService::Service {
+ public:
+  explicit SessionServiceImpl(Deps deps) : deps_(deps) {}
+
+  grpc::Status LogSession(grpc::ServerContext* context, const v1::LogSessionRequest* request,
+                          v1::LogSessionResponse* response) override;
+  grpc::Status GetSession(grpc::ServerContext* context, const v1::GetSessionRequest* request,
+                          v1::Session* response) override;
+  grpc::Status ListSessions(grpc::ServerContext* context, const v1::ListSessionsRequest* request,
+                            v1::ListSessionsResponse* response) override;
+  grpc::Status GetAdherence(grpc::ServerContext* context, const v1::GetAdherenceRequest* request,
+                            v1::Adherence* response) override;
+
+ private:
+  // Validates the client-supplied part of a LogSession request against the catalogue and the
+  // time window; fills `out` with the domain session (without derived fields).
+  Status ValidateSession(const v1::LogSessionRequest& req, Session& out);
+  Deps deps_;
+};
+
+}  // namespace ptrack

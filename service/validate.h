@@ -1,0 +1,25 @@
+// Request-field checks shared by several services. Each adds violations named by the request
+// path of the field; handlers collect them and answer INVALID_ARGUMENT with all of them at once.
+#pragma once
+
+#include <string>
+
+#include "scheduler/status.h"
+
+namespace ptrack::validate {
+
+// 1..max characters of valid text without control characters.
+void Text(const std::string& value, const std::string& field, size_t max, Violations& out,
+          bool required = true);
+// 3..64 of [a-z0-9._-].
+void Username(const std::string& value, const std::string& field, Violations& out);
+// 8..256 characters.
+void Password(const std::string& value, const std::string& field, Violations& out);
+// A client-chosen id: a UUID (normalised to lower case) or 1..63 of [a-z0-9-]. Empty is allowed
+// when !required. Returns the normalised id.
+std::string ClientId(const std::string& value, const std::string& field, Violations& out,
+                     bool required);
+// An IANA zone name that the tz database knows.
+void TimeZone(const std::string& value, const std::string& field, Violations& out);
+
+}  // namespace ptrack::validate

@@ -1,0 +1,20 @@
+// Loads the shipped clinical data (data/catalogue/exercises.json and
+// data/catalogue/protocols/*.json) into a Store at start-up. Everything is validated before
+// anything is written: a bad file changes nothing and the error names the file and the key.
+#pragma once
+
+#include <string>
+
+#include "storage/store.h"
+
+namespace ptrack {
+
+struct CatalogueCounts {
+  int exercises = 0;
+  int protocols = 0;
+};
+
+// REQUIRES: `dir` holds exercises.json and a protocols/ folder.
+Result<CatalogueCounts> LoadCatalogue(const std::string& dir, Store& store);
+
+}  // namespace ptrack

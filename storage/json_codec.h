@@ -1,0 +1,34 @@
+// JSON encoding of domain values, used for the shipped clinical data files (data/catalogue/) and
+// for the structured columns of the SQLite store (phases, exercise logs). One format for both,
+// documented in data/README.md. Decoding never throws: malformed input becomes INVALID_ARGUMENT
+// naming the offending key.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "scheduler/catalogue.h"
+#include "scheduler/session.h"
+#include "scheduler/status.h"
+
+namespace ptrack::json {
+
+nlohmann::json Encode(const Dose& dose);
+nlohmann::json Encode(const Exercise& exercise);
+nlohmann::json Encode(const Protocol& protocol);
+nlohmann::json EncodePhases(const std::vector<Phase>& phases);
+nlohmann::json EncodeLogs(const std::vector<ExerciseLog>& logs);
+
+Result<Dose> DecodeDose(const nlohmann::json& j);
+Result<Exercise> DecodeExercise(const nlohmann::json& j);
+Result<Protocol> DecodeProtocol(const nlohmann::json& j);
+Result<std::vector<Phase>> DecodePhases(const nlohmann::json& j);
+Result<std::vector<ExerciseLog>> DecodeLogs(const nlohmann::json& j);
+
+// Parses text; INVALID_ARGUMENT when it is not JSON.
+Result<nlohmann::json> Parse(const std::string& text);
+
+const char* RegionName(Region region);  // "neck", "upper_back", "core", "stretch"
+}  // namespace ptrack::json

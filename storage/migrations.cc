@@ -1,0 +1,151 @@
+// The migration steps. Append new steps at the end; never edit a step that has shipped.
+#include "storage/migrations.h"
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <string>
+#include <vector>
+
+namespace ptrack {
+namespace {
+
+const std::vector<const char*>& Steps() {
+  static const std::vector<const char*> steps = {
+      // 1: the foundation schema.
+      R"sql(
+CREATE TABLE clinics(
+  id TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  time_zone TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE accounts(
+  username TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  role INTEGER NOT NULL CHECK (role BETWEEN 1 AND 3),
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  subject_id TEXT NOT NULL,
+  create_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE therapists(
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  display_name TEXT NOT NULL,
+  username TEXT NOT NULL UNIQUE REFERENCES accounts(username)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX therapists_by_clinic ON therapists(clinic_id, id);
+
+CREATE TABLE patients(
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  display_name TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  therapist_id TEXT NOT NULL REFERENCES therapists(id),
+  username TEXT NOT NULL UNIQUE REFERENCES accounts(username),
+  create_ms INTEGER NOT NULL,
+  version INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX patients_by_clinic ON patients(clinic_id, id);
+CREATE INDEX patients_by_therapist ON patients(therapist_id, id);
+
+CREATE TABLE tokens(
+  hash BLOB PRIMARY KEY,
+  username TEXT NOT NULL REFERENCES accounts(username),
+  create_ms INTEGER NOT NULL,
+  expire_ms INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE exercises(
+  id TEXT PRIMARY KEY,
+  region TEXT NOT NULL,
+  body TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE protocols(
+  id TEXT PRIMARY KEY,
+  body TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE programs(
+  id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  protocol_id TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  create_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX one_active_program ON programs(patient_id) WHERE state = 1;
+
+CREATE TABLE program_revisions(
+  program_id TEXT NOT NULL REFERENCES programs(id),
+  revision INTEGER NOT NULL,
+  effective_date TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  author TEXT NOT NULL,
+  create_ms INTEGER NOT NULL,
+  phases TEXT NOT NULL,
+  PRIMARY KEY(program_id, revision)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER program_revisions_no_update BEFORE UPDATE ON program_revisions
+BEGIN SELECT RAISE(ABORT, 'program revisions are append-only'); END;
+CREATE TRIGGER program_revisions_no_delete BEFORE DELETE ON program_revisions
+BEGIN SELECT RAISE(ABORT, 'program revisions are append-only'); END;
+
+CREATE TABLE sessions(
+  id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  program_id TEXT NOT NULL REFERENCES programs(id),
+  perform_ms INTEGER NOT NULL,
+  local_date TEXT NOT NULL,
+  receive_ms INTEGER NOT NULL,
+  pain_before INTEGER NOT NULL CHECK (pain_before BETWEEN 0 AND 10),
+  pain_after INTEGER NOT NULL CHECK (pain_after BETWEEN 0 AND 10),
+  effort INTEGER NOT NULL CHECK (effort BETWEEN 0 AND 10),
+  notes TEXT NOT NULL,
+  exercises TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_by_patient_time ON sessions(patient_id, perform_ms DESC, id DESC);
+CREATE INDEX sessions_by_patient_date ON sessions(patient_id, local_date);
+
+CREATE TABLE daily_facts(
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  local_date TEXT NOT NULL,
+  sessions_done INTEGER NOT NULL,
+  exercises_done INTEGER NOT NULL,
+  max_pain INTEGER NOT NULL,
+  PRIMARY KEY(patient_id, local_date)
+) STRICT, WITHOUT ROWID;
+)sql",
+  };
+  return steps;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Steps().size()); }
+
+Status Migrate(SQLite::Database& db) {
+  try {
+    const int current = db.execAndGet("PRAGMA user_version").getInt();
+    if (current > LatestSchemaVersion()) {
+      return Status::FailedPrecondition(
+          "database schema version " + std::to_string(current) +
+          " is newer than this ptrackd supports (" + std::to_string(LatestSchemaVersion()) +
+          "); use a newer ptrackd");
+    }
+    for (int v = current + 1; v <= LatestSchemaVersion(); ++v) {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      db.exec(Steps()[v - 1]);
+      db.exec("PRAGMA user_version = " + std::to_string(v));
+      tx.commit();
+    }
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return Status::Unavailable("database migration failed (sqlite code " +
+                               std::to_string(e.getExtendedErrorCode()) + ")");
+  }
+}
+
+}  // namespace ptrack

@@ -1,0 +1,462 @@
+// SqliteStore: connections, error mapping, catalogue, clinics, people and tokens. Programs and
+// sessions live in sqlite_store_sessions.cc.
+#include "storage/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include "storage/json_codec.h"
+#include "storage/migrations.h"
+#include "storage/sqlite_support.h"
+
+namespace ptrack {
+namespace sqlite {
+
+std::unique_ptr<SQLite::Database> OpenConnection(const std::string& path) {
+  auto db = std::make_unique<SQLite::Database>(
+      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+  db->exec("PRAGMA journal_mode = WAL");
+  db->exec("PRAGMA synchronous = FULL");
+  db->exec("PRAGMA foreign_keys = ON");
+  db->exec("PRAGMA busy_timeout = 5000");
+  return db;
+}
+
+Status FromException(const SQLite::Exception& e) {
+  const int ext = e.getExtendedErrorCode();
+  switch (ext & 0xff) {
+    case SQLITE_CONSTRAINT:
+      if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return Status::AlreadyExists("a record with that id or name already exists");
+      }
+      return Status::FailedPrecondition("the change conflicts with stored data");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_NOMEM:
+      return Status::Unavailable("the database is temporarily unavailable (sqlite code " +
+                                 std::to_string(ext) + "); retry later");
+    default:
+      return Status::Internal("database error (sqlite code " + std::to_string(ext) + ")");
+  }
+}
+
+LocalDate DateColumn(const SQLite::Column& c) {
+  auto d = ParseIsoDate(c.getString());
+  if (!d) throw std::runtime_error("corrupt date column");
+  return *d;
+}
+
+}  // namespace sqlite
+
+namespace {
+
+struct Done {};
+
+Patient PatientFrom(SQLite::Statement& q) {
+  Patient p;
+  p.id = q.getColumn(0).getString();
+  p.clinic_id = q.getColumn(1).getString();
+  p.display_name = q.getColumn(2).getString();
+  p.time_zone = q.getColumn(3).getString();
+  p.therapist_id = q.getColumn(4).getString();
+  p.username = q.getColumn(5).getString();
+  p.create_time = FromUnixMillis(q.getColumn(6).getInt64());
+  p.version = q.getColumn(7).getInt64();
+  return p;
+}
+constexpr const char* kPatientColumns =
+    "id, clinic_id, display_name, time_zone, therapist_id, username, create_ms, version";
+
+std::optional<Patient> LoadPatient(SQLite::Database& db, const std::string& id) {
+  SQLite::Statement q(db, std::string("SELECT ") + kPatientColumns + " FROM patients WHERE id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) return std::nullopt;
+  return PatientFrom(q);
+}
+
+Therapist TherapistFrom(SQLite::Statement& q) {
+  return Therapist{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                   q.getColumn(2).getString(), q.getColumn(3).getString()};
+}
+
+void InsertAccount(SQLite::Database& db, const Account& a) {
+  SQLite::Statement q(db,
+                      "INSERT INTO accounts(username, password_hash, role, clinic_id, subject_id, "
+                      "create_ms) VALUES(?, ?, ?, ?, ?, ?)");
+  q.bind(1, a.username);
+  q.bind(2, a.password_hash);
+  q.bind(3, static_cast<int>(a.role));
+  q.bind(4, a.clinic_id);
+  q.bind(5, a.subject_id);
+  q.bind(6, static_cast<int64_t>(ToUnixMillis(a.create_time)));
+  q.exec();
+}
+
+// Clamps a page size to 1..1000 (the service validates the public bounds).
+int Limit(const PageRequest& page) { return page.limit < 1 ? 1 : (page.limit > 1000 ? 1000 : page.limit); }
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<SQLite::Database> writer)
+    : path_(std::move(path)), writer_(std::move(writer)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  try {
+    auto writer = sqlite::OpenConnection(path);
+    PTRACK_RETURN_IF_ERROR(Migrate(*writer));
+    return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(writer)));
+  } catch (const SQLite::Exception& e) {
+    return Status::Unavailable("cannot open database file (sqlite code " +
+                               std::to_string(e.getExtendedErrorCode()) + ")");
+  }
+}
+
+std::unique_ptr<SQLite::Database> SqliteStore::CheckoutReader() {
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    if (!idle_readers_.empty()) {
+      auto db = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return db;
+    }
+  }
+  return sqlite::OpenConnection(path_);
+}
+
+void SqliteStore::ReturnReader(std::unique_ptr<SQLite::Database> db) {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  idle_readers_.push_back(std::move(db));
+}
+
+// --- Catalogue -------------------------------------------------------------------------------
+
+Status SqliteStore::PutExercise(const Exercise& e) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           SQLite::Statement q(db, "INSERT OR REPLACE INTO exercises(id, region, body) VALUES(?, ?, ?)");
+           q.bind(1, e.id);
+           q.bind(2, json::RegionName(e.region));
+           q.bind(3, json::Encode(e).dump());
+           q.exec();
+           return Done{};
+         })
+      .status();
+}
+
+Result<Exercise> SqliteStore::GetExercise(const std::string& id) {
+  return Read<Exercise>([&](SQLite::Database& db) -> Result<Exercise> {
+    SQLite::Statement q(db, "SELECT body FROM exercises WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return Status::NotFound("exercise not found");
+    auto j = json::Parse(q.getColumn(0).getString());
+    if (!j.ok()) return Status::Internal("stored exercise is corrupt");
+    return json::DecodeExercise(*j);
+  });
+}
+
+Result<Page<Exercise>> SqliteStore::ListExercises(Region region, const PageRequest& page) {
+  return Read<Page<Exercise>>([&](SQLite::Database& db) -> Result<Page<Exercise>> {
+    const bool filter = region != Region::kUnspecified;
+    SQLite::Statement q(db, std::string("SELECT id, body FROM exercises WHERE id > ?") +
+                                (filter ? " AND region = ?" : "") + " ORDER BY id LIMIT ?");
+    q.bind(1, page.after);
+    int i = 2;
+    if (filter) q.bind(i++, json::RegionName(region));
+    q.bind(i, Limit(page) + 1);
+    Page<Exercise> out;
+    while (q.executeStep()) {
+      if (static_cast<int>(out.items.size()) == Limit(page)) {
+        out.next_after = out.items.back().id;
+        break;
+      }
+      auto j = json::Parse(q.getColumn(1).getString());
+      if (!j.ok()) return Status::Internal("stored exercise is corrupt");
+      auto e = json::DecodeExercise(*j);
+      if (!e.ok()) return Status::Internal("stored exercise is corrupt");
+      out.items.push_back(std::move(*e));
+    }
+    return out;
+  });
+}
+
+Status SqliteStore::PutProtocol(const Protocol& p) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           SQLite::Statement q(db, "INSERT OR REPLACE INTO protocols(id, body) VALUES(?, ?)");
+           q.bind(1, p.id);
+           q.bind(2, json::Encode(p).dump());
+           q.exec();
+           return Done{};
+         })
+      .status();
+}
+
+Result<Protocol> SqliteStore::GetProtocol(const std::string& id) {
+  return Read<Protocol>([&](SQLite::Database& db) -> Result<Protocol> {
+    SQLite::Statement q(db, "SELECT body FROM protocols WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return Status::NotFound("protocol not found");
+    auto j = json::Parse(q.getColumn(0).getString());
+    if (!j.ok()) return Status::Internal("stored protocol is corrupt");
+    return json::DecodeProtocol(*j);
+  });
+}
+
+Result<Page<Protocol>> SqliteStore::ListProtocols(const PageRequest& page) {
+  return Read<Page<Protocol>>([&](SQLite::Database& db) -> Result<Page<Protocol>> {
+    SQLite::Statement q(db, "SELECT id, body FROM protocols WHERE id > ? ORDER BY id LIMIT ?");
+    q.bind(1, page.after);
+    q.bind(2, Limit(page) + 1);
+    Page<Protocol> out;
+    while (q.executeStep()) {
+      if (static_cast<int>(out.items.size()) == Limit(page)) {
+        out.next_after = out.items.back().id;
+        break;
+      }
+      auto j = json::Parse(q.getColumn(1).getString());
+      if (!j.ok()) return Status::Internal("stored protocol is corrupt");
+      auto p = json::DecodeProtocol(*j);
+      if (!p.ok()) return Status::Internal("stored protocol is corrupt");
+      out.items.push_back(std::move(*p));
+    }
+    return out;
+  });
+}
+
+// --- Clinics and people ----------------------------------------------------------------------
+
+Status SqliteStore::CreateClinic(const Clinic& c) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           SQLite::Statement q(db,
+                               "INSERT INTO clinics(id, display_name, time_zone) VALUES(?, ?, ?)");
+           q.bind(1, c.id);
+           q.bind(2, c.display_name);
+           q.bind(3, c.time_zone);
+           q.exec();
+           return Done{};
+         })
+      .status();
+}
+
+Result<Clinic> SqliteStore::GetClinic(const std::string& id) {
+  return Read<Clinic>([&](SQLite::Database& db) -> Result<Clinic> {
+    SQLite::Statement q(db, "SELECT id, display_name, time_zone FROM clinics WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return Status::NotFound("clinic not found");
+    return Clinic{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                  q.getColumn(2).getString()};
+  });
+}
+
+Status SqliteStore::CreateAccount(const Account& a) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           InsertAccount(db, a);
+           return Done{};
+         })
+      .status();
+}
+
+Result<Account> SqliteStore::GetAccount(const std::string& username) {
+  return Read<Account>([&](SQLite::Database& db) -> Result<Account> {
+    SQLite::Statement q(db,
+                        "SELECT username, password_hash, role, clinic_id, subject_id, create_ms "
+                        "FROM accounts WHERE username = ?");
+    q.bind(1, username);
+    if (!q.executeStep()) return Status::NotFound("account not found");
+    Account a;
+    a.username = q.getColumn(0).getString();
+    a.password_hash = q.getColumn(1).getString();
+    a.role = static_cast<Role>(q.getColumn(2).getInt());
+    a.clinic_id = q.getColumn(3).getString();
+    a.subject_id = q.getColumn(4).getString();
+    a.create_time = FromUnixMillis(q.getColumn(5).getInt64());
+    return a;
+  });
+}
+
+Status SqliteStore::CreateTherapist(const Therapist& t, const Account& a) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           InsertAccount(db, a);
+           SQLite::Statement q(
+               db, "INSERT INTO therapists(id, clinic_id, display_name, username) VALUES(?,?,?,?)");
+           q.bind(1, t.id);
+           q.bind(2, t.clinic_id);
+           q.bind(3, t.display_name);
+           q.bind(4, t.username);
+           q.exec();
+           return Done{};
+         })
+      .status();
+}
+
+Result<Therapist> SqliteStore::GetTherapist(const std::string& id) {
+  return Read<Therapist>([&](SQLite::Database& db) -> Result<Therapist> {
+    SQLite::Statement q(
+        db, "SELECT id, clinic_id, display_name, username FROM therapists WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return Status::NotFound("therapist not found");
+    return TherapistFrom(q);
+  });
+}
+
+Result<Page<Therapist>> SqliteStore::ListTherapists(const std::string& clinic_id,
+                                                     const PageRequest& page) {
+  return Read<Page<Therapist>>([&](SQLite::Database& db) -> Result<Page<Therapist>> {
+    SQLite::Statement q(db,
+                        "SELECT id, clinic_id, display_name, username FROM therapists "
+                        "WHERE clinic_id = ? AND id > ? ORDER BY id LIMIT ?");
+    q.bind(1, clinic_id);
+    q.bind(2, page.after);
+    q.bind(3, Limit(page) + 1);
+    Page<Therapist> out;
+    while (q.executeStep()) {
+      if (static_cast<int>(out.items.size()) == Limit(page)) {
+        out.next_after = out.items.back().id;
+        break;
+      }
+      out.items.push_back(TherapistFrom(q));
+    }
+    return out;
+  });
+}
+
+Result<Patient> SqliteStore::CreatePatient(const Patient& p, const Account& a) {
+  return Write<Patient>([&](SQLite::Database& db) -> Result<Patient> {
+    if (auto stored = LoadPatient(db, p.id)) {
+      if (stored->clinic_id == p.clinic_id && stored->display_name == p.display_name &&
+          stored->time_zone == p.time_zone && stored->therapist_id == p.therapist_id &&
+          stored->username == p.username) {
+        return *stored;
+      }
+      return Status::AlreadyExists("a different patient with this id already exists");
+    }
+    SQLite::Statement t(db, "SELECT 1 FROM therapists WHERE id = ? AND clinic_id = ?");
+    t.bind(1, p.therapist_id);
+    t.bind(2, p.clinic_id);
+    if (!t.executeStep()) return Status::FailedPrecondition("therapist is not in this clinic");
+    InsertAccount(db, a);
+    SQLite::Statement q(db, std::string("INSERT INTO patients(") + kPatientColumns +
+                                ") VALUES(?, ?, ?, ?, ?, ?, ?, 1)");
+    q.bind(1, p.id);
+    q.bind(2, p.clinic_id);
+    q.bind(3, p.display_name);
+    q.bind(4, p.time_zone);
+    q.bind(5, p.therapist_id);
+    q.bind(6, p.username);
+    q.bind(7, static_cast<int64_t>(ToUnixMillis(p.create_time)));
+    q.exec();
+    Patient stored = p;
+    stored.version = 1;
+    return stored;
+  });
+}
+
+Result<Patient> SqliteStore::GetPatient(const std::string& id) {
+  return Read<Patient>([&](SQLite::Database& db) -> Result<Patient> {
+    auto p = LoadPatient(db, id);
+    if (!p) return Status::NotFound("patient not found");
+    return *p;
+  });
+}
+
+Result<Page<Patient>> SqliteStore::ListPatients(const std::string& clinic_id,
+                                                const std::string& therapist_filter,
+                                                const PageRequest& page) {
+  return Read<Page<Patient>>([&](SQLite::Database& db) -> Result<Page<Patient>> {
+    const bool filter = !therapist_filter.empty();
+    SQLite::Statement q(db, std::string("SELECT ") + kPatientColumns +
+                                " FROM patients WHERE clinic_id = ? AND id > ?" +
+                                (filter ? " AND therapist_id = ?" : "") + " ORDER BY id LIMIT ?");
+    q.bind(1, clinic_id);
+    q.bind(2, page.after);
+    int i = 3;
+    if (filter) q.bind(i++, therapist_filter);
+    q.bind(i, Limit(page) + 1);
+    Page<Patient> out;
+    while (q.executeStep()) {
+      if (static_cast<int>(out.items.size()) == Limit(page)) {
+        out.next_after = out.items.back().id;
+        break;
+      }
+      out.items.push_back(PatientFrom(q));
+    }
+    return out;
+  });
+}
+
+Result<Patient> SqliteStore::UpdatePatient(const Patient& p) {
+  return Write<Patient>([&](SQLite::Database& db) -> Result<Patient> {
+    auto stored = LoadPatient(db, p.id);
+    if (!stored) return Status::NotFound("patient not found");
+    if (stored->version != p.version) {
+      return Status::Aborted("the patient changed since it was read; re-read and retry");
+    }
+    SQLite::Statement t(db, "SELECT 1 FROM therapists WHERE id = ? AND clinic_id = ?");
+    t.bind(1, p.therapist_id);
+    t.bind(2, stored->clinic_id);
+    if (!t.executeStep()) return Status::FailedPrecondition("therapist is not in this clinic");
+    SQLite::Statement q(db,
+                        "UPDATE patients SET display_name = ?, time_zone = ?, therapist_id = ?, "
+                        "version = version + 1 WHERE id = ?");
+    q.bind(1, p.display_name);
+    q.bind(2, p.time_zone);
+    q.bind(3, p.therapist_id);
+    q.bind(4, p.id);
+    q.exec();
+    Patient updated = *stored;
+    updated.display_name = p.display_name;
+    updated.time_zone = p.time_zone;
+    updated.therapist_id = p.therapist_id;
+    updated.version = stored->version + 1;
+    return updated;
+  });
+}
+
+// --- Tokens ----------------------------------------------------------------------------------
+
+Status SqliteStore::PutToken(const TokenRecord& t) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           SQLite::Statement q(db,
+                               "INSERT INTO tokens(hash, username, create_ms, expire_ms, revoked) "
+                               "VALUES(?, ?, ?, ?, ?)");
+           q.bind(1, t.token_hash.data(), static_cast<int>(t.token_hash.size()));
+           q.bind(2, t.username);
+           q.bind(3, static_cast<int64_t>(ToUnixMillis(t.create_time)));
+           q.bind(4, static_cast<int64_t>(ToUnixMillis(t.expire_time)));
+           q.bind(5, t.revoked ? 1 : 0);
+           q.exec();
+           return Done{};
+         })
+      .status();
+}
+
+Result<TokenRecord> SqliteStore::GetToken(const std::string& hash) {
+  return Read<TokenRecord>([&](SQLite::Database& db) -> Result<TokenRecord> {
+    SQLite::Statement q(
+        db, "SELECT username, create_ms, expire_ms, revoked FROM tokens WHERE hash = ?");
+    q.bind(1, hash.data(), static_cast<int>(hash.size()));
+    if (!q.executeStep()) return Status::NotFound("token not found");
+    TokenRecord t;
+    t.token_hash = hash;
+    t.username = q.getColumn(0).getString();
+    t.create_time = FromUnixMillis(q.getColumn(1).getInt64());
+    t.expire_time = FromUnixMillis(q.getColumn(2).getInt64());
+    t.revoked = q.getColumn(3).getInt() != 0;
+    return t;
+  });
+}
+
+Status SqliteStore::RevokeToken(const std::string& hash) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           SQLite::Statement q(db, "UPDATE tokens SET revoked = 1 WHERE hash = ?");
+           q.bind(1, hash.data(), static_cast<int>(hash.size()));
+           if (q.exec() == 0) return Status::NotFound("token not found");
+           return Done{};
+         })
+      .status();
+}
+
+}  // namespace ptrack

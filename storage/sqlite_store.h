@@ -1,0 +1,87 @@
+// The SQLite implementation of Store: one database file in WAL mode with synchronous=FULL,
+// foreign keys on, STRICT tables, migrations on open. One writer connection serialised by a
+// mutex (writes use BEGIN IMMEDIATE) and a pool of reader connections, each used by one thread
+// at a time. SQLite exceptions are caught here and returned as Status; none crosses the interface.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+
+namespace SQLite {
+class Database;
+}  // namespace SQLite
+
+namespace ptrack {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens the database at `path`, creating it when absent, and migrates it to the latest schema.
+  // FAILED_PRECONDITION when the file's schema is newer than this binary; UNAVAILABLE when it
+  // cannot be opened.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  ~SqliteStore() override;
+
+  Status PutExercise(const Exercise& exercise) override;
+  Result<Exercise> GetExercise(const std::string& id) override;
+  Result<Page<Exercise>> ListExercises(Region region_filter, const PageRequest& page) override;
+  Status PutProtocol(const Protocol& protocol) override;
+  Result<Protocol> GetProtocol(const std::string& id) override;
+  Result<Page<Protocol>> ListProtocols(const PageRequest& page) override;
+
+  Status CreateClinic(const Clinic& clinic) override;
+  Result<Clinic> GetClinic(const std::string& id) override;
+  Status CreateAccount(const Account& account) override;
+  Result<Account> GetAccount(const std::string& username) override;
+  Status CreateTherapist(const Therapist& therapist, const Account& account) override;
+  Result<Therapist> GetTherapist(const std::string& id) override;
+  Result<Page<Therapist>> ListTherapists(const std::string& clinic_id,
+                                          const PageRequest& page) override;
+  Result<Patient> CreatePatient(const Patient& patient, const Account& account) override;
+  Result<Patient> GetPatient(const std::string& id) override;
+  Result<Page<Patient>> ListPatients(const std::string& clinic_id,
+                                     const std::string& therapist_filter,
+                                     const PageRequest& page) override;
+  Result<Patient> UpdatePatient(const Patient& patient) override;
+
+  Status PutToken(const TokenRecord& token) override;
+  Result<TokenRecord> GetToken(const std::string& token_hash) override;
+  Status RevokeToken(const std::string& token_hash) override;
+
+  Result<Program> CreateProgram(const Program& program) override;
+  Result<Program> GetProgram(const std::string& id) override;
+  Result<Program> GetActiveProgram(const std::string& patient_id) override;
+  Result<std::vector<Program>> ListPrograms(const std::string& patient_id) override;
+
+  Result<LogResult> LogSession(const Session& session) override;
+  Result<Session> GetSession(const std::string& id) override;
+  Result<Page<Session>> ListSessions(const std::string& patient_id, std::optional<LocalDate> from,
+                                     std::optional<LocalDate> to,
+                                     const PageRequest& page) override;
+  Result<std::vector<DailyFacts>> GetDailyFacts(const std::string& patient_id, LocalDate from,
+                                                LocalDate to) override;
+
+ private:
+  explicit SqliteStore(std::string path, std::unique_ptr<SQLite::Database> writer);
+
+  // Runs `fn(db)` on a reader connection checked out for this call.
+  template <typename T, typename Fn>
+  Result<T> Read(Fn&& fn);
+  // Runs `fn(db)` inside BEGIN IMMEDIATE on the writer; commits when it returns OK.
+  template <typename T, typename Fn>
+  Result<T> Write(Fn&& fn);
+
+  std::unique_ptr<SQLite::Database> CheckoutReader();
+  void ReturnReader(std::unique_ptr<SQLite::Database> db);
+
+  const std::string path_;
+  std::mutex write_mu_;
+  std::unique_ptr<SQLite::Database> writer_;  // guarded by write_mu_
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<SQLite::Database>> idle_readers_;  // guarded by pool_mu_
+};
+
+}  // namespace ptrack

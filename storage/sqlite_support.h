@@ -1,0 +1,66 @@
+// Internals shared by the SQLite store's translation units: opening a configured connection,
+// mapping SQLite errors to Status, and the read/write transaction helpers. Not part of the
+// storage interface; include only from sqlite_store*.cc.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include "scheduler/time.h"
+#include "storage/sqlite_store.h"
+
+namespace ptrack::sqlite {
+
+// Opens `path` with the project's pragmas (WAL, synchronous=FULL, foreign_keys, busy_timeout).
+// Throws SQLite::Exception.
+std::unique_ptr<SQLite::Database> OpenConnection(const std::string& path);
+
+// Maps a SQLite failure to a Status without SQL text: constraint conflicts to ALREADY_EXISTS or
+// FAILED_PRECONDITION, busy/full/I-O errors to UNAVAILABLE, the rest to INTERNAL.
+Status FromException(const SQLite::Exception& e);
+
+// ISO date column helpers. A stored date that does not parse is a corrupt row: INTERNAL.
+LocalDate DateColumn(const SQLite::Column& c);
+
+}  // namespace ptrack::sqlite
+
+namespace ptrack {
+
+template <typename T, typename Fn>
+Result<T> SqliteStore::Read(Fn&& fn) {
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    db = CheckoutReader();
+    Result<T> result = fn(*db);
+    ReturnReader(std::move(db));
+    return result;
+  } catch (const SQLite::Exception& e) {
+    if (db) ReturnReader(std::move(db));
+    return sqlite::FromException(e);
+  } catch (const std::exception&) {
+    if (db) ReturnReader(std::move(db));
+    return Status::Internal("stored data could not be read");
+  }
+}
+
+template <typename T, typename Fn>
+Result<T> SqliteStore::Write(Fn&& fn) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  try {
+    SQLite::Transaction tx(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
+    Result<T> result = fn(*writer_);
+    if (result.ok()) tx.commit();  // otherwise the destructor rolls back
+    return result;
+  } catch (const SQLite::Exception& e) {
+    return sqlite::FromException(e);
+  } catch (const std::exception&) {
+    return Status::Internal("stored data could not be written");
+  }
+}
+
+}  // namespace ptrack

@@ -1,0 +1,119 @@
+// The store interface: every persistent read and write of ptrack goes through it. The SQLite
+// implementation (sqlite_store.h) is the default; a second backend must pass the same contract
+// tests (tests/storage/store_contract_test.cc).
+//
+// Contract for every method:
+//  - Never throws; failures come back as Status: NOT_FOUND for a missing row, ALREADY_EXISTS for
+//    a uniqueness conflict, ABORTED for a version mismatch, FAILED_PRECONDITION as documented,
+//    UNAVAILABLE when the database cannot be written (busy, disk full, I/O error), INTERNAL for
+//    anything else. Messages contain no SQL text and no health data.
+//  - A write that returns OK is durable (committed with synchronous=FULL). A write that fails
+//    changed nothing.
+//  - Thread-safe: any number of threads may call any method concurrently.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scheduler/adherence.h"
+#include "scheduler/catalogue.h"
+#include "scheduler/program.h"
+#include "scheduler/session.h"
+#include "scheduler/status.h"
+#include "storage/records.h"
+
+namespace ptrack {
+
+// Keyset pagination: rows strictly after `after` (an opaque key that the store itself produced
+// as `next_after`), at most `limit` of them.
+struct PageRequest {
+  int limit = 50;
+  std::string after;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::string next_after;  // empty when there are no more rows
+};
+
+struct LogResult {
+  Session session;        // as stored
+  bool replayed = false;  // the id was already stored with the same payload
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- Catalogue. Put* insert or replace (built-in data is reloaded at every start).
+  virtual Status PutExercise(const Exercise& exercise) = 0;
+  virtual Result<Exercise> GetExercise(const std::string& id) = 0;
+  // Ordered by id.
+  virtual Result<Page<Exercise>> ListExercises(Region region_filter, const PageRequest& page) = 0;
+  virtual Status PutProtocol(const Protocol& protocol) = 0;
+  virtual Result<Protocol> GetProtocol(const std::string& id) = 0;
+  virtual Result<Page<Protocol>> ListProtocols(const PageRequest& page) = 0;
+
+  // --- Clinics and people.
+  // ALREADY_EXISTS when the id is taken.
+  virtual Status CreateClinic(const Clinic& clinic) = 0;
+  virtual Result<Clinic> GetClinic(const std::string& id) = 0;
+  // An admin account. ALREADY_EXISTS when the username is taken.
+  virtual Status CreateAccount(const Account& account) = 0;
+  virtual Result<Account> GetAccount(const std::string& username) = 0;
+  // Creates the therapist and its account atomically. ALREADY_EXISTS on id or username.
+  virtual Status CreateTherapist(const Therapist& therapist, const Account& account) = 0;
+  virtual Result<Therapist> GetTherapist(const std::string& id) = 0;
+  virtual Result<Page<Therapist>> ListTherapists(const std::string& clinic_id,
+                                                  const PageRequest& page) = 0;
+  // Creates the patient and its account atomically. Idempotent on patient.id: when it exists
+  // with the same clinic, display name, zone, therapist and username, returns the stored patient;
+  // otherwise ALREADY_EXISTS (also when the username is taken).
+  // REQUIRES: the therapist exists in the patient's clinic (FAILED_PRECONDITION otherwise).
+  virtual Result<Patient> CreatePatient(const Patient& patient, const Account& account) = 0;
+  virtual Result<Patient> GetPatient(const std::string& id) = 0;
+  // Ordered by id. therapist_filter empty = every patient of the clinic.
+  virtual Result<Page<Patient>> ListPatients(const std::string& clinic_id,
+                                             const std::string& therapist_filter,
+                                             const PageRequest& page) = 0;
+  // Replaces display name, zone and therapist when the stored version equals
+  // patient.version; returns the stored patient with version + 1. ABORTED on mismatch.
+  virtual Result<Patient> UpdatePatient(const Patient& patient) = 0;
+
+  // --- Tokens.
+  virtual Status PutToken(const TokenRecord& token) = 0;
+  virtual Result<TokenRecord> GetToken(const std::string& token_hash) = 0;
+  virtual Status RevokeToken(const std::string& token_hash) = 0;
+
+  // --- Programs.
+  // Stores a program with its first revision. Idempotent on program.id like CreatePatient.
+  // FAILED_PRECONDITION when the patient already has another active program.
+  // REQUIRES: program.revisions.size() == 1.
+  virtual Result<Program> CreateProgram(const Program& program) = 0;
+  // With all revisions.
+  virtual Result<Program> GetProgram(const std::string& id) = 0;
+  // NOT_FOUND when the patient has no active program.
+  virtual Result<Program> GetActiveProgram(const std::string& patient_id) = 0;
+  // Newest first.
+  virtual Result<std::vector<Program>> ListPrograms(const std::string& patient_id) = 0;
+
+  // --- Sessions.
+  // Stores the session and updates its day's DailyFacts in one transaction, exactly once per
+  // session id forever: a second call with the same id and SamePayload returns the stored
+  // session with replayed = true; with another payload, ALREADY_EXISTS.
+  // REQUIRES: the patient and program exist.
+  virtual Result<LogResult> LogSession(const Session& session) = 0;
+  virtual Result<Session> GetSession(const std::string& id) = 0;
+  // Newest perform_time first; from/to bound local_date inclusively when set.
+  virtual Result<Page<Session>> ListSessions(const std::string& patient_id,
+                                             std::optional<LocalDate> from,
+                                             std::optional<LocalDate> to,
+                                             const PageRequest& page) = 0;
+  // The facts of the days in [from, to] that have any; days without sessions are absent.
+  virtual Result<std::vector<DailyFacts>> GetDailyFacts(const std::string& patient_id,
+                                                        LocalDate from, LocalDate to) = 0;
+};
+
+}  // namespace ptrack
