@@ -3,18 +3,18 @@
 #include "scheduler/plan.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "scheduler/calendar.h"
 
 namespace ptrack {
 namespace {
 
-// The bare plan without explanations.
-PlanDay PlanWithoutWhy(const Program& program, LocalDate day) {
+// The bare plan of `day` under revision `rev`, without explanations.
+PlanDay PlanUnder(const Program& program, const ProgramRevision& rev, LocalDate day) {
   PlanDay plan;
   plan.date = day;
   plan.program_week = ProgramWeek(program.start_date, day);
-  const ProgramRevision& rev = RevisionInEffect(program, day);
   plan.revision = rev.revision;
   const Phase* phase = PhaseForWeek(rev.phases, plan.program_week);
   if (phase == nullptr) return plan;
@@ -32,6 +32,17 @@ PlanDay PlanWithoutWhy(const Program& program, LocalDate day) {
   return plan;
 }
 
+PlanDay PlanWithoutWhy(const Program& program, LocalDate day) {
+  return PlanUnder(program, RevisionInEffect(program, day), day);
+}
+
+const PlannedExercise* Find(const PlanDay& plan, const std::string& exercise_id) {
+  for (const PlannedExercise& e : plan.exercises) {
+    if (e.exercise_id == exercise_id) return &e;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 const Dose& DoseForWeek(const Prescription& rx, int week_in_phase, int* step) {
@@ -46,24 +57,30 @@ PlanDay PlanFor(const Program& program, LocalDate day) {
   if (plan.program_week < 2 || plan.phase_number == 0) return plan;
   const PlanDay before = PlanWithoutWhy(program, day - date::days{7});
   const ProgramRevision& rev = RevisionInEffect(program, day);
+  // When the revision changed since last week: what the previous revision would prescribe
+  // today, so that only doses the new revision itself changed are called the therapist's.
+  std::optional<PlanDay> old_rev_today;
+  if (before.revision != plan.revision) {
+    for (const ProgramRevision& r : program.revisions) {
+      if (r.revision == before.revision) old_rev_today = PlanUnder(program, r, day);
+    }
+  }
   for (PlannedExercise& e : plan.exercises) {
-    auto prev = std::find_if(before.exercises.begin(), before.exercises.end(),
-                             [&](const PlannedExercise& p) { return p.exercise_id == e.exercise_id; });
-    if (prev != before.exercises.end() && prev->dose == e.dose) continue;
-    if (before.revision != plan.revision) {
+    const PlannedExercise* prev = Find(before, e.exercise_id);
+    if (prev != nullptr && prev->dose == e.dose) continue;
+    const PlannedExercise* old = old_rev_today ? Find(*old_rev_today, e.exercise_id) : nullptr;
+    if (old_rev_today && (old == nullptr || old->dose != e.dose)) {
       e.why = "Changed by your therapist (revision " + std::to_string(rev.revision) + ", from " +
               FormatIsoDate(rev.effective_date) + ")";
       if (!rev.reason.empty()) e.why += ": " + rev.reason;
     } else if (before.phase_number != plan.phase_number) {
       e.why = "New phase: " + plan.phase_name;
-      if (prev != before.exercises.end()) {
-        e.why += " (was " + DescribeDose(prev->dose) + ")";
-      }
-    } else if (prev == before.exercises.end()) {
+      if (prev != nullptr) e.why += " (was " + DescribeDose(prev->dose) + ")";
+    } else if (prev == nullptr) {
       e.why = "New this week";
     } else {
-      e.why = "Scheduled progression: step " + std::to_string(e.dose_step) + " of week " +
-              std::to_string(plan.program_week) + " (was " + DescribeDose(prev->dose) + ")";
+      e.why = "Scheduled progression: step " + std::to_string(e.dose_step) + " of the phase (was " +
+              DescribeDose(prev->dose) + ")";
     }
   }
   return plan;

@@ -4,15 +4,15 @@
 namespace ptrack {
 
 const ProgramRevision& RevisionInEffect(const Program& program, LocalDate day) {
-  const ProgramRevision* best = &program.revisions.front();
+  const ProgramRevision* best = nullptr;
   for (const ProgramRevision& r : program.revisions) {
-    if (r.effective_date <= day &&
-        (r.effective_date > best->effective_date ||
-         (r.effective_date == best->effective_date && r.revision > best->revision))) {
+    if (r.effective_date > day) continue;
+    if (best == nullptr || r.effective_date > best->effective_date ||
+        (r.effective_date == best->effective_date && r.revision > best->revision)) {
       best = &r;
     }
   }
-  return *best;
+  return best != nullptr ? *best : program.revisions.front();
 }
 
 }  // namespace ptrack

@@ -1,0 +1,30 @@
+// The ptrack client's commands. Each takes the shared Client, reads its own flags, and returns
+// an exit code (client.h). The table in main.cc maps names to these and their help text.
+#pragma once
+
+#include "clients/cli/client.h"
+
+namespace ptrack::cli {
+
+// Account and server (commands_account.cc).
+int Login(Client& c);
+int Logout(Client& c);
+int WhoAmI(Client& c);
+int Health(Client& c);
+int Services(Client& c);
+
+// Catalogue, patients, programs (commands_clinic.cc).
+int Exercises(Client& c);
+int Protocols(Client& c);
+int Patients(Client& c);
+int CreatePatient(Client& c);
+int AssignProgram(Client& c);
+int Programs(Client& c);
+
+// Plans, sessions, adherence (commands_session.cc).
+int Plan(Client& c);
+int Log(Client& c);
+int Sessions(Client& c);
+int Adherence(Client& c);
+
+}  // namespace ptrack::cli

@@ -1,0 +1,167 @@
+// Commands: exercises, protocols, patients, patient-create, assign, programs.
+#include <cstdio>
+#include <iostream>
+
+#include "clients/cli/commands.h"
+#include "clients/cli/format.h"
+#include "ptrack/v1/catalog.grpc.pb.h"
+#include "ptrack/v1/clinic.grpc.pb.h"
+#include "ptrack/v1/program.grpc.pb.h"
+
+namespace ptrack::cli {
+
+int Exercises(Client& c) {
+  auto stub = v1::CatalogService::NewStub(c.channel());
+  v1::ListExercisesRequest req;
+  if (auto r = c.args().Get("region")) {
+    v1::Region region;
+    std::string upper = "REGION_";
+    for (char ch : *r) upper += ch == '-' ? '_' : static_cast<char>(std::toupper(ch));
+    if (!v1::Region_Parse(upper, &region)) return Usage("--region: neck, upper-back, core or stretch");
+    req.set_region(region);
+  }
+  req.set_page_size(200);
+  v1::ListExercisesResponse all;
+  do {
+    v1::ListExercisesResponse page;
+    auto status = stub->ListExercises(c.Context().get(), req, &page);
+    if (!status.ok()) return c.Fail(status);
+    all.mutable_exercises()->MergeFrom(page.exercises());
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  if (c.json()) return c.PrintJson(all);
+  for (const auto& e : all.exercises()) {
+    std::printf("%-36s %-11s %-34s %s\n", e.name().c_str(),
+                EnumWord(v1::Region_Name(e.region()), "REGION_").c_str(), e.display_name().c_str(),
+                DoseText(e.default_dose()).c_str());
+  }
+  return kExitOk;
+}
+
+int Protocols(Client& c) {
+  auto stub = v1::CatalogService::NewStub(c.channel());
+  if (c.args().positional().size() >= 2) {
+    v1::GetProtocolRequest req;
+    std::string name = c.args().positional()[1];
+    req.set_name(name.find('/') == std::string::npos ? "protocols/" + name : name);
+    v1::Protocol p;
+    auto status = stub->GetProtocol(c.Context().get(), req, &p);
+    if (!status.ok()) return c.Fail(status);
+    if (c.json()) return c.PrintJson(p);
+    std::cout << p.display_name() << "\n" << p.description() << "\n";
+    for (const auto& ph : p.phases()) {
+      std::cout << "\nPhase " << ph.number() << ": " << ph.display_name() << " (from week "
+                << ph.start_week() << (ph.weeks() ? ", " + std::to_string(ph.weeks()) + " weeks" : ", open-ended")
+                << ", " << ph.sessions_per_week() << " sessions/week)\n";
+      for (const auto& rx : ph.prescriptions()) {
+        std::cout << "  " << rx.exercise() << ": ";
+        for (int i = 0; i < rx.dose_steps_size(); ++i) {
+          std::cout << (i ? " -> " : "") << DoseText(rx.dose_steps(i));
+        }
+        std::cout << "\n";
+      }
+    }
+    return kExitOk;
+  }
+  v1::ListProtocolsRequest req;
+  v1::ListProtocolsResponse resp;
+  auto status = stub->ListProtocols(c.Context().get(), req, &resp);
+  if (!status.ok()) return c.Fail(status);
+  if (c.json()) return c.PrintJson(resp);
+  for (const auto& p : resp.protocols()) {
+    std::printf("%-40s %s (%d phases)\n", p.name().c_str(), p.display_name().c_str(),
+                p.phases_size());
+  }
+  return kExitOk;
+}
+
+int Patients(Client& c) {
+  if (!c.profile()) return Usage("sign in first: ptrack login USER");
+  auto stub = v1::ClinicService::NewStub(c.channel());
+  v1::ListPatientsRequest req;
+  req.set_parent(c.profile()->clinic);
+  req.set_page_size(200);
+  v1::ListPatientsResponse all;
+  do {
+    v1::ListPatientsResponse page;
+    auto status = stub->ListPatients(c.Context().get(), req, &page);
+    if (!status.ok()) return c.Fail(status);
+    all.mutable_patients()->MergeFrom(page.patients());
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  if (c.json()) return c.PrintJson(all);
+  for (const auto& p : all.patients()) {
+    std::printf("%-44s %-24s %-20s %s\n", p.name().c_str(), p.display_name().c_str(),
+                p.time_zone().c_str(), p.username().c_str());
+  }
+  return kExitOk;
+}
+
+int CreatePatient(Client& c) {
+  if (!c.profile()) return Usage("sign in first: ptrack login USER");
+  const auto name = c.args().Get("name"), zone = c.args().Get("zone"),
+             user = c.args().Get("username"), pass = c.args().Get("password");
+  if (!name || !zone || !user || !pass) {
+    return Usage("patient-create --name NAME --zone IANA_ZONE --username USER --password PASS "
+                 "[--id ID] [--therapist NAME]");
+  }
+  auto stub = v1::ClinicService::NewStub(c.channel());
+  v1::CreatePatientRequest req;
+  req.set_parent(c.profile()->clinic);
+  req.set_patient_id(c.args().Get("id").value_or(""));
+  req.mutable_patient()->set_display_name(*name);
+  req.mutable_patient()->set_time_zone(*zone);
+  req.mutable_patient()->set_therapist(c.args().Get("therapist").value_or(""));
+  req.set_username(*user);
+  req.set_initial_password(*pass);
+  v1::Patient resp;
+  auto status = stub->CreatePatient(c.Context().get(), req, &resp);
+  if (!status.ok()) return c.Fail(status);
+  if (c.json()) return c.PrintJson(resp);
+  std::cout << "Created " << resp.name() << " (" << resp.display_name() << ", "
+            << resp.time_zone() << ")\n";
+  return kExitOk;
+}
+
+int AssignProgram(Client& c) {
+  const std::string patient = c.PatientName();
+  if (patient.empty()) return kExitUsage;
+  const auto protocol = c.args().Get("protocol"), start = c.args().Get("start");
+  if (!protocol || !start) {
+    return Usage("assign --patient P --protocol ID --start YYYY-MM-DD [--id PROGRAM_ID]");
+  }
+  auto stub = v1::ProgramService::NewStub(c.channel());
+  v1::CreateProgramRequest req;
+  req.set_parent(patient);
+  req.set_program_id(c.args().Get("id").value_or(""));
+  req.mutable_program()->set_protocol(
+      protocol->find('/') == std::string::npos ? "protocols/" + *protocol : *protocol);
+  req.mutable_program()->set_start_date(*start);
+  v1::Program resp;
+  auto status = stub->CreateProgram(c.Context().get(), req, &resp);
+  if (!status.ok()) return c.Fail(status);
+  if (c.json()) return c.PrintJson(resp);
+  std::cout << "Assigned " << resp.protocol() << " as " << resp.name() << ", starting "
+            << resp.start_date() << "\n";
+  return kExitOk;
+}
+
+int Programs(Client& c) {
+  const std::string patient = c.PatientName();
+  if (patient.empty()) return kExitUsage;
+  auto stub = v1::ProgramService::NewStub(c.channel());
+  v1::ListProgramsRequest req;
+  req.set_parent(patient);
+  v1::ListProgramsResponse resp;
+  auto status = stub->ListPrograms(c.Context().get(), req, &resp);
+  if (!status.ok()) return c.Fail(status);
+  if (c.json()) return c.PrintJson(resp);
+  for (const auto& p : resp.programs()) {
+    std::cout << p.name() << "  " << p.protocol() << "  from " << p.start_date() << "  "
+              << EnumWord(v1::ProgramState_Name(p.state()), "PROGRAM_STATE_") << "  revision "
+              << p.revision() << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace ptrack::cli

@@ -1,0 +1,91 @@
+// ptrack: the command-line client. Drives the whole therapy loop for every role over the wire
+// contract only: sign in, browse the catalogue, create patients, assign programs, show plans,
+// log sessions, show adherence. `ptrack help` lists the commands; `ptrack CMD --help` explains one.
+#include <iostream>
+#include <set>
+#include <string>
+
+#include "clients/cli/commands.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(ptrack::cli::Client&);
+  const char* usage;
+  const char* summary;
+};
+
+const Command kCommands[] = {
+    {"login", ptrack::cli::Login, "login USER [--password P]",
+     "sign in and keep the token (password from --password, $PTRACK_PASSWORD or stdin)"},
+    {"logout", ptrack::cli::Logout, "logout", "revoke the token and forget it"},
+    {"whoami", ptrack::cli::WhoAmI, "whoami", "show who the saved token belongs to"},
+    {"health", ptrack::cli::Health, "health [--service NAME]", "ask the server's health service"},
+    {"services", ptrack::cli::Services, "services",
+     "list the server's services and methods through server reflection"},
+    {"exercises", ptrack::cli::Exercises, "exercises [--region neck|upper-back|core|stretch]",
+     "list the exercise catalogue"},
+    {"protocols", ptrack::cli::Protocols, "protocols [ID]", "list protocols, or show one"},
+    {"patients", ptrack::cli::Patients, "patients", "list your patients (therapists, admins)"},
+    {"patient-create", ptrack::cli::CreatePatient,
+     "patient-create --name NAME --zone IANA_ZONE --username USER --password PASS [--id ID] "
+     "[--therapist clinics/C/therapists/T]",
+     "create a patient with a sign-in"},
+    {"assign", ptrack::cli::AssignProgram,
+     "assign --patient P --protocol ID --start YYYY-MM-DD [--id PROGRAM_ID]",
+     "assign a protocol to a patient as a program"},
+    {"programs", ptrack::cli::Programs, "programs [--patient P]", "list a patient's programs"},
+    {"plan", ptrack::cli::Plan, "plan [--patient P] [--date YYYY-MM-DD] [--week | --days N]",
+     "show the plan for today (in the patient's time zone) or a range"},
+    {"log", ptrack::cli::Log,
+     "log --pain-before N --pain-after N --effort N (--as-prescribed | --exercise "
+     "ID[:sets=N,reps=N,hold=S,load=KG,band=C,side=each]...) [--at RFC3339] [--id UUID] "
+     "[--notes TEXT] [--patient P]",
+     "log a session exactly once (the same --id is never stored twice)"},
+    {"sessions", ptrack::cli::Sessions, "sessions [--patient P] [--from D] [--to D]",
+     "list logged sessions, newest first"},
+    {"adherence", ptrack::cli::Adherence,
+     "adherence --from YYYY-MM-DD --to YYYY-MM-DD [--patient P]",
+     "sessions prescribed vs done, per day and in total"},
+};
+
+void PrintHelp() {
+  std::cout << "Usage: ptrack [--server HOST:PORT] [--json] COMMAND [flags]\n\n"
+               "Commands:\n";
+  for (const Command& c : kCommands) std::printf("  %-15s %s\n", c.name, c.summary);
+  std::cout << "\nGlobal flags:\n"
+               "  --server HOST:PORT  ptrackd address (default: $PTRACK_SERVER, the signed-in\n"
+               "                      server, or 127.0.0.1:50051)\n"
+               "  --json              print the server's answer as JSON\n"
+               "  --help              help for a command\n"
+               "Patients are named by id in your clinic or as clinics/{clinic}/patients/{id};\n"
+               "a signed-in patient may leave --patient out.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const ptrack::cli::Args args(argc, argv, {"json", "help", "week", "as-prescribed"});
+  if (!args.error().empty()) return ptrack::cli::Usage(args.error());
+  const auto& pos = args.positional();
+  if (pos.empty() || pos[0] == "help") {
+    PrintHelp();
+    return pos.empty() && !args.Has("help") ? ptrack::cli::kExitUsage : ptrack::cli::kExitOk;
+  }
+  for (const Command& c : kCommands) {
+    if (pos[0] != c.name) continue;
+    if (args.Has("help")) {
+      std::cout << "Usage: ptrack " << c.usage << "\n  " << c.summary << "\n";
+      return ptrack::cli::kExitOk;
+    }
+    ptrack::cli::Client client(args);
+    const int code = c.run(client);
+    if (auto unused = args.Unused(); !unused.empty() && code != ptrack::cli::kExitUsage) {
+      std::cerr << "ptrack: warning: flag --" << unused.front() << " is not used by " << c.name
+                << "\n";
+    }
+    return code;
+  }
+  return ptrack::cli::Usage("unknown command \"" + pos[0] + "\" (see ptrack help)");
+}
