@@ -193,7 +193,9 @@ int Log(Client& c) {
     if (code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED ||
         code == grpc::StatusCode::UNKNOWN) {
       // The server may or may not have stored it: the same id makes a retry safe.
-      std::cerr << "retry with --id " << req.session_id() << " to log this session exactly once\n";
+      std::cerr << "retry with --id " << req.session_id() << " --at "
+                << google::protobuf::util::TimeUtil::ToString(s->perform_time())
+                << " (and the same values) to log this session exactly once\n";
     }
     return c.Fail(status);
   }
