@@ -22,8 +22,8 @@ struct AdherenceDay {
 struct Adherence {
   std::vector<AdherenceDay> days;  // one per date in [from, to]
   int sessions_prescribed = 0;
-  int sessions_done = 0;           // credited
-  double ratio = 0;                // done / prescribed; 0 when nothing was prescribed
+  int sessions_done = 0;  // credited
+  double ratio = 0;       // done / prescribed; 0 when nothing was prescribed
 };
 
 // `facts` may be in any order and may include days outside [from, to] (they are ignored).

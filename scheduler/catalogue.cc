@@ -23,8 +23,8 @@ void ValidatePhases(const std::vector<Phase>& phases, const ExerciseExists& exis
     const std::string f = field + "[" + std::to_string(i) + "]";
     if (p.number != static_cast<int>(i) + 1) out.Add(f + ".number", "phases are numbered 1..n");
     if (p.start_week != expected_start) {
-      out.Add(f + ".start_week", "must be " + std::to_string(expected_start) +
-                                     " (phases are contiguous from week 1)");
+      out.Add(f + ".start_week",
+              "must be " + std::to_string(expected_start) + " (phases are contiguous from week 1)");
     }
     const bool last = i + 1 == phases.size();
     if (p.weeks < 0 || p.weeks > 104) out.Add(f + ".weeks", "must be 0..104");

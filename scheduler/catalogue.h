@@ -51,10 +51,10 @@ struct Prescription {
 };
 
 struct Phase {
-  int number = 0;      // 1-based, consecutive
+  int number = 0;  // 1-based, consecutive
   std::string display_name;
-  int start_week = 1;  // 1-based program week
-  int weeks = 0;       // 0 = open-ended (last phase only)
+  int start_week = 1;         // 1-based program week
+  int weeks = 0;              // 0 = open-ended (last phase only)
   int sessions_per_week = 0;  // 1..7
   std::vector<Prescription> prescriptions;
   std::string gate;

@@ -25,21 +25,28 @@ void ValidateDose(const Dose& d, const std::string& field, Violations& out) {
       out.Add(field + ".reps", "a dose needs reps, hold_seconds or pyramid_reps");
     }
   }
-  if (d.hold_seconds < 0 || d.hold_seconds > 600) out.Add(field + ".hold_seconds", "must be 0..600");
+  if (d.hold_seconds < 0 || d.hold_seconds > 600)
+    out.Add(field + ".hold_seconds", "must be 0..600");
   if (!std::isfinite(d.load_kg) || d.load_kg < 0 || d.load_kg > 500) {
     out.Add(field + ".load_kg", "must be a number 0..500");
   }
   if (d.band.size() > 32) out.Add(field + ".band", "at most 32 characters");
-  if (d.rest_seconds < 0 || d.rest_seconds > 600) out.Add(field + ".rest_seconds", "must be 0..600");
+  if (d.rest_seconds < 0 || d.rest_seconds > 600)
+    out.Add(field + ".rest_seconds", "must be 0..600");
 }
 
 const char* SideName(Side side) {
   switch (side) {
-    case Side::kBoth: return "both";
-    case Side::kEach: return "each";
-    case Side::kLeft: return "left";
-    case Side::kRight: return "right";
-    case Side::kUnspecified: break;
+    case Side::kBoth:
+      return "both";
+    case Side::kEach:
+      return "each";
+    case Side::kLeft:
+      return "left";
+    case Side::kRight:
+      return "right";
+    case Side::kUnspecified:
+      break;
   }
   return "";
 }

@@ -46,8 +46,7 @@ const PlannedExercise* Find(const PlanDay& plan, const std::string& exercise_id)
 }  // namespace
 
 const Dose& DoseForWeek(const Prescription& rx, int week_in_phase, int* step) {
-  const size_t index =
-      std::min(static_cast<size_t>(week_in_phase - 1), rx.dose_steps.size() - 1);
+  const size_t index = std::min(static_cast<size_t>(week_in_phase - 1), rx.dose_steps.size() - 1);
   if (step != nullptr) *step = static_cast<int>(index) + 1;
   return rx.dose_steps[index];
 }

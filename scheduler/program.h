@@ -17,7 +17,7 @@ struct ProgramRevision {
   int revision = 1;            // 1-based, consecutive per program
   LocalDate effective_date{};  // in effect from this local date on
   std::string reason;
-  std::string author;          // resource name of who made the change
+  std::string author;  // resource name of who made the change
   Instant create_time{};
   std::vector<Phase> phases;
 };

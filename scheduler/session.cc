@@ -13,9 +13,9 @@ bool SamePayload(const Session& a, const Session& b) {
 
 DailyFacts Accumulate(DailyFacts facts, const Session& session) {
   facts.sessions_done += 1;
-  facts.exercises_done += static_cast<int>(
-      std::count_if(session.exercises.begin(), session.exercises.end(),
-                    [](const ExerciseLog& e) { return e.sets > 0; }));
+  facts.exercises_done +=
+      static_cast<int>(std::count_if(session.exercises.begin(), session.exercises.end(),
+                                     [](const ExerciseLog& e) { return e.sets > 0; }));
   facts.max_pain = std::max({facts.max_pain, session.pain_before, session.pain_after});
   return facts;
 }

@@ -23,7 +23,7 @@ struct ExerciseLog {
 };
 
 struct Session {
-  std::string id;          // client-generated UUID, lower-case; unique forever
+  std::string id;  // client-generated UUID, lower-case; unique forever
   std::string patient_id;
   std::string program_id;  // derived by the server: the patient's active program
   Instant perform_time{};

@@ -39,7 +39,9 @@ class [[nodiscard]] Status {
   static Status Ok() { return {}; }
   static Status InvalidArgument(std::vector<FieldViolation> violations);
   static Status InvalidArgument(std::string field, std::string description);
-  static Status NotFound(std::string message) { return {StatusCode::kNotFound, std::move(message)}; }
+  static Status NotFound(std::string message) {
+    return {StatusCode::kNotFound, std::move(message)};
+  }
   static Status AlreadyExists(std::string message) {
     return {StatusCode::kAlreadyExists, std::move(message)};
   }
@@ -56,7 +58,9 @@ class [[nodiscard]] Status {
   static Status Unavailable(std::string message) {
     return {StatusCode::kUnavailable, std::move(message)};
   }
-  static Status Internal(std::string message) { return {StatusCode::kInternal, std::move(message)}; }
+  static Status Internal(std::string message) {
+    return {StatusCode::kInternal, std::move(message)};
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
@@ -93,7 +97,7 @@ class Violations {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT; REQUIRES: !status.ok()
 
   bool ok() const { return value_.has_value(); }
@@ -112,9 +116,9 @@ class [[nodiscard]] Result {
 };
 
 // Returns early from the calling function when `expr` (a Status) is not OK.
-#define PTRACK_RETURN_IF_ERROR(expr)          \
-  do {                                        \
-    ::ptrack::Status ptrack_status_ = (expr); \
+#define PTRACK_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::ptrack::Status ptrack_status_ = (expr);        \
     if (!ptrack_status_.ok()) return ptrack_status_; \
   } while (0)
 

@@ -4,13 +4,13 @@
 // pointers into the tz database, which lives for the whole process.
 #pragma once
 
+#include <date/date.h>
+#include <date/tz.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <date/date.h>
-#include <date/tz.h>
 
 #include "scheduler/status.h"
 

@@ -5,11 +5,11 @@
 // principal, never from the request.
 #pragma once
 
+#include <grpcpp/server_context.h>
+
 #include <map>
 #include <string>
 #include <string_view>
-
-#include <grpcpp/server_context.h>
 
 #include "service/credentials.h"
 #include "service/names.h"
@@ -27,7 +27,7 @@ enum class Scope {
 
 struct AccessRule {
   Scope scope = Scope::kSignedIn;
-  bool patient = false;    // roles allowed to call the method at all
+  bool patient = false;  // roles allowed to call the method at all
   bool therapist = false;
   bool admin = false;
 };

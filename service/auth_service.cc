@@ -19,7 +19,8 @@ grpc::Status AuthServiceImpl::SignIn(grpc::ServerContext* context, const v1::Sig
   if (!gate.ok()) return ToGrpcStatus(gate.status());
   Violations v;
   if (req->username().empty() || req->username().size() > 64) v.Add("username", "1..64 characters");
-  if (req->password().empty() || req->password().size() > 256) v.Add("password", "1..256 characters");
+  if (req->password().empty() || req->password().size() > 256)
+    v.Add("password", "1..256 characters");
   if (!v.empty()) return ToGrpcStatus(v.ToStatus());
   auto issued = deps_.credentials.SignIn(req->username(), req->password());
   if (!issued.ok()) return ToGrpcStatus(issued.status());

@@ -1,34 +1,19 @@
 // ClinicService handlers.
 #include "service/clinic_service.h"
 
-#include <sodium.h>
-
 #include "service/convert.h"
 #include "service/grpc_status.h"
+#include "service/ids.h"
 #include "service/paging.h"
 #include "service/validate.h"
 
 namespace ptrack {
-namespace {
-
-std::string NewUuid() {
-  unsigned char b[16];
-  randombytes_buf(b, sizeof b);
-  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
-  b[8] = (b[8] & 0x3f) | 0x80;  // variant 1
-  char hex[33];
-  sodium_bin2hex(hex, sizeof hex, b, sizeof b);
-  std::string s(hex);
-  return s.substr(0, 8) + "-" + s.substr(8, 4) + "-" + s.substr(12, 4) + "-" + s.substr(16, 4) +
-         "-" + s.substr(20);
-}
-
-}  // namespace
 
 grpc::Status ClinicServiceImpl::GetClinic(grpc::ServerContext* context,
                                           const v1::GetClinicRequest* req, v1::Clinic* resp) {
   return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/GetClinic"));
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/GetClinic"));
     PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->name(), "name"));
     PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
     PTRACK_ASSIGN_OR_RETURN(auto clinic, deps_.store.GetClinic(clinic_id));
@@ -91,7 +76,8 @@ grpc::Status ClinicServiceImpl::CreatePatient(grpc::ServerContext* context,
 grpc::Status ClinicServiceImpl::GetPatient(grpc::ServerContext* context,
                                            const v1::GetPatientRequest* req, v1::Patient* resp) {
   return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/GetPatient"));
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/GetPatient"));
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->name(), "name"));
     PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
     convert::ToProto(patient, resp);
@@ -103,7 +89,8 @@ grpc::Status ClinicServiceImpl::ListPatients(grpc::ServerContext* context,
                                              const v1::ListPatientsRequest* req,
                                              v1::ListPatientsResponse* resp) {
   return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/ListPatients"));
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/ListPatients"));
     PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
     PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
     PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));

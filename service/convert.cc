@@ -36,11 +36,16 @@ void ToProto(const Dose& d, v1::Dose* out) {
 
 Side FromProto(v1::Side s) {
   switch (s) {
-    case v1::SIDE_BOTH: return Side::kBoth;
-    case v1::SIDE_EACH: return Side::kEach;
-    case v1::SIDE_LEFT: return Side::kLeft;
-    case v1::SIDE_RIGHT: return Side::kRight;
-    default: return Side::kUnspecified;
+    case v1::SIDE_BOTH:
+      return Side::kBoth;
+    case v1::SIDE_EACH:
+      return Side::kEach;
+    case v1::SIDE_LEFT:
+      return Side::kLeft;
+    case v1::SIDE_RIGHT:
+      return Side::kRight;
+    default:
+      return Side::kUnspecified;
   }
 }
 
@@ -59,22 +64,32 @@ Dose FromProto(const v1::Dose& d) {
 
 v1::Region ToProto(Region r) {
   switch (r) {
-    case Region::kNeck: return v1::REGION_NECK;
-    case Region::kUpperBack: return v1::REGION_UPPER_BACK;
-    case Region::kCore: return v1::REGION_CORE;
-    case Region::kStretch: return v1::REGION_STRETCH;
-    case Region::kUnspecified: break;
+    case Region::kNeck:
+      return v1::REGION_NECK;
+    case Region::kUpperBack:
+      return v1::REGION_UPPER_BACK;
+    case Region::kCore:
+      return v1::REGION_CORE;
+    case Region::kStretch:
+      return v1::REGION_STRETCH;
+    case Region::kUnspecified:
+      break;
   }
   return v1::REGION_UNSPECIFIED;
 }
 
 Region FromProto(v1::Region r) {
   switch (r) {
-    case v1::REGION_NECK: return Region::kNeck;
-    case v1::REGION_UPPER_BACK: return Region::kUpperBack;
-    case v1::REGION_CORE: return Region::kCore;
-    case v1::REGION_STRETCH: return Region::kStretch;
-    default: return Region::kUnspecified;
+    case v1::REGION_NECK:
+      return Region::kNeck;
+    case v1::REGION_UPPER_BACK:
+      return Region::kUpperBack;
+    case v1::REGION_CORE:
+      return Region::kCore;
+    case v1::REGION_STRETCH:
+      return Region::kStretch;
+    default:
+      return Region::kUnspecified;
   }
 }
 
@@ -89,8 +104,7 @@ void ToProto(const Exercise& e, v1::Exercise* out) {
   out->set_instructions(e.instructions);
 }
 
-void ToProto(const std::vector<Phase>& phases,
-             google::protobuf::RepeatedPtrField<v1::Phase>* out) {
+void ToProto(const std::vector<Phase>& phases, google::protobuf::RepeatedPtrField<v1::Phase>* out) {
   for (const Phase& p : phases) {
     v1::Phase* pp = out->Add();
     pp->set_number(p.number);

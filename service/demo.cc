@@ -45,9 +45,9 @@ Result<std::vector<DemoAccount>> SeedDemo(Store& store, Instant now) {
   PTRACK_RETURN_IF_ERROR(
       store.CreateAccount({acc[0].username, admin_hash, Role::kClinicAdmin, kClinic, "", now}));
   PTRACK_ASSIGN_OR_RETURN(auto therapist_hash, hash(acc[1].password));
-  PTRACK_RETURN_IF_ERROR(
-      store.CreateTherapist({"rivera", kClinic, "Alex Rivera", acc[1].username},
-                            {acc[1].username, therapist_hash, Role::kTherapist, kClinic, "rivera", now}));
+  PTRACK_RETURN_IF_ERROR(store.CreateTherapist(
+      {"rivera", kClinic, "Alex Rivera", acc[1].username},
+      {acc[1].username, therapist_hash, Role::kTherapist, kClinic, "rivera", now}));
 
   struct DemoPatient {
     const char* id;
@@ -75,9 +75,8 @@ Result<std::vector<DemoAccount>> SeedDemo(Store& store, Instant now) {
   program.protocol_id = protocol.id;
   program.start_date = today - date::days{21};
   program.create_time = now;
-  program.revisions.push_back(
-      {1, program.start_date, "Assigned " + protocol.display_name, "clinics/demo/therapists/rivera",
-       now, protocol.phases});
+  program.revisions.push_back({1, program.start_date, "Assigned " + protocol.display_name,
+                               "clinics/demo/therapists/rivera", now, protocol.phases});
   PTRACK_ASSIGN_OR_RETURN(auto stored, store.CreateProgram(program));
 
   int n = 0;

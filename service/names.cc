@@ -17,7 +17,8 @@ Result<std::vector<std::string>> Match(const std::string& name, const std::strin
   size_t start = 0;
   while (true) {
     const size_t slash = name.find('/', start);
-    parts.push_back(name.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    parts.push_back(
+        name.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
     if (slash == std::string::npos) break;
     start = slash + 1;
   }

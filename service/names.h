@@ -21,7 +21,8 @@ struct ChildName {
 
 Result<std::string> ParseClinic(const std::string& name, const std::string& field);
 Result<PatientName> ParsePatient(const std::string& name, const std::string& field);
-Result<PatientName> ParseTherapist(const std::string& name, const std::string& field);  // .patient = therapist id
+Result<PatientName> ParseTherapist(const std::string& name,
+                                   const std::string& field);  // .patient = therapist id
 Result<ChildName> ParseProgram(const std::string& name, const std::string& field);
 Result<ChildName> ParseSession(const std::string& name, const std::string& field);
 Result<std::string> ParseExercise(const std::string& name, const std::string& field);

@@ -22,8 +22,10 @@ Result<PageRequest> FromRequest(int page_size, const std::string& page_token) {
         return -1;
       };
       const int hi = nibble(page_token[i]), lo = nibble(page_token[i + 1]);
-      if (hi < 0 || lo < 0) ok = false;
-      else after.push_back(static_cast<char>(hi * 16 + lo));
+      if (hi < 0 || lo < 0)
+        ok = false;
+      else
+        after.push_back(static_cast<char>(hi * 16 + lo));
     }
     if (!ok) v.Add("page_token", "not a token this server issued");
     page.after = after;
@@ -34,10 +36,12 @@ Result<PageRequest> FromRequest(int page_size, const std::string& page_token) {
 
 Result<size_t> Offset(const PageRequest& page) {
   if (page.after.empty()) return size_t{0};
-  if (page.after.size() > 9) return Status::InvalidArgument("page_token", "not a token this server issued");
+  if (page.after.size() > 9)
+    return Status::InvalidArgument("page_token", "not a token this server issued");
   size_t offset = 0;
   for (char c : page.after) {
-    if (c < '0' || c > '9') return Status::InvalidArgument("page_token", "not a token this server issued");
+    if (c < '0' || c > '9')
+      return Status::InvalidArgument("page_token", "not a token this server issued");
     offset = offset * 10 + static_cast<size_t>(c - '0');
   }
   return offset;

@@ -6,6 +6,7 @@
 #include "scheduler/plan.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
+#include "service/ids.h"
 #include "service/paging.h"
 #include "service/validate.h"
 
@@ -50,9 +51,9 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
       }
     }
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    // Without a client id, one is derived from the patient and start date so that a retried
-    // assignment does not create a second program.
-    if (id.empty()) id = patient.id.substr(0, 8) + "-" + req->program().start_date();
+    // Without a client id the server makes one; a blind retry then meets the one-active-program
+    // rule (FAILED_PRECONDITION) instead of creating a second program.
+    if (id.empty()) id = NewUuid();
 
     const Instant now = deps_.clock.Now();
     Program program;
@@ -79,7 +80,8 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
 grpc::Status ProgramServiceImpl::GetProgram(grpc::ServerContext* context,
                                             const v1::GetProgramRequest* req, v1::Program* resp) {
   return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/GetProgram"));
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/GetProgram"));
     std::string clinic_id;
     PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgram(who, req->name(), "name", &clinic_id));
     convert::ToProto(program, clinic_id, resp);
@@ -133,7 +135,8 @@ grpc::Status ProgramServiceImpl::ListProgramRevisions(grpc::ServerContext* conte
 grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
                                          const v1::GetPlanRequest* req, v1::Plan* resp) {
   return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/GetPlan"));
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/GetPlan"));
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
     Violations v;
     std::optional<LocalDate> start;

@@ -138,8 +138,7 @@ int main(int argc, char** argv) {
   }
 
   std::cout << "ptrackd " << PTRACK_VERSION << " serving\n"
-            << "  gRPC:      " << host << ":" << server.port()
-            << "  (health + reflection on)\n"
+            << "  gRPC:      " << host << ":" << server.port() << "  (health + reflection on)\n"
             << "  HTTP:      " << flags.http_listen << "  (reserved for the web app)\n"
             << "  database:  " << flags.db << "\n"
             << "  catalogue: " << counts->exercises << " exercises, " << counts->protocols

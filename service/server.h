@@ -3,10 +3,10 @@
 // tests (which talk to it over an in-process channel), so both run the same wiring.
 #pragma once
 
+#include <grpcpp/server.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/server.h>
 
 #include "service/auth_service.h"
 #include "service/catalog_service.h"
@@ -21,7 +21,7 @@ class PtrackServer {
   struct Config {
     std::string grpc_listen;  // "host:port"; port 0 picks a free one; empty = in-process only
     int max_message_bytes = 4 * 1024 * 1024;
-    int max_threads = 32;     // bound on the sync server's handler threads
+    int max_threads = 32;  // bound on the sync server's handler threads
     ServiceOptions options;
   };
 

@@ -11,8 +11,7 @@
 namespace ptrack {
 namespace {
 
-void Scale(bool has, int value, const std::string& field,
-           Violations& v) {
+void Scale(bool has, int value, const std::string& field, Violations& v) {
   if (!has) {
     v.Add(field, "is required (0..10)");
   } else if (value < 0 || value > 10) {
@@ -71,7 +70,8 @@ Status SessionServiceImpl::ValidateSession(const v1::LogSessionRequest& req, Ses
     }
     if (l.sets() < 0 || l.sets() > 20) v.Add(f + ".sets", "must be 0..20");
     if (l.reps() < 0 || l.reps() > 100) v.Add(f + ".reps", "must be 0..100");
-    if (l.hold_seconds() < 0 || l.hold_seconds() > 600) v.Add(f + ".hold_seconds", "must be 0..600");
+    if (l.hold_seconds() < 0 || l.hold_seconds() > 600)
+      v.Add(f + ".hold_seconds", "must be 0..600");
     if (!std::isfinite(l.load_kg()) || l.load_kg() < 0 || l.load_kg() > 500) {
       v.Add(f + ".load_kg", "must be a number 0..500");
     }
@@ -101,6 +101,10 @@ grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
     session.patient_id = patient.id;
     session.program_id = program->id;
     session.local_date = LocalDateOf(session.perform_time, zone);
+    if (session.local_date < program->start_date) {
+      return Status::FailedPrecondition("the session's date is before the program started (" +
+                                        FormatIsoDate(program->start_date) + ")");
+    }
     session.receive_time = deps_.clock.Now();
     PTRACK_ASSIGN_OR_RETURN(auto logged, deps_.store.LogSession(session));
     convert::ToProto(logged.session, patient.clinic_id, resp->mutable_session());

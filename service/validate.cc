@@ -27,11 +27,11 @@ void Text(const std::string& value, const std::string& field, size_t max, Violat
 }
 
 void Username(const std::string& value, const std::string& field, Violations& out) {
-  const bool ok = value.size() >= 3 && value.size() <= 64 &&
-                  std::all_of(value.begin(), value.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                           c == '_' || c == '-';
-                  });
+  const bool ok =
+      value.size() >= 3 && value.size() <= 64 &&
+      std::all_of(value.begin(), value.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      });
   if (!ok) out.Add(field, "3..64 characters of a-z, 0-9, '.', '_', '-'");
 }
 

@@ -33,7 +33,8 @@ Result<CatalogueCounts> LoadCatalogue(const std::string& dir, Store& store) {
   const fs::path exercises_path = fs::path(dir) / "exercises.json";
   auto ej = ReadJsonFile(exercises_path);
   if (!ej.ok()) return ej.status();
-  if (!ej->is_array()) return Status::FailedPrecondition(exercises_path.string() + ": not an array");
+  if (!ej->is_array())
+    return Status::FailedPrecondition(exercises_path.string() + ": not an array");
 
   std::vector<Exercise> exercises;
   std::set<std::string> ids;
@@ -63,8 +64,9 @@ Result<CatalogueCounts> LoadCatalogue(const std::string& dir, Store& store) {
     if (!p.ok()) return InFile(path, p.status());
     Violations v;
     if (!IsValidId(p->id)) v.Add("protocol.id", "must be 1..63 of [a-z0-9-]");
-    ValidatePhases(p->phases, [&](const std::string& id) { return ids.count(id) > 0; },
-                   "protocol.phases", v);
+    if (path.stem().string() != p->id) v.Add("protocol.id", "must equal the file name");
+    ValidatePhases(
+        p->phases, [&](const std::string& id) { return ids.count(id) > 0; }, "protocol.phases", v);
     if (!v.empty()) return InFile(path, v.ToStatus());
     protocols.push_back(std::move(*p));
   }

@@ -4,10 +4,9 @@
 // naming the offending key.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "scheduler/catalogue.h"
 #include "scheduler/session.h"

@@ -130,10 +130,10 @@ Status Migrate(SQLite::Database& db) {
   try {
     const int current = db.execAndGet("PRAGMA user_version").getInt();
     if (current > LatestSchemaVersion()) {
-      return Status::FailedPrecondition(
-          "database schema version " + std::to_string(current) +
-          " is newer than this ptrackd supports (" + std::to_string(LatestSchemaVersion()) +
-          "); use a newer ptrackd");
+      return Status::FailedPrecondition("database schema version " + std::to_string(current) +
+                                        " is newer than this ptrackd supports (" +
+                                        std::to_string(LatestSchemaVersion()) +
+                                        "); use a newer ptrackd");
     }
     for (int v = current + 1; v <= LatestSchemaVersion(); ++v) {
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);

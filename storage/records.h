@@ -43,7 +43,7 @@ struct Patient {
   std::string therapist_id;
   std::string username;
   Instant create_time{};
-  int64_t version = 1;    // bumped on every update; the service derives the etag from it
+  int64_t version = 1;  // bumped on every update; the service derives the etag from it
 };
 
 // A bearer token as stored: only its hash, never the token itself.
@@ -51,7 +51,7 @@ struct TokenRecord {
   std::string token_hash;  // raw SHA-256 bytes
   std::string username;
   Instant create_time{};
-  Instant expire_time{};   // absolute expiry
+  Instant expire_time{};  // absolute expiry
   bool revoked = false;
 };
 

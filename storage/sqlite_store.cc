@@ -14,10 +14,10 @@ namespace sqlite {
 std::unique_ptr<SQLite::Database> OpenConnection(const std::string& path) {
   auto db = std::make_unique<SQLite::Database>(
       path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
-  db->exec("PRAGMA journal_mode = WAL");
-  db->exec("PRAGMA synchronous = FULL");
+  db->exec("PRAGMA busy_timeout = 5000");  // first, so that the steps below wait when busy
   db->exec("PRAGMA foreign_keys = ON");
-  db->exec("PRAGMA busy_timeout = 5000");
+  db->exec("PRAGMA synchronous = FULL");
+  db->exec("PRAGMA journal_mode = WAL");
   return db;
 }
 
@@ -96,7 +96,9 @@ void InsertAccount(SQLite::Database& db, const Account& a) {
 }
 
 // Clamps a page size to 1..1000 (the service validates the public bounds).
-int Limit(const PageRequest& page) { return page.limit < 1 ? 1 : (page.limit > 1000 ? 1000 : page.limit); }
+int Limit(const PageRequest& page) {
+  return page.limit < 1 ? 1 : (page.limit > 1000 ? 1000 : page.limit);
+}
 
 }  // namespace
 
@@ -107,6 +109,13 @@ SqliteStore::~SqliteStore() = default;
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
   try {
+    {
+      // Refuse a newer schema before anything (even the journal mode) touches the file.
+      SQLite::Database probe(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      probe.exec("PRAGMA busy_timeout = 5000");
+      const int version = probe.execAndGet("PRAGMA user_version").getInt();
+      if (version > LatestSchemaVersion()) return Migrate(probe);  // explains the refusal
+    }
     auto writer = sqlite::OpenConnection(path);
     PTRACK_RETURN_IF_ERROR(Migrate(*writer));
     return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(writer)));
@@ -137,7 +146,8 @@ void SqliteStore::ReturnReader(std::unique_ptr<SQLite::Database> db) {
 
 Status SqliteStore::PutExercise(const Exercise& e) {
   return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db, "INSERT OR REPLACE INTO exercises(id, region, body) VALUES(?, ?, ?)");
+           SQLite::Statement q(
+               db, "INSERT OR REPLACE INTO exercises(id, region, body) VALUES(?, ?, ?)");
            q.bind(1, e.id);
            q.bind(2, json::RegionName(e.region));
            q.bind(3, json::Encode(e).dump());
@@ -303,7 +313,7 @@ Result<Therapist> SqliteStore::GetTherapist(const std::string& id) {
 }
 
 Result<Page<Therapist>> SqliteStore::ListTherapists(const std::string& clinic_id,
-                                                     const PageRequest& page) {
+                                                    const PageRequest& page) {
   return Read<Page<Therapist>>([&](SQLite::Database& db) -> Result<Page<Therapist>> {
     SQLite::Statement q(db,
                         "SELECT id, clinic_id, display_name, username FROM therapists "

@@ -39,7 +39,7 @@ class SqliteStore final : public Store {
   Status CreateTherapist(const Therapist& therapist, const Account& account) override;
   Result<Therapist> GetTherapist(const std::string& id) override;
   Result<Page<Therapist>> ListTherapists(const std::string& clinic_id,
-                                          const PageRequest& page) override;
+                                         const PageRequest& page) override;
   Result<Patient> CreatePatient(const Patient& patient, const Account& account) override;
   Result<Patient> GetPatient(const std::string& id) override;
   Result<Page<Patient>> ListPatients(const std::string& clinic_id,
@@ -59,8 +59,7 @@ class SqliteStore final : public Store {
   Result<LogResult> LogSession(const Session& session) override;
   Result<Session> GetSession(const std::string& id) override;
   Result<Page<Session>> ListSessions(const std::string& patient_id, std::optional<LocalDate> from,
-                                     std::optional<LocalDate> to,
-                                     const PageRequest& page) override;
+                                     std::optional<LocalDate> to, const PageRequest& page) override;
   Result<std::vector<DailyFacts>> GetDailyFacts(const std::string& patient_id, LocalDate from,
                                                 LocalDate to) override;
 

@@ -9,8 +9,7 @@
 namespace ptrack {
 namespace {
 
-constexpr const char* kProgramColumns =
-    "id, patient_id, protocol_id, start_date, state, create_ms";
+constexpr const char* kProgramColumns = "id, patient_id, protocol_id, start_date, state, create_ms";
 
 // Reads the program row under the cursor of `q` (kProgramColumns) and all its revisions.
 Result<Program> ProgramFrom(SQLite::Database& db, SQLite::Statement& q) {
@@ -44,7 +43,8 @@ Result<Program> ProgramFrom(SQLite::Database& db, SQLite::Statement& q) {
 }
 
 Result<Program> LoadProgramWhere(SQLite::Database& db, const char* where, const std::string& key) {
-  SQLite::Statement q(db, std::string("SELECT ") + kProgramColumns + " FROM programs WHERE " + where);
+  SQLite::Statement q(db,
+                      std::string("SELECT ") + kProgramColumns + " FROM programs WHERE " + where);
   q.bind(1, key);
   if (!q.executeStep()) return Status::NotFound("program not found");
   return ProgramFrom(db, q);
@@ -81,7 +81,9 @@ std::optional<Result<Session>> LoadSession(SQLite::Database& db, const std::stri
   return SessionFrom(q);
 }
 
-int Limit(const PageRequest& page) { return page.limit < 1 ? 1 : (page.limit > 1000 ? 1000 : page.limit); }
+int Limit(const PageRequest& page) {
+  return page.limit < 1 ? 1 : (page.limit > 1000 ? 1000 : page.limit);
+}
 
 }  // namespace
 
@@ -91,8 +93,12 @@ Result<Program> SqliteStore::CreateProgram(const Program& p) {
   return Write<Program>([&](SQLite::Database& db) -> Result<Program> {
     auto existing = LoadProgramWhere(db, "id = ?", p.id);
     if (existing.ok()) {
+      const ProgramRevision& stored_first = existing->revisions.front();
+      const ProgramRevision& first = p.revisions.front();
       if (existing->patient_id == p.patient_id && existing->protocol_id == p.protocol_id &&
-          existing->start_date == p.start_date) {
+          existing->start_date == p.start_date && existing->state == p.state &&
+          stored_first.effective_date == first.effective_date &&
+          stored_first.phases == first.phases) {
         return existing;
       }
       return Status::AlreadyExists("a different program with this id already exists");
@@ -103,8 +109,8 @@ Result<Program> SqliteStore::CreateProgram(const Program& p) {
     if (active.executeStep()) {
       return Status::FailedPrecondition("the patient already has an active program");
     }
-    SQLite::Statement q(db, std::string("INSERT INTO programs(") + kProgramColumns +
-                                ") VALUES(?, ?, ?, ?, ?, ?)");
+    SQLite::Statement q(
+        db, std::string("INSERT INTO programs(") + kProgramColumns + ") VALUES(?, ?, ?, ?, ?, ?)");
     q.bind(1, p.id);
     q.bind(2, p.patient_id);
     q.bind(3, p.protocol_id);
@@ -129,8 +135,7 @@ Result<Program> SqliteStore::CreateProgram(const Program& p) {
 }
 
 Result<Program> SqliteStore::GetProgram(const std::string& id) {
-  return Read<Program>(
-      [&](SQLite::Database& db) { return LoadProgramWhere(db, "id = ?", id); });
+  return Read<Program>([&](SQLite::Database& db) { return LoadProgramWhere(db, "id = ?", id); });
 }
 
 Result<Program> SqliteStore::GetActiveProgram(const std::string& patient_id) {

@@ -3,13 +3,13 @@
 // storage interface; include only from sqlite_store*.cc.
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+
+#include <memory>
+#include <string>
 
 #include "scheduler/time.h"
 #include "storage/sqlite_store.h"

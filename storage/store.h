@@ -67,11 +67,12 @@ class Store {
   virtual Status CreateTherapist(const Therapist& therapist, const Account& account) = 0;
   virtual Result<Therapist> GetTherapist(const std::string& id) = 0;
   virtual Result<Page<Therapist>> ListTherapists(const std::string& clinic_id,
-                                                  const PageRequest& page) = 0;
+                                                 const PageRequest& page) = 0;
   // Creates the patient and its account atomically. Idempotent on patient.id: when it exists
   // with the same clinic, display name, zone, therapist and username, returns the stored patient;
   // otherwise ALREADY_EXISTS (also when the username is taken).
-  // REQUIRES: the therapist exists in the patient's clinic (FAILED_PRECONDITION otherwise).
+  // FAILED_PRECONDITION when the therapist is not in the patient's clinic.
+  // REQUIRES: account.username == patient.username, account.subject_id == patient.id.
   virtual Result<Patient> CreatePatient(const Patient& patient, const Account& account) = 0;
   virtual Result<Patient> GetPatient(const std::string& id) = 0;
   // Ordered by id. therapist_filter empty = every patient of the clinic.
@@ -88,7 +89,9 @@ class Store {
   virtual Status RevokeToken(const std::string& token_hash) = 0;
 
   // --- Programs.
-  // Stores a program with its first revision. Idempotent on program.id like CreatePatient.
+  // Stores a program with its first revision. Idempotent on program.id like CreatePatient: the
+  // same patient, protocol, start date, state and first revision (date and phases) return the
+  // stored program; anything else is ALREADY_EXISTS.
   // FAILED_PRECONDITION when the patient already has another active program.
   // REQUIRES: program.revisions.size() == 1.
   virtual Result<Program> CreateProgram(const Program& program) = 0;

@@ -70,11 +70,23 @@ int Client::PrintJson(const google::protobuf::Message& message) const {
 }
 
 int Client::Fail(const grpc::Status& status) const {
-  static const char* kCodes[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
-                                 "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  static const char* kCodes[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
   const int code = status.error_code();
   const char* name = code >= 0 && code <= 16 ? kCodes[code] : "UNKNOWN";
   std::cerr << "error: " << name << ": " << status.error_message() << "\n";
@@ -89,7 +101,8 @@ int Client::Fail(const grpc::Status& status) const {
       }
     }
   }
-  if (code == grpc::StatusCode::UNAUTHENTICATED) std::cerr << "  (sign in with: ptrack login USER)\n";
+  if (code == grpc::StatusCode::UNAUTHENTICATED)
+    std::cerr << "  (sign in with: ptrack login USER)\n";
   if (code == grpc::StatusCode::UNAVAILABLE) {
     std::cerr << "  (is ptrackd running at " << server_ << "?)\n";
     return kExitUnavailable;

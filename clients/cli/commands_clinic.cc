@@ -17,7 +17,8 @@ int Exercises(Client& c) {
     v1::Region region;
     std::string upper = "REGION_";
     for (char ch : *r) upper += ch == '-' ? '_' : static_cast<char>(std::toupper(ch));
-    if (!v1::Region_Parse(upper, &region)) return Usage("--region: neck, upper-back, core or stretch");
+    if (!v1::Region_Parse(upper, &region))
+      return Usage("--region: neck, upper-back, core or stretch");
     req.set_region(region);
   }
   req.set_page_size(200);
@@ -51,7 +52,8 @@ int Protocols(Client& c) {
     std::cout << p.display_name() << "\n" << p.description() << "\n";
     for (const auto& ph : p.phases()) {
       std::cout << "\nPhase " << ph.number() << ": " << ph.display_name() << " (from week "
-                << ph.start_week() << (ph.weeks() ? ", " + std::to_string(ph.weeks()) + " weeks" : ", open-ended")
+                << ph.start_week()
+                << (ph.weeks() ? ", " + std::to_string(ph.weeks()) + " weeks" : ", open-ended")
                 << ", " << ph.sessions_per_week() << " sessions/week)\n";
       for (const auto& rx : ph.prescriptions()) {
         std::cout << "  " << rx.exercise() << ": ";
@@ -102,8 +104,9 @@ int CreatePatient(Client& c) {
   const auto name = c.args().Get("name"), zone = c.args().Get("zone"),
              user = c.args().Get("username"), pass = c.args().Get("password");
   if (!name || !zone || !user || !pass) {
-    return Usage("patient-create --name NAME --zone IANA_ZONE --username USER --password PASS "
-                 "[--id ID] [--therapist NAME]");
+    return Usage(
+        "patient-create --name NAME --zone IANA_ZONE --username USER --password PASS "
+        "[--id ID] [--therapist NAME]");
   }
   auto stub = v1::ClinicService::NewStub(c.channel());
   v1::CreatePatientRequest req;
@@ -118,8 +121,8 @@ int CreatePatient(Client& c) {
   auto status = stub->CreatePatient(c.Context().get(), req, &resp);
   if (!status.ok()) return c.Fail(status);
   if (c.json()) return c.PrintJson(resp);
-  std::cout << "Created " << resp.name() << " (" << resp.display_name() << ", "
-            << resp.time_zone() << ")\n";
+  std::cout << "Created " << resp.name() << " (" << resp.display_name() << ", " << resp.time_zone()
+            << ")\n";
   return kExitOk;
 }
 

@@ -47,7 +47,8 @@ bool ParseExercise(const std::string& spec, v1::ExerciseLog& out, std::string& e
   size_t start = 0;
   while (start <= rest.size()) {
     const size_t comma = rest.find(',', start);
-    const std::string kv = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string kv =
+        rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const auto eq = kv.find('=');
     if (eq == std::string::npos) {
       error = "expected key=value in \"" + kv + "\"";
@@ -79,9 +80,12 @@ bool ParseExercise(const std::string& spec, v1::ExerciseLog& out, std::string& e
         error = k + " must be a whole number";
         return false;
       }
-      if (k == "sets") out.set_sets(*n);
-      else if (k == "reps") out.set_reps(*n);
-      else if (k == "hold") out.set_hold_seconds(*n);
+      if (k == "sets")
+        out.set_sets(*n);
+      else if (k == "reps")
+        out.set_reps(*n);
+      else if (k == "hold")
+        out.set_hold_seconds(*n);
       else {
         error = "unknown key \"" + k + "\" (sets, reps, hold, load, band, side)";
         return false;
@@ -115,8 +119,7 @@ int Plan(Client& c) {
   if (c.json()) return c.PrintJson(plan);
   for (const auto& day : plan.days()) {
     std::cout << day.date() << (day.date() == plan.today() ? " (today)" : "") << "  week "
-              << day.program_week() << ", phase " << day.phase_number() << " "
-              << day.phase_name();
+              << day.program_week() << ", phase " << day.phase_number() << " " << day.phase_name();
     if (day.program_week() == 0) {
       std::cout << "  — the program has not started yet\n";
       continue;
@@ -125,7 +128,9 @@ int Plan(Client& c) {
       std::cout << "  — rest day\n";
       continue;
     }
-    std::cout << (day.sessions_logged() ? "  — done (" + std::to_string(day.sessions_logged()) + " logged)" : "")
+    std::cout << (day.sessions_logged()
+                      ? "  — done (" + std::to_string(day.sessions_logged()) + " logged)"
+                      : "")
               << "\n";
     for (const auto& e : day.exercises()) {
       std::printf("  %-34s %s\n", e.display_name().c_str(), DoseText(e.dose()).c_str());
@@ -250,9 +255,9 @@ int Adherence(Client& c) {
                 d.sessions_prescribed() ? "prescribed" : "rest      ", d.sessions_done(),
                 d.max_pain() >= 0 ? ("  max pain " + std::to_string(d.max_pain())).c_str() : "");
   }
-  std::printf("Adherence %s..%s: %d of %d prescribed sessions (%.0f%%)\n", resp.start_date().c_str(),
-              resp.end_date().c_str(), resp.sessions_done(), resp.sessions_prescribed(),
-              resp.ratio() * 100);
+  std::printf("Adherence %s..%s: %d of %d prescribed sessions (%.0f%%)\n",
+              resp.start_date().c_str(), resp.end_date().c_str(), resp.sessions_done(),
+              resp.sessions_prescribed(), resp.ratio() * 100);
   return kExitOk;
 }
 

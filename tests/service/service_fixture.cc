@@ -1,0 +1,130 @@
+// The service-test fixture: a temporary SQLite file, the shipped catalogue, the demo clinic seeded
+// as of a fixed instant on a FakeClock, and the real PtrackServer reached over its in-process
+// channel (no port is bound). Set-up failures are REQUIREd, so a broken fixture fails the test
+// that uses it with the reason rather than crashing later. Argon2id makes seeding cost a few
+// hundred milliseconds, which is why the fixture does no sign-in of its own.
+#include "tests/service/service_fixture.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <random>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "service/credentials.h"
+#include "service/demo.h"
+#include "storage/catalogue_loader.h"
+
+namespace ptrack::testing {
+
+Instant FixtureNow() {
+  using namespace std::chrono;
+  return time_point_cast<milliseconds>(
+      date::sys_days{date::year{2026} / date::month{11} / date::day{21}} + hours{15});
+}
+
+TempDbFile::TempDbFile() {
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() /
+          ("ptrack-service-test-" + std::to_string(::getpid()) + "-" +
+           std::to_string(counter.fetch_add(1)) + "-" + std::to_string(rd()) + ".db");
+}
+
+TempDbFile::~TempDbFile() {
+  std::error_code ec;  // best effort: a destructor must not throw
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(path_.string() + suffix, ec);
+  }
+}
+
+ServiceFixture::ServiceFixture() : clock(FixtureNow()) {
+  REQUIRE(InitCrypto());
+  REQUIRE_FALSE(std::filesystem::exists(db_file.path()));
+  auto opened = SqliteStore::Open(db_file.path().string());
+  REQUIRE(opened.ok());
+  store = std::move(opened).value();
+
+  auto loaded = LoadCatalogue(std::string(PTRACK_DATA_DIR) + "/catalogue", *store);
+  INFO((loaded.ok() ? std::string() : loaded.status().ToString()));
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded->exercises >= 20);
+
+  auto seeded = SeedDemo(*store, clock.Now());
+  INFO((seeded.ok() ? std::string() : seeded.status().ToString()));
+  REQUIRE(seeded.ok());
+  REQUIRE(seeded->size() == 4);
+
+  PtrackServer::Config config;
+  config.grpc_listen = "";  // in-process only
+  server = std::make_unique<PtrackServer>(*store, clock, config);
+  const Status started = server->Start();
+  INFO(started.ToString());
+  REQUIRE(started.ok());
+  REQUIRE(server->port() == 0);
+
+  channel = server->InProcessChannel();
+  REQUIRE(channel != nullptr);
+  auth = v1::AuthService::NewStub(channel);
+  catalog = v1::CatalogService::NewStub(channel);
+  clinic = v1::ClinicService::NewStub(channel);
+  program = v1::ProgramService::NewStub(channel);
+  session = v1::SessionService::NewStub(channel);
+}
+
+ServiceFixture::~ServiceFixture() {
+  auth.reset();
+  catalog.reset();
+  clinic.reset();
+  program.reset();
+  session.reset();
+  channel.reset();
+  if (server) server->Shutdown(std::chrono::milliseconds(0));
+  server.reset();
+  store.reset();  // closes every connection before TempDbFile removes the files
+}
+
+Token ServiceFixture::SignIn(const std::string& username, const std::string& password) {
+  v1::SignInRequest request;
+  request.set_username(username);
+  request.set_password(password);
+  v1::SignInResponse response;
+  const grpc::Status status =
+      Call(*auth, &v1::AuthService::Stub::SignIn, Token(), request, &response);
+  INFO("SignIn(" << username << "): " << Describe(status));
+  REQUIRE(status.ok());
+  REQUIRE_FALSE(response.token().empty());
+  return response.token();
+}
+
+std::unique_ptr<grpc::ClientContext> ServiceFixture::Context(const Token& token) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  return context;
+}
+
+std::vector<std::string> BadRequestFields(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  if (status.error_details().empty()) return fields;
+  google::rpc::Status rich;
+  if (!rich.ParseFromString(status.error_details()) || rich.details_size() == 0) return fields;
+  google::rpc::BadRequest bad_request;
+  if (!rich.details(0).UnpackTo(&bad_request)) return fields;
+  for (const auto& violation : bad_request.field_violations()) {
+    fields.push_back(violation.field());
+  }
+  return fields;
+}
+
+std::string Describe(const grpc::Status& status) {
+  std::string out =
+      std::to_string(static_cast<int>(status.error_code())) + ": " + status.error_message();
+  for (const std::string& field : BadRequestFields(status)) out += " [" + field + "]";
+  return out;
+}
+
+}  // namespace ptrack::testing

@@ -1,0 +1,160 @@
+// SQLite-specific tests of SqliteStore (storage/sqlite_store.h) that the backend-neutral contract
+// suite cannot express: data survives closing and reopening the file; Open migrates to
+// LatestSchemaVersion() and refuses a file written by a newer binary without touching its schema;
+// an unopenable path is UNAVAILABLE; the program_revisions table is append-only even for raw SQL;
+// the file is in WAL mode and foreign keys are enforced. Raw SQLiteCpp connections are used here,
+// and only here, to look behind the interface.
+#include "storage/sqlite_store.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+
+#include "storage/migrations.h"
+#include "tests/storage/store_fixture.h"
+
+namespace ptrack::testing {
+namespace {
+
+int UserVersion(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+TEST_CASE("SqliteStore: data survives closing and reopening the file", "[foundation][sqlite]") {
+  StoreFixture f;
+  const World w = SeedWorld(f.store());
+  const LocalDate day = Ymd(2026, 3, 3);
+  const Session s =
+      MakeSession("9a1d7c2e-0000-4000-8000-000000000001", "p1", "prog1", At(day, 7), day);
+  PTRACK_REQUIRE_OK(f.store().LogSession(s));
+
+  f.Close();
+  f.Reopen();
+  Store& store = f.store();
+
+  auto clinic = store.GetClinic("c1");
+  PTRACK_REQUIRE_OK(clinic);
+  CHECK(clinic->display_name == MakeClinic("c1").display_name);
+  auto patient = store.GetPatient("p1");
+  PTRACK_REQUIRE_OK(patient);
+  CHECK(patient->therapist_id == "t1");
+  CHECK(patient->version == 1);
+  auto program = store.GetActiveProgram("p1");
+  PTRACK_REQUIRE_OK(program);
+  CHECK(program->id == "prog1");
+  REQUIRE(program->revisions.size() == 1);
+  CHECK(program->revisions[0].phases == w.protocol.phases);
+  auto session = store.GetSession(s.id);
+  PTRACK_REQUIRE_OK(session);
+  CHECK(SamePayload(*session, s));
+  auto facts = store.GetDailyFacts("p1", day, day);
+  PTRACK_REQUIRE_OK(facts);
+  REQUIRE(facts->size() == 1);
+  CHECK((*facts)[0].sessions_done == 1);
+
+  // Exactly-once holds across restarts too.
+  auto replay = store.LogSession(s);
+  PTRACK_REQUIRE_OK(replay);
+  CHECK(replay->replayed);
+}
+
+TEST_CASE("SqliteStore: Open migrates to the latest schema version", "[foundation][sqlite]") {
+  StoreFixture f;
+  REQUIRE(LatestSchemaVersion() >= 1);
+  f.Close();
+  CHECK(UserVersion(f.path()) == LatestSchemaVersion());
+  // Opening an up-to-date file again is a no-op migration that keeps the data usable.
+  f.Reopen();
+  SeedClinic(f.store(), "c1");
+  f.Close();
+  CHECK(UserVersion(f.path()) == LatestSchemaVersion());
+}
+
+TEST_CASE("SqliteStore: a database newer than the binary is refused and its schema left alone",
+          "[foundation][sqlite]") {
+  TempPath file;
+  const int newer = LatestSchemaVersion() + 1;
+  {
+    SQLite::Database db(file.str(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA user_version = " + std::to_string(newer));
+  }
+  auto opened = SqliteStore::Open(file.str());
+  PTRACK_CHECK_CODE(opened, kFailedPrecondition);
+  CHECK_FALSE(opened.ok());
+
+  SQLite::Database db(file.str(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == newer);
+  CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master").getInt() == 0);  // no schema written
+}
+
+TEST_CASE("SqliteStore: a file that cannot be opened is UNAVAILABLE", "[foundation][sqlite]") {
+  TempDir dir;
+  const std::string path = (dir.path() / "no-such-folder" / "ptrack.db").string();
+  PTRACK_CHECK_CODE(SqliteStore::Open(path), kUnavailable);
+  CHECK_FALSE(std::filesystem::exists(path));
+}
+
+TEST_CASE("SqliteStore: program revisions are append-only", "[foundation][sqlite]") {
+  StoreFixture f;
+  const World w = SeedWorld(f.store());
+
+  {
+    SQLite::Database raw(f.path(), SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA busy_timeout = 5000");
+    REQUIRE(raw.execAndGet("SELECT count(*) FROM program_revisions WHERE program_id = 'prog1'")
+                .getInt() == 1);
+    CHECK_THROWS_AS(raw.exec("UPDATE program_revisions SET reason = 'rewritten history' "
+                             "WHERE program_id = 'prog1'"),
+                    SQLite::Exception);
+    CHECK_THROWS_AS(raw.exec("DELETE FROM program_revisions WHERE program_id = 'prog1'"),
+                    SQLite::Exception);
+    CHECK(raw.execAndGet("SELECT count(*) FROM program_revisions WHERE program_id = 'prog1'")
+              .getInt() == 1);
+  }
+
+  auto program = f.store().GetProgram("prog1");
+  PTRACK_REQUIRE_OK(program);
+  REQUIRE(program->revisions.size() == 1);
+  CHECK(program->revisions[0].reason == w.program.revisions[0].reason);
+}
+
+TEST_CASE("SqliteStore: WAL journal and enforced foreign keys", "[foundation][sqlite]") {
+  StoreFixture f;
+  SeedWorld(f.store());
+  {
+    SQLite::Database raw(f.path(), SQLite::OPEN_READONLY);
+    CHECK(raw.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  }
+
+  Store& store = f.store();
+  const LocalDate day = Ymd(2026, 3, 3);
+  SECTION("a session of a patient that does not exist is refused") {
+    const Session orphan = MakeSession("9a1d7c2e-0000-4000-8000-00000000000f", "no-such-patient",
+                                       "prog1", At(day, 7), day);
+    auto r = store.LogSession(orphan);
+    INFO(r.status().ToString());
+    CHECK_FALSE(r.ok());
+    PTRACK_CHECK_CODE(store.GetSession(orphan.id), kNotFound);
+    auto facts = store.GetDailyFacts("no-such-patient", day, day);
+    PTRACK_REQUIRE_OK(facts);
+    CHECK(facts->empty());
+  }
+  SECTION("a session of a program that does not exist is refused") {
+    const Session orphan = MakeSession("9a1d7c2e-0000-4000-8000-00000000000e", "p1",
+                                       "no-such-program", At(day, 7), day);
+    auto r = store.LogSession(orphan);
+    INFO(r.status().ToString());
+    CHECK_FALSE(r.ok());
+    PTRACK_CHECK_CODE(store.GetSession(orphan.id), kNotFound);
+    auto facts = store.GetDailyFacts("p1", day, day);
+    PTRACK_REQUIRE_OK(facts);
+    CHECK(facts->empty());
+  }
+}
+
+}  // namespace
+}  // namespace ptrack::testing
