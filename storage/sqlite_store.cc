@@ -95,9 +95,14 @@ void InsertAccount(SQLite::Database& db, const Account& a) {
   q.exec();
 }
 
-// Clamps a page size to 1..1000 (the service validates the public bounds).
-int Limit(const PageRequest& page) {
-  return page.limit < 1 ? 1 : (page.limit > 1000 ? 1000 : page.limit);
+// Decodes a JSON body column; a body that does not decode is a corrupt row (INTERNAL).
+template <typename T, typename Decode>
+Result<T> BodyFrom(const SQLite::Column& column, Decode decode, const char* what) {
+  auto j = json::Parse(column.getString());
+  if (!j.ok()) return Status::Internal(std::string("stored ") + what + " is corrupt");
+  Result<T> value = decode(*j);
+  if (!value.ok()) return Status::Internal(std::string("stored ") + what + " is corrupt");
+  return value;
 }
 
 }  // namespace
@@ -162,9 +167,7 @@ Result<Exercise> SqliteStore::GetExercise(const std::string& id) {
     SQLite::Statement q(db, "SELECT body FROM exercises WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Status::NotFound("exercise not found");
-    auto j = json::Parse(q.getColumn(0).getString());
-    if (!j.ok()) return Status::Internal("stored exercise is corrupt");
-    return json::DecodeExercise(*j);
+    return BodyFrom<Exercise>(q.getColumn(0), json::DecodeExercise, "exercise");
   });
 }
 
@@ -176,20 +179,13 @@ Result<Page<Exercise>> SqliteStore::ListExercises(Region region, const PageReque
     q.bind(1, page.after);
     int i = 2;
     if (filter) q.bind(i++, json::RegionName(region));
-    q.bind(i, Limit(page) + 1);
-    Page<Exercise> out;
-    while (q.executeStep()) {
-      if (static_cast<int>(out.items.size()) == Limit(page)) {
-        out.next_after = out.items.back().id;
-        break;
-      }
-      auto j = json::Parse(q.getColumn(1).getString());
-      if (!j.ok()) return Status::Internal("stored exercise is corrupt");
-      auto e = json::DecodeExercise(*j);
-      if (!e.ok()) return Status::Internal("stored exercise is corrupt");
-      out.items.push_back(std::move(*e));
-    }
-    return out;
+    q.bind(i, sqlite::PageLimit(page) + 1);
+    return sqlite::CollectPage<Exercise>(
+        q, page,
+        [](SQLite::Statement& r) {
+          return BodyFrom<Exercise>(r.getColumn(1), json::DecodeExercise, "exercise");
+        },
+        [](const Exercise& e) { return e.id; });
   });
 }
 
@@ -209,9 +205,7 @@ Result<Protocol> SqliteStore::GetProtocol(const std::string& id) {
     SQLite::Statement q(db, "SELECT body FROM protocols WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Status::NotFound("protocol not found");
-    auto j = json::Parse(q.getColumn(0).getString());
-    if (!j.ok()) return Status::Internal("stored protocol is corrupt");
-    return json::DecodeProtocol(*j);
+    return BodyFrom<Protocol>(q.getColumn(0), json::DecodeProtocol, "protocol");
   });
 }
 
@@ -219,20 +213,13 @@ Result<Page<Protocol>> SqliteStore::ListProtocols(const PageRequest& page) {
   return Read<Page<Protocol>>([&](SQLite::Database& db) -> Result<Page<Protocol>> {
     SQLite::Statement q(db, "SELECT id, body FROM protocols WHERE id > ? ORDER BY id LIMIT ?");
     q.bind(1, page.after);
-    q.bind(2, Limit(page) + 1);
-    Page<Protocol> out;
-    while (q.executeStep()) {
-      if (static_cast<int>(out.items.size()) == Limit(page)) {
-        out.next_after = out.items.back().id;
-        break;
-      }
-      auto j = json::Parse(q.getColumn(1).getString());
-      if (!j.ok()) return Status::Internal("stored protocol is corrupt");
-      auto p = json::DecodeProtocol(*j);
-      if (!p.ok()) return Status::Internal("stored protocol is corrupt");
-      out.items.push_back(std::move(*p));
-    }
-    return out;
+    q.bind(2, sqlite::PageLimit(page) + 1);
+    return sqlite::CollectPage<Protocol>(
+        q, page,
+        [](SQLite::Statement& r) {
+          return BodyFrom<Protocol>(r.getColumn(1), json::DecodeProtocol, "protocol");
+        },
+        [](const Protocol& p) { return p.id; });
   });
 }
 
@@ -320,16 +307,9 @@ Result<Page<Therapist>> SqliteStore::ListTherapists(const std::string& clinic_id
                         "WHERE clinic_id = ? AND id > ? ORDER BY id LIMIT ?");
     q.bind(1, clinic_id);
     q.bind(2, page.after);
-    q.bind(3, Limit(page) + 1);
-    Page<Therapist> out;
-    while (q.executeStep()) {
-      if (static_cast<int>(out.items.size()) == Limit(page)) {
-        out.next_after = out.items.back().id;
-        break;
-      }
-      out.items.push_back(TherapistFrom(q));
-    }
-    return out;
+    q.bind(3, sqlite::PageLimit(page) + 1);
+    return sqlite::CollectPage<Therapist>(q, page, TherapistFrom,
+                                          [](const Therapist& t) { return t.id; });
   });
 }
 
@@ -384,16 +364,9 @@ Result<Page<Patient>> SqliteStore::ListPatients(const std::string& clinic_id,
     q.bind(2, page.after);
     int i = 3;
     if (filter) q.bind(i++, therapist_filter);
-    q.bind(i, Limit(page) + 1);
-    Page<Patient> out;
-    while (q.executeStep()) {
-      if (static_cast<int>(out.items.size()) == Limit(page)) {
-        out.next_after = out.items.back().id;
-        break;
-      }
-      out.items.push_back(PatientFrom(q));
-    }
-    return out;
+    q.bind(i, sqlite::PageLimit(page) + 1);
+    return sqlite::CollectPage<Patient>(q, page, PatientFrom,
+                                        [](const Patient& p) { return p.id; });
   });
 }
 

@@ -81,10 +81,6 @@ std::optional<Result<Session>> LoadSession(SQLite::Database& db, const std::stri
   return SessionFrom(q);
 }
 
-int Limit(const PageRequest& page) {
-  return page.limit < 1 ? 1 : (page.limit > 1000 ? 1000 : page.limit);
-}
-
 }  // namespace
 
 // --- Programs --------------------------------------------------------------------------------
@@ -249,19 +245,10 @@ Result<Page<Session>> SqliteStore::ListSessions(const std::string& patient_id,
     q.bind(3, after_id);
     if (from) q.bind(4, FormatIsoDate(*from));
     if (to) q.bind(5, FormatIsoDate(*to));
-    q.bind(6, Limit(page) + 1);
-    Page<Session> out;
-    while (q.executeStep()) {
-      if (static_cast<int>(out.items.size()) == Limit(page)) {
-        const Session& last = out.items.back();
-        out.next_after = std::to_string(ToUnixMillis(last.perform_time)) + "/" + last.id;
-        break;
-      }
-      auto s = SessionFrom(q);
-      if (!s.ok()) return s.status();
-      out.items.push_back(std::move(*s));
-    }
-    return out;
+    q.bind(6, sqlite::PageLimit(page) + 1);
+    return sqlite::CollectPage<Session>(q, page, SessionFrom, [](const Session& last) {
+      return std::to_string(ToUnixMillis(last.perform_time)) + "/" + last.id;
+    });
   });
 }
 

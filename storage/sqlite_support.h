@@ -24,6 +24,31 @@ std::unique_ptr<SQLite::Database> OpenConnection(const std::string& path);
 // FAILED_PRECONDITION, busy/full/I-O errors to UNAVAILABLE, the rest to INTERNAL.
 Status FromException(const SQLite::Exception& e);
 
+// The row limit of a page request, clamped to 1..1000 (the service validates the public bounds).
+inline int PageLimit(const PageRequest& page) {
+  return page.limit < 1 ? 1 : (page.limit > 1000 ? 1000 : page.limit);
+}
+
+// Steps `q` (which must select up to PageLimit(page) + 1 rows, in cursor order) into a page:
+// `row(q)` makes an item (a T or a Result<T>), `key(item)` is the cursor of the last item when
+// more rows follow.
+template <typename T, typename RowFn, typename KeyFn>
+Result<Page<T>> CollectPage(SQLite::Statement& q, const PageRequest& page, RowFn&& row,
+                            KeyFn&& key) {
+  Page<T> out;
+  const int limit = PageLimit(page);
+  while (q.executeStep()) {
+    if (static_cast<int>(out.items.size()) == limit) {
+      out.next_after = key(out.items.back());
+      break;
+    }
+    Result<T> item = row(q);
+    if (!item.ok()) return item.status();
+    out.items.push_back(std::move(*item));
+  }
+  return out;
+}
+
 // ISO date column helpers. A stored date that does not parse is a corrupt row: INTERNAL.
 LocalDate DateColumn(const SQLite::Column& c);
 

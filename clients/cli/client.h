@@ -49,6 +49,21 @@ class Client {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
+// Calls a List method page after page, appending every page into `all` (MergeFrom appends
+// repeated fields). `call(request, &page)` issues one call and returns its status.
+template <typename Request, typename Response, typename Call>
+grpc::Status FetchAllPages(Request request, Response* all, Call call) {
+  do {
+    Response page;
+    grpc::Status status = call(request, &page);
+    if (!status.ok()) return status;
+    all->MergeFrom(page);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  all->clear_next_page_token();
+  return grpc::Status::OK;
+}
+
 // Usage error: prints to stderr, returns kExitUsage.
 int Usage(const std::string& message);
 

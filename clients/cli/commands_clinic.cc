@@ -23,13 +23,10 @@ int Exercises(Client& c) {
   }
   req.set_page_size(200);
   v1::ListExercisesResponse all;
-  do {
-    v1::ListExercisesResponse page;
-    auto status = stub->ListExercises(c.Context().get(), req, &page);
-    if (!status.ok()) return c.Fail(status);
-    all.mutable_exercises()->MergeFrom(page.exercises());
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty());
+  auto status = FetchAllPages(req, &all, [&](const auto& r, auto* page) {
+    return stub->ListExercises(c.Context().get(), r, page);
+  });
+  if (!status.ok()) return c.Fail(status);
   if (c.json()) return c.PrintJson(all);
   for (const auto& e : all.exercises()) {
     std::printf("%-36s %-11s %-34s %s\n", e.name().c_str(),
@@ -65,9 +62,10 @@ int Protocols(Client& c) {
     }
     return kExitOk;
   }
-  v1::ListProtocolsRequest req;
   v1::ListProtocolsResponse resp;
-  auto status = stub->ListProtocols(c.Context().get(), req, &resp);
+  auto status = FetchAllPages(v1::ListProtocolsRequest(), &resp, [&](const auto& r, auto* page) {
+    return stub->ListProtocols(c.Context().get(), r, page);
+  });
   if (!status.ok()) return c.Fail(status);
   if (c.json()) return c.PrintJson(resp);
   for (const auto& p : resp.protocols()) {
@@ -84,13 +82,10 @@ int Patients(Client& c) {
   req.set_parent(c.profile()->clinic);
   req.set_page_size(200);
   v1::ListPatientsResponse all;
-  do {
-    v1::ListPatientsResponse page;
-    auto status = stub->ListPatients(c.Context().get(), req, &page);
-    if (!status.ok()) return c.Fail(status);
-    all.mutable_patients()->MergeFrom(page.patients());
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty());
+  auto status = FetchAllPages(req, &all, [&](const auto& r, auto* page) {
+    return stub->ListPatients(c.Context().get(), r, page);
+  });
+  if (!status.ok()) return c.Fail(status);
   if (c.json()) return c.PrintJson(all);
   for (const auto& p : all.patients()) {
     std::printf("%-44s %-24s %-20s %s\n", p.name().c_str(), p.display_name().c_str(),
@@ -156,7 +151,9 @@ int Programs(Client& c) {
   v1::ListProgramsRequest req;
   req.set_parent(patient);
   v1::ListProgramsResponse resp;
-  auto status = stub->ListPrograms(c.Context().get(), req, &resp);
+  auto status = FetchAllPages(req, &resp, [&](const auto& r, auto* page) {
+    return stub->ListPrograms(c.Context().get(), r, page);
+  });
   if (!status.ok()) return c.Fail(status);
   if (c.json()) return c.PrintJson(resp);
   for (const auto& p : resp.programs()) {

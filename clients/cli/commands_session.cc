@@ -221,13 +221,10 @@ int Sessions(Client& c) {
   req.set_end_date(c.args().Get("to").value_or(""));
   req.set_page_size(200);
   v1::ListSessionsResponse all;
-  do {
-    v1::ListSessionsResponse page;
-    auto status = stub->ListSessions(c.Context().get(), req, &page);
-    if (!status.ok()) return c.Fail(status);
-    all.mutable_sessions()->MergeFrom(page.sessions());
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty());
+  auto status = FetchAllPages(req, &all, [&](const auto& r, auto* page) {
+    return stub->ListSessions(c.Context().get(), r, page);
+  });
+  if (!status.ok()) return c.Fail(status);
   if (c.json()) return c.PrintJson(all);
   for (const auto& s : all.sessions()) {
     std::printf("%s  pain %d->%d  effort %d  %d exercises  %s\n", s.local_date().c_str(),
