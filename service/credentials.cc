@@ -41,8 +41,9 @@ Result<IssuedToken> Credentials::SignIn(const std::string& username, const std::
   auto account = store_.GetAccount(username);
   if (!account.ok()) {
     if (account.status().code() != StatusCode::kNotFound) return account.status();
-    static const std::string dummy = HashPassword("not a real password").value();
-    (void)VerifyPassword(dummy, password);
+    // Spend one hash on unknown users too, so that timing does not reveal which names exist.
+    static const Result<std::string> dummy = HashPassword("not a real password");
+    if (dummy.ok()) (void)VerifyPassword(*dummy, password);
     return BadSignIn();
   }
   if (!VerifyPassword(account->password_hash, password)) return BadSignIn();

@@ -1,6 +1,7 @@
 // The demo clinic's people, program and three weeks of plausible history.
 #include "service/demo.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "scheduler/plan.h"
@@ -29,25 +30,40 @@ std::string DemoSessionId(int n) {
   return buf;
 }
 
+// Runs `create` when `lookup` says NOT_FOUND; passes other failures on.
+template <typename Lookup, typename Create>
+Status CreateIfAbsent(Lookup lookup, Create create) {
+  auto found = lookup();
+  if (found.ok()) return Status::Ok();
+  if (found.status().code() != StatusCode::kNotFound) return found.status();
+  return create();
+}
+
 }  // namespace
 
 Result<std::vector<DemoAccount>> SeedDemo(Store& store, Instant now) {
-  auto existing = store.GetClinic(kClinic);
-  if (existing.ok()) return Accounts();
-  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
-
   PTRACK_ASSIGN_OR_RETURN(auto protocol, store.GetProtocol(kProtocol));
-  auto hash = [](const std::string& pw) { return HashPassword(pw); };
   const auto& acc = Accounts();
 
-  PTRACK_RETURN_IF_ERROR(store.CreateClinic({kClinic, "Demo Physio Clinic", "America/New_York"}));
-  PTRACK_ASSIGN_OR_RETURN(auto admin_hash, hash(acc[0].password));
+  PTRACK_RETURN_IF_ERROR(CreateIfAbsent(
+      [&] { return store.GetClinic(kClinic); },
+      [&] {
+        return store.CreateClinic({kClinic, "Demo Physio Clinic", "America/New_York"});
+      }));
+  PTRACK_RETURN_IF_ERROR(CreateIfAbsent(
+      [&] { return store.GetAccount(acc[0].username); },
+      [&]() -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto hash, HashPassword(acc[0].password));
+        return store.CreateAccount({acc[0].username, hash, Role::kClinicAdmin, kClinic, "", now});
+      }));
   PTRACK_RETURN_IF_ERROR(
-      store.CreateAccount({acc[0].username, admin_hash, Role::kClinicAdmin, kClinic, "", now}));
-  PTRACK_ASSIGN_OR_RETURN(auto therapist_hash, hash(acc[1].password));
-  PTRACK_RETURN_IF_ERROR(store.CreateTherapist(
-      {"rivera", kClinic, "Alex Rivera", acc[1].username},
-      {acc[1].username, therapist_hash, Role::kTherapist, kClinic, "rivera", now}));
+      CreateIfAbsent([&] { return store.GetTherapist("rivera"); },
+                     [&]() -> Status {
+                       PTRACK_ASSIGN_OR_RETURN(auto hash, HashPassword(acc[1].password));
+                       return store.CreateTherapist(
+                           {"rivera", kClinic, "Alex Rivera", acc[1].username},
+                           {acc[1].username, hash, Role::kTherapist, kClinic, "rivera", now});
+                     }));
 
   struct DemoPatient {
     const char* id;
@@ -58,29 +74,41 @@ Result<std::vector<DemoAccount>> SeedDemo(Store& store, Instant now) {
   const DemoPatient patients[] = {{"jordan", "Jordan Lee", "America/New_York", acc[2]},
                                   {"sam", "Sam Okafor", "Europe/London", acc[3]}};
   for (const DemoPatient& p : patients) {
-    PTRACK_ASSIGN_OR_RETURN(auto h, hash(p.account.password));
-    Patient patient{p.id, kClinic, p.name, p.zone, "rivera", p.account.username, now, 1};
-    PTRACK_RETURN_IF_ERROR(
-        store.CreatePatient(patient, {p.account.username, h, Role::kPatient, kClinic, p.id, now})
-            .status());
+    PTRACK_RETURN_IF_ERROR(CreateIfAbsent(
+        [&] { return store.GetPatient(p.id); },
+        [&]() -> Status {
+          PTRACK_ASSIGN_OR_RETURN(auto hash, HashPassword(p.account.password));
+          Patient patient{p.id, kClinic, p.name, p.zone, "rivera", p.account.username, now, 1};
+          return store
+              .CreatePatient(patient,
+                             {p.account.username, hash, Role::kPatient, kClinic, p.id, now})
+              .status();
+        }));
   }
 
-  // Jordan's program started 21 days ago (local), with most prescribed sessions logged at
-  // 18:30 local time and pain easing over the weeks.
+  // Jordan's program started 21 days before the first seeding (local), with about four in five
+  // prescribed sessions of those three weeks logged at 18:30 local time and pain easing.
   PTRACK_ASSIGN_OR_RETURN(Zone zone, LocateZone("America/New_York", "zone"));
-  const LocalDate today = LocalDateOf(now, zone);
-  Program program;
-  program.id = "jordan-program";
-  program.patient_id = "jordan";
-  program.protocol_id = protocol.id;
-  program.start_date = today - date::days{21};
-  program.create_time = now;
-  program.revisions.push_back({1, program.start_date, "Assigned " + protocol.display_name,
-                               "clinics/demo/therapists/rivera", now, protocol.phases});
-  PTRACK_ASSIGN_OR_RETURN(auto stored, store.CreateProgram(program));
+  PTRACK_RETURN_IF_ERROR(CreateIfAbsent(
+      [&] { return store.GetProgram("jordan-program"); },
+      [&]() -> Status {
+        Program program;
+        program.id = "jordan-program";
+        program.patient_id = "jordan";
+        program.protocol_id = protocol.id;
+        program.start_date = LocalDateOf(now, zone) - date::days{21};
+        program.create_time = now;
+        program.revisions.push_back({1, program.start_date, "Assigned " + protocol.display_name,
+                                     "clinics/demo/therapists/rivera", now, protocol.phases});
+        return store.CreateProgram(program).status();
+      }));
+  PTRACK_ASSIGN_OR_RETURN(auto stored, store.GetProgram("jordan-program"));
 
+  // Sessions are replayed idempotently, so an interrupted seeding resumes where it stopped.
+  const LocalDate today = LocalDateOf(now, zone);
+  const LocalDate history_end = std::min(today, stored.start_date + date::days{21});
   int n = 0;
-  for (LocalDate day = stored.start_date; day < today; day += date::days{1}, ++n) {
+  for (LocalDate day = stored.start_date; day < history_end; day += date::days{1}, ++n) {
     const PlanDay plan = PlanFor(stored, day);
     if (!plan.training_day || n % 5 == 3) continue;  // one in five prescribed days missed
     Session s;

@@ -1,7 +1,8 @@
 // Seeds a demo clinic for `ptrackd --demo`: an admin, a therapist, two patients in different
-// time zones, and one patient's program started three weeks ago with logged history. Idempotent:
-// when the demo clinic exists nothing is written. The demo passwords are printed by ptrackd and
-// are for local trials only.
+// time zones, and one patient's program started three weeks ago with logged history. Idempotent
+// and resumable: every step creates only what is absent, so a seeding interrupted half-way is
+// completed by the next --demo start, and a complete demo is left as it is. The demo passwords are
+// printed by ptrackd and are for local trials only.
 #pragma once
 
 #include <string>

@@ -29,6 +29,17 @@ struct Deps {
   const ServiceOptions& options;
 };
 
+// The zone of a stored patient. A zone the tz database no longer knows is the server's problem,
+// not the request's: FAILED_PRECONDITION, with no field violation.
+inline Result<Zone> PatientZone(const Patient& patient) {
+  auto zone = LocateZone(patient.time_zone, "patient.time_zone");
+  if (!zone.ok()) {
+    return Status::FailedPrecondition(
+        "the patient's time zone is not in this server's tz database");
+  }
+  return zone;
+}
+
 // The resource name of the caller, recorded as the author of changes.
 inline std::string ActorName(const Principal& who) {
   if (who.role == Role::kTherapist) return names::Therapist(who.clinic_id, who.subject_id);

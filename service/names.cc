@@ -1,6 +1,8 @@
 // Resource name formatting and strict parsing.
 #include "service/names.h"
 
+#include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "scheduler/catalogue.h"
@@ -30,9 +32,15 @@ Result<std::vector<std::string>> Match(const std::string& name, const std::strin
   size_t i = 0;
   for (const char* collection : collections) {
     if (parts[i] != collection) return bad();
-    const std::string& id = parts[i + 1];
-    if (!IsValidId(id) && !IsUuid(id)) return bad();
-    ids.push_back(id);
+    std::string id = parts[i + 1];
+    if (IsUuid(id)) {
+      // UUIDs are stored in lower case; accept either case in names.
+      std::transform(id.begin(), id.end(), id.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    } else if (!IsValidId(id)) {
+      return bad();
+    }
+    ids.push_back(std::move(id));
     i += 2;
   }
   return ids;

@@ -51,6 +51,20 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
       }
     }
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    if (!id.empty()) {
+      // A retry is judged on what the client sent (patient, protocol, start date), not on the
+      // phases copied from the catalogue, which a new release may have changed since.
+      auto existing = deps_.store.GetProgram(id);
+      if (existing.ok()) {
+        if (existing->patient_id != patient.id || existing->protocol_id != protocol->id ||
+            existing->start_date != *start) {
+          return Status::AlreadyExists("a different program with this id already exists");
+        }
+        convert::ToProto(*existing, patient.clinic_id, resp);
+        return Status::Ok();
+      }
+      if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+    }
     // Without a client id the server makes one; a blind retry then meets the one-active-program
     // rule (FAILED_PRECONDITION) instead of creating a second program.
     if (id.empty()) id = NewUuid();
@@ -148,7 +162,7 @@ grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
     if (days < 1 || days > 62) v.Add("days", "must be 1..62 (0 = 1)");
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
     PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
-    PTRACK_ASSIGN_OR_RETURN(Zone zone, LocateZone(patient.time_zone, "patient.time_zone"));
+    PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
     auto program = deps_.store.GetActiveProgram(patient.id);
     if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
       return Status::FailedPrecondition("the patient has no active program");

@@ -29,19 +29,15 @@ Status SessionServiceImpl::ValidateSession(const v1::LogSessionRequest& req, Ses
     out.id = validate::ClientId(req.session_id(), "session_id", v, true);  // lower-cases it
   }
   const v1::Session& s = req.session();
+  // Timestamp's own range: 0001-01-01 to 9999-12-31, so that milliseconds cannot overflow.
+  constexpr int64_t kMinSeconds = -62135596800LL, kMaxSeconds = 253402300799LL;
   if (!s.has_perform_time()) {
     v.Add("session.perform_time", "is required");
   } else if (s.perform_time().nanos() < 0 || s.perform_time().nanos() > 999999999 ||
-             std::abs(s.perform_time().seconds()) > 253402300799LL) {
+             s.perform_time().seconds() < kMinSeconds || s.perform_time().seconds() > kMaxSeconds) {
     v.Add("session.perform_time", "is not a valid timestamp");
   } else {
     out.perform_time = convert::FromProto(s.perform_time());
-    const Instant now = deps_.clock.Now();
-    if (out.perform_time > now + deps_.options.max_clock_skew) {
-      v.Add("session.perform_time", "is in the future");
-    } else if (out.perform_time < now - deps_.options.max_session_age) {
-      v.Add("session.perform_time", "is too far in the past to log");
-    }
   }
   Scale(s.has_pain_before(), s.pain_before(), "session.pain_before", v);
   Scale(s.has_pain_after(), s.pain_after(), "session.pain_after", v);
@@ -82,6 +78,17 @@ Status SessionServiceImpl::ValidateSession(const v1::LogSessionRequest& req, Ses
   return v.ToStatus();
 }
 
+Status SessionServiceImpl::CheckWindow(Instant perform_time) const {
+  const Instant now = deps_.clock.Now();
+  if (perform_time > now + deps_.options.max_clock_skew) {
+    return Status::InvalidArgument("session.perform_time", "is in the future");
+  }
+  if (perform_time < now - deps_.options.max_session_age) {
+    return Status::InvalidArgument("session.perform_time", "is too far in the past to log");
+  }
+  return Status::Ok();
+}
+
 grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
                                             const v1::LogSessionRequest* req,
                                             v1::LogSessionResponse* resp) {
@@ -92,13 +99,27 @@ grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
     PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
     Session session;
     PTRACK_RETURN_IF_ERROR(ValidateSession(*req, session));
-    PTRACK_ASSIGN_OR_RETURN(Zone zone, LocateZone(patient.time_zone, "patient.time_zone"));
+    session.patient_id = patient.id;
+    // A retry of a stored session is answered before the checks that depend on the clock, the
+    // patient's zone or the program: they may have changed since it was first stored, and the
+    // uniqueness of a session id is permanent.
+    auto stored = deps_.store.GetSession(session.id);
+    if (stored.ok()) {
+      if (!SamePayload(*stored, session)) {
+        return Status::AlreadyExists("a different session with this id was already logged");
+      }
+      convert::ToProto(*stored, patient.clinic_id, resp->mutable_session());
+      resp->set_replayed(true);
+      return Status::Ok();
+    }
+    if (stored.status().code() != StatusCode::kNotFound) return stored.status();
+    PTRACK_RETURN_IF_ERROR(CheckWindow(session.perform_time));
+    PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
     auto program = deps_.store.GetActiveProgram(patient.id);
     if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
       return Status::FailedPrecondition("the patient has no active program");
     }
     if (!program.ok()) return program.status();
-    session.patient_id = patient.id;
     session.program_id = program->id;
     session.local_date = LocalDateOf(session.perform_time, zone);
     if (session.local_date < program->start_date) {

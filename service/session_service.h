@@ -21,9 +21,12 @@ class SessionServiceImpl final : public v1::SessionService::Service {
                             v1::Adherence* response) override;
 
  private:
-  // Validates the client-supplied part of a LogSession request against the catalogue and the
-  // time window; fills `out` with the domain session (without derived fields).
+  // Validates the client-supplied part of a LogSession request (shape, ranges, catalogue); fills
+  // `out` with the domain session without derived fields.
   Status ValidateSession(const v1::LogSessionRequest& req, Session& out);
+  // The logging window for new sessions: not in the future beyond clock skew, not older than
+  // ServiceOptions::max_session_age.
+  Status CheckWindow(Instant perform_time) const;
   Deps deps_;
 };
 

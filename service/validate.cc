@@ -45,14 +45,14 @@ std::string ClientId(const std::string& value, const std::string& field, Violati
     if (required) out.Add(field, "is required (a client-generated UUID)");
     return "";
   }
-  if (names::IsUuid(value)) {
-    std::string lower = value;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return lower;
+  if (!names::IsUuid(value)) {
+    out.Add(field, "must be a client-generated UUID (8-4-4-4-12 hex digits)");
+    return "";
   }
-  if (!IsValidId(value)) out.Add(field, "must be a UUID or 1..63 characters of a-z, 0-9, '-'");
-  return value;
+  std::string lower = value;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower;
 }
 
 void TimeZone(const std::string& value, const std::string& field, Violations& out) {

@@ -15,8 +15,9 @@ void Text(const std::string& value, const std::string& field, size_t max, Violat
 void Username(const std::string& value, const std::string& field, Violations& out);
 // 8..256 characters.
 void Password(const std::string& value, const std::string& field, Violations& out);
-// A client-chosen id: a UUID (normalised to lower case) or 1..63 of [a-z0-9-]. Empty is allowed
-// when !required. Returns the normalised id.
+// A client-chosen id: a UUID, returned in lower case. Ids are unique across all clinics, so
+// clients may not choose readable slugs: a collision would tell one clinic what ids another uses.
+// Empty is allowed when !required.
 std::string ClientId(const std::string& value, const std::string& field, Violations& out,
                      bool required);
 // An IANA zone name that the tz database knows.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -49,6 +50,20 @@ Result<CatalogueCounts> LoadCatalogue(const std::string& dir, Store& store) {
     exercises.push_back(std::move(*e));
   }
 
+  // Ladders: ranks 1, 2, 3... without gaps or repeats, so "the next harder variant" is defined.
+  std::map<std::string, std::vector<int>> ladders;
+  for (const Exercise& e : exercises) ladders[e.ladder].push_back(e.ladder_rank);
+  for (auto& [ladder, ranks] : ladders) {
+    std::sort(ranks.begin(), ranks.end());
+    for (size_t i = 0; i < ranks.size(); ++i) {
+      if (ranks[i] != static_cast<int>(i) + 1) {
+        return Status::FailedPrecondition(exercises_path.string() + ": ladder \"" + ladder +
+                                          "\" must have ranks 1.." + std::to_string(ranks.size()) +
+                                          " without gaps");
+      }
+    }
+  }
+
   std::vector<Protocol> protocols;
   std::vector<fs::path> files;
   std::error_code ec;
@@ -71,8 +86,7 @@ Result<CatalogueCounts> LoadCatalogue(const std::string& dir, Store& store) {
     protocols.push_back(std::move(*p));
   }
 
-  for (const Exercise& e : exercises) PTRACK_RETURN_IF_ERROR(store.PutExercise(e));
-  for (const Protocol& p : protocols) PTRACK_RETURN_IF_ERROR(store.PutProtocol(p));
+  PTRACK_RETURN_IF_ERROR(store.ReplaceCatalogue(exercises, protocols));
   return CatalogueCounts{static_cast<int>(exercises.size()), static_cast<int>(protocols.size())};
 }
 

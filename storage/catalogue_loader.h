@@ -1,6 +1,7 @@
 // Loads the shipped clinical data (data/catalogue/exercises.json and
 // data/catalogue/protocols/*.json) into a Store at start-up. Everything is validated before
-// anything is written: a bad file changes nothing and the error names the file and the key.
+// anything is written and then written in one transaction: a bad file changes nothing and the
+// error names the file and the key. Entries no longer in the files are retired (see Store).
 #pragma once
 
 #include <string>

@@ -60,13 +60,17 @@ E ValueOf(const std::array<std::pair<E, const char*>, N>& table, const json& j,
   throw DecodeError{field, "unknown value \"" + s + "\""};
 }
 
+// An integer in -1e6..1e6 (wider values would wrap when narrowed to int).
+int AsInt(const json& v, const std::string& at) {
+  if (!v.is_number_integer()) throw DecodeError{at, "must be an integer"};
+  const auto n = v.get<int64_t>();
+  if (n < -1000000 || n > 1000000) throw DecodeError{at, "out of range"};
+  return static_cast<int>(n);
+}
+
 int GetInt(const json& j, const char* key, const std::string& at) {
   if (!j.contains(key)) return 0;
-  const json& v = j.at(key);
-  if (!v.is_number_integer()) throw DecodeError{at + "." + key, "must be an integer"};
-  const auto n = v.get<int64_t>();
-  if (n < -1000000 || n > 1000000) throw DecodeError{at + "." + key, "out of range"};
-  return static_cast<int>(n);
+  return AsInt(j.at(key), at + "." + key);
 }
 
 double GetDouble(const json& j, const char* key, const std::string& at) {
@@ -107,10 +111,7 @@ Dose DoseFrom(const json& j, const std::string& at) {
   d.hold_seconds = GetInt(j, "hold_seconds", at);
   const json& pyramid = GetArray(j, "pyramid_reps", at);
   for (size_t i = 0; i < pyramid.size(); ++i) {
-    if (!pyramid[i].is_number_integer()) {
-      throw DecodeError{at + ".pyramid_reps[" + std::to_string(i) + "]", "must be an integer"};
-    }
-    d.pyramid_reps.push_back(pyramid[i].get<int>());
+    d.pyramid_reps.push_back(AsInt(pyramid[i], at + ".pyramid_reps[" + std::to_string(i) + "]"));
   }
   if (!d.pyramid_reps.empty() && d.sets == 0) d.sets = static_cast<int>(d.pyramid_reps.size());
   d.load_kg = GetDouble(j, "load_kg", at);
@@ -284,15 +285,18 @@ Result<std::vector<ExerciseLog>> DecodeLogs(const json& j) {
     if (!j.is_array()) throw DecodeError{"exercises", "must be an array"};
     std::vector<ExerciseLog> logs;
     for (const json& a : j) {
-      if (!a.is_array() || a.size() != 7) throw DecodeError{"exercises", "malformed log"};
+      if (!a.is_array() || a.size() != 7 || !a[0].is_string() || !a[4].is_number() ||
+          !a[5].is_string()) {
+        throw DecodeError{"exercises", "malformed log"};
+      }
       ExerciseLog l;
       l.exercise_id = a[0].get<std::string>();
-      l.sets = a[1].get<int>();
-      l.reps = a[2].get<int>();
-      l.hold_seconds = a[3].get<int>();
+      l.sets = AsInt(a[1], "exercises.sets");
+      l.reps = AsInt(a[2], "exercises.reps");
+      l.hold_seconds = AsInt(a[3], "exercises.hold_seconds");
       l.load_kg = a[4].get<double>();
       l.band = a[5].get<std::string>();
-      const int side = a[6].get<int>();
+      const int side = AsInt(a[6], "exercises.side");
       if (side < 0 || side > static_cast<int>(Side::kRight)) {
         throw DecodeError{"exercises", "malformed side"};
       }

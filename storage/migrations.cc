@@ -57,15 +57,18 @@ CREATE TABLE tokens(
   revoked INTEGER NOT NULL DEFAULT 0
 ) STRICT, WITHOUT ROWID;
 
+-- retired = 1: removed from the shipped data; still readable (old programs name it), not listed.
 CREATE TABLE exercises(
   id TEXT PRIMARY KEY,
   region TEXT NOT NULL,
-  body TEXT NOT NULL
+  body TEXT NOT NULL,
+  retired INTEGER NOT NULL DEFAULT 0
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE protocols(
   id TEXT PRIMARY KEY,
-  body TEXT NOT NULL
+  body TEXT NOT NULL,
+  retired INTEGER NOT NULL DEFAULT 0
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE programs(

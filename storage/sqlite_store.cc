@@ -149,14 +149,42 @@ void SqliteStore::ReturnReader(std::unique_ptr<SQLite::Database> db) {
 
 // --- Catalogue -------------------------------------------------------------------------------
 
+namespace {
+
+void UpsertExercise(SQLite::Database& db, const Exercise& e) {
+  SQLite::Statement q(db,
+                      "INSERT OR REPLACE INTO exercises(id, region, body, retired) "
+                      "VALUES(?, ?, ?, 0)");
+  q.bind(1, e.id);
+  q.bind(2, json::RegionName(e.region));
+  q.bind(3, json::Encode(e).dump());
+  q.exec();
+}
+
+void UpsertProtocol(SQLite::Database& db, const Protocol& p) {
+  SQLite::Statement q(db, "INSERT OR REPLACE INTO protocols(id, body, retired) VALUES(?, ?, 0)");
+  q.bind(1, p.id);
+  q.bind(2, json::Encode(p).dump());
+  q.exec();
+}
+
+}  // namespace
+
 Status SqliteStore::PutExercise(const Exercise& e) {
   return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(
-               db, "INSERT OR REPLACE INTO exercises(id, region, body) VALUES(?, ?, ?)");
-           q.bind(1, e.id);
-           q.bind(2, json::RegionName(e.region));
-           q.bind(3, json::Encode(e).dump());
-           q.exec();
+           UpsertExercise(db, e);
+           return Done{};
+         })
+      .status();
+}
+
+Status SqliteStore::ReplaceCatalogue(const std::vector<Exercise>& exercises,
+                                     const std::vector<Protocol>& protocols) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           db.exec("UPDATE exercises SET retired = 1");
+           db.exec("UPDATE protocols SET retired = 1");
+           for (const Exercise& e : exercises) UpsertExercise(db, e);
+           for (const Protocol& p : protocols) UpsertProtocol(db, p);
            return Done{};
          })
       .status();
@@ -174,8 +202,9 @@ Result<Exercise> SqliteStore::GetExercise(const std::string& id) {
 Result<Page<Exercise>> SqliteStore::ListExercises(Region region, const PageRequest& page) {
   return Read<Page<Exercise>>([&](SQLite::Database& db) -> Result<Page<Exercise>> {
     const bool filter = region != Region::kUnspecified;
-    SQLite::Statement q(db, std::string("SELECT id, body FROM exercises WHERE id > ?") +
-                                (filter ? " AND region = ?" : "") + " ORDER BY id LIMIT ?");
+    SQLite::Statement q(db,
+                        std::string("SELECT id, body FROM exercises WHERE retired = 0 AND id > ?") +
+                            (filter ? " AND region = ?" : "") + " ORDER BY id LIMIT ?");
     q.bind(1, page.after);
     int i = 2;
     if (filter) q.bind(i++, json::RegionName(region));
@@ -191,10 +220,7 @@ Result<Page<Exercise>> SqliteStore::ListExercises(Region region, const PageReque
 
 Status SqliteStore::PutProtocol(const Protocol& p) {
   return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db, "INSERT OR REPLACE INTO protocols(id, body) VALUES(?, ?)");
-           q.bind(1, p.id);
-           q.bind(2, json::Encode(p).dump());
-           q.exec();
+           UpsertProtocol(db, p);
            return Done{};
          })
       .status();
@@ -211,7 +237,8 @@ Result<Protocol> SqliteStore::GetProtocol(const std::string& id) {
 
 Result<Page<Protocol>> SqliteStore::ListProtocols(const PageRequest& page) {
   return Read<Page<Protocol>>([&](SQLite::Database& db) -> Result<Page<Protocol>> {
-    SQLite::Statement q(db, "SELECT id, body FROM protocols WHERE id > ? ORDER BY id LIMIT ?");
+    SQLite::Statement q(
+        db, "SELECT id, body FROM protocols WHERE retired = 0 AND id > ? ORDER BY id LIMIT ?");
     q.bind(1, page.after);
     q.bind(2, sqlite::PageLimit(page) + 1);
     return sqlite::CollectPage<Protocol>(

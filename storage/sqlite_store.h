@@ -26,6 +26,8 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   Status PutExercise(const Exercise& exercise) override;
+  Status ReplaceCatalogue(const std::vector<Exercise>& exercises,
+                          const std::vector<Protocol>& protocols) override;
   Result<Exercise> GetExercise(const std::string& id) override;
   Result<Page<Exercise>> ListExercises(Region region_filter, const PageRequest& page) override;
   Status PutProtocol(const Protocol& protocol) override;

@@ -47,12 +47,17 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // --- Catalogue. Put* insert or replace (built-in data is reloaded at every start).
+  // --- Catalogue. Built-in data is reloaded at every start with ReplaceCatalogue.
+  // Put* insert or replace one entry (and un-retire it).
   virtual Status PutExercise(const Exercise& exercise) = 0;
-  virtual Result<Exercise> GetExercise(const std::string& id) = 0;
-  // Ordered by id.
-  virtual Result<Page<Exercise>> ListExercises(Region region_filter, const PageRequest& page) = 0;
   virtual Status PutProtocol(const Protocol& protocol) = 0;
+  // In one transaction: stores every given entry and retires every stored entry not given.
+  // Retired entries are still returned by Get* (programs and sessions name them) but not listed.
+  virtual Status ReplaceCatalogue(const std::vector<Exercise>& exercises,
+                                  const std::vector<Protocol>& protocols) = 0;
+  virtual Result<Exercise> GetExercise(const std::string& id) = 0;
+  // Ordered by id; retired entries are left out.
+  virtual Result<Page<Exercise>> ListExercises(Region region_filter, const PageRequest& page) = 0;
   virtual Result<Protocol> GetProtocol(const std::string& id) = 0;
   virtual Result<Page<Protocol>> ListProtocols(const PageRequest& page) = 0;
 

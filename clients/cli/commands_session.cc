@@ -171,6 +171,7 @@ int Log(Client& c) {
     std::string error;
     if (!ParseExercise(spec, *s->add_exercises(), error)) return Usage("--exercise: " + error);
   }
+  std::string plan_date;  // the plan day whose doses --as-prescribed logged
   if (c.args().Has("as-prescribed")) {
     auto programs = v1::ProgramService::NewStub(c.channel());
     v1::GetPlanRequest preq;
@@ -179,6 +180,8 @@ int Log(Client& c) {
     v1::Plan plan;
     auto status = programs->GetPlan(c.Context().get(), preq, &plan);
     if (!status.ok()) return c.Fail(status);
+    if (plan.days_size() == 0) return Usage("the server returned no plan for that date");
+    plan_date = plan.days(0).date();
     for (const auto& e : plan.days(0).exercises()) {
       v1::ExerciseLog* l = s->add_exercises();
       l->set_exercise(e.exercise());
@@ -200,6 +203,7 @@ int Log(Client& c) {
       // The server may or may not have stored it: the same id makes a retry safe.
       std::cerr << "retry with --id " << req.session_id() << " --at "
                 << google::protobuf::util::TimeUtil::ToString(s->perform_time())
+                << (plan_date.empty() ? "" : " --date " + plan_date)
                 << " (and the same values) to log this session exactly once\n";
     }
     return c.Fail(status);

@@ -59,6 +59,7 @@ std::string NowUtc() {
                       date::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
 }
 
+constexpr const char* kKai = "6a1d7c52-0f3e-4b8a-9c2d-7e6f5a4b3c21";
 constexpr const char* kSessionId = "5f0c3c1e-9b7a-4d2c-8e1f-3a2b1c0d9e8f";
 
 }  // namespace
@@ -88,11 +89,11 @@ TEST_CASE("the therapy loop end to end through ptrackd and the ptrack client",
   therapist.Login("therapist", "demo-therapist-pass");
   json created =
       therapist.Json({"patient-create", "--name", "Kai Tanaka", "--zone", "Asia/Tokyo",
-                      "--username", "kai", "--password", "kai-initial-pw", "--id", "kai"});
-  CHECK(created["name"] == "clinics/demo/patients/kai");
+                      "--username", "kai", "--password", "kai-initial-pw", "--id", kKai});
+  CHECK(created["name"] == std::string("clinics/demo/patients/") + kKai);
   const std::string start = LocalToday("Asia/Tokyo", -7);
   json program = therapist.Json(
-      {"assign", "--patient", "kai", "--protocol", "upper-back-neck-core-12w", "--start", start});
+      {"assign", "--patient", kKai, "--protocol", "upper-back-neck-core-12w", "--start", start});
   CHECK(program["start_date"] == start);
   CHECK(program["revision"] == 1);
 
@@ -128,7 +129,7 @@ TEST_CASE("the therapy loop end to end through ptrackd and the ptrack client",
 
   // The therapist sees it in the patient's adherence.
   json adherence = therapist.Json(
-      {"adherence", "--patient", "kai", "--from", start, "--to", LocalToday("Asia/Tokyo", 0)});
+      {"adherence", "--patient", kKai, "--from", start, "--to", LocalToday("Asia/Tokyo", 0)});
   CHECK(adherence["sessions_done"] == 1);
   CHECK(adherence["sessions_prescribed"].get<int>() >= 6);
   CHECK(adherence["days"].size() == 8);
@@ -141,7 +142,7 @@ TEST_CASE("the therapy loop end to end through ptrackd and the ptrack client",
   json after = patient2.Json({"sessions"});
   REQUIRE(after["sessions"].size() == 1);
   CHECK(after["sessions"][0]["name"] ==
-        std::string("clinics/demo/patients/kai/sessions/") + kSessionId);
+        std::string("clinics/demo/patients/") + kKai + "/sessions/" + kSessionId);
   json replay = patient2.Json(log);
   CHECK(replay["replayed"] == true);
 }

@@ -22,6 +22,7 @@
 
 #include "service/access.h"
 #include "tests/service/service_fixture.h"
+#include "tests/service/test_helpers.h"
 
 namespace ptrack::testing {
 namespace {
@@ -30,69 +31,6 @@ using Catch::Matchers::VectorContains;
 using google::protobuf::util::MessageDifferencer;
 using Code = grpc::StatusCode;
 using F = ServiceFixture;
-
-// Checks a status code, printing the status (with BadRequest fields) when it differs.
-#define CHECK_CODE(status_expr, expected)  \
-  do {                                     \
-    const grpc::Status s_ = (status_expr); \
-    INFO(Describe(s_));                    \
-    CHECK(s_.error_code() == (expected));  \
-  } while (false)
-#define REQUIRE_OK(status_expr)            \
-  do {                                     \
-    const grpc::Status s_ = (status_expr); \
-    INFO(Describe(s_));                    \
-    REQUIRE(s_.ok());                      \
-  } while (false)
-
-constexpr const char* kPatientUser = "patient";
-constexpr const char* kPatientPass = "demo-patient-pass";
-
-google::protobuf::Timestamp Ts(Instant t) {
-  const int64_t ms = ToUnixMillis(t);
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(ms / 1000);
-  ts.set_nanos(static_cast<int32_t>(ms % 1000) * 1000000);
-  return ts;
-}
-
-Instant Utc(int y, unsigned m, unsigned d, int h, int min) {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(
-      date::sys_days{date::year{y} / date::month{m} / date::day{d}} + std::chrono::hours{h} +
-      std::chrono::minutes{min});
-}
-
-std::string AddDays(const std::string& iso, int days) {
-  auto d = ParseIsoDate(iso);
-  REQUIRE(d.has_value());
-  return FormatIsoDate(*d + date::days{days});
-}
-
-bool IsLowerHex(const std::string& s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-// A complete, valid session for Jordan performed at `perform`.
-v1::LogSessionRequest SessionRequest(const std::string& id, Instant perform,
-                                     const std::string& exercise = "exercises/chin-nod-lying") {
-  v1::LogSessionRequest req;
-  req.set_parent(kJordan);
-  req.set_session_id(id);
-  v1::Session* s = req.mutable_session();
-  *s->mutable_perform_time() = Ts(perform);
-  s->set_pain_before(3);
-  s->set_pain_after(2);
-  s->set_effort(5);
-  s->set_notes("felt fine");
-  v1::ExerciseLog* e = s->add_exercises();
-  e->set_exercise(exercise);
-  e->set_sets(2);
-  e->set_reps(10);
-  e->set_hold_seconds(5);
-  e->set_side(v1::SIDE_BOTH);
-  return req;
-}
 
 // Every session of `parent`, paged with `page_size`, in the order the server returns them.
 std::vector<v1::Session> AllSessions(F& f, const Token& token, const std::string& parent,
@@ -754,7 +692,7 @@ TEST_CASE("Other invalid requests are INVALID_ARGUMENT naming the field", "[foun
   auto create = [](const std::string& parent, const std::string& zone) {
     v1::CreatePatientRequest req;
     req.set_parent(parent);
-    req.set_patient_id("riley");
+    req.set_patient_id("11111111-2222-4333-8444-555555555501");
     req.mutable_patient()->set_display_name("Riley Quinn");
     req.mutable_patient()->set_time_zone(zone);
     req.set_username("riley");
@@ -953,11 +891,11 @@ TEST_CASE("A therapist creates a patient and assigns the default protocol once",
           "[foundation][service]") {
   F f;
   const Token therapist = f.SignIn("therapist", "demo-therapist-pass");
-  const std::string casey = "clinics/demo/patients/casey";
+  const std::string casey = "clinics/demo/patients/11111111-2222-4333-8444-555555555502";
 
   v1::CreatePatientRequest create;
   create.set_parent(kClinic);
-  create.set_patient_id("casey");
+  create.set_patient_id("11111111-2222-4333-8444-555555555502");
   create.mutable_patient()->set_display_name("Casey Park");
   create.mutable_patient()->set_time_zone("Europe/Berlin");
   create.set_username("casey");
@@ -980,7 +918,7 @@ TEST_CASE("A therapist creates a patient and assigns the default protocol once",
       F::Call(*f.clinic, &v1::ClinicService::Stub::CreatePatient, therapist, create, &replayed));
   CHECK(MessageDifferencer::Equals(replayed, patient));
   v1::CreatePatientRequest taken = create;
-  taken.set_patient_id("dana");
+  taken.set_patient_id("11111111-2222-4333-8444-555555555503");
   taken.mutable_patient()->set_display_name("Dana Park");
   taken.set_username("patient");
   CHECK_CODE(
@@ -996,13 +934,13 @@ TEST_CASE("A therapist creates a patient and assigns the default protocol once",
 
   v1::CreateProgramRequest program_req;
   program_req.set_parent(casey);
-  program_req.set_program_id("casey-program");
+  program_req.set_program_id("11111111-2222-4333-8444-5555555555a1");
   program_req.mutable_program()->set_protocol(kDefaultProtocol);
   program_req.mutable_program()->set_start_date("2026-11-16");
   v1::Program program;
   REQUIRE_OK(F::Call(*f.program, &v1::ProgramService::Stub::CreateProgram, therapist, program_req,
                      &program));
-  CHECK(program.name() == casey + "/programs/casey-program");
+  CHECK(program.name() == casey + "/programs/11111111-2222-4333-8444-5555555555a1");
   CHECK(program.protocol() == kDefaultProtocol);
   CHECK(program.start_date() == "2026-11-16");
   CHECK(program.state() == v1::PROGRAM_STATE_ACTIVE);
@@ -1023,7 +961,7 @@ TEST_CASE("A therapist creates a patient and assigns the default protocol once",
              Code::ALREADY_EXISTS);
 
   v1::CreateProgramRequest second = program_req;
-  second.set_program_id("casey-program-2");
+  second.set_program_id("11111111-2222-4333-8444-5555555555a2");
   second.mutable_program()->set_start_date("2026-12-01");
   CHECK_CODE(
       F::Call(*f.program, &v1::ProgramService::Stub::CreateProgram, therapist, second, &again),
@@ -1060,13 +998,14 @@ TEST_CASE("A therapist creates a patient and assigns the default protocol once",
 TEST_CASE("CreateProgram without a program_id serves patients whose ids share a prefix",
           "[foundation][service]") {
   // program.proto: program_id is optional and ALREADY_EXISTS is only for a program_id sent with
-  // another payload. Two patients of the clinic whose ids begin alike ("patient-a", "patient-b")
+  // another payload. Two patients of the clinic whose ids begin alike (UUIDs sharing a prefix)
   // must each get their program when the client leaves program_id empty. A blind retry without
   // an id meets the one-active-program rule (FAILED_PRECONDITION) and creates nothing.
   F f;
   const Token therapist = f.SignIn("therapist", "demo-therapist-pass");
   std::vector<std::string> names;
-  for (const char* id : {"patient-a", "patient-b"}) {
+  for (const char* id :
+       {"aaaaaaaa-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-000000000002"}) {
     INFO(id);
     v1::CreatePatientRequest create;
     create.set_parent(kClinic);

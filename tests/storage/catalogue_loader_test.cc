@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "storage/json_codec.h"
 #include "tests/storage/store_fixture.h"
 
 #ifndef PTRACK_DATA_DIR
@@ -187,6 +188,64 @@ TEST_CASE("LoadCatalogue: a broken file is refused, named, and nothing is writte
   CHECK_THAT(counts.status().message(), Catch::Contains(bad_file));
   CHECK(AllExercises(store).empty());
   CHECK(AllProtocols(store).empty());
+}
+
+TEST_CASE("regression: entries removed from the data are retired, not served as current",
+          "[foundation][catalogue][regression]") {
+  StoreFixture f;
+  Store& store = f.store();
+  TempDir dir;
+  WriteCatalogue(dir.path(), kGoodExercises, "");
+  PTRACK_REQUIRE_OK(LoadCatalogue(dir.path().string(), store));
+  REQUIRE(AllExercises(store).size() == 2);
+
+  // The next release drops "band-row" (no protocol uses it).
+  WriteFile(dir.path() / "exercises.json", R"([
+    {"id": "chin-nod", "display_name": "Chin nod", "region": "neck",
+     "default_dose": {"sets": 1, "reps": 10, "hold_seconds": 10}, "levers": ["hold_seconds"]}
+  ])");
+  PTRACK_REQUIRE_OK(LoadCatalogue(dir.path().string(), store));
+  const auto listed = AllExercises(store);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].id == "chin-nod");
+  // Still readable: programs and sessions that name it keep working.
+  CHECK(store.GetExercise("band-row").ok());
+
+  // It comes back when the data brings it back.
+  WriteCatalogue(dir.path(), kGoodExercises, "");
+  PTRACK_REQUIRE_OK(LoadCatalogue(dir.path().string(), store));
+  CHECK(AllExercises(store).size() == 2);
+}
+
+TEST_CASE("regression: a ladder with a gap in its ranks is refused",
+          "[foundation][catalogue][regression]") {
+  StoreFixture f;
+  TempDir dir;
+  WriteCatalogue(dir.path(), R"([
+    {"id": "chin-nod", "display_name": "Chin nod", "region": "neck", "ladder": "dnf",
+     "ladder_rank": 1, "default_dose": {"sets": 1, "reps": 10}},
+    {"id": "chin-tuck", "display_name": "Chin tuck", "region": "neck", "ladder": "dnf",
+     "ladder_rank": 3, "default_dose": {"sets": 1, "reps": 10}}
+  ])",
+                 "");
+  auto counts = LoadCatalogue(dir.path().string(), f.store());
+  REQUIRE_FALSE(counts.ok());
+  CHECK(counts.status().message().find("ladder \"dnf\"") != std::string::npos);
+  CHECK(AllExercises(f.store()).empty());
+}
+
+TEST_CASE("regression: integers too large for int are refused, not wrapped",
+          "[foundation][catalogue][regression]") {
+  // 4294967297 would wrap to 1 as a 32-bit int and pass as a valid pyramid step.
+  auto j = json::Parse(R"({"sets": 1, "pyramid_reps": [4294967297]})");
+  REQUIRE(j.ok());
+  auto dose = json::DecodeDose(*j);
+  REQUIRE_FALSE(dose.ok());
+  CHECK(dose.status().violations().front().field == "dose.pyramid_reps[0]");
+
+  auto logs = json::Parse(R"([["chin-nod", 4294967298, 10, 0, 0.0, "", 0]])");
+  REQUIRE(logs.ok());
+  CHECK_FALSE(json::DecodeLogs(*logs).ok());
 }
 
 }  // namespace
