@@ -3,6 +3,7 @@
 #   make test — install what is missing, build, run every test through CTest.
 BUILD ?= build
 JOBS ?= 2
+MAKEFLAGS += --no-print-directory
 DB ?= ./ptrack.db
 GRPC_LISTEN ?= 127.0.0.1:50051
 HTTP_LISTEN ?= 127.0.0.1:8080
