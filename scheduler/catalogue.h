@@ -38,15 +38,26 @@ struct Exercise {
   Dose default_dose;
   std::vector<Lever> levers;
   std::string instructions;
+  // Where lever progression stops for this exercise (0 = the rules' general limit), e.g. deep
+  // neck flexor holds stop at 10 s while side-plank holds go on to 60 s.
+  int max_hold_seconds = 0;
+  int max_reps = 0;
   bool operator==(const Exercise&) const = default;
 };
 
-// One exercise in a phase. Step i (0-based) of dose_steps applies in week i+1 of the phase; after
-// the last step, the last dose holds. INVARIANT (validated): dose_steps is non-empty.
+// How progression decisions reach a prescription (CLINICAL.md §3): applied at once, waiting for
+// the therapist's approval, or never (the dose stays as written).
+enum class ProgressionMode { kUnspecified, kAuto, kSuggest, kFixed };
+
+// One exercise in a phase. dose_steps is the progression path the protocol writes: the schedule
+// (plan.h PlanFor) gives step i in week i+1 of the phase; adaptive progression (progression.h)
+// moves along the steps as the patient earns it, then along the exercise's levers.
+// INVARIANT (validated): dose_steps is non-empty.
 struct Prescription {
   std::string exercise_id;
   std::vector<Dose> dose_steps;
   std::string notes;
+  ProgressionMode mode = ProgressionMode::kAuto;
   bool operator==(const Prescription&) const = default;
 };
 

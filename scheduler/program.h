@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "scheduler/catalogue.h"
+#include "scheduler/rules.h"
 #include "scheduler/time.h"
 
 namespace ptrack {
@@ -20,6 +21,7 @@ struct ProgramRevision {
   std::string author;  // resource name of who made the change
   Instant create_time{};
   std::vector<Phase> phases;
+  ProgressionRules rules;  // copied from data at assignment; the therapist may override
 };
 
 struct Program {

@@ -8,7 +8,7 @@ namespace ptrack {
 bool SamePayload(const Session& a, const Session& b) {
   return a.id == b.id && a.patient_id == b.patient_id && a.perform_time == b.perform_time &&
          a.pain_before == b.pain_before && a.pain_after == b.pain_after && a.effort == b.effort &&
-         a.exercises == b.exercises && a.notes == b.notes;
+         a.exercises == b.exercises && a.notes == b.notes && a.red_flags == b.red_flags;
 }
 
 DailyFacts Accumulate(DailyFacts facts, const Session& session) {

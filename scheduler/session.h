@@ -19,6 +19,7 @@ struct ExerciseLog {
   double load_kg = 0;
   std::string band;
   Side side = Side::kUnspecified;
+  int pain = -1;  // pain during this exercise, 0..10; -1 when not reported
   bool operator==(const ExerciseLog&) const = default;
 };
 
@@ -34,6 +35,15 @@ struct Session {
   int effort = 0;          // Borg CR10 0..10
   std::vector<ExerciseLog> exercises;
   std::string notes;
+  // Ids of the red-flag checklist items answered "yes" (data/catalogue/red_flags.json); any one
+  // suspends the program (CLINICAL.md §4).
+  std::vector<std::string> red_flags;
+};
+
+// Pain reported the morning after a session (the 24-hour response, CLINICAL.md §3).
+struct PainFollowUp {
+  std::string session_id;
+  int pain = 0;  // 0..10
 };
 
 // True when two sessions carry the same client-supplied payload (patient, perform time, pains,

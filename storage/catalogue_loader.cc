@@ -90,4 +90,37 @@ Result<CatalogueCounts> LoadCatalogue(const std::string& dir, Store& store) {
   return CatalogueCounts{static_cast<int>(exercises.size()), static_cast<int>(protocols.size())};
 }
 
+Result<ProgressionRules> LoadRules(const std::string& path) {
+  auto j = ReadJsonFile(path);
+  if (!j.ok()) return j.status();
+  auto rules = json::DecodeRules(*j);
+  if (!rules.ok()) return InFile(path, rules.status());
+  Violations v;
+  ValidateRules(*rules, "rules", v);
+  if (!v.empty()) return InFile(path, v.ToStatus());
+  return rules;
+}
+
+Result<std::vector<RedFlagItem>> LoadRedFlags(const std::string& path) {
+  auto j = ReadJsonFile(path);
+  if (!j.ok()) return j.status();
+  std::vector<RedFlagItem> items;
+  std::set<std::string> ids;
+  if (!j->is_array() || j->empty()) {
+    return Status::FailedPrecondition(path + ": must be a non-empty array");
+  }
+  for (const auto& item : *j) {
+    if (!item.is_object() || !item.contains("id") || !item["id"].is_string() ||
+        !item.contains("question") || !item["question"].is_string()) {
+      return Status::FailedPrecondition(path + ": each item needs a string id and question");
+    }
+    RedFlagItem r{item["id"].get<std::string>(), item["question"].get<std::string>()};
+    if (!IsValidId(r.id) || !ids.insert(r.id).second) {
+      return Status::FailedPrecondition(path + ": bad or duplicate id " + r.id);
+    }
+    items.push_back(std::move(r));
+  }
+  return items;
+}
+
 }  // namespace ptrack

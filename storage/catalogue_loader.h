@@ -18,4 +18,15 @@ struct CatalogueCounts {
 // REQUIRES: `dir` holds exercises.json and a protocols/ folder.
 Result<CatalogueCounts> LoadCatalogue(const std::string& dir, Store& store);
 
+// Reads and validates the default progression rules (data/rules/progression.json).
+// FAILED_PRECONDITION naming the file and key when a value is missing or out of range.
+Result<ProgressionRules> LoadRules(const std::string& path);
+
+// One item of the red-flag checklist (data/catalogue/red_flags.json).
+struct RedFlagItem {
+  std::string id;
+  std::string question;
+};
+Result<std::vector<RedFlagItem>> LoadRedFlags(const std::string& path);
+
 }  // namespace ptrack

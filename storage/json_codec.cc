@@ -2,6 +2,8 @@
 #include "storage/json_codec.h"
 
 #include <array>
+#include <cmath>
+#include <type_traits>
 #include <utility>
 
 namespace ptrack::json {
@@ -33,6 +35,12 @@ constexpr std::array<std::pair<Side, const char*>, 4> kSides{{
     {Side::kEach, "each"},
     {Side::kLeft, "left"},
     {Side::kRight, "right"},
+}};
+
+constexpr std::array<std::pair<ProgressionMode, const char*>, 3> kModes{{
+    {ProgressionMode::kAuto, "auto"},
+    {ProgressionMode::kSuggest, "suggest"},
+    {ProgressionMode::kFixed, "fixed"},
 }};
 
 template <typename E, size_t N>
@@ -138,6 +146,8 @@ Exercise ExerciseFrom(const json& j, const std::string& at) {
     e.levers.push_back(ValueOf(kLevers, levers[i], at + ".levers[" + std::to_string(i) + "]"));
   }
   e.instructions = GetString(j, "instructions", at);
+  e.max_hold_seconds = GetInt(j, "max_hold_seconds", at);
+  e.max_reps = GetInt(j, "max_reps", at);
   return e;
 }
 
@@ -166,6 +176,7 @@ std::vector<Phase> PhasesFrom(const json& j, const std::string& at) {
         rx.dose_steps.push_back(DoseFrom(steps[s], rat + ".dose_steps[" + std::to_string(s) + "]"));
       }
       rx.notes = GetString(rxs[k], "notes", rat);
+      if (rxs[k].contains("mode")) rx.mode = ValueOf(kModes, rxs[k].at("mode"), rat + ".mode");
       p.prescriptions.push_back(std::move(rx));
     }
     phases.push_back(std::move(p));
@@ -212,6 +223,8 @@ json Encode(const Exercise& e) {
   for (Lever l : e.levers) levers.push_back(NameOf(kLevers, l));
   j["levers"] = std::move(levers);
   if (!e.instructions.empty()) j["instructions"] = e.instructions;
+  if (e.max_hold_seconds) j["max_hold_seconds"] = e.max_hold_seconds;
+  if (e.max_reps) j["max_reps"] = e.max_reps;
   return j;
 }
 
@@ -224,6 +237,9 @@ json EncodePhases(const std::vector<Phase>& phases) {
       for (const Dose& d : rx.dose_steps) steps.push_back(Encode(d));
       json r = {{"exercise", rx.exercise_id}, {"dose_steps", std::move(steps)}};
       if (!rx.notes.empty()) r["notes"] = rx.notes;
+      if (rx.mode != ProgressionMode::kAuto && rx.mode != ProgressionMode::kUnspecified) {
+        r["mode"] = NameOf(kModes, rx.mode);
+      }
       rxs.push_back(std::move(r));
     }
     json pj = {{"number", p.number},
@@ -246,11 +262,11 @@ json Encode(const Protocol& p) {
 }
 
 json EncodeLogs(const std::vector<ExerciseLog>& logs) {
-  // Compact: one array per log, [exercise, sets, reps, hold, load, band, side].
+  // Compact: one array per log, [exercise, sets, reps, hold, load, band, side, pain].
   json out = json::array();
   for (const ExerciseLog& l : logs) {
     out.push_back(json::array({l.exercise_id, l.sets, l.reps, l.hold_seconds, l.load_kg, l.band,
-                               static_cast<int>(l.side)}));
+                               static_cast<int>(l.side), l.pain}));
   }
   return out;
 }
@@ -285,7 +301,8 @@ Result<std::vector<ExerciseLog>> DecodeLogs(const json& j) {
     if (!j.is_array()) throw DecodeError{"exercises", "must be an array"};
     std::vector<ExerciseLog> logs;
     for (const json& a : j) {
-      if (!a.is_array() || a.size() != 7 || !a[0].is_string() || !a[4].is_number() ||
+      // Rows written before per-exercise pain existed have 7 elements.
+      if (!a.is_array() || a.size() < 7 || a.size() > 8 || !a[0].is_string() || !a[4].is_number() ||
           !a[5].is_string()) {
         throw DecodeError{"exercises", "malformed log"};
       }
@@ -301,9 +318,61 @@ Result<std::vector<ExerciseLog>> DecodeLogs(const json& j) {
         throw DecodeError{"exercises", "malformed side"};
       }
       l.side = static_cast<Side>(side);
+      if (a.size() == 8) l.pain = AsInt(a[7], "exercises.pain");
       logs.push_back(std::move(l));
     }
     return logs;
+  });
+}
+
+#define PTRACK_RULE_FIELDS(X)                                                                   \
+  X(pain_safe_max)                                                                              \
+  X(pain_acceptable_max) X(effort_progress_max) X(adherence_gate) X(sessions_at_target)         \
+      X(hold_step_seconds) X(hold_max_seconds) X(reps_step) X(reps_range_min) X(reps_range_max) \
+          X(load_increase_fraction) X(load_rounding_kg) X(pyramid_step) X(sets_max)             \
+              X(inactivity_days) X(reevaluation_after_weeks) X(reevaluation_min_drop_points)    \
+                  X(reevaluation_min_drop_fraction) X(phase_max_extension_weeks) X(boost_phase) \
+                      X(maintenance_pain_return)
+
+json Encode(const ProgressionRules& r) {
+  json j = json::object();
+#define PTRACK_ENCODE_RULE(name) j[#name] = r.name;
+  PTRACK_RULE_FIELDS(PTRACK_ENCODE_RULE)
+#undef PTRACK_ENCODE_RULE
+  j["band_order"] = r.band_order;
+  return j;
+}
+
+Result<ProgressionRules> DecodeRules(const json& j) {
+  return Guard([&] {
+    RequireObject(j, "rules");
+    ProgressionRules r;
+    auto number = [&](const char* key) -> double {
+      if (!j.contains(key)) throw DecodeError{std::string("rules.") + key, "is required"};
+      if (!j.at(key).is_number())
+        throw DecodeError{std::string("rules.") + key, "must be a number"};
+      return j.at(key).get<double>();
+    };
+    auto assign = [](auto& field, double v, const char* key) {
+      using T = std::decay_t<decltype(field)>;
+      if constexpr (std::is_integral_v<T>) {
+        if (v != std::floor(v) || std::abs(v) > 1e6) {
+          throw DecodeError{std::string("rules.") + key, "must be a whole number"};
+        }
+        field = static_cast<T>(v);
+      } else {
+        field = v;
+      }
+    };
+#define PTRACK_DECODE_RULE(name) assign(r.name, number(#name), #name);
+    PTRACK_RULE_FIELDS(PTRACK_DECODE_RULE)
+#undef PTRACK_DECODE_RULE
+    const json& bands = GetArray(j, "band_order", "rules");
+    for (const json& b : bands) {
+      if (!b.is_string()) throw DecodeError{"rules.band_order", "must be strings"};
+      r.band_order.push_back(b.get<std::string>());
+    }
+    return r;
   });
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scheduler/catalogue.h"
+#include "scheduler/rules.h"
 #include "scheduler/session.h"
 #include "scheduler/status.h"
 
@@ -19,12 +20,15 @@ nlohmann::json Encode(const Exercise& exercise);
 nlohmann::json Encode(const Protocol& protocol);
 nlohmann::json EncodePhases(const std::vector<Phase>& phases);
 nlohmann::json EncodeLogs(const std::vector<ExerciseLog>& logs);
+nlohmann::json Encode(const ProgressionRules& rules);
 
 Result<Dose> DecodeDose(const nlohmann::json& j);
 Result<Exercise> DecodeExercise(const nlohmann::json& j);
 Result<Protocol> DecodeProtocol(const nlohmann::json& j);
 Result<std::vector<Phase>> DecodePhases(const nlohmann::json& j);
 Result<std::vector<ExerciseLog>> DecodeLogs(const nlohmann::json& j);
+// Every key is required: rules have no defaults outside their data file.
+Result<ProgressionRules> DecodeRules(const nlohmann::json& j);
 
 // Parses text; INVALID_ARGUMENT when it is not JSON.
 Result<nlohmann::json> Parse(const std::string& text);

@@ -248,5 +248,31 @@ TEST_CASE("regression: integers too large for int are refused, not wrapped",
   CHECK_FALSE(json::DecodeLogs(*logs).ok());
 }
 
+TEST_CASE("LoadRules and LoadRedFlags read the shipped files and refuse incomplete ones",
+          "[progression][catalogue]") {
+  auto rules = LoadRules(std::string(PTRACK_DATA_DIR) + "/rules/progression.json");
+  PTRACK_REQUIRE_OK(rules);
+  CHECK(rules->pain_acceptable_max == 5);
+  CHECK(rules->band_order.front() == "yellow");
+  auto flags = LoadRedFlags(kShipped + "/red_flags.json");
+  PTRACK_REQUIRE_OK(flags);
+  CHECK(flags->size() >= 8);
+
+  TempDir dir;
+  nlohmann::json j = json::Encode(*rules);
+  j.erase("effort_progress_max");
+  WriteFile(dir.path() / "missing.json", j.dump());
+  auto missing = LoadRules((dir.path() / "missing.json").string());
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message().find("rules.effort_progress_max") != std::string::npos);
+
+  j = json::Encode(*rules);
+  j["pain_acceptable_max"] = 2;  // below the safe band
+  WriteFile(dir.path() / "inverted.json", j.dump());
+  auto inverted = LoadRules((dir.path() / "inverted.json").string());
+  REQUIRE_FALSE(inverted.ok());
+  CHECK(inverted.status().message().find("pain_acceptable_max") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace ptrack::testing

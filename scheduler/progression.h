@@ -1,0 +1,147 @@
+// Adaptive progression (CLINICAL.md §3–§5): replays a program's history — sessions, next-morning
+// pain reports, therapist actions, revisions — day by day and decides, at the end of every
+// program week, for each prescription whether to progress, hold or regress, and for the program
+// whether to move to the next phase. It also suspends the program on red flags and raises flags
+// (pain flare, inactivity, re-evaluation due, stalled phase gate, pain returning in maintenance).
+//
+// Pure and deterministic: the same inputs always give the same timeline, decisions and flags.
+// Nothing here reads the clock; `today` is passed in. Weeks are program weeks (calendar.h).
+//
+// The rules, in order, for each prescription at a week's end: pain above the acceptable band in
+// this exercise -> regress; worse the next morning after a session where this exercise hurt more
+// than the safe band -> regress; any other worse morning or acceptable-band breach in the week ->
+// hold (no exercise progresses in such a week); adherence below the gate -> hold (never
+// regress); effort above the limit -> hold; full dose not reached in enough sessions -> hold;
+// otherwise progress to the next position (NextPosition), or hold at the top. Pain is attributed
+// per exercise when the session reports it per exercise, else the session's pain after counts
+// for every exercise done in it.
+//
+// Which sessions a week's decision sees: those whose local date falls in the week and that were
+// received by the end of the day after it (one grace day for phones that sync late). Later
+// arrivals count for adherence reports but never rewrite a decision.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "scheduler/program.h"
+#include "scheduler/session.h"
+
+namespace ptrack {
+
+enum class DecisionKind { kProgress, kRegress, kHold, kPhaseAdvance, kPhaseHold };
+enum class DecisionStatus {
+  kApplied,   // auto mode: in effect from effective_date
+  kPending,   // suggest mode: waits for the therapist
+  kApproved,  // suggest mode, approved: in effect from the approval date
+  kRejected,  // suggest mode, rejected: never applied
+  kNoChange,  // a hold: nothing to apply
+};
+
+struct Decision {
+  std::string id;              // deterministic: "w<week>/<exercise>" or "w<week>/phase"
+  int week = 0;                // the program week evaluated
+  LocalDate effective_date{};  // the day after the week (auto) or the approval day
+  std::string exercise_id;  // the prescription's exercise as the protocol names it; empty for phase
+  DecisionKind kind = DecisionKind::kHold;
+  std::string rule;  // stable rule id, e.g. "pain.above_acceptable"
+  std::vector<std::pair<std::string, std::string>> inputs;  // what the rule looked at
+  std::string old_exercise_id, new_exercise_id;             // the ladder rung before and after
+  Dose old_dose, new_dose;
+  int old_phase = 0, new_phase = 0;
+  ProgressionMode mode = ProgressionMode::kAuto;
+  DecisionStatus status = DecisionStatus::kNoChange;
+  std::string explanation;  // plain language, for the patient and the therapist
+};
+
+enum class FlagKind {
+  kRedFlag,
+  kPainFlare,
+  kInactivity,
+  kReevaluationDue,
+  kPhaseGateStalled,
+  kMaintenancePainReturn,
+};
+
+struct Flag {
+  FlagKind kind = FlagKind::kPainFlare;
+  LocalDate date{};
+  std::string detail;      // plain language
+  std::string session_id;  // the session that raised it, when one did
+};
+
+// What a therapist did, on the patient's local date it takes effect from.
+struct TherapistAction {
+  enum class Kind { kApprove, kReject, kClearRedFlag, kBoost };
+  Kind kind = Kind::kApprove;
+  LocalDate date{};
+  std::string decision_id;  // kApprove, kReject
+  std::string note;
+};
+
+struct ProgramHistory {
+  std::vector<Session> sessions;  // any order; other programs' sessions must not be included
+  std::vector<PainFollowUp> followups;
+  std::vector<TherapistAction> actions;
+};
+
+// The catalogue as the engine needs it. Each returns nullptr when there is no such exercise.
+struct CatalogueView {
+  std::function<const Exercise*(const std::string& id)> exercise;
+  std::function<const Exercise*(const std::string& ladder, int rank)> rung;
+};
+
+// One prescription as it currently stands.
+struct CurrentPrescription {
+  std::string prescribed_id;  // the exercise the protocol prescribes (the decision key)
+  std::string exercise_id;    // the rung the patient does now (differs after a ladder move)
+  Dose dose;
+  int step = 1;  // 1-based position on the protocol's dose steps; beyond = levers
+  // Earlier (rung, dose, step) positions, most recent last: regression steps back along it.
+  std::vector<std::tuple<std::string, Dose, int>> trail;
+  std::string why;         // the explanation of the change that produced this dose
+  LocalDate changed_on{};  // when it took effect
+};
+
+struct ProgressState {
+  int revision = 1;
+  int phase_number = 1;
+  LocalDate phase_started{};
+  std::vector<CurrentPrescription> prescriptions;
+  bool suspended = false;  // an open red flag
+  std::string suspended_reason;
+};
+
+struct Timeline {
+  // The state in effect from each date on, in date order; the first is the program's start.
+  std::vector<std::pair<LocalDate, ProgressState>> states;
+  std::vector<Decision> decisions;  // in order of evaluation
+  std::vector<Flag> flags;          // in date order
+
+  // The state on `day` (the first state for days before the start).
+  // REQUIRES: !states.empty().
+  const ProgressState& StateOn(LocalDate day) const;
+};
+
+// Replays `history` for `program` through `today` (red flags and actions up to and including
+// today; week evaluations for weeks that ended before today). `zone` converts receive times to
+// local dates. REQUIRES: program.revisions non-empty and valid; zone != nullptr.
+Timeline Evaluate(const Program& program, const ProgramHistory& history,
+                  const CatalogueView& catalogue, Zone zone, LocalDate today);
+
+// The next dose along the protocol's steps, then along the exercise's levers (CLINICAL.md §2–§3:
+// holds -> reps -> ladder; double progression: reps to the top of the range, then load or band
+// with reps back to the bottom). nullopt when nothing is left to raise.
+struct Position {
+  std::string exercise_id;
+  Dose dose;
+  int step = 1;
+};
+std::optional<Position> NextPosition(const Prescription& rx, const Position& now,
+                                     const ProgressionRules& rules, const CatalogueView& catalogue);
+
+}  // namespace ptrack

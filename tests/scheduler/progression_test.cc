@@ -1,0 +1,441 @@
+// Tests of the progression engine (scheduler/progression.h): the next position along steps and
+// levers, the week-end rules one by one, phase gates, red-flag suspension, suggest/fixed modes,
+// therapist actions and revisions, late syncs, flags, and time zones — each over a simulated
+// patient in the World of progression_fixture.h.
+#include "tests/scheduler/progression_fixture.h"
+
+namespace ptrack::testing {
+namespace {
+
+const Zone kUtc = date::locate_zone("UTC");
+
+// A patient who does every session as prescribed, pain-free, at moderate effort.
+std::optional<Session> Adherent(LocalDate day, const ProgressState& st, int i) {
+  return AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+}
+
+}  // namespace
+
+TEST_CASE("NextPosition walks the protocol's steps first, then the exercise's levers",
+          "[progression][levers]") {
+  World w;
+  const ProgressionRules rules = ShippedRules();
+  const Prescription& nod = w.Rx(1, "chin-nod");
+  struct Row {
+    const char* what;
+    Position now;
+    std::optional<Position> next;
+  };
+  const Row rows[] = {
+      {"next written step",
+       {"chin-nod", Hold(1, 10, 5), 1},
+       Position{"chin-nod", Hold(1, 10, 10), 2}},
+      {"hold at its cap -> reps",
+       {"chin-nod", Hold(1, 10, 10), 2},
+       Position{"chin-nod", Hold(1, 12, 10), 3}},
+      {"reps at the top -> ladder",
+       {"chin-nod", Hold(1, 12, 10), 3},
+       Position{"chin-tuck", Hold(1, 10, 5), 4}},
+      {"on the new rung: hold again",
+       {"chin-tuck", Hold(1, 10, 5), 4},
+       Position{"chin-tuck", Hold(1, 10, 10), 5}},
+      {"top of the ladder", {"chin-tuck", Hold(1, 12, 10), 6}, std::nullopt},
+  };
+  for (const Row& r : rows) {
+    INFO(r.what);
+    auto next = NextPosition(nod, r.now, rules, w.view);
+    REQUIRE(next.has_value() == r.next.has_value());
+    if (next) {
+      CHECK(next->exercise_id == r.next->exercise_id);
+      CHECK(next->dose == r.next->dose);
+      CHECK(next->step == r.next->step);
+    }
+  }
+}
+
+TEST_CASE("NextPosition: double progression, load, pyramid and band levers",
+          "[progression][levers]") {
+  World w;
+  const ProgressionRules rules = ShippedRules();
+  w.exercises["dumbbell-row"] =
+      Ex("dumbbell-row", "db", 1, Reps(3, 8, "", 5), {Lever::kReps, Lever::kLoad});
+  w.exercises["bird-dog"] = Ex("bird-dog", "bd", 1, Dose{}, {Lever::kPyramid});
+  Prescription row{"band-row", {Reps(2, 8, "red")}, "", ProgressionMode::kAuto};
+  Prescription db{"dumbbell-row", {Reps(3, 8, "", 5)}, "", ProgressionMode::kAuto};
+  Dose pyramid;
+  pyramid.sets = 3;
+  pyramid.pyramid_reps = {6, 4, 2};
+  pyramid.hold_seconds = 10;
+  Prescription dog{"bird-dog", {pyramid}, "", ProgressionMode::kAuto};
+
+  auto next = NextPosition(row, {"band-row", Reps(2, 12, "red"), 5}, rules, w.view);
+  REQUIRE(next);
+  CHECK(next->dose == Reps(2, 8, "green"));  // top of the range: next band, reps back to 8
+  next = NextPosition(row, {"band-row", Reps(2, 10, "black"), 5}, rules, w.view);
+  REQUIRE(next);
+  CHECK(next->dose == Reps(2, 12, "black"));
+  CHECK_FALSE(NextPosition(row, {"band-row", Reps(2, 12, "black"), 6}, rules, w.view));
+
+  next = NextPosition(db, {"dumbbell-row", Reps(3, 12, "", 5), 3}, rules, w.view);
+  REQUIRE(next);
+  CHECK(next->dose.load_kg == Approx(5.5));  // +5 % rounded up to 0.5 kg
+  CHECK(next->dose.reps == 8);
+
+  next = NextPosition(dog, {"bird-dog", pyramid, 1}, rules, w.view);
+  REQUIRE(next);
+  CHECK(next->dose.pyramid_reps == std::vector<int>{8, 6, 4});
+  Dose top = pyramid;
+  top.pyramid_reps = {12, 10, 8};
+  CHECK_FALSE(NextPosition(dog, {"bird-dog", top, 4}, rules, w.view));
+}
+
+TEST_CASE("an adherent pain-free patient progresses every week and reaches maintenance",
+          "[progression][scenario]") {
+  World w;
+  const ProgramHistory h = Simulate(w, 42, Adherent);
+  const Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{42});
+  // Week 1: both phase-1 exercises move to their second step.
+  const auto nod = DecisionsFor(tl, "chin-nod");
+  REQUIRE_FALSE(nod.empty());
+  CHECK(nod[0]->kind == DecisionKind::kProgress);
+  CHECK(nod[0]->new_dose == Hold(1, 10, 10));
+  CHECK(nod[0]->effective_date == w.program.start_date + date::days{7});
+  for (const Decision& d : tl.decisions) {
+    INFO(d.id << ": " << d.explanation);
+    CHECK(d.kind != DecisionKind::kRegress);
+    CHECK_FALSE(d.explanation.empty());
+  }
+  // Phase 1 ends after its 2 planned weeks, phase 2 after 2 more: maintenance from day 28.
+  CHECK(tl.StateOn(w.program.start_date + date::days{13}).phase_number == 1);
+  CHECK(tl.StateOn(w.program.start_date + date::days{14}).phase_number == 2);
+  CHECK(tl.StateOn(w.program.start_date + date::days{28}).phase_number == 3);
+  CHECK(Count(tl, FlagKind::kInactivity) == 0);
+  CHECK(Count(tl, FlagKind::kReevaluationDue) == 0);
+}
+
+TEST_CASE("a patient who logs half the sessions holds and stays in phase, never regressing",
+          "[progression][scenario]") {
+  World w;
+  const ProgramHistory h = Simulate(w, 42, [](LocalDate day, const ProgressState& st, int i) {
+    return i % 2 == 0
+               ? std::optional<Session>(AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4))
+               : std::nullopt;
+  });
+  const Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{42});
+  bool saw_adherence_hold = false;
+  for (const Decision& d : tl.decisions) {
+    INFO(d.id << ": " << d.explanation);
+    CHECK(d.kind != DecisionKind::kRegress);
+    CHECK(d.kind != DecisionKind::kPhaseAdvance);
+    saw_adherence_hold |= d.rule == "adherence.below_gate";
+  }
+  CHECK(saw_adherence_hold);
+  CHECK(tl.StateOn(w.program.start_date + date::days{41}).phase_number == 1);
+  CHECK(Count(tl, FlagKind::kPhaseGateStalled) == 1);
+}
+
+TEST_CASE("a pain flare in one exercise regresses that exercise only", "[progression][scenario]") {
+  World w;
+  // Two good weeks, then in week 3... keep phase 1 longer so both exercises have a trail.
+  w.program.revisions[0].phases[0].weeks = 4;
+  w.program.revisions[0].phases[1].start_week = 5;
+  w.program.revisions[0].phases[2].start_week = 7;
+  const ProgramHistory h = Simulate(w, 21, [](LocalDate day, const ProgressState& st, int i) {
+    Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 2, 4);
+    for (ExerciseLog& l : s.exercises) l.pain = 1;
+    if (i == 7) {  // week 3: the row hurts
+      for (ExerciseLog& l : s.exercises) {
+        if (l.exercise_id == "band-row") l.pain = 7;
+      }
+    }
+    return std::optional<Session>(s);
+  });
+  const Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{21});
+  const auto row = DecisionsFor(tl, "band-row");
+  const auto nod = DecisionsFor(tl, "chin-nod");
+  REQUIRE(row.size() == 3);
+  REQUIRE(nod.size() == 3);
+  CHECK(row[2]->kind == DecisionKind::kRegress);
+  CHECK(row[2]->rule == "pain.above_acceptable");
+  CHECK(row[2]->new_dose == row[1]->old_dose);
+  CHECK(nod[2]->kind == DecisionKind::kHold);  // no exercise progresses that week
+  CHECK(nod[2]->rule == "pain.above_acceptable_elsewhere");
+  CHECK(Count(tl, FlagKind::kPainFlare) == 1);
+}
+
+TEST_CASE("without per-exercise pain, a painful session regresses every exercise in it",
+          "[progression][rules]") {
+  World w;
+  w.program.revisions[0].phases[0].weeks = 4;
+  w.program.revisions[0].phases[1].start_week = 5;
+  w.program.revisions[0].phases[2].start_week = 7;
+  const ProgramHistory h = Simulate(w, 14, [](LocalDate day, const ProgressState& st, int i) {
+    return std::optional<Session>(
+        AsPrescribed(st, "s" + std::to_string(i), day, 1, i == 4 ? 8 : 1, 4));
+  });
+  const Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{14});
+  for (const char* id : {"chin-nod", "band-row"}) {
+    const auto ds = DecisionsFor(tl, id);
+    REQUIRE(ds.size() == 2);
+    CHECK(ds[0]->kind == DecisionKind::kProgress);
+    CHECK(ds[1]->kind == DecisionKind::kRegress);
+  }
+}
+
+TEST_CASE("a worse next morning regresses the exercise that hurt, or holds when none did",
+          "[progression][rules]") {
+  World w;
+  w.program.revisions[0].phases[0].weeks = 4;
+  w.program.revisions[0].phases[1].start_week = 5;
+  w.program.revisions[0].phases[2].start_week = 7;
+  SECTION("the follow-up report blames the exercise with pain above the safe band") {
+    ProgramHistory h = Simulate(w, 14, [](LocalDate day, const ProgressState& st, int i) {
+      Session s = AsPrescribed(st, "s" + std::to_string(i), day, 2, 2, 4);
+      for (ExerciseLog& l : s.exercises) l.pain = (i == 4 && l.exercise_id == "band-row") ? 4 : 1;
+      return std::optional<Session>(s);
+    });
+    h.followups.push_back({"s4", 5});  // above the pre-session 2
+    const Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{14});
+    CHECK(DecisionsFor(tl, "band-row")[1]->kind == DecisionKind::kRegress);
+    CHECK(DecisionsFor(tl, "band-row")[1]->rule == "pain.next_morning_worse");
+    CHECK(DecisionsFor(tl, "chin-nod")[1]->kind == DecisionKind::kHold);
+  }
+  SECTION("the next session's starting pain counts too; nothing hurt, so everything holds") {
+    ProgramHistory h = Simulate(w, 14, [](LocalDate day, const ProgressState& st, int i) {
+      return std::optional<Session>(
+          AsPrescribed(st, "s" + std::to_string(i), day, i == 5 ? 4 : 1, 1, 4));
+    });
+    const Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{14});
+    for (const char* id : {"chin-nod", "band-row"}) {
+      CHECK(DecisionsFor(tl, id)[1]->kind == DecisionKind::kHold);
+      CHECK(DecisionsFor(tl, id)[1]->rule == "pain.next_morning_worse");
+    }
+  }
+}
+
+TEST_CASE("high effort or an incomplete dose holds", "[progression][rules]") {
+  World w;
+  SECTION("effort above 6") {
+    const ProgramHistory h = Simulate(w, 7, [](LocalDate day, const ProgressState& st, int i) {
+      return std::optional<Session>(AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 7));
+    });
+    const Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{7});
+    CHECK(DecisionsFor(tl, "chin-nod")[0]->rule == "effort.too_high");
+  }
+  SECTION("the full dose done only once") {
+    const ProgramHistory h = Simulate(w, 7, [](LocalDate day, const ProgressState& st, int i) {
+      Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+      if (i > 0) {
+        for (ExerciseLog& l : s.exercises) l.reps -= 2;
+      }
+      return std::optional<Session>(s);
+    });
+    const Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{7});
+    const Decision& d = *DecisionsFor(tl, "band-row")[0];
+    CHECK(d.rule == "dose.target_not_reached");
+    CHECK(d.explanation.find("1 session") != std::string::npos);
+  }
+}
+
+TEST_CASE("a red flag suspends at once; nothing progresses until a therapist clears it",
+          "[progression][redflag]") {
+  World w;
+  ProgramHistory h = Simulate(w, 10, [](LocalDate day, const ProgressState& st, int i) {
+    Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+    if (i == 3) s.red_flags = {"dizziness-vision-speech"};
+    return std::optional<Session>(s);
+  });
+  const LocalDate flagged = h.sessions[3].local_date;
+  Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{35});
+  CHECK(tl.StateOn(flagged - date::days{1}).suspended == false);
+  CHECK(tl.StateOn(flagged).suspended);
+  CHECK(tl.StateOn(w.program.start_date + date::days{35}).suspended);
+  CHECK(Count(tl, FlagKind::kRedFlag) == 1);
+  for (const Decision& d : tl.decisions) CHECK(d.week < ProgramWeek(w.program.start_date, flagged));
+
+  h.actions.push_back({TherapistAction::Kind::kClearRedFlag, w.program.start_date + date::days{20},
+                       "", "seen, safe"});
+  tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{35});
+  CHECK_FALSE(tl.StateOn(w.program.start_date + date::days{20}).suspended);
+  bool later = false;
+  for (const Decision& d : tl.decisions) later |= d.week >= 3;
+  CHECK(later);  // evaluations resume after the clearing
+}
+
+TEST_CASE("suggest mode waits for approval; reject never applies; fixed never changes",
+          "[progression][modes]") {
+  World w;
+  w.Rx(1, "chin-nod").mode = ProgressionMode::kSuggest;
+  w.Rx(1, "band-row").mode = ProgressionMode::kFixed;
+  ProgramHistory h = Simulate(w, 7, Adherent);
+  const LocalDate day8 = w.program.start_date + date::days{8};
+  Timeline tl = Evaluate(w.program, h, w.view, kUtc, day8);
+  REQUIRE(DecisionsFor(tl, "chin-nod").size() == 1);
+  CHECK(DecisionsFor(tl, "band-row").empty());
+  const Decision pending = *DecisionsFor(tl, "chin-nod")[0];
+  CHECK(pending.status == DecisionStatus::kPending);
+  CHECK(tl.StateOn(day8).prescriptions[0].dose == Hold(1, 10, 5));
+
+  SECTION("approved") {
+    h.actions.push_back({TherapistAction::Kind::kApprove, day8, pending.id, ""});
+    tl = Evaluate(w.program, h, w.view, kUtc, day8);
+    CHECK(DecisionsFor(tl, "chin-nod")[0]->status == DecisionStatus::kApproved);
+    CHECK(tl.StateOn(day8).prescriptions[0].dose == Hold(1, 10, 10));
+    CHECK(tl.StateOn(day8 - date::days{1}).prescriptions[0].dose == Hold(1, 10, 5));
+  }
+  SECTION("rejected") {
+    h.actions.push_back({TherapistAction::Kind::kReject, day8, pending.id, ""});
+    tl = Evaluate(w.program, h, w.view, kUtc, day8);
+    CHECK(DecisionsFor(tl, "chin-nod")[0]->status == DecisionStatus::kRejected);
+    CHECK(tl.StateOn(day8).prescriptions[0].dose == Hold(1, 10, 5));
+  }
+  CHECK(tl.StateOn(day8).prescriptions[1].dose == Reps(2, 8, "red"));
+}
+
+TEST_CASE("a session synced after the grace day counts for adherence but not for the decision",
+          "[progression][rules]") {
+  World w;
+  ProgramHistory h = Simulate(w, 7, Adherent);
+  REQUIRE(h.sessions.size() == 3);
+  const LocalDate day8 = w.program.start_date + date::days{8};
+  SECTION("received the day after the week: counted") {
+    h.sessions[2].receive_time =
+        date::sys_days{(w.program.start_date + date::days{7}).time_since_epoch()} +
+        std::chrono::hours(23);
+    CHECK(DecisionsFor(Evaluate(w.program, h, w.view, kUtc, day8), "chin-nod")[0]->kind ==
+          DecisionKind::kProgress);
+  }
+  SECTION("received two days later: the week had 2 of 3, below the gate") {
+    h.sessions[2].receive_time =
+        date::sys_days{(w.program.start_date + date::days{8}).time_since_epoch()} +
+        std::chrono::hours(1);
+    h.sessions[1].receive_time = h.sessions[2].receive_time;
+    CHECK(DecisionsFor(Evaluate(w.program, h, w.view, kUtc, day8), "chin-nod")[0]->rule ==
+          "adherence.below_gate");
+  }
+}
+
+TEST_CASE("inactivity in maintenance allows for its own schedule's longest gap",
+          "[progression][flags]") {
+  World w;
+  ProgramHistory h = Simulate(w, 42, Adherent);  // maintenance from day 28: 2 sessions a week
+  const LocalDate last = h.sessions.back().local_date;
+  REQUIRE(Evaluate(w.program, h, w.view, kUtc, last).StateOn(last).phase_number == 3);
+  // Sessions 3 and 4 days apart are the schedule; 5 days without one is not.
+  CHECK(Count(Evaluate(w.program, h, w.view, kUtc, last + date::days{4}), FlagKind::kInactivity) ==
+        0);
+  CHECK(Count(Evaluate(w.program, h, w.view, kUtc, last + date::days{5}), FlagKind::kInactivity) ==
+        1);
+}
+
+TEST_CASE("inactivity is flagged once per gap, after the configured days", "[progression][flags]") {
+  World w;
+  ProgramHistory h = Simulate(w, 3, Adherent);  // sessions on days 0 and 2
+  const LocalDate last = h.sessions.back().local_date;
+  Timeline tl = Evaluate(w.program, h, w.view, kUtc, last + date::days{3});
+  CHECK(Count(tl, FlagKind::kInactivity) == 0);
+  tl = Evaluate(w.program, h, w.view, kUtc, last + date::days{10});
+  REQUIRE(Count(tl, FlagKind::kInactivity) == 1);
+  for (const Flag& f : tl.flags) {
+    if (f.kind == FlagKind::kInactivity) CHECK(f.date == last + date::days{4});
+  }
+}
+
+TEST_CASE("no improvement after six weeks flags a re-evaluation", "[progression][flags]") {
+  World w;
+  w.program.revisions[0].phases[0].weeks = 8;  // keep the patient in one phase
+  w.program.revisions[0].phases[1].start_week = 9;
+  w.program.revisions[0].phases[2].start_week = 11;
+  struct Row {
+    int first_pain, last_pain;
+    bool flagged;
+  };
+  // Still above the safe band (3) and not down by 2 points or 30 %: flagged.
+  for (const Row& r : {Row{6, 6, true}, Row{6, 5, true}, Row{6, 4, false}, Row{5, 4, true},
+                       Row{5, 3, false}, Row{2, 2, false}}) {
+    INFO(r.first_pain << " -> " << r.last_pain);
+    const ProgramHistory h = Simulate(w, 42, [&](LocalDate day, const ProgressState& st, int i) {
+      const bool first_week = day < w.program.start_date + date::days{7};
+      const int pain = first_week ? r.first_pain : r.last_pain;
+      return std::optional<Session>(AsPrescribed(st, "s" + std::to_string(i), day, pain, pain, 4));
+    });
+    const Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{43});
+    CHECK(Count(tl, FlagKind::kReevaluationDue) == (r.flagged ? 1 : 0));
+  }
+}
+
+TEST_CASE("a boost returns a maintenance patient to phase 2 from that day",
+          "[progression][phases]") {
+  World w;
+  ProgramHistory h = Simulate(w, 35, Adherent);
+  const LocalDate boost = w.program.start_date + date::days{33};
+  Timeline tl = Evaluate(w.program, h, w.view, kUtc, boost);
+  REQUIRE(tl.StateOn(boost).phase_number == 3);
+  h.actions.push_back({TherapistAction::Kind::kBoost, boost, "", "pain came back"});
+  tl = Evaluate(w.program, h, w.view, kUtc, boost);
+  CHECK(tl.StateOn(boost - date::days{1}).phase_number == 3);
+  const ProgressState& st = tl.StateOn(boost);
+  CHECK(st.phase_number == 2);
+  REQUIRE(st.prescriptions.size() == 2);
+  CHECK(st.prescriptions[0].dose == Reps(3, 8, "green"));
+  CHECK(st.prescriptions[0].why.find("pain came back") != std::string::npos);
+}
+
+TEST_CASE("a therapist's revision resets only the prescriptions it changed",
+          "[progression][revisions]") {
+  World w;
+  w.program.revisions[0].phases[0].weeks = 4;
+  w.program.revisions[0].phases[1].start_week = 5;
+  w.program.revisions[0].phases[2].start_week = 7;
+  ProgramRevision r2 = w.program.revisions[0];
+  r2.revision = 2;
+  r2.effective_date = w.program.start_date + date::days{10};
+  r2.reason = "lighter band";
+  r2.phases[0].prescriptions[1].dose_steps = {Reps(2, 8, "yellow"), Reps(2, 10, "yellow")};
+  w.program.revisions.push_back(r2);
+  const ProgramHistory h = Simulate(w, 14, Adherent);
+  const Timeline tl = Evaluate(w.program, h, w.view, kUtc, r2.effective_date);
+  const ProgressState& before = tl.StateOn(r2.effective_date - date::days{1});
+  const ProgressState& after = tl.StateOn(r2.effective_date);
+  CHECK(after.revision == 2);
+  CHECK(after.prescriptions[0].dose == before.prescriptions[0].dose);  // chin-nod keeps its gain
+  CHECK(before.prescriptions[0].dose == Hold(1, 10, 10));
+  CHECK(after.prescriptions[1].dose == Reps(2, 8, "yellow"));
+  CHECK(after.prescriptions[1].why.find("lighter band") != std::string::npos);
+}
+
+TEST_CASE("weeks are local: a DST change and far-apart zones give the same decisions",
+          "[progression][zones]") {
+  // A program across the 2026-11-01 US fall-back; every session at 00:30 local time.
+  auto run = [](const char* zone_name) {
+    World w(D(2026, 10, 26));
+    const Zone zone = date::locate_zone(zone_name);
+    const ProgramHistory h = Simulate(
+        w, 21,
+        [&](LocalDate day, const ProgressState& st, int i) {
+          Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+          const auto local = date::local_time<std::chrono::milliseconds>(day.time_since_epoch()) +
+                             std::chrono::minutes(30);
+          s.perform_time = zone->to_sys(local, date::choose::earliest);
+          s.receive_time = s.perform_time + std::chrono::minutes(5);
+          REQUIRE(LocalDateOf(s.perform_time, zone) == day);
+          return std::optional<Session>(s);
+        },
+        zone);
+    return Evaluate(w.program, h, w.view, zone, D(2026, 11, 16));
+  };
+  const Timeline ny = run("America/New_York");
+  for (const char* other : {"Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata"}) {
+    INFO(other);
+    const Timeline tl = run(other);
+    REQUIRE(tl.decisions.size() == ny.decisions.size());
+    for (size_t i = 0; i < tl.decisions.size(); ++i) {
+      CHECK(tl.decisions[i].id == ny.decisions[i].id);
+      CHECK(tl.decisions[i].kind == ny.decisions[i].kind);
+      CHECK(tl.decisions[i].effective_date == ny.decisions[i].effective_date);
+    }
+  }
+  CHECK(ny.StateOn(D(2026, 11, 9)).phase_number == 2);  // two full local weeks, DST included
+}
+
+}  // namespace ptrack::testing
