@@ -41,7 +41,8 @@ Status CreateIfAbsent(Lookup lookup, Create create) {
 
 }  // namespace
 
-Result<std::vector<DemoAccount>> SeedDemo(Store& store, Instant now) {
+Result<std::vector<DemoAccount>> SeedDemo(Store& store, const ProgressionRules& rules,
+                                          Instant now) {
   PTRACK_ASSIGN_OR_RETURN(auto protocol, store.GetProtocol(kProtocol));
   const auto& acc = Accounts();
 
@@ -98,8 +99,15 @@ Result<std::vector<DemoAccount>> SeedDemo(Store& store, Instant now) {
         program.protocol_id = protocol.id;
         program.start_date = LocalDateOf(now, zone) - date::days{21};
         program.create_time = now;
-        program.revisions.push_back({1, program.start_date, "Assigned " + protocol.display_name,
-                                     "clinics/demo/therapists/rivera", now, protocol.phases});
+        ProgramRevision first;
+        first.revision = 1;
+        first.effective_date = program.start_date;
+        first.reason = "Assigned " + protocol.display_name;
+        first.author = "clinics/demo/therapists/rivera";
+        first.create_time = now;
+        first.phases = protocol.phases;
+        first.rules = rules;
+        program.revisions.push_back(std::move(first));
         return store.CreateProgram(program).status();
       }));
   PTRACK_ASSIGN_OR_RETURN(auto stored, store.GetProgram("jordan-program"));

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "scheduler/rules.h"
 #include "scheduler/status.h"
 #include "scheduler/time.h"
 #include "storage/store.h"
@@ -20,8 +21,9 @@ struct DemoAccount {
   std::string role;
 };
 
-// Seeds the demo as of `now`. Returns the sign-ins (also when the demo already existed).
-// REQUIRES: the catalogue is loaded (the default protocol exists).
-Result<std::vector<DemoAccount>> SeedDemo(Store& store, Instant now);
+// Seeds the demo as of `now`, its program following `rules`. Returns the sign-ins (also when
+// the demo already existed). REQUIRES: the catalogue is loaded (the default protocol exists).
+Result<std::vector<DemoAccount>> SeedDemo(Store& store, const ProgressionRules& rules,
+                                          Instant now);
 
 }  // namespace ptrack

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "service/access.h"
+#include "service/clinical_defaults.h"
 #include "service/clock.h"
 #include "service/credentials.h"
 #include "storage/store.h"
@@ -27,6 +28,7 @@ struct Deps {
   Credentials& credentials;
   Gate& gate;
   const ServiceOptions& options;
+  const ClinicalDefaults& clinical;
 };
 
 // The zone of a stored patient. A zone the tz database no longer knows is the server's problem,

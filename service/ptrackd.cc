@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "service/clinical_defaults.h"
 #include "service/clock.h"
 #include "service/credentials.h"
 #include "service/demo.h"
@@ -112,10 +113,15 @@ int main(int argc, char** argv) {
     std::cerr << "ptrackd: catalogue: " << counts.status().message() << "\n";
     return 1;
   }
+  auto defaults = ptrack::LoadClinicalDefaults(flags.data_dir);
+  if (!defaults.ok()) {
+    std::cerr << "ptrackd: " << defaults.status().message() << "\n";
+    return 1;
+  }
   ptrack::SystemClock clock;
   std::vector<ptrack::DemoAccount> demo_accounts;
   if (flags.demo) {
-    auto seeded = ptrack::SeedDemo(**store, clock.Now());
+    auto seeded = ptrack::SeedDemo(**store, defaults->rules, clock.Now());
     if (!seeded.ok()) {
       std::cerr << "ptrackd: demo: " << seeded.status().ToString() << "\n";
       return 1;
@@ -125,6 +131,7 @@ int main(int argc, char** argv) {
 
   ptrack::PtrackServer::Config config;
   config.grpc_listen = flags.grpc_listen;
+  config.clinical = std::move(*defaults);
   ptrack::PtrackServer server(**store, clock, config);
   if (auto s = server.Start(); !s.ok()) {
     std::cerr << "ptrackd: " << s.message() << "\n";

@@ -14,11 +14,11 @@ PtrackServer::PtrackServer(Store& store, const Clock& clock, Config config)
       options_(config_.options),
       credentials_(store, clock, options_.token_lifetime),
       gate_(credentials_, store),
-      auth_(Deps{store, clock, credentials_, gate_, options_}),
-      catalog_(Deps{store, clock, credentials_, gate_, options_}),
-      clinic_(Deps{store, clock, credentials_, gate_, options_}),
-      program_(Deps{store, clock, credentials_, gate_, options_}),
-      session_(Deps{store, clock, credentials_, gate_, options_}) {}
+      auth_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
+      catalog_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
+      clinic_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
+      program_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
+      session_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}) {}
 
 PtrackServer::~PtrackServer() {
   if (server_) Shutdown(std::chrono::milliseconds(0));

@@ -23,6 +23,7 @@ class PtrackServer {
     int max_message_bytes = 4 * 1024 * 1024;
     int max_threads = 32;  // bound on the sync server's handler threads
     ServiceOptions options;
+    ClinicalDefaults clinical;  // REQUIRES: loaded from data (LoadClinicalDefaults)
   };
 
   // REQUIRES: store and clock outlive the server.

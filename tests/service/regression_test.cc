@@ -164,10 +164,10 @@ TEST_CASE("regression: demo seeding resumes after an interruption and is idempot
   };
   const size_t seeded = count();
   REQUIRE(seeded > 5);
-  REQUIRE(SeedDemo(*f.store, FixtureNow()).ok());
+  REQUIRE(SeedDemo(*f.store, TestDefaults().rules, FixtureNow()).ok());
   CHECK(count() == seeded);
   // Seeding again weeks later adds no new history.
-  REQUIRE(SeedDemo(*f.store, FixtureNow() + std::chrono::hours(24 * 30)).ok());
+  REQUIRE(SeedDemo(*f.store, TestDefaults().rules, FixtureNow() + std::chrono::hours(24 * 30)).ok());
   CHECK(count() == seeded);
 
   // An interrupted seeding (only the clinic written) is completed by the next one.
@@ -180,7 +180,7 @@ TEST_CASE("regression: demo seeding resumes after an interruption and is idempot
   REQUIRE(exercises.ok());
   REQUIRE((*store)->ReplaceCatalogue(exercises->items, {*full}).ok());
   REQUIRE((*store)->CreateClinic({"demo", "Demo Physio Clinic", "America/New_York"}).ok());
-  REQUIRE(SeedDemo(**store, FixtureNow()).ok());
+  REQUIRE(SeedDemo(**store, TestDefaults().rules, FixtureNow()).ok());
   CHECK((*store)->GetAccount("patient").ok());
   auto resumed = (*store)->ListSessions("jordan", std::nullopt, std::nullopt, {1000, ""});
   REQUIRE(resumed.ok());

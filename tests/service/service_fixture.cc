@@ -20,6 +20,15 @@
 
 namespace ptrack::testing {
 
+const ClinicalDefaults& TestDefaults() {
+  static const ClinicalDefaults defaults = [] {
+    auto loaded = LoadClinicalDefaults(PTRACK_DATA_DIR);
+    REQUIRE(loaded.ok());
+    return *loaded;
+  }();
+  return defaults;
+}
+
 Instant FixtureNow() {
   using namespace std::chrono;
   return time_point_cast<milliseconds>(
@@ -53,13 +62,14 @@ ServiceFixture::ServiceFixture() : clock(FixtureNow()) {
   REQUIRE(loaded.ok());
   REQUIRE(loaded->exercises >= 20);
 
-  auto seeded = SeedDemo(*store, clock.Now());
+  auto seeded = SeedDemo(*store, TestDefaults().rules, clock.Now());
   INFO((seeded.ok() ? std::string() : seeded.status().ToString()));
   REQUIRE(seeded.ok());
   REQUIRE(seeded->size() == 4);
 
   PtrackServer::Config config;
   config.grpc_listen = "";  // in-process only
+  config.clinical = TestDefaults();
   server = std::make_unique<PtrackServer>(*store, clock, config);
   const Status started = server->Start();
   INFO(started.ToString());

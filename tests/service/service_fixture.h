@@ -22,6 +22,7 @@
 #include "ptrack/v1/clinic.grpc.pb.h"
 #include "ptrack/v1/program.grpc.pb.h"
 #include "ptrack/v1/session.grpc.pb.h"
+#include "service/clinical_defaults.h"
 #include "service/clock.h"
 #include "service/server.h"
 #include "storage/sqlite_store.h"
@@ -33,6 +34,9 @@ using Token = std::string;
 
 // The instant the fake clock starts at.
 Instant FixtureNow();
+
+// The shipped clinical defaults (data/rules, data/catalogue/red_flags.json), loaded once.
+const ClinicalDefaults& TestDefaults();
 
 // Demo names, as the API spells them.
 inline constexpr const char* kClinic = "clinics/demo";

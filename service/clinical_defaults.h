@@ -1,0 +1,34 @@
+// The clinical defaults ptrackd serves from data/: the progression rules every new program
+// copies (a therapist may override them per program) and the red-flag checklist every session
+// report carries. Loaded once at start-up; read-only afterwards, so safe to share across threads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scheduler/rules.h"
+#include "storage/catalogue_loader.h"
+
+namespace ptrack {
+
+struct ClinicalDefaults {
+  ProgressionRules rules;
+  std::vector<RedFlagItem> red_flags;
+
+  bool IsRedFlag(const std::string& id) const {
+    for (const RedFlagItem& r : red_flags) {
+      if (r.id == id) return true;
+    }
+    return false;
+  }
+};
+
+// Reads data_dir/rules/progression.json and data_dir/catalogue/red_flags.json.
+// FAILED_PRECONDITION naming the file when either is missing or invalid.
+inline Result<ClinicalDefaults> LoadClinicalDefaults(const std::string& data_dir) {
+  PTRACK_ASSIGN_OR_RETURN(auto rules, LoadRules(data_dir + "/rules/progression.json"));
+  PTRACK_ASSIGN_OR_RETURN(auto flags, LoadRedFlags(data_dir + "/catalogue/red_flags.json"));
+  return ClinicalDefaults{std::move(rules), std::move(flags)};
+}
+
+}  // namespace ptrack
