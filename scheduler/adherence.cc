@@ -10,7 +10,7 @@
 namespace ptrack {
 
 Adherence ComputeAdherence(const Program& program, LocalDate from, LocalDate to,
-                           const std::vector<DailyFacts>& facts) {
+                           const std::vector<DailyFacts>& facts, const Timeline* timeline) {
   std::map<LocalDate, const DailyFacts*> by_date;
   for (const DailyFacts& f : facts) by_date[f.date] = &f;
 
@@ -23,7 +23,8 @@ Adherence ComputeAdherence(const Program& program, LocalDate from, LocalDate to,
   for (LocalDate day = from; day <= to; day += date::days{1}) {
     AdherenceDay d;
     d.date = day;
-    const PlanDay plan = PlanFor(program, day);
+    const PlanDay plan =
+        timeline != nullptr ? PlanFor(program, *timeline, day) : PlanFor(program, day);
     d.sessions_prescribed = plan.training_day ? 1 : 0;
     if (auto it = by_date.find(day); it != by_date.end()) {
       d.sessions_done = it->second->sessions_done;

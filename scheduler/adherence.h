@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "scheduler/program.h"
+#include "scheduler/progression.h"
 #include "scheduler/session.h"
 
 namespace ptrack {
@@ -27,8 +28,10 @@ struct Adherence {
 };
 
 // `facts` may be in any order and may include days outside [from, to] (they are ignored).
+// Training days come from the adaptive plan of `timeline` when given, else from the schedule.
 // REQUIRES: from <= to.
 Adherence ComputeAdherence(const Program& program, LocalDate from, LocalDate to,
-                           const std::vector<DailyFacts>& facts);
+                           const std::vector<DailyFacts>& facts,
+                           const Timeline* timeline = nullptr);
 
 }  // namespace ptrack

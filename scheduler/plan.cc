@@ -85,4 +85,39 @@ PlanDay PlanFor(const Program& program, LocalDate day) {
   return plan;
 }
 
+PlanDay PlanFor(const Program& program, const Timeline& timeline, LocalDate day) {
+  PlanDay plan;
+  plan.date = day;
+  plan.program_week = ProgramWeek(program.start_date, day);
+  const ProgressState& state = timeline.StateOn(day);
+  plan.revision = state.revision;
+  const ProgramRevision* rev = &program.revisions.front();
+  for (const ProgramRevision& r : program.revisions) {
+    if (r.revision == state.revision) rev = &r;
+  }
+  const Phase* phase = nullptr;
+  for (const Phase& p : rev->phases) {
+    if (p.number == state.phase_number) phase = &p;
+  }
+  if (plan.program_week == 0 || phase == nullptr) return plan;
+  plan.phase_number = phase->number;
+  plan.phase_name = phase->display_name;
+  if (state.suspended) {
+    plan.suspended = true;
+    plan.stop_reason = state.suspended_reason;
+    return plan;
+  }
+  plan.training_day =
+      IsTrainingDay(phase->sessions_per_week, DayOfProgramWeek(program.start_date, day));
+  for (const CurrentPrescription& cp : state.prescriptions) {
+    PlannedExercise e;
+    e.exercise_id = cp.exercise_id;
+    e.dose = cp.dose;
+    e.dose_step = cp.step;
+    if (cp.changed_on <= day && day - cp.changed_on < date::days{7}) e.why = cp.why;
+    plan.exercises.push_back(std::move(e));
+  }
+  return plan;
+}
+
 }  // namespace ptrack

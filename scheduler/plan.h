@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "scheduler/program.h"
+#include "scheduler/progression.h"
 
 namespace ptrack {
 
@@ -24,13 +25,20 @@ struct PlanDay {
   std::string phase_name;
   bool training_day = false;
   int revision = 0;
+  bool suspended = false;  // an open red flag: no exercises, show stop_reason
+  std::string stop_reason;
   // The phase's prescriptions, in protocol order, on training days and rest days alike (a client
   // may show "rest day" with what comes next); clients do exercises only when training_day.
   std::vector<PlannedExercise> exercises;
 };
 
-// Plans `day` for `program`.
+// Plans `day` for `program` as the protocol writes it: dose step by week of the phase, phase by
+// program week. The adaptive plan (below) is what patients are given; this is the schedule.
 PlanDay PlanFor(const Program& program, LocalDate day);
+
+// Plans `day` from an evaluated timeline (progression.h): the phase and doses the patient has
+// earned, "why" for a dose changed in the last 7 days, and suspension by an open red flag.
+PlanDay PlanFor(const Program& program, const Timeline& timeline, LocalDate day);
 
 // The dose a prescription gives in 1-based week `week_in_phase`, and its 1-based step.
 // REQUIRES: !rx.dose_steps.empty(), week_in_phase >= 1.

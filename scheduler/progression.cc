@@ -276,7 +276,7 @@ class Replay {
     const Phase* target = PhaseNumbered(Rev().phases, Rules().boost_phase);
     if (target == nullptr) return false;
     Decision dec;
-    dec.id = "boost/" + FormatIsoDate(d);
+    dec.id = "boost-" + FormatIsoDate(d);
     dec.week = ProgramWeek(program_.start_date, d);
     dec.effective_date = d;
     dec.kind = DecisionKind::kPhaseAdvance;
@@ -406,7 +406,7 @@ class Replay {
       }
 
       Decision dec;
-      dec.id = "w" + std::to_string(week) + "/" + cp.prescribed_id;
+      dec.id = "w" + std::to_string(week) + "-" + cp.prescribed_id;
       dec.week = week;
       dec.effective_date = effective;
       dec.exercise_id = cp.prescribed_id;
@@ -524,7 +524,7 @@ class Replay {
       }
     }
     Decision dec;
-    dec.id = "w" + std::to_string(week) + "/phase";
+    dec.id = "w" + std::to_string(week) + "-phase";
     dec.week = week;
     dec.effective_date = effective;
     dec.old_phase = phase.number;

@@ -43,8 +43,8 @@ enum class DecisionStatus {
 };
 
 struct Decision {
-  std::string id;              // deterministic: "w<week>/<exercise>" or "w<week>/phase"
-  int week = 0;                // the program week evaluated
+  std::string id;  // deterministic: "w<week>-<exercise>", "w<week>-phase" or "boost-<date>"
+  int week = 0;    // the program week evaluated
   LocalDate effective_date{};  // the day after the week (auto) or the approval day
   std::string exercise_id;  // the prescription's exercise as the protocol names it; empty for phase
   DecisionKind kind = DecisionKind::kHold;
@@ -56,6 +56,7 @@ struct Decision {
   ProgressionMode mode = ProgressionMode::kAuto;
   DecisionStatus status = DecisionStatus::kNoChange;
   std::string explanation;  // plain language, for the patient and the therapist
+  bool operator==(const Decision&) const = default;
 };
 
 enum class FlagKind {

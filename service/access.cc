@@ -28,6 +28,14 @@ const std::map<std::string, AccessRule, std::less<>>& AccessTable() {
       {"/ptrack.v1.SessionService/GetSession", {Scope::kPatient, true, true, true}},
       {"/ptrack.v1.SessionService/ListSessions", {Scope::kPatient, true, true, true}},
       {"/ptrack.v1.SessionService/GetAdherence", {Scope::kPatient, true, true, true}},
+      {"/ptrack.v1.ProgressionService/ListDecisions", {Scope::kPatient, true, true, true}},
+      {"/ptrack.v1.ProgressionService/ApproveDecision", {Scope::kPatient, false, true, true}},
+      {"/ptrack.v1.ProgressionService/RejectDecision", {Scope::kPatient, false, true, true}},
+      {"/ptrack.v1.ProgressionService/ListFlags", {Scope::kPatient, true, true, true}},
+      {"/ptrack.v1.ProgressionService/ClearRedFlag", {Scope::kPatient, false, true, true}},
+      {"/ptrack.v1.ProgressionService/BoostProgram", {Scope::kPatient, false, true, true}},
+      {"/ptrack.v1.ProgressionService/ReportNextMorningPain", {Scope::kPatient, true, true, false}},
+      {"/ptrack.v1.ProgressionService/GetRedFlagChecklist", {Scope::kSignedIn, true, true, true}},
   };
   return table;
 }

@@ -13,10 +13,10 @@ namespace ptrack {
 
 struct ClinicalDefaults {
   ProgressionRules rules;
-  std::vector<RedFlagItem> red_flags;
+  RedFlagChecklist red_flags;
 
   bool IsRedFlag(const std::string& id) const {
-    for (const RedFlagItem& r : red_flags) {
+    for (const RedFlagItem& r : red_flags.questions) {
       if (r.id == id) return true;
     }
     return false;

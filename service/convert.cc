@@ -118,6 +118,7 @@ void ToProto(const std::vector<Phase>& phases, google::protobuf::RepeatedPtrFiel
       r->set_exercise(names::Exercise(rx.exercise_id));
       for (const Dose& d : rx.dose_steps) ToProto(d, r->add_dose_steps());
       r->set_notes(rx.notes);
+      r->set_mode(ToProto(rx.mode));
     }
   }
 }
@@ -186,6 +187,7 @@ ExerciseLog FromProto(const v1::ExerciseLog& l) {
   out.load_kg = l.load_kg();
   out.band = l.band();
   out.side = FromProto(l.side());
+  out.pain = l.has_pain() ? l.pain() : -1;
   return out;
 }
 
@@ -207,8 +209,10 @@ void ToProto(const Session& s, const std::string& clinic_id, v1::Session* out) {
     pl->set_load_kg(l.load_kg);
     pl->set_band(l.band);
     pl->set_side(static_cast<v1::Side>(static_cast<int>(l.side)));
+    if (l.pain >= 0) pl->set_pain(l.pain);
   }
   out->set_notes(s.notes);
+  for (const std::string& r : s.red_flags) out->add_red_flags(r);
 }
 
 void ToProto(const AdherenceDay& d, v1::AdherenceDay* out) {
@@ -217,6 +221,60 @@ void ToProto(const AdherenceDay& d, v1::AdherenceDay* out) {
   out->set_sessions_done(d.sessions_done);
   out->set_exercises_done(d.exercises_done);
   out->set_max_pain(d.max_pain);
+}
+
+v1::ProgressionMode ToProto(ProgressionMode m) {
+  switch (m) {
+    case ProgressionMode::kSuggest:
+      return v1::PROGRESSION_MODE_SUGGEST;
+    case ProgressionMode::kFixed:
+      return v1::PROGRESSION_MODE_FIXED;
+    default:
+      return v1::PROGRESSION_MODE_AUTO;
+  }
+}
+
+void ToProto(const Decision& d, const std::string& program_name, v1::Decision* out) {
+  out->set_name(program_name + "/decisions/" + d.id);
+  out->set_week(d.week);
+  out->set_effective_date(FormatIsoDate(d.effective_date));
+  if (!d.exercise_id.empty()) out->set_exercise(names::Exercise(d.exercise_id));
+  static const v1::DecisionKind kKinds[] = {v1::DECISION_KIND_PROGRESS, v1::DECISION_KIND_REGRESS,
+                                            v1::DECISION_KIND_HOLD, v1::DECISION_KIND_PHASE_ADVANCE,
+                                            v1::DECISION_KIND_PHASE_HOLD};
+  out->set_kind(kKinds[static_cast<int>(d.kind)]);
+  out->set_rule(d.rule);
+  for (const auto& [name, value] : d.inputs) {
+    v1::DecisionInput* in = out->add_inputs();
+    in->set_name(name);
+    in->set_value(value);
+  }
+  if (!d.old_exercise_id.empty()) out->set_old_exercise(names::Exercise(d.old_exercise_id));
+  if (!d.new_exercise_id.empty()) out->set_new_exercise(names::Exercise(d.new_exercise_id));
+  if (!d.exercise_id.empty()) {
+    ToProto(d.old_dose, out->mutable_old_dose());
+    ToProto(d.new_dose, out->mutable_new_dose());
+  }
+  out->set_old_phase(d.old_phase);
+  out->set_new_phase(d.new_phase);
+  out->set_mode(ToProto(d.mode));
+  static const v1::DecisionStatus kStatuses[] = {
+      v1::DECISION_STATUS_APPLIED, v1::DECISION_STATUS_PENDING, v1::DECISION_STATUS_APPROVED,
+      v1::DECISION_STATUS_REJECTED, v1::DECISION_STATUS_NO_CHANGE};
+  out->set_status(kStatuses[static_cast<int>(d.status)]);
+  out->set_explanation(d.explanation);
+}
+
+void ToProto(const Flag& f, const std::string& clinic_id, const std::string& patient_id,
+             v1::Flag* out) {
+  static const v1::FlagKind kKinds[] = {
+      v1::FLAG_KIND_RED_FLAG,           v1::FLAG_KIND_PAIN_FLARE,
+      v1::FLAG_KIND_INACTIVITY,         v1::FLAG_KIND_REEVALUATION_DUE,
+      v1::FLAG_KIND_PHASE_GATE_STALLED, v1::FLAG_KIND_MAINTENANCE_PAIN_RETURN};
+  out->set_kind(kKinds[static_cast<int>(f.kind)]);
+  out->set_date(FormatIsoDate(f.date));
+  out->set_detail(f.detail);
+  if (!f.session_id.empty()) out->set_session(names::Session(clinic_id, patient_id, f.session_id));
 }
 
 }  // namespace ptrack::convert

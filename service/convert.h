@@ -6,6 +6,7 @@
 #include "ptrack/v1/catalog.pb.h"
 #include "ptrack/v1/clinic.pb.h"
 #include "ptrack/v1/program.pb.h"
+#include "ptrack/v1/progression.pb.h"
 #include "ptrack/v1/session.pb.h"
 #include "scheduler/adherence.h"
 #include "scheduler/plan.h"
@@ -43,5 +44,11 @@ ExerciseLog FromProto(const v1::ExerciseLog& l);
 void ToProto(const Session& s, const std::string& clinic_id, v1::Session* out);
 
 void ToProto(const AdherenceDay& d, v1::AdherenceDay* out);
+
+// `program_name` is the decision's parent.
+void ToProto(const Decision& d, const std::string& program_name, v1::Decision* out);
+void ToProto(const Flag& f, const std::string& clinic_id, const std::string& patient_id,
+             v1::Flag* out);
+v1::ProgressionMode ToProto(ProgressionMode m);
 
 }  // namespace ptrack::convert

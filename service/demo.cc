@@ -5,7 +5,9 @@
 #include <cstdio>
 
 #include "scheduler/plan.h"
+#include "service/catalogue_snapshot.h"
 #include "service/credentials.h"
+#include "service/progress_runner.h"
 
 namespace ptrack {
 namespace {
@@ -90,34 +92,41 @@ Result<std::vector<DemoAccount>> SeedDemo(Store& store, const ProgressionRules& 
   // Jordan's program started 21 days before the first seeding (local), with about four in five
   // prescribed sessions of those three weeks logged at 18:30 local time and pain easing.
   PTRACK_ASSIGN_OR_RETURN(Zone zone, LocateZone("America/New_York", "zone"));
-  PTRACK_RETURN_IF_ERROR(CreateIfAbsent(
-      [&] { return store.GetProgram("jordan-program"); },
-      [&]() -> Status {
-        Program program;
-        program.id = "jordan-program";
-        program.patient_id = "jordan";
-        program.protocol_id = protocol.id;
-        program.start_date = LocalDateOf(now, zone) - date::days{21};
-        program.create_time = now;
-        ProgramRevision first;
-        first.revision = 1;
-        first.effective_date = program.start_date;
-        first.reason = "Assigned " + protocol.display_name;
-        first.author = "clinics/demo/therapists/rivera";
-        first.create_time = now;
-        first.phases = protocol.phases;
-        first.rules = rules;
-        program.revisions.push_back(std::move(first));
-        return store.CreateProgram(program).status();
-      }));
+  PTRACK_RETURN_IF_ERROR(CreateIfAbsent([&] { return store.GetProgram("jordan-program"); },
+                                        [&]() -> Status {
+                                          Program program;
+                                          program.id = "jordan-program";
+                                          program.patient_id = "jordan";
+                                          program.protocol_id = protocol.id;
+                                          program.start_date =
+                                              LocalDateOf(now, zone) - date::days{21};
+                                          program.create_time = now;
+                                          ProgramRevision first;
+                                          first.revision = 1;
+                                          first.effective_date = program.start_date;
+                                          first.reason = "Assigned " + protocol.display_name;
+                                          first.author = "clinics/demo/therapists/rivera";
+                                          first.create_time = now;
+                                          first.phases = protocol.phases;
+                                          first.rules = rules;
+                                          program.revisions.push_back(std::move(first));
+                                          return store.CreateProgram(program).status();
+                                        }));
   PTRACK_ASSIGN_OR_RETURN(auto stored, store.GetProgram("jordan-program"));
+  FillDefaultRules(stored, rules);
 
-  // Sessions are replayed idempotently, so an interrupted seeding resumes where it stopped.
+  // The demo patient follows the adaptive plan day by day, as a real patient would, so the
+  // history and the decisions agree. Sessions are replayed idempotently: an interrupted seeding
+  // resumes where it stopped.
+  PTRACK_ASSIGN_OR_RETURN(auto catalogue, CatalogueSnapshot::Load(store, stored));
+  const CatalogueView view = catalogue.View();
   const LocalDate today = LocalDateOf(now, zone);
   const LocalDate history_end = std::min(today, stored.start_date + date::days{21});
+  ProgramHistory history;
   int n = 0;
   for (LocalDate day = stored.start_date; day < history_end; day += date::days{1}, ++n) {
-    const PlanDay plan = PlanFor(stored, day);
+    const Timeline timeline = Evaluate(stored, history, view, zone, day);
+    const PlanDay plan = PlanFor(stored, timeline, day);
     if (!plan.training_day || n % 5 == 3) continue;  // one in five prescribed days missed
     Session s;
     s.id = DemoSessionId(n);
@@ -132,10 +141,13 @@ Result<std::vector<DemoAccount>> SeedDemo(Store& store, const ProgressionRules& 
     s.pain_after = 4 - n / 7;
     s.effort = 4;
     for (const PlannedExercise& e : plan.exercises) {
-      s.exercises.push_back({e.exercise_id, e.dose.sets, e.dose.reps, e.dose.hold_seconds,
-                             e.dose.load_kg, e.dose.band, e.dose.side});
+      const int sets =
+          e.dose.pyramid_reps.empty() ? e.dose.sets : static_cast<int>(e.dose.pyramid_reps.size());
+      s.exercises.push_back({e.exercise_id, sets, e.dose.reps, e.dose.hold_seconds, e.dose.load_kg,
+                             e.dose.band, e.dose.side});
     }
     PTRACK_RETURN_IF_ERROR(store.LogSession(s).status());
+    history.sessions.push_back(std::move(s));
   }
   return Accounts();
 }

@@ -23,7 +23,6 @@ struct DemoAccount {
 
 // Seeds the demo as of `now`, its program following `rules`. Returns the sign-ins (also when
 // the demo already existed). REQUIRES: the catalogue is loaded (the default protocol exists).
-Result<std::vector<DemoAccount>> SeedDemo(Store& store, const ProgressionRules& rules,
-                                          Instant now);
+Result<std::vector<DemoAccount>> SeedDemo(Store& store, const ProgressionRules& rules, Instant now);
 
 }  // namespace ptrack

@@ -94,6 +94,13 @@ Result<ChildName> ParseSession(const std::string& name, const std::string& field
   return ChildName{(*ids)[0], (*ids)[1], (*ids)[2]};
 }
 
+Result<DecisionName> ParseDecision(const std::string& name, const std::string& field) {
+  auto ids = Match(name, field, {"clinics", "patients", "programs", "decisions"},
+                   "clinics/{clinic}/patients/{patient}/programs/{program}/decisions/{decision}");
+  if (!ids.ok()) return ids.status();
+  return DecisionName{{(*ids)[0], (*ids)[1], (*ids)[2]}, (*ids)[3]};
+}
+
 Result<std::string> ParseExercise(const std::string& name, const std::string& field) {
   auto ids = Match(name, field, {"exercises"}, "exercises/{exercise}");
   if (!ids.ok()) return ids.status();

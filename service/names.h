@@ -25,6 +25,11 @@ Result<PatientName> ParseTherapist(const std::string& name,
                                    const std::string& field);  // .patient = therapist id
 Result<ChildName> ParseProgram(const std::string& name, const std::string& field);
 Result<ChildName> ParseSession(const std::string& name, const std::string& field);
+struct DecisionName {
+  ChildName program;  // .child = program id
+  std::string decision;
+};
+Result<DecisionName> ParseDecision(const std::string& name, const std::string& field);
 Result<std::string> ParseExercise(const std::string& name, const std::string& field);
 Result<std::string> ParseProtocol(const std::string& name, const std::string& field);
 

@@ -84,6 +84,7 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
     first.author = ActorName(who);
     first.create_time = now;
     first.phases = protocol->phases;
+    first.rules = deps_.clinical.rules;
     program.revisions.push_back(std::move(first));
     PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.CreateProgram(program));
     convert::ToProto(stored, patient.clinic_id, resp);
@@ -162,14 +163,9 @@ grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
     if (days < 1 || days > 62) v.Add("days", "must be 1..62 (0 = 1)");
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
     PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
-    PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
-    auto program = deps_.store.GetActiveProgram(patient.id);
-    if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
-      return Status::FailedPrecondition("the patient has no active program");
-    }
-    if (!program.ok()) return program.status();
-
-    const LocalDate today = LocalDateOf(deps_.clock.Now(), zone);
+    PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
+    const Program& program = evaluated.program;
+    const LocalDate today = evaluated.today;
     const LocalDate first = start.value_or(today);
     const LocalDate last = first + date::days{days - 1};
     PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, first, last));
@@ -177,11 +173,12 @@ grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
     for (const DailyFacts& f : facts) logged[f.date] = f.sessions_done;
 
     std::map<std::string, Exercise> exercises;  // catalogue entries used by this plan
-    resp->set_program(names::Program(patient.clinic_id, patient.id, program->id));
+    resp->set_program(names::Program(patient.clinic_id, patient.id, program.id));
     resp->set_time_zone(patient.time_zone);
     resp->set_today(FormatIsoDate(today));
     for (LocalDate day = first; day <= last; day += date::days{1}) {
-      const PlanDay plan = PlanFor(*program, day);
+      // Days after today assume nothing changes: their doses are today's.
+      const PlanDay plan = PlanFor(program, evaluated.timeline, day);
       v1::PlanDay* pd = resp->add_days();
       pd->set_date(FormatIsoDate(day));
       pd->set_program_week(plan.program_week);
@@ -190,6 +187,10 @@ grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
       pd->set_training_day(plan.training_day);
       pd->set_sessions_logged(logged.count(day) ? logged[day] : 0);
       pd->set_revision(plan.revision);
+      if (plan.suspended) {
+        pd->set_suspended(true);
+        pd->set_stop_message(deps_.clinical.red_flags.stop_message + " (" + plan.stop_reason + ")");
+      }
       for (const PlannedExercise& e : plan.exercises) {
         auto it = exercises.find(e.exercise_id);
         if (it == exercises.end()) {

@@ -4,12 +4,13 @@
 
 #include "ptrack/v1/program.grpc.pb.h"
 #include "service/deps.h"
+#include "service/progress_runner.h"
 
 namespace ptrack {
 
 class ProgramServiceImpl final : public v1::ProgramService::Service {
  public:
-  explicit ProgramServiceImpl(Deps deps) : deps_(deps) {}
+  explicit ProgramServiceImpl(Deps deps) : deps_(deps), runner_(deps) {}
 
   grpc::Status CreateProgram(grpc::ServerContext* context, const v1::CreateProgramRequest* request,
                              v1::Program* response) override;
@@ -29,6 +30,7 @@ class ProgramServiceImpl final : public v1::ProgramService::Service {
   Result<Program> LoadProgram(const Principal& who, const std::string& name,
                               const std::string& field, std::string* clinic_id);
   Deps deps_;
+  ProgressRunner runner_;
 };
 
 }  // namespace ptrack

@@ -18,7 +18,8 @@ PtrackServer::PtrackServer(Store& store, const Clock& clock, Config config)
       catalog_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
       clinic_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
       program_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
-      session_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}) {}
+      session_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
+      progression_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}) {}
 
 PtrackServer::~PtrackServer() {
   if (server_) Shutdown(std::chrono::milliseconds(0));
@@ -41,6 +42,7 @@ Status PtrackServer::Start() {
   builder.RegisterService(&clinic_);
   builder.RegisterService(&program_);
   builder.RegisterService(&session_);
+  builder.RegisterService(&progression_);
   server_ = builder.BuildAndStart();
   if (!server_ || (!config_.grpc_listen.empty() && port_ == 0)) {
     server_.reset();

@@ -12,6 +12,7 @@
 #include "service/catalog_service.h"
 #include "service/clinic_service.h"
 #include "service/program_service.h"
+#include "service/progression_service.h"
 #include "service/session_service.h"
 
 namespace ptrack {
@@ -50,6 +51,7 @@ class PtrackServer {
   ClinicServiceImpl clinic_;
   ProgramServiceImpl program_;
   SessionServiceImpl session_;
+  ProgressionServiceImpl progression_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

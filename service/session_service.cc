@@ -1,6 +1,7 @@
 // SessionService handlers.
 #include "service/session_service.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "service/convert.h"
@@ -73,7 +74,17 @@ Status SessionServiceImpl::ValidateSession(const v1::LogSessionRequest& req, Ses
     }
     validate::Text(l.band(), f + ".band", 32, v, false);
     if (!v1::Side_IsValid(l.side())) v.Add(f + ".side", "unknown side");
+    if (l.has_pain() && (l.pain() < 0 || l.pain() > 10)) v.Add(f + ".pain", "must be 0..10");
     out.exercises.push_back(convert::FromProto(l));
+  }
+  if (s.red_flags_size() > 20) v.Add("session.red_flags", "at most 20 answers");
+  for (int i = 0; i < s.red_flags_size() && i < 20; ++i) {
+    const std::string& id = s.red_flags(i);
+    if (!deps_.clinical.IsRedFlag(id)) {
+      v.Add("session.red_flags[" + std::to_string(i) + "]", "not an item of the checklist");
+    } else if (std::find(out.red_flags.begin(), out.red_flags.end(), id) == out.red_flags.end()) {
+      out.red_flags.push_back(id);
+    }
   }
   return v.ToStatus();
 }
@@ -85,6 +96,16 @@ Status SessionServiceImpl::CheckWindow(Instant perform_time) const {
   }
   if (perform_time < now - deps_.options.max_session_age) {
     return Status::InvalidArgument("session.perform_time", "is too far in the past to log");
+  }
+  return Status::Ok();
+}
+
+Status SessionServiceImpl::ReportSuspension(const Patient& patient, v1::LogSessionResponse& resp) {
+  PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
+  const ProgressState& now = evaluated.timeline.StateOn(evaluated.today);
+  if (now.suspended) {
+    resp.set_program_suspended(true);
+    resp.set_stop_message(deps_.clinical.red_flags.stop_message);
   }
   return Status::Ok();
 }
@@ -110,7 +131,7 @@ grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
       }
       convert::ToProto(*stored, patient.clinic_id, resp->mutable_session());
       resp->set_replayed(true);
-      return Status::Ok();
+      return ReportSuspension(patient, *resp);
     }
     if (stored.status().code() != StatusCode::kNotFound) return stored.status();
     PTRACK_RETURN_IF_ERROR(CheckWindow(session.perform_time));
@@ -130,7 +151,7 @@ grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
     PTRACK_ASSIGN_OR_RETURN(auto logged, deps_.store.LogSession(session));
     convert::ToProto(logged.session, patient.clinic_id, resp->mutable_session());
     resp->set_replayed(logged.replayed);
-    return Status::Ok();
+    return ReportSuspension(patient, *resp);
   }());
 }
 
@@ -206,8 +227,10 @@ grpc::Status SessionServiceImpl::GetAdherence(grpc::ServerContext* context,
       return Status::FailedPrecondition("the patient has no active program");
     }
     if (!program.ok()) return program.status();
+    PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, std::move(*program)));
     PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, *from, *to));
-    const Adherence adherence = ComputeAdherence(*program, *from, *to, facts);
+    const Adherence adherence =
+        ComputeAdherence(evaluated.program, *from, *to, facts, &evaluated.timeline);
     resp->set_parent(req->parent());
     resp->set_start_date(FormatIsoDate(*from));
     resp->set_end_date(FormatIsoDate(*to));

@@ -4,12 +4,13 @@
 
 #include "ptrack/v1/session.grpc.pb.h"
 #include "service/deps.h"
+#include "service/progress_runner.h"
 
 namespace ptrack {
 
 class SessionServiceImpl final : public v1::SessionService::Service {
  public:
-  explicit SessionServiceImpl(Deps deps) : deps_(deps) {}
+  explicit SessionServiceImpl(Deps deps) : deps_(deps), runner_(deps) {}
 
   grpc::Status LogSession(grpc::ServerContext* context, const v1::LogSessionRequest* request,
                           v1::LogSessionResponse* response) override;
@@ -27,7 +28,11 @@ class SessionServiceImpl final : public v1::SessionService::Service {
   // The logging window for new sessions: not in the future beyond clock skew, not older than
   // ServiceOptions::max_session_age.
   Status CheckWindow(Instant perform_time) const;
+  // Fills program_suspended / stop_message from a fresh evaluation (a red flag in this very
+  // session suspends at once).
+  Status ReportSuspension(const Patient& patient, v1::LogSessionResponse& resp);
   Deps deps_;
+  ProgressRunner runner_;
 };
 
 }  // namespace ptrack

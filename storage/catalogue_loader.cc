@@ -101,26 +101,29 @@ Result<ProgressionRules> LoadRules(const std::string& path) {
   return rules;
 }
 
-Result<std::vector<RedFlagItem>> LoadRedFlags(const std::string& path) {
+Result<RedFlagChecklist> LoadRedFlags(const std::string& path) {
   auto j = ReadJsonFile(path);
   if (!j.ok()) return j.status();
-  std::vector<RedFlagItem> items;
-  std::set<std::string> ids;
-  if (!j->is_array() || j->empty()) {
-    return Status::FailedPrecondition(path + ": must be a non-empty array");
+  RedFlagChecklist list;
+  if (!j->is_object() || !j->contains("stop_message") || !(*j)["stop_message"].is_string() ||
+      !j->contains("questions") || !(*j)["questions"].is_array() || (*j)["questions"].empty()) {
+    return Status::FailedPrecondition(path +
+                                      ": needs a stop_message and a non-empty questions array");
   }
-  for (const auto& item : *j) {
+  list.stop_message = (*j)["stop_message"].get<std::string>();
+  std::set<std::string> ids;
+  for (const auto& item : (*j)["questions"]) {
     if (!item.is_object() || !item.contains("id") || !item["id"].is_string() ||
         !item.contains("question") || !item["question"].is_string()) {
-      return Status::FailedPrecondition(path + ": each item needs a string id and question");
+      return Status::FailedPrecondition(path + ": each question needs a string id and question");
     }
     RedFlagItem r{item["id"].get<std::string>(), item["question"].get<std::string>()};
     if (!IsValidId(r.id) || !ids.insert(r.id).second) {
       return Status::FailedPrecondition(path + ": bad or duplicate id " + r.id);
     }
-    items.push_back(std::move(r));
+    list.questions.push_back(std::move(r));
   }
-  return items;
+  return list;
 }
 
 }  // namespace ptrack

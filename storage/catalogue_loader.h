@@ -22,11 +22,16 @@ Result<CatalogueCounts> LoadCatalogue(const std::string& dir, Store& store);
 // FAILED_PRECONDITION naming the file and key when a value is missing or out of range.
 Result<ProgressionRules> LoadRules(const std::string& path);
 
-// One item of the red-flag checklist (data/catalogue/red_flags.json).
+// The red-flag checklist (data/catalogue/red_flags.json): the questions every session report
+// asks, and what a patient is told when any answer is yes.
 struct RedFlagItem {
   std::string id;
   std::string question;
 };
-Result<std::vector<RedFlagItem>> LoadRedFlags(const std::string& path);
+struct RedFlagChecklist {
+  std::string stop_message;
+  std::vector<RedFlagItem> questions;
+};
+Result<RedFlagChecklist> LoadRedFlags(const std::string& path);
 
 }  // namespace ptrack

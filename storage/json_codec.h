@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scheduler/catalogue.h"
+#include "scheduler/progression.h"
 #include "scheduler/rules.h"
 #include "scheduler/session.h"
 #include "scheduler/status.h"
@@ -21,6 +22,7 @@ nlohmann::json Encode(const Protocol& protocol);
 nlohmann::json EncodePhases(const std::vector<Phase>& phases);
 nlohmann::json EncodeLogs(const std::vector<ExerciseLog>& logs);
 nlohmann::json Encode(const ProgressionRules& rules);
+nlohmann::json Encode(const Decision& decision);
 
 Result<Dose> DecodeDose(const nlohmann::json& j);
 Result<Exercise> DecodeExercise(const nlohmann::json& j);
@@ -29,6 +31,7 @@ Result<std::vector<Phase>> DecodePhases(const nlohmann::json& j);
 Result<std::vector<ExerciseLog>> DecodeLogs(const nlohmann::json& j);
 // Every key is required: rules have no defaults outside their data file.
 Result<ProgressionRules> DecodeRules(const nlohmann::json& j);
+Result<Decision> DecodeDecision(const nlohmann::json& j);
 
 // Parses text; INVALID_ARGUMENT when it is not JSON.
 Result<nlohmann::json> Parse(const std::string& text);

@@ -121,6 +121,45 @@ CREATE TABLE daily_facts(
   PRIMARY KEY(patient_id, local_date)
 ) STRICT, WITHOUT ROWID;
 )sql",
+      // 2: adaptive progression.
+      R"sql(
+-- NULL: a revision recorded before rules were stored; it follows the server's default rules.
+ALTER TABLE program_revisions ADD COLUMN rules TEXT;
+ALTER TABLE sessions ADD COLUMN red_flags TEXT NOT NULL DEFAULT '[]';
+
+CREATE TABLE pain_followups(
+  session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+  report_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE therapist_actions(
+  id TEXT PRIMARY KEY,
+  program_id TEXT NOT NULL REFERENCES programs(id),
+  kind INTEGER NOT NULL,
+  local_date TEXT NOT NULL,
+  decision_id TEXT NOT NULL,
+  note TEXT NOT NULL,
+  author TEXT NOT NULL,
+  create_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX therapist_actions_by_program ON therapist_actions(program_id, local_date);
+CREATE TRIGGER therapist_actions_no_update BEFORE UPDATE ON therapist_actions
+BEGIN SELECT RAISE(ABORT, 'therapist actions are append-only'); END;
+CREATE TRIGGER therapist_actions_no_delete BEFORE DELETE ON therapist_actions
+BEGIN SELECT RAISE(ABORT, 'therapist actions are append-only'); END;
+
+-- Derived from the replay (scheduler/progression.h) and kept current by the service.
+CREATE TABLE decisions(
+  program_id TEXT NOT NULL REFERENCES programs(id),
+  id TEXT NOT NULL,
+  week INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY(program_id, id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_by_program ON sessions(program_id, local_date);
+)sql",
   };
   return steps;
 }

@@ -58,6 +58,19 @@ class SqliteStore final : public Store {
   Result<Program> GetActiveProgram(const std::string& patient_id) override;
   Result<std::vector<Program>> ListPrograms(const std::string& patient_id) override;
 
+  Result<Program> AppendRevision(const std::string& program_id, const ProgramRevision& revision,
+                                 int expected_latest) override;
+  Result<std::vector<Session>> ListProgramSessions(const std::string& program_id) override;
+  Status AddPainFollowUp(const PainFollowUp& followup, Instant reported) override;
+  Result<std::vector<PainFollowUp>> ListPainFollowUps(const std::string& program_id) override;
+  Status AddTherapistAction(const std::string& id, const std::string& program_id,
+                            const TherapistAction& action, const std::string& author,
+                            Instant created) override;
+  Result<std::vector<TherapistAction>> ListTherapistActions(const std::string& program_id) override;
+  Status SaveDecisions(const std::string& program_id,
+                       const std::vector<Decision>& decisions) override;
+  Result<std::vector<Decision>> ListDecisions(const std::string& program_id) override;
+
   Result<LogResult> LogSession(const Session& session) override;
   Result<Session> GetSession(const std::string& id) override;
   Result<Page<Session>> ListSessions(const std::string& patient_id, std::optional<LocalDate> from,

@@ -21,7 +21,7 @@ Result<Program> ProgramFrom(SQLite::Database& db, SQLite::Statement& q) {
   p.state = static_cast<ProgramState>(q.getColumn(4).getInt());
   p.create_time = FromUnixMillis(q.getColumn(5).getInt64());
   SQLite::Statement r(db,
-                      "SELECT revision, effective_date, reason, author, create_ms, phases "
+                      "SELECT revision, effective_date, reason, author, create_ms, phases, rules "
                       "FROM program_revisions WHERE program_id = ? ORDER BY revision");
   r.bind(1, p.id);
   while (r.executeStep()) {
@@ -36,10 +36,33 @@ Result<Program> ProgramFrom(SQLite::Database& db, SQLite::Statement& q) {
     auto phases = json::DecodePhases(*j);
     if (!phases.ok()) return Status::Internal("stored program revision is corrupt");
     rev.phases = std::move(*phases);
+    if (!r.getColumn(6).isNull()) {  // NULL: recorded before rules were stored (zero rules)
+      auto rj = json::Parse(r.getColumn(6).getString());
+      if (!rj.ok()) return Status::Internal("stored program revision is corrupt");
+      auto rules = json::DecodeRules(*rj);
+      if (!rules.ok()) return Status::Internal("stored program revision is corrupt");
+      rev.rules = std::move(*rules);
+    }
     p.revisions.push_back(std::move(rev));
   }
   if (p.revisions.empty()) return Status::Internal("stored program has no revision");
   return p;
+}
+
+void InsertRevision(SQLite::Database& db, const std::string& program_id,
+                    const ProgramRevision& rev) {
+  SQLite::Statement r(db,
+                      "INSERT INTO program_revisions(program_id, revision, effective_date, "
+                      "reason, author, create_ms, phases, rules) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+  r.bind(1, program_id);
+  r.bind(2, rev.revision);
+  r.bind(3, FormatIsoDate(rev.effective_date));
+  r.bind(4, rev.reason);
+  r.bind(5, rev.author);
+  r.bind(6, static_cast<int64_t>(ToUnixMillis(rev.create_time)));
+  r.bind(7, json::EncodePhases(rev.phases).dump());
+  r.bind(8, json::Encode(rev.rules).dump());
+  r.exec();
 }
 
 Result<Program> LoadProgramWhere(SQLite::Database& db, const char* where, const std::string& key) {
@@ -52,7 +75,7 @@ Result<Program> LoadProgramWhere(SQLite::Database& db, const char* where, const 
 
 constexpr const char* kSessionColumns =
     "id, patient_id, program_id, perform_ms, local_date, receive_ms, pain_before, pain_after, "
-    "effort, notes, exercises";
+    "effort, notes, exercises, red_flags";
 
 Result<Session> SessionFrom(SQLite::Statement& q) {
   Session s;
@@ -71,6 +94,12 @@ Result<Session> SessionFrom(SQLite::Statement& q) {
   auto logs = json::DecodeLogs(*j);
   if (!logs.ok()) return Status::Internal("stored session is corrupt");
   s.exercises = std::move(*logs);
+  auto flags = json::Parse(q.getColumn(11).getString());
+  if (!flags.ok() || !flags->is_array()) return Status::Internal("stored session is corrupt");
+  for (const auto& f : *flags) {
+    if (!f.is_string()) return Status::Internal("stored session is corrupt");
+    s.red_flags.push_back(f.get<std::string>());
+  }
   return s;
 }
 
@@ -114,18 +143,7 @@ Result<Program> SqliteStore::CreateProgram(const Program& p) {
     q.bind(5, static_cast<int>(p.state));
     q.bind(6, static_cast<int64_t>(ToUnixMillis(p.create_time)));
     q.exec();
-    const ProgramRevision& rev = p.revisions.front();
-    SQLite::Statement r(db,
-                        "INSERT INTO program_revisions(program_id, revision, effective_date, "
-                        "reason, author, create_ms, phases) VALUES(?, ?, ?, ?, ?, ?, ?)");
-    r.bind(1, p.id);
-    r.bind(2, rev.revision);
-    r.bind(3, FormatIsoDate(rev.effective_date));
-    r.bind(4, rev.reason);
-    r.bind(5, rev.author);
-    r.bind(6, static_cast<int64_t>(ToUnixMillis(rev.create_time)));
-    r.bind(7, json::EncodePhases(rev.phases).dump());
-    r.exec();
+    InsertRevision(db, p.id, p.revisions.front());
     return p;
   });
 }
@@ -155,6 +173,33 @@ Result<std::vector<Program>> SqliteStore::ListPrograms(const std::string& patien
   });
 }
 
+Result<Program> SqliteStore::AppendRevision(const std::string& program_id,
+                                            const ProgramRevision& revision, int expected_latest) {
+  return Write<Program>([&](SQLite::Database& db) -> Result<Program> {
+    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgramWhere(db, "id = ?", program_id));
+    if (program.latest().revision != expected_latest) {
+      return Status::Aborted("the program changed since it was read; re-read and retry");
+    }
+    InsertRevision(db, program_id, revision);
+    program.revisions.push_back(revision);
+    return program;
+  });
+}
+
+Result<std::vector<Session>> SqliteStore::ListProgramSessions(const std::string& program_id) {
+  return Read<std::vector<Session>>([&](SQLite::Database& db) -> Result<std::vector<Session>> {
+    SQLite::Statement q(db, std::string("SELECT ") + kSessionColumns +
+                                " FROM sessions WHERE program_id = ? ORDER BY perform_ms, id");
+    q.bind(1, program_id);
+    std::vector<Session> out;
+    while (q.executeStep()) {
+      PTRACK_ASSIGN_OR_RETURN(auto s, SessionFrom(q));
+      out.push_back(std::move(s));
+    }
+    return out;
+  });
+}
+
 // --- Sessions --------------------------------------------------------------------------------
 
 Result<LogResult> SqliteStore::LogSession(const Session& s) {
@@ -167,7 +212,7 @@ Result<LogResult> SqliteStore::LogSession(const Session& s) {
       return LogResult{std::move(**stored), true};
     }
     SQLite::Statement q(db, std::string("INSERT INTO sessions(") + kSessionColumns +
-                                ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, s.id);
     q.bind(2, s.patient_id);
     q.bind(3, s.program_id);
@@ -179,6 +224,7 @@ Result<LogResult> SqliteStore::LogSession(const Session& s) {
     q.bind(9, s.effort);
     q.bind(10, s.notes);
     q.bind(11, json::EncodeLogs(s.exercises).dump());
+    q.bind(12, nlohmann::json(s.red_flags).dump());
     q.exec();
 
     DailyFacts facts;

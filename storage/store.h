@@ -19,6 +19,7 @@
 #include "scheduler/adherence.h"
 #include "scheduler/catalogue.h"
 #include "scheduler/program.h"
+#include "scheduler/progression.h"
 #include "scheduler/session.h"
 #include "scheduler/status.h"
 #include "storage/records.h"
@@ -106,6 +107,31 @@ class Store {
   virtual Result<Program> GetActiveProgram(const std::string& patient_id) = 0;
   // Newest first.
   virtual Result<std::vector<Program>> ListPrograms(const std::string& patient_id) = 0;
+
+  // Appends a revision (a therapist's change) when the program's latest revision number is
+  // `expected_latest`; ABORTED otherwise. Returns the program with all revisions.
+  // REQUIRES: revision.revision == expected_latest + 1.
+  virtual Result<Program> AppendRevision(const std::string& program_id,
+                                         const ProgramRevision& revision, int expected_latest) = 0;
+
+  // --- Progression inputs (append-only) and the decisions derived from them.
+  // Every session of a program, in perform-time order.
+  virtual Result<std::vector<Session>> ListProgramSessions(const std::string& program_id) = 0;
+  // Idempotent per session: the same pain again is OK; another pain is ALREADY_EXISTS.
+  // NOT_FOUND when the session does not exist.
+  virtual Status AddPainFollowUp(const PainFollowUp& followup, Instant reported) = 0;
+  virtual Result<std::vector<PainFollowUp>> ListPainFollowUps(const std::string& program_id) = 0;
+  // Idempotent on `id` (a client UUID) with the same content; ALREADY_EXISTS otherwise.
+  virtual Status AddTherapistAction(const std::string& id, const std::string& program_id,
+                                    const TherapistAction& action, const std::string& author,
+                                    Instant created) = 0;
+  virtual Result<std::vector<TherapistAction>> ListTherapistActions(
+      const std::string& program_id) = 0;
+  // Makes the stored decisions of the program equal `decisions` (writing only what changed).
+  virtual Status SaveDecisions(const std::string& program_id,
+                               const std::vector<Decision>& decisions) = 0;
+  // In week order.
+  virtual Result<std::vector<Decision>> ListDecisions(const std::string& program_id) = 0;
 
   // --- Sessions.
   // Stores the session and updates its day's DailyFacts in one transaction, exactly once per

@@ -56,7 +56,7 @@ inline ProgressionRules ShippedRules() {
   r.pain_safe_max = 3;
   r.pain_acceptable_max = 5;
   r.effort_progress_max = 6;
-  r.adherence_gate = 0.667;
+  r.adherence_gate = 0.66;
   r.sessions_at_target = 2;
   r.hold_step_seconds = 5;
   r.hold_max_seconds = 60;

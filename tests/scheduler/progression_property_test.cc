@@ -66,7 +66,7 @@ Generated Generate(uint32_t seed) {
     const auto kind = chance(0.5) ? TherapistAction::Kind::kClearRedFlag
                                   : (chance(0.5) ? TherapistAction::Kind::kApprove
                                                  : TherapistAction::Kind::kBoost);
-    g.history.actions.push_back({kind, day, "w" + std::to_string(pick(1, 6)) + "/chin-nod", ""});
+    g.history.actions.push_back({kind, day, "w" + std::to_string(pick(1, 6)) + "-chin-nod", ""});
   }
   g.today = w.program.start_date + date::days{days};
   return g;

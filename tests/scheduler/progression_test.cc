@@ -116,6 +116,7 @@ TEST_CASE("an adherent pain-free patient progresses every week and reaches maint
 TEST_CASE("a patient who logs half the sessions holds and stays in phase, never regressing",
           "[progression][scenario]") {
   World w;
+  w.program.revisions[0].phases[0].sessions_per_week = 6;  // half = 3 of 6 every week
   const ProgramHistory h = Simulate(w, 42, [](LocalDate day, const ProgressState& st, int i) {
     return i % 2 == 0
                ? std::optional<Session>(AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4))

@@ -167,7 +167,8 @@ TEST_CASE("regression: demo seeding resumes after an interruption and is idempot
   REQUIRE(SeedDemo(*f.store, TestDefaults().rules, FixtureNow()).ok());
   CHECK(count() == seeded);
   // Seeding again weeks later adds no new history.
-  REQUIRE(SeedDemo(*f.store, TestDefaults().rules, FixtureNow() + std::chrono::hours(24 * 30)).ok());
+  REQUIRE(
+      SeedDemo(*f.store, TestDefaults().rules, FixtureNow() + std::chrono::hours(24 * 30)).ok());
   CHECK(count() == seeded);
 
   // An interrupted seeding (only the clinic written) is completed by the next one.

@@ -256,7 +256,8 @@ TEST_CASE("LoadRules and LoadRedFlags read the shipped files and refuse incomple
   CHECK(rules->band_order.front() == "yellow");
   auto flags = LoadRedFlags(kShipped + "/red_flags.json");
   PTRACK_REQUIRE_OK(flags);
-  CHECK(flags->size() >= 8);
+  CHECK(flags->questions.size() >= 8);
+  CHECK_FALSE(flags->stop_message.empty());
 
   TempDir dir;
   nlohmann::json j = json::Encode(*rules);

@@ -1,0 +1,41 @@
+// Loading the catalogue for one evaluation.
+#include "service/catalogue_snapshot.h"
+
+namespace ptrack {
+
+Result<CatalogueSnapshot> CatalogueSnapshot::Load(Store& store, const Program& program) {
+  CatalogueSnapshot snapshot;
+  PageRequest page{1000, ""};
+  do {
+    PTRACK_ASSIGN_OR_RETURN(auto listed, store.ListExercises(Region::kUnspecified, page));
+    for (Exercise& e : listed.items) snapshot.exercises_.emplace(e.id, std::move(e));
+    page.after = listed.next_after;
+  } while (!page.after.empty());
+  for (const ProgramRevision& r : program.revisions) {
+    for (const Phase& p : r.phases) {
+      for (const Prescription& rx : p.prescriptions) {
+        if (snapshot.exercises_.count(rx.exercise_id)) continue;
+        auto e = store.GetExercise(rx.exercise_id);
+        if (e.ok()) snapshot.exercises_.emplace(rx.exercise_id, std::move(*e));
+      }
+    }
+  }
+  return snapshot;
+}
+
+CatalogueView CatalogueSnapshot::View() const {
+  CatalogueView view;
+  view.exercise = [this](const std::string& id) -> const Exercise* {
+    auto it = exercises_.find(id);
+    return it == exercises_.end() ? nullptr : &it->second;
+  };
+  view.rung = [this](const std::string& ladder, int rank) -> const Exercise* {
+    for (const auto& [id, e] : exercises_) {
+      if (e.ladder == ladder && e.ladder_rank == rank) return &e;
+    }
+    return nullptr;
+  };
+  return view;
+}
+
+}  // namespace ptrack

@@ -1,0 +1,26 @@
+// A read-only copy of the whole exercise catalogue (a few dozen entries) taken from the store,
+// with the CatalogueView the progression engine needs (lookup by id, and by ladder and rank).
+// Includes retired exercises that `program` still names. Not thread-safe; one per evaluation.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "scheduler/progression.h"
+#include "storage/store.h"
+
+namespace ptrack {
+
+class CatalogueSnapshot {
+ public:
+  // Loads every listed exercise plus any the program's revisions name.
+  static Result<CatalogueSnapshot> Load(Store& store, const Program& program);
+
+  // Valid while this snapshot lives (and is not moved).
+  CatalogueView View() const;
+
+ private:
+  std::map<std::string, Exercise> exercises_;
+};
+
+}  // namespace ptrack

@@ -1,0 +1,40 @@
+// Evaluates a patient's active program for the service: gathers its history from the store
+// (sessions, next-morning pain, therapist actions), the catalogue, and the patient's "today",
+// replays it with the progression engine (scheduler/progression.h), and keeps the stored
+// decisions in step with the result. Every read of a plan, adherence, decisions or flags goes
+// through here, so they all see the same evaluation.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "scheduler/progression.h"
+#include "service/deps.h"
+
+namespace ptrack {
+
+struct Evaluated {
+  Program program;  // with the default rules filled in where a revision recorded none
+  Timeline timeline;
+  LocalDate today{};  // in the patient's zone
+  Zone zone = nullptr;
+};
+
+// Gives every revision that recorded no valid rules (one stored before rules existed) `defaults`.
+void FillDefaultRules(Program& program, const ProgressionRules& defaults);
+
+class ProgressRunner {
+ public:
+  explicit ProgressRunner(Deps deps) : deps_(deps) {}
+
+  // Evaluates `program` (which must be the patient's) through today in the patient's zone.
+  // Errors: FAILED_PRECONDITION (the patient's zone is unknown); storage errors.
+  Result<Evaluated> Run(const Patient& patient, Program program);
+  // The same for the patient's active program; FAILED_PRECONDITION when there is none.
+  Result<Evaluated> RunActive(const Patient& patient);
+
+ private:
+  Deps deps_;
+};
+
+}  // namespace ptrack

@@ -1,0 +1,173 @@
+// ProgressionService handlers.
+#include "service/progression_service.h"
+
+#include "service/convert.h"
+#include "service/grpc_status.h"
+#include "service/validate.h"
+
+namespace ptrack {
+
+grpc::Status ProgressionServiceImpl::ListDecisions(grpc::ServerContext* context,
+                                                   const v1::ListDecisionsRequest* req,
+                                                   v1::ListDecisionsResponse* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(
+        auto who, deps_.gate.Enter(*context, "/ptrack.v1.ProgressionService/ListDecisions"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseProgram(req->parent(), "parent"));
+    PTRACK_ASSIGN_OR_RETURN(auto patient,
+                            deps_.gate.CheckPatient(who, {name.clinic, name.patient}));
+    PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(name.child));
+    if (program.patient_id != patient.id) return Status::NotFound("program not found");
+    PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, std::move(program)));
+    const std::string parent = names::Program(patient.clinic_id, patient.id, name.child);
+    for (const Decision& d : evaluated.timeline.decisions) {
+      convert::ToProto(d, parent, resp->add_decisions());
+    }
+    return Status::Ok();
+  }());
+}
+
+Status ProgressionServiceImpl::Resolve(const grpc::ServerContext& context, const char* method,
+                                       const v1::ResolveDecisionRequest& req,
+                                       TherapistAction::Kind kind, v1::Decision& out) {
+  PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(context, method));
+  PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseDecision(req.name(), "name"));
+  Violations v;
+  const std::string action_id = validate::ClientId(req.action_id(), "action_id", v, true);
+  validate::Text(req.note(), "note", 2000, v, false);
+  PTRACK_RETURN_IF_ERROR(v.ToStatus());
+  PTRACK_ASSIGN_OR_RETURN(
+      auto patient, deps_.gate.CheckPatient(who, {name.program.clinic, name.program.patient}));
+  PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(name.program.child));
+  if (program.patient_id != patient.id) return Status::NotFound("decision not found");
+  PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, program));
+  const auto& decisions = evaluated.timeline.decisions;
+  auto it = std::find_if(decisions.begin(), decisions.end(),
+                         [&](const Decision& d) { return d.id == name.decision; });
+  if (it == decisions.end()) return Status::NotFound("decision not found");
+  const DecisionStatus wanted = kind == TherapistAction::Kind::kApprove ? DecisionStatus::kApproved
+                                                                        : DecisionStatus::kRejected;
+  const std::string parent = names::Program(patient.clinic_id, patient.id, program.id);
+  if (it->status == wanted) {  // a retry, or someone else got there first: same outcome
+    convert::ToProto(*it, parent, &out);
+    return Status::Ok();
+  }
+  if (it->status != DecisionStatus::kPending) {
+    return Status::FailedPrecondition("the decision is not waiting for approval");
+  }
+  TherapistAction action{kind, evaluated.today, it->id, req.note()};
+  PTRACK_RETURN_IF_ERROR(deps_.store.AddTherapistAction(action_id, program.id, action,
+                                                        ActorName(who), deps_.clock.Now()));
+  PTRACK_ASSIGN_OR_RETURN(auto after, runner_.Run(patient, std::move(program)));
+  for (const Decision& d : after.timeline.decisions) {
+    if (d.id == name.decision) convert::ToProto(d, parent, &out);
+  }
+  return Status::Ok();
+}
+
+grpc::Status ProgressionServiceImpl::ApproveDecision(grpc::ServerContext* context,
+                                                     const v1::ResolveDecisionRequest* req,
+                                                     v1::Decision* resp) {
+  return ToGrpcStatus(Resolve(*context, "/ptrack.v1.ProgressionService/ApproveDecision", *req,
+                              TherapistAction::Kind::kApprove, *resp));
+}
+
+grpc::Status ProgressionServiceImpl::RejectDecision(grpc::ServerContext* context,
+                                                    const v1::ResolveDecisionRequest* req,
+                                                    v1::Decision* resp) {
+  return ToGrpcStatus(Resolve(*context, "/ptrack.v1.ProgressionService/RejectDecision", *req,
+                              TherapistAction::Kind::kReject, *resp));
+}
+
+grpc::Status ProgressionServiceImpl::ListFlags(grpc::ServerContext* context,
+                                               const v1::ListFlagsRequest* req,
+                                               v1::ListFlagsResponse* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ProgressionService/ListFlags"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
+    for (const Flag& f : evaluated.timeline.flags) {
+      convert::ToProto(f, patient.clinic_id, patient.id, resp->add_flags());
+    }
+    resp->set_suspended(evaluated.timeline.StateOn(evaluated.today).suspended);
+    return Status::Ok();
+  }());
+}
+
+Status ProgressionServiceImpl::PatientAction(const grpc::ServerContext& context, const char* method,
+                                             const v1::PatientActionRequest& req,
+                                             TherapistAction::Kind kind) {
+  PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(context, method));
+  PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req.parent(), "parent"));
+  Violations v;
+  const std::string action_id = validate::ClientId(req.action_id(), "action_id", v, true);
+  validate::Text(req.note(), "note", 2000, v, kind == TherapistAction::Kind::kClearRedFlag);
+  PTRACK_RETURN_IF_ERROR(v.ToStatus());
+  PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+  PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
+  TherapistAction action{kind, evaluated.today, "", req.note()};
+  if (kind == TherapistAction::Kind::kClearRedFlag &&
+      !evaluated.timeline.StateOn(evaluated.today).suspended) {
+    // A retry of a clearing that already took effect is fine; anything else is a mistake.
+    auto again = deps_.store.AddTherapistAction(action_id, evaluated.program.id, action,
+                                                ActorName(who), deps_.clock.Now());
+    if (!again.ok()) return again;
+    return Status::FailedPrecondition("no red flag is open");
+  }
+  return deps_.store.AddTherapistAction(action_id, evaluated.program.id, action, ActorName(who),
+                                        deps_.clock.Now());
+}
+
+grpc::Status ProgressionServiceImpl::ClearRedFlag(grpc::ServerContext* context,
+                                                  const v1::PatientActionRequest* req,
+                                                  v1::PatientActionResponse*) {
+  return ToGrpcStatus(PatientAction(*context, "/ptrack.v1.ProgressionService/ClearRedFlag", *req,
+                                    TherapistAction::Kind::kClearRedFlag));
+}
+
+grpc::Status ProgressionServiceImpl::BoostProgram(grpc::ServerContext* context,
+                                                  const v1::PatientActionRequest* req,
+                                                  v1::PatientActionResponse*) {
+  return ToGrpcStatus(PatientAction(*context, "/ptrack.v1.ProgressionService/BoostProgram", *req,
+                                    TherapistAction::Kind::kBoost));
+}
+
+grpc::Status ProgressionServiceImpl::ReportNextMorningPain(
+    grpc::ServerContext* context, const v1::ReportNextMorningPainRequest* req,
+    v1::ReportNextMorningPainResponse*) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(
+        auto who,
+        deps_.gate.Enter(*context, "/ptrack.v1.ProgressionService/ReportNextMorningPain"));
+    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseSession(req->name(), "name"));
+    if (req->pain() < 0 || req->pain() > 10)
+      return Status::InvalidArgument("pain", "must be 0..10");
+    Violations v;
+    const std::string id = validate::ClientId(name.child, "name", v, true);
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    PTRACK_ASSIGN_OR_RETURN(auto patient,
+                            deps_.gate.CheckPatient(who, {name.clinic, name.patient}));
+    PTRACK_ASSIGN_OR_RETURN(auto session, deps_.store.GetSession(id));
+    if (session.patient_id != patient.id) return Status::NotFound("session not found");
+    return deps_.store.AddPainFollowUp({id, req->pain()}, deps_.clock.Now());
+  }());
+}
+
+grpc::Status ProgressionServiceImpl::GetRedFlagChecklist(grpc::ServerContext* context,
+                                                         const v1::GetRedFlagChecklistRequest*,
+                                                         v1::GetRedFlagChecklistResponse* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_RETURN_IF_ERROR(
+        deps_.gate.Enter(*context, "/ptrack.v1.ProgressionService/GetRedFlagChecklist").status());
+    for (const RedFlagItem& item : deps_.clinical.red_flags.questions) {
+      v1::RedFlagQuestion* q = resp->add_questions();
+      q->set_id(item.id);
+      q->set_question(item.question);
+    }
+    return Status::Ok();
+  }());
+}
+
+}  // namespace ptrack

@@ -1,0 +1,49 @@
+// ptrack.v1.ProgressionService: decisions and their approval, flags, clearing red flags, boosts,
+// next-morning pain, and the red-flag checklist. Every answer comes from a fresh evaluation of
+// the program's history (progress_runner.h); therapist actions are appended, never edited.
+#pragma once
+
+#include "ptrack/v1/progression.grpc.pb.h"
+#include "service/deps.h"
+#include "service/progress_runner.h"
+
+namespace ptrack {
+
+class ProgressionServiceImpl final : public v1::ProgressionService::Service {
+ public:
+  explicit ProgressionServiceImpl(Deps deps) : deps_(deps), runner_(deps) {}
+
+  grpc::Status ListDecisions(grpc::ServerContext* context, const v1::ListDecisionsRequest* request,
+                             v1::ListDecisionsResponse* response) override;
+  grpc::Status ApproveDecision(grpc::ServerContext* context,
+                               const v1::ResolveDecisionRequest* request,
+                               v1::Decision* response) override;
+  grpc::Status RejectDecision(grpc::ServerContext* context,
+                              const v1::ResolveDecisionRequest* request,
+                              v1::Decision* response) override;
+  grpc::Status ListFlags(grpc::ServerContext* context, const v1::ListFlagsRequest* request,
+                         v1::ListFlagsResponse* response) override;
+  grpc::Status ClearRedFlag(grpc::ServerContext* context, const v1::PatientActionRequest* request,
+                            v1::PatientActionResponse* response) override;
+  grpc::Status BoostProgram(grpc::ServerContext* context, const v1::PatientActionRequest* request,
+                            v1::PatientActionResponse* response) override;
+  grpc::Status ReportNextMorningPain(grpc::ServerContext* context,
+                                     const v1::ReportNextMorningPainRequest* request,
+                                     v1::ReportNextMorningPainResponse* response) override;
+  grpc::Status GetRedFlagChecklist(grpc::ServerContext* context,
+                                   const v1::GetRedFlagChecklistRequest* request,
+                                   v1::GetRedFlagChecklistResponse* response) override;
+
+ private:
+  // Approve or reject: the shared path.
+  Status Resolve(const grpc::ServerContext& context, const char* method,
+                 const v1::ResolveDecisionRequest& req, TherapistAction::Kind kind,
+                 v1::Decision& out);
+  // Clear or boost: the shared path.
+  Status PatientAction(const grpc::ServerContext& context, const char* method,
+                       const v1::PatientActionRequest& req, TherapistAction::Kind kind);
+  Deps deps_;
+  ProgressRunner runner_;
+};
+
+}  // namespace ptrack

@@ -1,0 +1,161 @@
+// SqliteStore: the append-only inputs of adaptive progression (next-morning pain reports and
+// therapist actions) and the decisions derived from them.
+#include <SQLiteCpp/Statement.h>
+
+#include "storage/json_codec.h"
+#include "storage/sqlite_store.h"
+#include "storage/sqlite_support.h"
+
+namespace ptrack {
+namespace {
+
+struct Done {};
+
+}  // namespace
+
+Status SqliteStore::AddPainFollowUp(const PainFollowUp& f, Instant reported) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           SQLite::Statement exists(db, "SELECT 1 FROM sessions WHERE id = ?");
+           exists.bind(1, f.session_id);
+           if (!exists.executeStep()) return Status::NotFound("session not found");
+           SQLite::Statement stored(db, "SELECT pain FROM pain_followups WHERE session_id = ?");
+           stored.bind(1, f.session_id);
+           if (stored.executeStep()) {
+             if (stored.getColumn(0).getInt() == f.pain) return Done{};
+             return Status::AlreadyExists("a different next-morning pain was already reported");
+           }
+           SQLite::Statement q(
+               db, "INSERT INTO pain_followups(session_id, pain, report_ms) VALUES(?, ?, ?)");
+           q.bind(1, f.session_id);
+           q.bind(2, f.pain);
+           q.bind(3, static_cast<int64_t>(ToUnixMillis(reported)));
+           q.exec();
+           return Done{};
+         })
+      .status();
+}
+
+Result<std::vector<PainFollowUp>> SqliteStore::ListPainFollowUps(const std::string& program_id) {
+  return Read<std::vector<PainFollowUp>>(
+      [&](SQLite::Database& db) -> Result<std::vector<PainFollowUp>> {
+        SQLite::Statement q(db,
+                            "SELECT f.session_id, f.pain FROM pain_followups f "
+                            "JOIN sessions s ON s.id = f.session_id WHERE s.program_id = ? "
+                            "ORDER BY f.session_id");
+        q.bind(1, program_id);
+        std::vector<PainFollowUp> out;
+        while (q.executeStep()) {
+          out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt()});
+        }
+        return out;
+      });
+}
+
+Status SqliteStore::AddTherapistAction(const std::string& id, const std::string& program_id,
+                                       const TherapistAction& a, const std::string& author,
+                                       Instant created) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           SQLite::Statement stored(db,
+                                    "SELECT program_id, kind, local_date, decision_id, note "
+                                    "FROM therapist_actions WHERE id = ?");
+           stored.bind(1, id);
+           if (stored.executeStep()) {
+             const bool same = stored.getColumn(0).getString() == program_id &&
+                               stored.getColumn(1).getInt() == static_cast<int>(a.kind) &&
+                               stored.getColumn(2).getString() == FormatIsoDate(a.date) &&
+                               stored.getColumn(3).getString() == a.decision_id &&
+                               stored.getColumn(4).getString() == a.note;
+             if (same) return Done{};
+             return Status::AlreadyExists("a different action with this id was already recorded");
+           }
+           SQLite::Statement q(db,
+                               "INSERT INTO therapist_actions(id, program_id, kind, local_date, "
+                               "decision_id, note, author, create_ms) VALUES(?,?,?,?,?,?,?,?)");
+           q.bind(1, id);
+           q.bind(2, program_id);
+           q.bind(3, static_cast<int>(a.kind));
+           q.bind(4, FormatIsoDate(a.date));
+           q.bind(5, a.decision_id);
+           q.bind(6, a.note);
+           q.bind(7, author);
+           q.bind(8, static_cast<int64_t>(ToUnixMillis(created)));
+           q.exec();
+           return Done{};
+         })
+      .status();
+}
+
+Result<std::vector<TherapistAction>> SqliteStore::ListTherapistActions(
+    const std::string& program_id) {
+  return Read<std::vector<TherapistAction>>(
+      [&](SQLite::Database& db) -> Result<std::vector<TherapistAction>> {
+        SQLite::Statement q(db,
+                            "SELECT kind, local_date, decision_id, note FROM therapist_actions "
+                            "WHERE program_id = ? ORDER BY local_date, create_ms, id");
+        q.bind(1, program_id);
+        std::vector<TherapistAction> out;
+        while (q.executeStep()) {
+          const int kind = q.getColumn(0).getInt();
+          if (kind < 0 || kind > static_cast<int>(TherapistAction::Kind::kBoost)) {
+            return Status::Internal("stored therapist action is corrupt");
+          }
+          out.push_back({static_cast<TherapistAction::Kind>(kind), sqlite::DateColumn(q.getColumn(1)),
+                         q.getColumn(2).getString(), q.getColumn(3).getString()});
+        }
+        return out;
+      });
+}
+
+Status SqliteStore::SaveDecisions(const std::string& program_id,
+                                  const std::vector<Decision>& decisions) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           // Mark, then upsert what changed, then drop what the replay no longer produces.
+           db.exec("CREATE TEMP TABLE IF NOT EXISTS kept_decisions(id TEXT PRIMARY KEY)");
+           db.exec("DELETE FROM kept_decisions");
+           SQLite::Statement keep(db, "INSERT OR IGNORE INTO kept_decisions(id) VALUES(?)");
+           SQLite::Statement upsert(
+               db,
+               "INSERT INTO decisions(program_id, id, week, status, body) VALUES(?, ?, ?, ?, ?) "
+               "ON CONFLICT(program_id, id) DO UPDATE SET week = excluded.week, "
+               "status = excluded.status, body = excluded.body "
+               "WHERE body <> excluded.body OR status <> excluded.status");
+           for (const Decision& d : decisions) {
+             keep.bind(1, d.id);
+             keep.exec();
+             keep.reset();
+             upsert.bind(1, program_id);
+             upsert.bind(2, d.id);
+             upsert.bind(3, d.week);
+             upsert.bind(4, static_cast<int>(d.status));
+             upsert.bind(5, json::Encode(d).dump());
+             upsert.exec();
+             upsert.reset();
+           }
+           SQLite::Statement drop(db,
+                                  "DELETE FROM decisions WHERE program_id = ? AND id NOT IN "
+                                  "(SELECT id FROM kept_decisions)");
+           drop.bind(1, program_id);
+           drop.exec();
+           return Done{};
+         })
+      .status();
+}
+
+Result<std::vector<Decision>> SqliteStore::ListDecisions(const std::string& program_id) {
+  return Read<std::vector<Decision>>([&](SQLite::Database& db) -> Result<std::vector<Decision>> {
+    SQLite::Statement q(db,
+                        "SELECT body FROM decisions WHERE program_id = ? ORDER BY week, id");
+    q.bind(1, program_id);
+    std::vector<Decision> out;
+    while (q.executeStep()) {
+      auto j = json::Parse(q.getColumn(0).getString());
+      if (!j.ok()) return Status::Internal("stored decision is corrupt");
+      auto d = json::DecodeDecision(*j);
+      if (!d.ok()) return Status::Internal("stored decision is corrupt");
+      out.push_back(std::move(*d));
+    }
+    return out;
+  });
+}
+
+}  // namespace ptrack
