@@ -135,14 +135,16 @@ class Replay {
     bool inactivity_flagged = false;
 
     for (LocalDate d = start; d <= today; d += date::days{1}) {
+      // Within a day: the revision in effect, then the patient's sessions, then the
+      // therapist's actions — a therapist clears a red flag only after it was reported.
       bool changed = ApplyRevision(d);
-      changed |= ApplyActions(d);
       for (const SessionFacts& f : sessions_) {
         if (f.session->local_date != d) continue;
         changed |= OnSession(f, d);
         last_activity = d;
         inactivity_flagged = false;
       }
+      changed |= ApplyActions(d);
       if (changed) Commit(d);
       const int idle = static_cast<int>((d - last_activity).count());
       if (!st_.suspended && !inactivity_flagged && idle >= InactivityThreshold()) {

@@ -21,6 +21,7 @@ const std::map<std::string, AccessRule, std::less<>>& AccessTable() {
       {"/ptrack.v1.ClinicService/ListTherapists", {Scope::kClinic, false, true, true}},
       {"/ptrack.v1.ProgramService/CreateProgram", {Scope::kPatient, false, true, true}},
       {"/ptrack.v1.ProgramService/GetProgram", {Scope::kPatient, true, true, true}},
+      {"/ptrack.v1.ProgramService/UpdateProgram", {Scope::kPatient, false, true, true}},
       {"/ptrack.v1.ProgramService/ListPrograms", {Scope::kPatient, true, true, true}},
       {"/ptrack.v1.ProgramService/ListProgramRevisions", {Scope::kPatient, true, true, true}},
       {"/ptrack.v1.ProgramService/GetPlan", {Scope::kPatient, true, true, true}},
@@ -36,6 +37,7 @@ const std::map<std::string, AccessRule, std::less<>>& AccessTable() {
       {"/ptrack.v1.ProgressionService/BoostProgram", {Scope::kPatient, false, true, true}},
       {"/ptrack.v1.ProgressionService/ReportNextMorningPain", {Scope::kPatient, true, true, false}},
       {"/ptrack.v1.ProgressionService/GetRedFlagChecklist", {Scope::kSignedIn, true, true, true}},
+      {"/ptrack.v1.ProgressionService/GetDefaultRules", {Scope::kSignedIn, true, true, true}},
   };
   return table;
 }

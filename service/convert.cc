@@ -166,6 +166,7 @@ void ToProto(const Program& p, const std::string& clinic_id, v1::Program* out) {
   ToProto(p.latest().phases, out->mutable_phases());
   ToProto(p.create_time, out->mutable_create_time());
   out->set_etag("r" + std::to_string(p.latest().revision));
+  ToProto(p.latest().rules, out->mutable_rules());
 }
 
 void ToProto(const ProgramRevision& r, v1::ProgramRevision* out) {
@@ -175,6 +176,7 @@ void ToProto(const ProgramRevision& r, v1::ProgramRevision* out) {
   out->set_author(r.author);
   ToProto(r.create_time, out->mutable_create_time());
   ToProto(r.phases, out->mutable_phases());
+  ToProto(r.rules, out->mutable_rules());
 }
 
 ExerciseLog FromProto(const v1::ExerciseLog& l) {
@@ -275,6 +277,64 @@ void ToProto(const Flag& f, const std::string& clinic_id, const std::string& pat
   out->set_date(FormatIsoDate(f.date));
   out->set_detail(f.detail);
   if (!f.session_id.empty()) out->set_session(names::Session(clinic_id, patient_id, f.session_id));
+}
+
+ProgressionMode FromProto(v1::ProgressionMode m) {
+  switch (m) {
+    case v1::PROGRESSION_MODE_SUGGEST: return ProgressionMode::kSuggest;
+    case v1::PROGRESSION_MODE_FIXED: return ProgressionMode::kFixed;
+    default: return ProgressionMode::kAuto;
+  }
+}
+
+void ToProto(const ProgressionRules& r, v1::ProgressionRules* out) {
+#define PTRACK_RULE_TO_PROTO(name) out->set_##name(r.name);
+  PTRACK_RULE_FIELDS(PTRACK_RULE_TO_PROTO)
+#undef PTRACK_RULE_TO_PROTO
+  for (const std::string& b : r.band_order) out->add_band_order(b);
+}
+
+ProgressionRules FromProto(const v1::ProgressionRules& r) {
+  ProgressionRules out;
+#define PTRACK_RULE_FROM_PROTO(name) out.name = r.name();
+  PTRACK_RULE_FIELDS(PTRACK_RULE_FROM_PROTO)
+#undef PTRACK_RULE_FROM_PROTO
+  out.band_order.assign(r.band_order().begin(), r.band_order().end());
+  return out;
+}
+
+std::vector<Phase> FromProto(const google::protobuf::RepeatedPtrField<v1::Phase>& phases,
+                             const std::string& field, Violations& violations) {
+  std::vector<Phase> out;
+  for (int i = 0; i < phases.size(); ++i) {
+    const v1::Phase& p = phases.Get(i);
+    Phase phase;
+    phase.number = p.number();
+    phase.display_name = p.display_name();
+    phase.start_week = p.start_week();
+    phase.weeks = p.weeks();
+    phase.sessions_per_week = p.sessions_per_week();
+    phase.gate = p.gate();
+    for (int k = 0; k < p.prescriptions_size(); ++k) {
+      const v1::Prescription& rx = p.prescriptions(k);
+      const std::string f = field + "[" + std::to_string(i) + "].prescriptions[" +
+                            std::to_string(k) + "]";
+      Prescription domain;
+      auto id = names::ParseExercise(rx.exercise(), f + ".exercise");
+      if (!id.ok()) {
+        violations.Add(f + ".exercise", "must be an exercise name like exercises/{exercise}");
+        continue;
+      }
+      if (!v1::ProgressionMode_IsValid(rx.mode())) violations.Add(f + ".mode", "unknown mode");
+      domain.exercise_id = *id;
+      for (const v1::Dose& d : rx.dose_steps()) domain.dose_steps.push_back(FromProto(d));
+      domain.notes = rx.notes();
+      domain.mode = FromProto(rx.mode());
+      phase.prescriptions.push_back(std::move(domain));
+    }
+    out.push_back(std::move(phase));
+  }
+  return out;
 }
 
 }  // namespace ptrack::convert

@@ -50,5 +50,11 @@ void ToProto(const Decision& d, const std::string& program_name, v1::Decision* o
 void ToProto(const Flag& f, const std::string& clinic_id, const std::string& patient_id,
              v1::Flag* out);
 v1::ProgressionMode ToProto(ProgressionMode m);
+ProgressionMode FromProto(v1::ProgressionMode m);
+void ToProto(const ProgressionRules& r, v1::ProgressionRules* out);
+ProgressionRules FromProto(const v1::ProgressionRules& r);
+// Phases from the wire; a malformed exercise name is reported under `field` and skipped.
+std::vector<Phase> FromProto(const google::protobuf::RepeatedPtrField<v1::Phase>& phases,
+                             const std::string& field, Violations& out);
 
 }  // namespace ptrack::convert

@@ -104,6 +104,68 @@ grpc::Status ProgramServiceImpl::GetProgram(grpc::ServerContext* context,
   }());
 }
 
+grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
+                                               const v1::UpdateProgramRequest* req,
+                                               v1::Program* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto who,
+                            deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/UpdateProgram"));
+    std::string clinic_id;
+    PTRACK_ASSIGN_OR_RETURN(auto program,
+                            LoadProgram(who, req->program().name(), "program.name", &clinic_id));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.store.GetPatient(program.patient_id));
+    PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
+    const LocalDate today = LocalDateOf(deps_.clock.Now(), zone);
+    if (program.state != ProgramState::kActive) {
+      return Status::FailedPrecondition("the program has ended");
+    }
+
+    Violations v;
+    if (req->program().etag().empty()) v.Add("program.etag", "is required (from the last read)");
+    validate::Text(req->reason(), "reason", 500, v);
+    LocalDate effective = today;
+    if (!req->effective_date().empty()) {
+      auto d = ParseIsoDate(req->effective_date());
+      if (!d) {
+        v.Add("effective_date", "must be a date as YYYY-MM-DD");
+      } else if (*d < today) {
+        v.Add("effective_date", "must not be before today (history is never rewritten)");
+      } else {
+        effective = *d;
+      }
+    }
+    ProgramRevision next = program.latest();
+    next.revision = program.latest().revision + 1;
+    next.effective_date = effective;
+    next.reason = req->reason();
+    next.author = ActorName(who);
+    next.create_time = deps_.clock.Now();
+    if (req->update_mask().paths_size() == 0) v.Add("update_mask", "name \"phases\" and/or \"rules\"");
+    for (const std::string& path : req->update_mask().paths()) {
+      if (path == "phases") {
+        next.phases = convert::FromProto(req->program().phases(), "program.phases", v);
+        ValidatePhases(
+            next.phases,
+            [&](const std::string& id) { return deps_.store.GetExercise(id).ok(); },
+            "program.phases", v);
+      } else if (path == "rules") {
+        next.rules = convert::FromProto(req->rules());
+        ValidateRules(next.rules, "rules", v);
+      } else {
+        v.Add("update_mask", "\"" + path + "\" cannot be updated");
+      }
+    }
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    if (req->program().etag() != "r" + std::to_string(program.latest().revision)) {
+      return Status::Aborted("the program changed since it was read; re-read and retry");
+    }
+    PTRACK_ASSIGN_OR_RETURN(auto stored,
+                            deps_.store.AppendRevision(program.id, next, program.latest().revision));
+    convert::ToProto(stored, clinic_id, resp);
+    return Status::Ok();
+  }());
+}
+
 grpc::Status ProgramServiceImpl::ListPrograms(grpc::ServerContext* context,
                                               const v1::ListProgramsRequest* req,
                                               v1::ListProgramsResponse* resp) {

@@ -170,4 +170,15 @@ grpc::Status ProgressionServiceImpl::GetRedFlagChecklist(grpc::ServerContext* co
   }());
 }
 
+grpc::Status ProgressionServiceImpl::GetDefaultRules(grpc::ServerContext* context,
+                                                     const v1::GetDefaultRulesRequest*,
+                                                     v1::ProgressionRules* resp) {
+  return ToGrpcStatus([&]() -> Status {
+    PTRACK_RETURN_IF_ERROR(
+        deps_.gate.Enter(*context, "/ptrack.v1.ProgressionService/GetDefaultRules").status());
+    convert::ToProto(deps_.clinical.rules, resp);
+    return Status::Ok();
+  }());
+}
+
 }  // namespace ptrack

@@ -33,6 +33,9 @@ class ProgressionServiceImpl final : public v1::ProgressionService::Service {
   grpc::Status GetRedFlagChecklist(grpc::ServerContext* context,
                                    const v1::GetRedFlagChecklistRequest* request,
                                    v1::GetRedFlagChecklistResponse* response) override;
+  grpc::Status GetDefaultRules(grpc::ServerContext* context,
+                               const v1::GetDefaultRulesRequest* request,
+                               v1::ProgressionRules* response) override;
 
  private:
   // Approve or reject: the shared path.

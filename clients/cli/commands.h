@@ -27,4 +27,16 @@ int Log(Client& c);
 int Sessions(Client& c);
 int Adherence(Client& c);
 
+// Adaptive progression (commands_progress.cc).
+int Decisions(Client& c);
+int Approve(Client& c);
+int Reject(Client& c);
+int Flags(Client& c);
+int ClearFlag(Client& c);
+int Boost(Client& c);
+int MorningPain(Client& c);
+int Adjust(Client& c);
+int RedFlags(Client& c);
+int Rules(Client& c);
+
 }  // namespace ptrack::cli

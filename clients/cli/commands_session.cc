@@ -3,10 +3,10 @@
 
 #include <cstdio>
 #include <iostream>
-#include <random>
 
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
+#include "clients/cli/uuid.h"
 #include "ptrack/v1/program.grpc.pb.h"
 #include "ptrack/v1/session.grpc.pb.h"
 
@@ -21,20 +21,6 @@ std::optional<int> ParseInt(const std::string& s) {
     if (s[k] < '0' || s[k] > '9') return std::nullopt;
   }
   return std::stoi(s);
-}
-
-std::string NewUuid() {
-  std::random_device rd;
-  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  uint64_t hi = gen(), lo = gen();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 1
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
-                static_cast<unsigned>(lo >> 48),
-                static_cast<unsigned long long>(lo & 0xffffffffffffULL));
-  return buf;
 }
 
 // "band-row:sets=3,reps=10,hold=5,load=2.5,band=red,side=each" -> ExerciseLog.
@@ -86,8 +72,10 @@ bool ParseExercise(const std::string& spec, v1::ExerciseLog& out, std::string& e
         out.set_reps(*n);
       else if (k == "hold")
         out.set_hold_seconds(*n);
+      else if (k == "pain")
+        out.set_pain(*n);
       else {
-        error = "unknown key \"" + k + "\" (sets, reps, hold, load, band, side)";
+        error = "unknown key \"" + k + "\" (sets, reps, hold, load, band, side, pain)";
         return false;
       }
     }
@@ -122,6 +110,10 @@ int Plan(Client& c) {
               << day.program_week() << ", phase " << day.phase_number() << " " << day.phase_name();
     if (day.program_week() == 0) {
       std::cout << "  — the program has not started yet\n";
+      continue;
+    }
+    if (day.suspended()) {
+      std::cout << "\n  STOP: " << day.stop_message() << "\n";
       continue;
     }
     if (!day.training_day()) {
@@ -167,6 +159,7 @@ int Log(Client& c) {
     (s->*scale.set)(*n);
   }
   s->set_notes(c.args().Get("notes").value_or(""));
+  for (const std::string& flag : c.args().GetAll("red-flag")) s->add_red_flags(flag);
   for (const std::string& spec : c.args().GetAll("exercise")) {
     std::string error;
     if (!ParseExercise(spec, *s->add_exercises(), error)) return Usage("--exercise: " + error);
@@ -212,6 +205,7 @@ int Log(Client& c) {
   std::cout << (resp.replayed() ? "Already logged: " : "Logged ") << resp.session().name()
             << " for " << resp.session().local_date() << " (" << resp.session().exercises_size()
             << " exercises)\n";
+  if (resp.program_suspended()) std::cout << "STOP: " << resp.stop_message() << "\n";
   return kExitOk;
 }
 

@@ -40,7 +40,8 @@ const Command kCommands[] = {
      "show the plan for today (in the patient's time zone) or a range"},
     {"log", ptrack::cli::Log,
      "log --pain-before N --pain-after N --effort N (--as-prescribed | --exercise "
-     "ID[:sets=N,reps=N,hold=S,load=KG,band=C,side=each]...) [--at RFC3339] [--id UUID] "
+     "ID[:sets=N,reps=N,hold=S,load=KG,band=C,side=each,pain=N]...) [--red-flag ID]... [--at "
+     "RFC3339] [--id UUID] "
      "[--notes TEXT] [--patient P]",
      "log a session exactly once (the same --id is never stored twice)"},
     {"sessions", ptrack::cli::Sessions, "sessions [--patient P] [--from D] [--to D]",
@@ -48,6 +49,27 @@ const Command kCommands[] = {
     {"adherence", ptrack::cli::Adherence,
      "adherence --from YYYY-MM-DD --to YYYY-MM-DD [--patient P]",
      "sessions prescribed vs done, per day and in total"},
+    {"decisions", ptrack::cli::Decisions, "decisions [--patient P] [--all]",
+     "the weekly progression decisions with their reasons (--all includes holds)"},
+    {"approve", ptrack::cli::Approve, "approve DECISION_NAME [--note TEXT]",
+     "apply a suggested decision from today (therapists)"},
+    {"reject", ptrack::cli::Reject, "reject DECISION_NAME [--note TEXT]",
+     "never apply a suggested decision (therapists)"},
+    {"flags", ptrack::cli::Flags, "flags [--patient P]",
+     "red flags, pain flares, inactivity, re-evaluation due, ..."},
+    {"clear-flag", ptrack::cli::ClearFlag, "clear-flag --patient P --note TEXT",
+     "clear an open red flag after checking the patient (therapists)"},
+    {"boost", ptrack::cli::Boost, "boost --patient P [--note TEXT]",
+     "return a maintenance patient to strength work (therapists)"},
+    {"morning-pain", ptrack::cli::MorningPain, "morning-pain --session SESSION_NAME --pain 0..10",
+     "report how the pain was the morning after a session"},
+    {"adjust", ptrack::cli::Adjust,
+     "adjust --patient P --exercise ID --reason TEXT [--sets N] [--reps N] [--hold S] [--load KG] "
+     "[--band COLOUR] [--mode auto|suggest|fixed] [--from YYYY-MM-DD]",
+     "change one prescription's dose or mode: a new program revision (therapists)"},
+    {"red-flags", ptrack::cli::RedFlags, "red-flags",
+     "the red-flag checklist (ids for log --red-flag)"},
+    {"rules", ptrack::cli::Rules, "rules", "the server's default progression rules"},
 };
 
 void PrintHelp() {
@@ -66,7 +88,7 @@ void PrintHelp() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const ptrack::cli::Args args(argc, argv, {"json", "help", "week", "as-prescribed"});
+  const ptrack::cli::Args args(argc, argv, {"json", "help", "week", "as-prescribed", "all"});
   if (!args.error().empty()) return ptrack::cli::Usage(args.error());
   const auto& pos = args.positional();
   if (pos.empty() || pos[0] == "help") {

@@ -263,6 +263,21 @@ TEST_CASE("a red flag suspends at once; nothing progresses until a therapist cle
   CHECK(later);  // evaluations resume after the clearing
 }
 
+TEST_CASE("regression: a red flag cleared the same day it was reported resumes that day",
+          "[progression][redflag][regression]") {
+  World w;
+  ProgramHistory h = Simulate(w, 3, [](LocalDate day, const ProgressState& st, int i) {
+    Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+    if (i == 1) s.red_flags = {"recent-trauma"};
+    return std::optional<Session>(s);
+  });
+  const LocalDate flagged = h.sessions[1].local_date;
+  h.actions.push_back({TherapistAction::Kind::kClearRedFlag, flagged, "", "checked: minor fall"});
+  const Timeline tl = Evaluate(w.program, h, w.view, kUtc, flagged);
+  CHECK_FALSE(tl.StateOn(flagged).suspended);
+  CHECK(Count(tl, FlagKind::kRedFlag) == 1);  // the flag stays on record
+}
+
 TEST_CASE("suggest mode waits for approval; reject never applies; fixed never changes",
           "[progression][modes]") {
   World w;
