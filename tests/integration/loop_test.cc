@@ -8,44 +8,16 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "tests/integration/cli.h"
 #include "tests/integration/process.h"
 
 namespace {
 
 using nlohmann::json;
+using ptrack::testing::Cli;
 using ptrack::testing::Ptrackd;
 using ptrack::testing::RunResult;
 using ptrack::testing::TempDir;
-
-// A client bound to one server and one config directory (its own saved sign-in).
-class Cli {
- public:
-  Cli(const std::string& server, const std::string& config_dir)
-      : server_(server), config_dir_(config_dir) {}
-
-  RunResult operator()(std::vector<std::string> args) const {
-    std::vector<std::string> argv = {PTRACK_CLI, "--server", server_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return ptrack::testing::Run(argv, {{"PTRACK_CONFIG_DIR", config_dir_}});
-  }
-  // Runs with --json and parses stdout; fails the test when the command fails.
-  json Json(std::vector<std::string> args) const {
-    args.insert(args.begin(), "--json");
-    RunResult r = (*this)(args);
-    INFO("ptrack " << args[1] << " stderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-    return json::parse(r.out);
-  }
-  void Login(const std::string& user, const std::string& password) const {
-    RunResult r = (*this)({"login", user, "--password", password});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-  }
-
- private:
-  std::string server_;
-  std::string config_dir_;
-};
 
 std::string LocalToday(const std::string& zone, int offset_days) {
   const auto now = std::chrono::system_clock::now();

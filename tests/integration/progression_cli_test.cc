@@ -1,0 +1,76 @@
+// End-to-end tests of adaptive progression with the real ptrackd and ptrack binaries: a
+// therapist reads the demo patient's decisions and adjusts a dose (a new revision whose reason
+// the patient sees), a red flag stops the plan at once, only a therapist with a note can clear it.
+#include "tests/integration/cli.h"
+
+namespace {
+
+using ptrack::testing::Cli;
+using ptrack::testing::json;
+using ptrack::testing::Ptrackd;
+using ptrack::testing::RunResult;
+using ptrack::testing::TempDir;
+
+}  // namespace
+
+TEST_CASE("progression through the client: decisions, a dose adjustment, a red flag cleared",
+          "[progression][integration]") {
+  TempDir dir;
+  Ptrackd server(PTRACKD, dir.path() + "/ptrack.db", dir.path(), {"--demo"});
+  Cli therapist(server.address(), dir.path() + "/therapist");
+  Cli patient(server.address(), dir.path() + "/patient");
+  therapist.Login("therapist", "demo-therapist-pass");
+  patient.Login("patient", "demo-patient-pass");
+
+  // Three weeks of demo history produced explained decisions, including progressions.
+  const json decisions = therapist.Json({"decisions", "--patient", "jordan"});
+  int progressed = 0;
+  for (const json& d : decisions["decisions"]) {
+    CHECK_FALSE(d["explanation"].get<std::string>().empty());
+    CHECK_FALSE(d["rule"].get<std::string>().empty());
+    progressed += d["kind"] == "DECISION_KIND_PROGRESS";
+  }
+  CHECK(progressed > 0);
+
+  // The therapist puts the row on a green band and asks to approve its changes from now on.
+  const json updated = therapist.Json({"adjust", "--patient", "jordan", "--exercise", "band-row",
+                                       "--band", "green", "--reps", "8", "--mode", "suggest",
+                                       "--reason", "stronger band after review"});
+  CHECK(updated["revision"] == 2);
+  json plan = patient.Json({"plan"});
+  bool saw_row = false;
+  for (const json& e : plan["days"][0]["exercises"]) {
+    if (e["exercise"] != "exercises/band-row") continue;
+    saw_row = true;
+    CHECK(e["dose"]["band"] == "green");
+    CHECK(e["why"].get<std::string>().find("stronger band after review") != std::string::npos);
+  }
+  CHECK(saw_row);
+
+  // A red flag stops the plan at once.
+  const json logged = patient.Json({"log", "--as-prescribed", "--pain-before", "2", "--pain-after",
+                                    "2", "--effort", "4", "--red-flag", "dizziness-vision-speech"});
+  CHECK(logged["program_suspended"] == true);
+  CHECK_FALSE(logged["stop_message"].get<std::string>().empty());
+  plan = patient.Json({"plan"});
+  CHECK(plan["days"][0]["suspended"] == true);
+  CHECK(plan["days"][0]["exercises"].empty());
+
+  // Only a therapist clears it, and only with a note of what was checked.
+  RunResult by_patient = patient({"clear-flag", "--note", "I feel fine"});
+  CHECK(by_patient.exit_code == 1);
+  CHECK(by_patient.err.find("PERMISSION_DENIED") != std::string::npos);
+  RunResult no_note = therapist({"clear-flag", "--patient", "jordan"});
+  CHECK(no_note.exit_code == 1);
+  CHECK(no_note.err.find("INVALID_ARGUMENT") != std::string::npos);
+  CHECK(patient.Json({"flags"})["suspended"] == true);
+  therapist.Json({"clear-flag", "--patient", "jordan", "--note", "phoned: vertigo resolved"});
+  plan = patient.Json({"plan"});
+  CHECK_FALSE(plan["days"][0]["suspended"].get<bool>());
+  CHECK_FALSE(plan["days"][0]["exercises"].empty());
+  const json flags = therapist.Json({"flags", "--patient", "jordan"});
+  CHECK(flags["suspended"] == false);
+  bool red = false;
+  for (const json& f : flags["flags"]) red |= f["kind"] == "FLAG_KIND_RED_FLAG";
+  CHECK(red);  // the flag stays on record
+}
