@@ -42,6 +42,7 @@ struct Exercise {
   // neck flexor holds stop at 10 s while side-plank holds go on to 60 s.
   int max_hold_seconds = 0;
   int max_reps = 0;
+  std::string clinic_id;  // the clinic that defined it; empty for the shipped catalogue
   bool operator==(const Exercise&) const = default;
 };
 
@@ -77,6 +78,7 @@ struct Protocol {
   std::string display_name;
   std::string description;
   std::vector<Phase> phases;
+  std::string clinic_id;  // the clinic that defined it; empty for the shipped protocols
   bool operator==(const Protocol&) const = default;
 };
 

@@ -135,16 +135,33 @@ class Replay {
     bool inactivity_flagged = false;
 
     for (LocalDate d = start; d <= today; d += date::days{1}) {
-      // Within a day: the revision in effect, then the patient's sessions, then the
-      // therapist's actions — a therapist clears a red flag only after it was reported.
+      // Within a day: the revision in effect, then the day's sessions and therapist actions in
+      // the order the server received them (sessions first on a tie).
       bool changed = ApplyRevision(d);
+      struct Event {
+        Instant at;
+        const SessionFacts* session;
+        const TherapistAction* action;
+      };
+      std::vector<Event> events;
       for (const SessionFacts& f : sessions_) {
-        if (f.session->local_date != d) continue;
-        changed |= OnSession(f, d);
-        last_activity = d;
-        inactivity_flagged = false;
+        if (f.session->local_date == d) events.push_back({f.session->receive_time, &f, nullptr});
       }
-      changed |= ApplyActions(d);
+      for (const TherapistAction& a : history_.actions) {
+        if (a.date == d) events.push_back({a.at, nullptr, &a});
+      }
+      std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+        return a.at != b.at ? a.at < b.at : (a.session != nullptr && b.session == nullptr);
+      });
+      for (const Event& e : events) {
+        if (e.session != nullptr) {
+          changed |= OnSession(*e.session, d);
+          last_activity = d;
+          inactivity_flagged = false;
+        } else {
+          changed |= ApplyAction(*e.action, d);
+        }
+      }
       if (changed) Commit(d);
       const int idle = static_cast<int>((d - last_activity).count());
       if (!st_.suspended && !inactivity_flagged && idle >= InactivityThreshold()) {
@@ -231,28 +248,20 @@ class Replay {
     return true;
   }
 
-  bool ApplyActions(LocalDate d) {
-    bool changed = false;
-    for (const TherapistAction& a : history_.actions) {
-      if (a.date != d) continue;
-      switch (a.kind) {
-        case TherapistAction::Kind::kApprove:
-        case TherapistAction::Kind::kReject:
-          changed |= Resolve(a, d);
-          break;
-        case TherapistAction::Kind::kClearRedFlag:
-          if (st_.suspended) {
-            st_.suspended = false;
-            st_.suspended_reason.clear();
-            changed = true;
-          }
-          break;
-        case TherapistAction::Kind::kBoost:
-          changed |= Boost(a, d);
-          break;
-      }
+  bool ApplyAction(const TherapistAction& a, LocalDate d) {
+    switch (a.kind) {
+      case TherapistAction::Kind::kApprove:
+      case TherapistAction::Kind::kReject:
+        return Resolve(a, d);
+      case TherapistAction::Kind::kClearRedFlag:
+        if (!st_.suspended) return false;
+        st_.suspended = false;
+        st_.suspended_reason.clear();
+        return true;
+      case TherapistAction::Kind::kBoost:
+        return Boost(a, d);
     }
-    return changed;
+    return false;
   }
 
   bool Resolve(const TherapistAction& a, LocalDate d) {
@@ -520,8 +529,10 @@ class Replay {
     if (week_worse) failed.push_back("pain was worse the next morning");
     for (const CurrentPrescription& cp : st_.prescriptions) {
       const Prescription* rx = FindRx(phase, cp.prescribed_id);
-      if (rx != nullptr && rx->mode != ProgressionMode::kFixed &&
-          cp.step < static_cast<int>(rx->dose_steps.size())) {
+      const bool at_last_step =
+          cp.step >= static_cast<int>(rx != nullptr ? rx->dose_steps.size() : 0) ||
+          (rx != nullptr && cp.exercise_id == rx->exercise_id && cp.dose == rx->dose_steps.back());
+      if (rx != nullptr && rx->mode != ProgressionMode::kFixed && !at_last_step) {
         failed.push_back(NameOf(catalogue_, cp.exercise_id) + " has not reached its target dose");
       }
     }
@@ -626,8 +637,13 @@ Timeline Evaluate(const Program& program, const ProgramHistory& history,
 std::optional<Position> NextPosition(const Prescription& rx, const Position& now,
                                      const ProgressionRules& rules,
                                      const CatalogueView& catalogue) {
-  if (now.exercise_id == rx.exercise_id && now.step < static_cast<int>(rx.dose_steps.size())) {
-    return Position{rx.exercise_id, rx.dose_steps[now.step], now.step + 1};
+  if (now.exercise_id == rx.exercise_id) {
+    // The next written step that changes the dose: a protocol that repeats a step ("another
+    // week at this dose") needs no extra week once the patient has earned the progression.
+    for (size_t k = static_cast<size_t>(now.step); k < rx.dose_steps.size(); ++k) {
+      if (rx.dose_steps[k] != now.dose)
+        return Position{rx.exercise_id, rx.dose_steps[k], static_cast<int>(k) + 1};
+    }
   }
   const Exercise* e = catalogue.exercise ? catalogue.exercise(now.exercise_id) : nullptr;
   if (e == nullptr) return std::nullopt;

@@ -75,13 +75,16 @@ struct Flag {
   std::string session_id;  // the session that raised it, when one did
 };
 
-// What a therapist did, on the patient's local date it takes effect from.
+// What a therapist did, on the patient's local date it takes effect from. Within a day, actions
+// and sessions take effect in the order the server learned of them (`at` against each session's
+// receive time): a clearing covers the red flags received before it, not those after.
 struct TherapistAction {
   enum class Kind { kApprove, kReject, kClearRedFlag, kBoost };
   Kind kind = Kind::kApprove;
   LocalDate date{};
   std::string decision_id;  // kApprove, kReject
   std::string note;
+  Instant at{};  // when it was recorded
 };
 
 struct ProgramHistory {
@@ -134,7 +137,8 @@ struct Timeline {
 Timeline Evaluate(const Program& program, const ProgramHistory& history,
                   const CatalogueView& catalogue, Zone zone, LocalDate today);
 
-// The next dose along the protocol's steps, then along the exercise's levers (CLINICAL.md §2–§3:
+// The next dose along the protocol's steps (skipping written steps that repeat the current dose),
+// then along the exercise's levers (CLINICAL.md §2–§3:
 // holds -> reps -> ladder; double progression: reps to the top of the range, then load or band
 // with reps back to the bottom). nullopt when nothing is left to raise.
 struct Position {

@@ -45,13 +45,14 @@ struct ProgressionRules {
 
 // Every numeric field of ProgressionRules, for codecs that must list them all (X-macro:
 // X(name) once per field). band_order is not numeric and is handled by each codec.
-#define PTRACK_RULE_FIELDS(X)                                                                \
-  X(pain_safe_max) X(pain_acceptable_max) X(effort_progress_max) X(adherence_gate)              \
-  X(sessions_at_target) X(hold_step_seconds) X(hold_max_seconds) X(reps_step) X(reps_range_min) \
-  X(reps_range_max) X(load_increase_fraction) X(load_rounding_kg) X(pyramid_step) X(sets_max)   \
-  X(inactivity_days) X(reevaluation_after_weeks) X(reevaluation_min_drop_points)                \
-  X(reevaluation_min_drop_fraction) X(phase_max_extension_weeks) X(boost_phase)                 \
-  X(maintenance_pain_return)
+#define PTRACK_RULE_FIELDS(X)                                                                   \
+  X(pain_safe_max)                                                                              \
+  X(pain_acceptable_max) X(effort_progress_max) X(adherence_gate) X(sessions_at_target)         \
+      X(hold_step_seconds) X(hold_max_seconds) X(reps_step) X(reps_range_min) X(reps_range_max) \
+          X(load_increase_fraction) X(load_rounding_kg) X(pyramid_step) X(sets_max)             \
+              X(inactivity_days) X(reevaluation_after_weeks) X(reevaluation_min_drop_points)    \
+                  X(reevaluation_min_drop_fraction) X(phase_max_extension_weeks) X(boost_phase) \
+                      X(maintenance_pain_return)
 
 // Checks ranges and internal consistency, reporting under `field` ("rules").
 void ValidateRules(const ProgressionRules& rules, const std::string& field, Violations& out);

@@ -13,6 +13,8 @@ const std::map<std::string, AccessRule, std::less<>>& AccessTable() {
       {"/ptrack.v1.CatalogService/GetExercise", {Scope::kSignedIn, true, true, true}},
       {"/ptrack.v1.CatalogService/ListProtocols", {Scope::kSignedIn, true, true, true}},
       {"/ptrack.v1.CatalogService/GetProtocol", {Scope::kSignedIn, true, true, true}},
+      {"/ptrack.v1.CatalogService/CreateExercise", {Scope::kClinic, false, true, true}},
+      {"/ptrack.v1.CatalogService/CreateProtocol", {Scope::kClinic, false, true, true}},
       {"/ptrack.v1.ClinicService/GetClinic", {Scope::kClinic, true, true, true}},
       {"/ptrack.v1.ClinicService/CreatePatient", {Scope::kClinic, false, true, true}},
       {"/ptrack.v1.ClinicService/GetPatient", {Scope::kPatient, true, true, true}},

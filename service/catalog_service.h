@@ -18,6 +18,12 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
                              v1::ListProtocolsResponse* response) override;
   grpc::Status GetProtocol(grpc::ServerContext* context, const v1::GetProtocolRequest* request,
                            v1::Protocol* response) override;
+  grpc::Status CreateExercise(grpc::ServerContext* context,
+                              const v1::CreateExerciseRequest* request,
+                              v1::Exercise* response) override;
+  grpc::Status CreateProtocol(grpc::ServerContext* context,
+                              const v1::CreateProtocolRequest* request,
+                              v1::Protocol* response) override;
 
  private:
   Deps deps_;

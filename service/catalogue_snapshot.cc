@@ -3,11 +3,13 @@
 
 namespace ptrack {
 
-Result<CatalogueSnapshot> CatalogueSnapshot::Load(Store& store, const Program& program) {
+Result<CatalogueSnapshot> CatalogueSnapshot::Load(Store& store, const std::string& clinic_id,
+                                                  const Program& program) {
   CatalogueSnapshot snapshot;
   PageRequest page{1000, ""};
   do {
-    PTRACK_ASSIGN_OR_RETURN(auto listed, store.ListExercises(Region::kUnspecified, page));
+    PTRACK_ASSIGN_OR_RETURN(auto listed,
+                            store.ListExercises(Region::kUnspecified, page, clinic_id));
     for (Exercise& e : listed.items) snapshot.exercises_.emplace(e.id, std::move(e));
     page.after = listed.next_after;
   } while (!page.after.empty());

@@ -13,8 +13,9 @@ namespace ptrack {
 
 class CatalogueSnapshot {
  public:
-  // Loads every listed exercise plus any the program's revisions name.
-  static Result<CatalogueSnapshot> Load(Store& store, const Program& program);
+  // Loads every exercise `clinic_id` sees plus any the program's revisions name.
+  static Result<CatalogueSnapshot> Load(Store& store, const std::string& clinic_id,
+                                        const Program& program);
 
   // Valid while this snapshot lives (and is not moved).
   CatalogueView View() const;

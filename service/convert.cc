@@ -102,6 +102,35 @@ void ToProto(const Exercise& e, v1::Exercise* out) {
   ToProto(e.default_dose, out->mutable_default_dose());
   for (Lever l : e.levers) out->add_levers(static_cast<v1::Lever>(static_cast<int>(l)));
   out->set_instructions(e.instructions);
+  if (!e.clinic_id.empty()) out->set_clinic(names::Clinic(e.clinic_id));
+  out->set_max_hold_seconds(e.max_hold_seconds);
+  out->set_max_reps(e.max_reps);
+}
+
+Exercise FromProto(const v1::Exercise& e, Violations& violations) {
+  Exercise out;
+  out.display_name = e.display_name();
+  out.region = FromProto(e.region());
+  if (!e.ladder().empty()) {
+    if (e.ladder().rfind("ladders/", 0) != 0) {
+      violations.Add("exercise.ladder", "must be a name like ladders/{ladder}");
+    } else {
+      out.ladder = e.ladder().substr(8);
+    }
+  }
+  out.ladder_rank = e.ladder_rank() == 0 ? 1 : e.ladder_rank();
+  out.default_dose = FromProto(e.default_dose());
+  for (int l : e.levers()) {
+    if (!v1::Lever_IsValid(l) || l == v1::LEVER_UNSPECIFIED) {
+      violations.Add("exercise.levers", "unknown lever");
+    } else {
+      out.levers.push_back(static_cast<Lever>(l));
+    }
+  }
+  out.instructions = e.instructions();
+  out.max_hold_seconds = e.max_hold_seconds();
+  out.max_reps = e.max_reps();
+  return out;
 }
 
 void ToProto(const std::vector<Phase>& phases, google::protobuf::RepeatedPtrField<v1::Phase>* out) {
@@ -128,6 +157,7 @@ void ToProto(const Protocol& p, v1::Protocol* out) {
   out->set_display_name(p.display_name);
   out->set_description(p.description);
   ToProto(p.phases, out->mutable_phases());
+  if (!p.clinic_id.empty()) out->set_clinic(names::Clinic(p.clinic_id));
 }
 
 v1::Role ToProto(Role r) { return static_cast<v1::Role>(static_cast<int>(r)); }
@@ -281,9 +311,12 @@ void ToProto(const Flag& f, const std::string& clinic_id, const std::string& pat
 
 ProgressionMode FromProto(v1::ProgressionMode m) {
   switch (m) {
-    case v1::PROGRESSION_MODE_SUGGEST: return ProgressionMode::kSuggest;
-    case v1::PROGRESSION_MODE_FIXED: return ProgressionMode::kFixed;
-    default: return ProgressionMode::kAuto;
+    case v1::PROGRESSION_MODE_SUGGEST:
+      return ProgressionMode::kSuggest;
+    case v1::PROGRESSION_MODE_FIXED:
+      return ProgressionMode::kFixed;
+    default:
+      return ProgressionMode::kAuto;
   }
 }
 
@@ -317,8 +350,8 @@ std::vector<Phase> FromProto(const google::protobuf::RepeatedPtrField<v1::Phase>
     phase.gate = p.gate();
     for (int k = 0; k < p.prescriptions_size(); ++k) {
       const v1::Prescription& rx = p.prescriptions(k);
-      const std::string f = field + "[" + std::to_string(i) + "].prescriptions[" +
-                            std::to_string(k) + "]";
+      const std::string f =
+          field + "[" + std::to_string(i) + "].prescriptions[" + std::to_string(k) + "]";
       Prescription domain;
       auto id = names::ParseExercise(rx.exercise(), f + ".exercise");
       if (!id.ok()) {

@@ -28,6 +28,8 @@ Region FromProto(v1::Region r);
 Side FromProto(v1::Side s);
 
 void ToProto(const Exercise& e, v1::Exercise* out);
+// The client-supplied fields of an exercise (id, clinic and ladder defaults are the caller's).
+Exercise FromProto(const v1::Exercise& e, Violations& out);
 void ToProto(const std::vector<Phase>& phases, google::protobuf::RepeatedPtrField<v1::Phase>* out);
 void ToProto(const Protocol& p, v1::Protocol* out);
 

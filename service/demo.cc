@@ -118,7 +118,7 @@ Result<std::vector<DemoAccount>> SeedDemo(Store& store, const ProgressionRules& 
   // The demo patient follows the adaptive plan day by day, as a real patient would, so the
   // history and the decisions agree. Sessions are replayed idempotently: an interrupted seeding
   // resumes where it stopped.
-  PTRACK_ASSIGN_OR_RETURN(auto catalogue, CatalogueSnapshot::Load(store, stored));
+  PTRACK_ASSIGN_OR_RETURN(auto catalogue, CatalogueSnapshot::Load(store, kClinic, stored));
   const CatalogueView view = catalogue.View();
   const LocalDate today = LocalDateOf(now, zone);
   const LocalDate history_end = std::min(today, stored.start_date + date::days{21});

@@ -42,6 +42,12 @@ inline Result<Zone> PatientZone(const Patient& patient) {
   return zone;
 }
 
+// Whether a catalogue entry (Exercise or Protocol) is visible to a clinic: shipped, or its own.
+template <typename Entry>
+bool VisibleTo(const Entry& entry, const std::string& clinic_id) {
+  return entry.clinic_id.empty() || entry.clinic_id == clinic_id;
+}
+
 // The resource name of the caller, recorded as the author of changes.
 inline std::string ActorName(const Principal& who) {
   if (who.role == Role::kTherapist) return names::Therapist(who.clinic_id, who.subject_id);

@@ -42,7 +42,9 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
       v.Add("program.protocol", "must be a protocol name like protocols/{protocol}");
     } else {
       auto p = deps_.store.GetProtocol(*protocol_id);
-      if (p.ok()) {
+      if (p.ok() && !VisibleTo(*p, patient.clinic_id)) {
+        v.Add("program.protocol", "unknown protocol");
+      } else if (p.ok()) {
         protocol = std::move(*p);
       } else if (p.status().code() == StatusCode::kNotFound) {
         v.Add("program.protocol", "unknown protocol");
@@ -140,13 +142,17 @@ grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
     next.reason = req->reason();
     next.author = ActorName(who);
     next.create_time = deps_.clock.Now();
-    if (req->update_mask().paths_size() == 0) v.Add("update_mask", "name \"phases\" and/or \"rules\"");
+    if (req->update_mask().paths_size() == 0)
+      v.Add("update_mask", "name \"phases\" and/or \"rules\"");
     for (const std::string& path : req->update_mask().paths()) {
       if (path == "phases") {
         next.phases = convert::FromProto(req->program().phases(), "program.phases", v);
         ValidatePhases(
             next.phases,
-            [&](const std::string& id) { return deps_.store.GetExercise(id).ok(); },
+            [&](const std::string& id) {
+              auto e = deps_.store.GetExercise(id);
+              return e.ok() && VisibleTo(*e, patient.clinic_id);
+            },
             "program.phases", v);
       } else if (path == "rules") {
         next.rules = convert::FromProto(req->rules());
@@ -159,8 +165,8 @@ grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
     if (req->program().etag() != "r" + std::to_string(program.latest().revision)) {
       return Status::Aborted("the program changed since it was read; re-read and retry");
     }
-    PTRACK_ASSIGN_OR_RETURN(auto stored,
-                            deps_.store.AppendRevision(program.id, next, program.latest().revision));
+    PTRACK_ASSIGN_OR_RETURN(
+        auto stored, deps_.store.AppendRevision(program.id, next, program.latest().revision));
     convert::ToProto(stored, clinic_id, resp);
     return Status::Ok();
   }());

@@ -16,8 +16,7 @@ class ProgramServiceImpl final : public v1::ProgramService::Service {
                              v1::Program* response) override;
   grpc::Status GetProgram(grpc::ServerContext* context, const v1::GetProgramRequest* request,
                           v1::Program* response) override;
-  grpc::Status UpdateProgram(grpc::ServerContext* context,
-                             const v1::UpdateProgramRequest* request,
+  grpc::Status UpdateProgram(grpc::ServerContext* context, const v1::UpdateProgramRequest* request,
                              v1::Program* response) override;
   grpc::Status ListPrograms(grpc::ServerContext* context, const v1::ListProgramsRequest* request,
                             v1::ListProgramsResponse* response) override;

@@ -35,7 +35,8 @@ Result<Evaluated> ProgressRunner::Run(const Patient& patient, Program program) {
   PTRACK_ASSIGN_OR_RETURN(history.followups, deps_.store.ListPainFollowUps(program.id));
   PTRACK_ASSIGN_OR_RETURN(history.actions, deps_.store.ListTherapistActions(program.id));
 
-  PTRACK_ASSIGN_OR_RETURN(auto catalogue, CatalogueSnapshot::Load(deps_.store, program));
+  PTRACK_ASSIGN_OR_RETURN(auto catalogue,
+                          CatalogueSnapshot::Load(deps_.store, patient.clinic_id, program));
   out.timeline = Evaluate(program, history, catalogue.View(), out.zone, out.today);
   // Reads are frequent and decisions change at most once a week: write only when they differ.
   PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.ListDecisions(program.id));

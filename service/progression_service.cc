@@ -55,9 +55,10 @@ Status ProgressionServiceImpl::Resolve(const grpc::ServerContext& context, const
   if (it->status != DecisionStatus::kPending) {
     return Status::FailedPrecondition("the decision is not waiting for approval");
   }
-  TherapistAction action{kind, evaluated.today, it->id, req.note()};
-  PTRACK_RETURN_IF_ERROR(deps_.store.AddTherapistAction(action_id, program.id, action,
-                                                        ActorName(who), deps_.clock.Now()));
+  const Instant now = deps_.clock.Now();
+  TherapistAction action{kind, evaluated.today, it->id, req.note(), now};
+  PTRACK_RETURN_IF_ERROR(
+      deps_.store.AddTherapistAction(action_id, program.id, action, ActorName(who), now));
   PTRACK_ASSIGN_OR_RETURN(auto after, runner_.Run(patient, std::move(program)));
   for (const Decision& d : after.timeline.decisions) {
     if (d.id == name.decision) convert::ToProto(d, parent, &out);
@@ -107,17 +108,21 @@ Status ProgressionServiceImpl::PatientAction(const grpc::ServerContext& context,
   PTRACK_RETURN_IF_ERROR(v.ToStatus());
   PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
   PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
-  TherapistAction action{kind, evaluated.today, "", req.note()};
+  // A retry of a recorded action succeeds (or conflicts) without recording anything again.
+  auto recorded = deps_.store.GetTherapistAction(action_id);
+  if (recorded.ok()) {
+    if (recorded->kind == kind && recorded->note == req.note()) return Status::Ok();
+    return Status::AlreadyExists("a different action with this id was already recorded");
+  }
+  if (recorded.status().code() != StatusCode::kNotFound) return recorded.status();
   if (kind == TherapistAction::Kind::kClearRedFlag &&
       !evaluated.timeline.StateOn(evaluated.today).suspended) {
-    // A retry of a clearing that already took effect is fine; anything else is a mistake.
-    auto again = deps_.store.AddTherapistAction(action_id, evaluated.program.id, action,
-                                                ActorName(who), deps_.clock.Now());
-    if (!again.ok()) return again;
-    return Status::FailedPrecondition("no red flag is open");
+    return Status::FailedPrecondition("no red flag is open");  // and nothing is recorded
   }
+  const Instant now = deps_.clock.Now();
+  TherapistAction action{kind, evaluated.today, "", req.note(), now};
   return deps_.store.AddTherapistAction(action_id, evaluated.program.id, action, ActorName(who),
-                                        deps_.clock.Now());
+                                        now);
 }
 
 grpc::Status ProgressionServiceImpl::ClearRedFlag(grpc::ServerContext* context,

@@ -22,7 +22,8 @@ void Scale(bool has, int value, const std::string& field, Violations& v) {
 
 }  // namespace
 
-Status SessionServiceImpl::ValidateSession(const v1::LogSessionRequest& req, Session& out) {
+Status SessionServiceImpl::ValidateSession(const v1::LogSessionRequest& req,
+                                           const std::string& clinic_id, Session& out) {
   Violations v;
   if (!names::IsUuid(req.session_id())) {
     v.Add("session_id", "is required: a client-generated UUID (8-4-4-4-12 hex digits)");
@@ -59,7 +60,8 @@ Status SessionServiceImpl::ValidateSession(const v1::LogSessionRequest& req, Ses
       v.Add(f + ".exercise", "must be an exercise name like exercises/{exercise}");
     } else {
       auto e = deps_.store.GetExercise(*id);
-      if (!e.ok() && e.status().code() == StatusCode::kNotFound) {
+      if ((e.ok() && !VisibleTo(*e, clinic_id)) ||
+          (!e.ok() && e.status().code() == StatusCode::kNotFound)) {
         v.Add(f + ".exercise", "unknown exercise");
       } else if (!e.ok()) {
         return e.status();
@@ -119,7 +121,7 @@ grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
     PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
     Session session;
-    PTRACK_RETURN_IF_ERROR(ValidateSession(*req, session));
+    PTRACK_RETURN_IF_ERROR(ValidateSession(*req, patient.clinic_id, session));
     session.patient_id = patient.id;
     // A retry of a stored session is answered before the checks that depend on the clock, the
     // patient's zone or the program: they may have changed since it was first stored, and the

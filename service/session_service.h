@@ -24,7 +24,8 @@ class SessionServiceImpl final : public v1::SessionService::Service {
  private:
   // Validates the client-supplied part of a LogSession request (shape, ranges, catalogue); fills
   // `out` with the domain session without derived fields.
-  Status ValidateSession(const v1::LogSessionRequest& req, Session& out);
+  Status ValidateSession(const v1::LogSessionRequest& req, const std::string& clinic_id,
+                         Session& out);
   // The logging window for new sessions: not in the future beyond clock skew, not older than
   // ServiceOptions::max_session_age.
   Status CheckWindow(Instant perform_time) const;

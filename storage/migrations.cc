@@ -160,6 +160,11 @@ CREATE TABLE decisions(
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX sessions_by_program ON sessions(program_id, local_date);
 )sql",
+      // 3: clinic-defined catalogue entries (NULL = shipped with ptrack).
+      R"sql(
+ALTER TABLE exercises ADD COLUMN clinic_id TEXT REFERENCES clinics(id);
+ALTER TABLE protocols ADD COLUMN clinic_id TEXT REFERENCES clinics(id);
+)sql",
   };
   return steps;
 }

@@ -151,21 +151,40 @@ void SqliteStore::ReturnReader(std::unique_ptr<SQLite::Database> db) {
 
 namespace {
 
+// Shipped entries (clinic_id empty) replace a shipped entry of the same id, never a clinic's.
 void UpsertExercise(SQLite::Database& db, const Exercise& e) {
   SQLite::Statement q(db,
-                      "INSERT OR REPLACE INTO exercises(id, region, body, retired) "
-                      "VALUES(?, ?, ?, 0)");
+                      "INSERT INTO exercises(id, region, body, retired, clinic_id) "
+                      "VALUES(?1, ?2, ?3, 0, NULLIF(?4, '')) ON CONFLICT(id) DO UPDATE SET "
+                      "region = ?2, body = ?3, retired = 0 WHERE clinic_id IS NULL");
   q.bind(1, e.id);
   q.bind(2, json::RegionName(e.region));
   q.bind(3, json::Encode(e).dump());
+  q.bind(4, e.clinic_id);
   q.exec();
 }
 
 void UpsertProtocol(SQLite::Database& db, const Protocol& p) {
-  SQLite::Statement q(db, "INSERT OR REPLACE INTO protocols(id, body, retired) VALUES(?, ?, 0)");
+  SQLite::Statement q(db,
+                      "INSERT INTO protocols(id, body, retired, clinic_id) "
+                      "VALUES(?1, ?2, 0, NULLIF(?3, '')) ON CONFLICT(id) DO UPDATE SET "
+                      "body = ?2, retired = 0 WHERE clinic_id IS NULL");
   q.bind(1, p.id);
   q.bind(2, json::Encode(p).dump());
+  q.bind(3, p.clinic_id);
   q.exec();
+}
+
+// Rows are (id, body, clinic_id).
+Result<Exercise> ExerciseRow(SQLite::Statement& r) {
+  auto e = BodyFrom<Exercise>(r.getColumn(1), json::DecodeExercise, "exercise");
+  if (e.ok() && !r.getColumn(2).isNull()) e->clinic_id = r.getColumn(2).getString();
+  return e;
+}
+Result<Protocol> ProtocolRow(SQLite::Statement& r) {
+  auto p = BodyFrom<Protocol>(r.getColumn(1), json::DecodeProtocol, "protocol");
+  if (p.ok() && !r.getColumn(2).isNull()) p->clinic_id = r.getColumn(2).getString();
+  return p;
 }
 
 }  // namespace
@@ -178,11 +197,40 @@ Status SqliteStore::PutExercise(const Exercise& e) {
       .status();
 }
 
+Status SqliteStore::CreateExercise(const Exercise& e) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           SQLite::Statement q(db,
+                               "INSERT INTO exercises(id, region, body, retired, clinic_id) "
+                               "VALUES(?, ?, ?, 0, ?)");
+           q.bind(1, e.id);
+           q.bind(2, json::RegionName(e.region));
+           q.bind(3, json::Encode(e).dump());
+           q.bind(4, e.clinic_id);
+           q.exec();
+           return Done{};
+         })
+      .status();
+}
+
+Status SqliteStore::CreateProtocol(const Protocol& p) {
+  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+           SQLite::Statement q(db,
+                               "INSERT INTO protocols(id, body, retired, clinic_id) "
+                               "VALUES(?, ?, 0, ?)");
+           q.bind(1, p.id);
+           q.bind(2, json::Encode(p).dump());
+           q.bind(3, p.clinic_id);
+           q.exec();
+           return Done{};
+         })
+      .status();
+}
+
 Status SqliteStore::ReplaceCatalogue(const std::vector<Exercise>& exercises,
                                      const std::vector<Protocol>& protocols) {
   return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           db.exec("UPDATE exercises SET retired = 1");
-           db.exec("UPDATE protocols SET retired = 1");
+           db.exec("UPDATE exercises SET retired = 1 WHERE clinic_id IS NULL");
+           db.exec("UPDATE protocols SET retired = 1 WHERE clinic_id IS NULL");
            for (const Exercise& e : exercises) UpsertExercise(db, e);
            for (const Protocol& p : protocols) UpsertProtocol(db, p);
            return Done{};
@@ -192,29 +240,27 @@ Status SqliteStore::ReplaceCatalogue(const std::vector<Exercise>& exercises,
 
 Result<Exercise> SqliteStore::GetExercise(const std::string& id) {
   return Read<Exercise>([&](SQLite::Database& db) -> Result<Exercise> {
-    SQLite::Statement q(db, "SELECT body FROM exercises WHERE id = ?");
+    SQLite::Statement q(db, "SELECT id, body, clinic_id FROM exercises WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Status::NotFound("exercise not found");
-    return BodyFrom<Exercise>(q.getColumn(0), json::DecodeExercise, "exercise");
+    return ExerciseRow(q);
   });
 }
 
-Result<Page<Exercise>> SqliteStore::ListExercises(Region region, const PageRequest& page) {
+Result<Page<Exercise>> SqliteStore::ListExercises(Region region, const PageRequest& page,
+                                                  const std::string& clinic_id) {
   return Read<Page<Exercise>>([&](SQLite::Database& db) -> Result<Page<Exercise>> {
     const bool filter = region != Region::kUnspecified;
-    SQLite::Statement q(db,
-                        std::string("SELECT id, body FROM exercises WHERE retired = 0 AND id > ?") +
-                            (filter ? " AND region = ?" : "") + " ORDER BY id LIMIT ?");
+    SQLite::Statement q(db, std::string("SELECT id, body, clinic_id FROM exercises WHERE "
+                                        "retired = 0 AND id > ?1 AND (clinic_id IS NULL OR "
+                                        "clinic_id = ?2)") +
+                                (filter ? " AND region = ?3" : "") + " ORDER BY id LIMIT ?4");
     q.bind(1, page.after);
-    int i = 2;
-    if (filter) q.bind(i++, json::RegionName(region));
-    q.bind(i, sqlite::PageLimit(page) + 1);
-    return sqlite::CollectPage<Exercise>(
-        q, page,
-        [](SQLite::Statement& r) {
-          return BodyFrom<Exercise>(r.getColumn(1), json::DecodeExercise, "exercise");
-        },
-        [](const Exercise& e) { return e.id; });
+    q.bind(2, clinic_id);
+    if (filter) q.bind(3, json::RegionName(region));
+    q.bind(4, sqlite::PageLimit(page) + 1);
+    return sqlite::CollectPage<Exercise>(q, page, ExerciseRow,
+                                         [](const Exercise& e) { return e.id; });
   });
 }
 
@@ -228,25 +274,24 @@ Status SqliteStore::PutProtocol(const Protocol& p) {
 
 Result<Protocol> SqliteStore::GetProtocol(const std::string& id) {
   return Read<Protocol>([&](SQLite::Database& db) -> Result<Protocol> {
-    SQLite::Statement q(db, "SELECT body FROM protocols WHERE id = ?");
+    SQLite::Statement q(db, "SELECT id, body, clinic_id FROM protocols WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Status::NotFound("protocol not found");
-    return BodyFrom<Protocol>(q.getColumn(0), json::DecodeProtocol, "protocol");
+    return ProtocolRow(q);
   });
 }
 
-Result<Page<Protocol>> SqliteStore::ListProtocols(const PageRequest& page) {
+Result<Page<Protocol>> SqliteStore::ListProtocols(const PageRequest& page,
+                                                  const std::string& clinic_id) {
   return Read<Page<Protocol>>([&](SQLite::Database& db) -> Result<Page<Protocol>> {
-    SQLite::Statement q(
-        db, "SELECT id, body FROM protocols WHERE retired = 0 AND id > ? ORDER BY id LIMIT ?");
+    SQLite::Statement q(db,
+                        "SELECT id, body, clinic_id FROM protocols WHERE retired = 0 AND id > ?1 "
+                        "AND (clinic_id IS NULL OR clinic_id = ?2) ORDER BY id LIMIT ?3");
     q.bind(1, page.after);
-    q.bind(2, sqlite::PageLimit(page) + 1);
-    return sqlite::CollectPage<Protocol>(
-        q, page,
-        [](SQLite::Statement& r) {
-          return BodyFrom<Protocol>(r.getColumn(1), json::DecodeProtocol, "protocol");
-        },
-        [](const Protocol& p) { return p.id; });
+    q.bind(2, clinic_id);
+    q.bind(3, sqlite::PageLimit(page) + 1);
+    return sqlite::CollectPage<Protocol>(q, page, ProtocolRow,
+                                         [](const Protocol& p) { return p.id; });
   });
 }
 

@@ -28,11 +28,15 @@ class SqliteStore final : public Store {
   Status PutExercise(const Exercise& exercise) override;
   Status ReplaceCatalogue(const std::vector<Exercise>& exercises,
                           const std::vector<Protocol>& protocols) override;
+  Status CreateExercise(const Exercise& exercise) override;
+  Status CreateProtocol(const Protocol& protocol) override;
   Result<Exercise> GetExercise(const std::string& id) override;
-  Result<Page<Exercise>> ListExercises(Region region_filter, const PageRequest& page) override;
+  Result<Page<Exercise>> ListExercises(Region region_filter, const PageRequest& page,
+                                       const std::string& clinic_id) override;
   Status PutProtocol(const Protocol& protocol) override;
   Result<Protocol> GetProtocol(const std::string& id) override;
-  Result<Page<Protocol>> ListProtocols(const PageRequest& page) override;
+  Result<Page<Protocol>> ListProtocols(const PageRequest& page,
+                                       const std::string& clinic_id) override;
 
   Status CreateClinic(const Clinic& clinic) override;
   Result<Clinic> GetClinic(const std::string& id) override;
@@ -67,6 +71,7 @@ class SqliteStore final : public Store {
                             const TherapistAction& action, const std::string& author,
                             Instant created) override;
   Result<std::vector<TherapistAction>> ListTherapistActions(const std::string& program_id) override;
+  Result<TherapistAction> GetTherapistAction(const std::string& id) override;
   Status SaveDecisions(const std::string& program_id,
                        const std::vector<Decision>& decisions) override;
   Result<std::vector<Decision>> ListDecisions(const std::string& program_id) override;

@@ -90,7 +90,8 @@ Result<std::vector<TherapistAction>> SqliteStore::ListTherapistActions(
   return Read<std::vector<TherapistAction>>(
       [&](SQLite::Database& db) -> Result<std::vector<TherapistAction>> {
         SQLite::Statement q(db,
-                            "SELECT kind, local_date, decision_id, note FROM therapist_actions "
+                            "SELECT kind, local_date, decision_id, note, create_ms "
+                            "FROM therapist_actions "
                             "WHERE program_id = ? ORDER BY local_date, create_ms, id");
         q.bind(1, program_id);
         std::vector<TherapistAction> out;
@@ -99,11 +100,29 @@ Result<std::vector<TherapistAction>> SqliteStore::ListTherapistActions(
           if (kind < 0 || kind > static_cast<int>(TherapistAction::Kind::kBoost)) {
             return Status::Internal("stored therapist action is corrupt");
           }
-          out.push_back({static_cast<TherapistAction::Kind>(kind), sqlite::DateColumn(q.getColumn(1)),
-                         q.getColumn(2).getString(), q.getColumn(3).getString()});
+          out.push_back({static_cast<TherapistAction::Kind>(kind),
+                         sqlite::DateColumn(q.getColumn(1)), q.getColumn(2).getString(),
+                         q.getColumn(3).getString(), FromUnixMillis(q.getColumn(4).getInt64())});
         }
         return out;
       });
+}
+
+Result<TherapistAction> SqliteStore::GetTherapistAction(const std::string& id) {
+  return Read<TherapistAction>([&](SQLite::Database& db) -> Result<TherapistAction> {
+    SQLite::Statement q(db,
+                        "SELECT kind, local_date, decision_id, note, create_ms "
+                        "FROM therapist_actions WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return Status::NotFound("action not found");
+    const int kind = q.getColumn(0).getInt();
+    if (kind < 0 || kind > static_cast<int>(TherapistAction::Kind::kBoost)) {
+      return Status::Internal("stored therapist action is corrupt");
+    }
+    return TherapistAction{static_cast<TherapistAction::Kind>(kind),
+                           sqlite::DateColumn(q.getColumn(1)), q.getColumn(2).getString(),
+                           q.getColumn(3).getString(), FromUnixMillis(q.getColumn(4).getInt64())};
+  });
 }
 
 Status SqliteStore::SaveDecisions(const std::string& program_id,
@@ -143,8 +162,7 @@ Status SqliteStore::SaveDecisions(const std::string& program_id,
 
 Result<std::vector<Decision>> SqliteStore::ListDecisions(const std::string& program_id) {
   return Read<std::vector<Decision>>([&](SQLite::Database& db) -> Result<std::vector<Decision>> {
-    SQLite::Statement q(db,
-                        "SELECT body FROM decisions WHERE program_id = ? ORDER BY week, id");
+    SQLite::Statement q(db, "SELECT body FROM decisions WHERE program_id = ? ORDER BY week, id");
     q.bind(1, program_id);
     std::vector<Decision> out;
     while (q.executeStep()) {

@@ -52,15 +52,22 @@ class Store {
   // Put* insert or replace one entry (and un-retire it).
   virtual Status PutExercise(const Exercise& exercise) = 0;
   virtual Status PutProtocol(const Protocol& protocol) = 0;
-  // In one transaction: stores every given entry and retires every stored entry not given.
-  // Retired entries are still returned by Get* (programs and sessions name them) but not listed.
+  // In one transaction: stores every given (shipped) entry and retires every stored shipped
+  // entry not given; clinic-defined entries are left alone. Retired entries are still returned
+  // by Get* (programs and sessions name them) but not listed.
   virtual Status ReplaceCatalogue(const std::vector<Exercise>& exercises,
                                   const std::vector<Protocol>& protocols) = 0;
+  // A clinic's own entry (entry.clinic_id set). ALREADY_EXISTS when the id is taken.
+  virtual Status CreateExercise(const Exercise& exercise) = 0;
+  virtual Status CreateProtocol(const Protocol& protocol) = 0;
   virtual Result<Exercise> GetExercise(const std::string& id) = 0;
-  // Ordered by id; retired entries are left out.
-  virtual Result<Page<Exercise>> ListExercises(Region region_filter, const PageRequest& page) = 0;
+  // Ordered by id; retired entries are left out. `clinic_id`: the shipped entries plus that
+  // clinic's own; empty = the shipped entries only.
+  virtual Result<Page<Exercise>> ListExercises(Region region_filter, const PageRequest& page,
+                                               const std::string& clinic_id) = 0;
   virtual Result<Protocol> GetProtocol(const std::string& id) = 0;
-  virtual Result<Page<Protocol>> ListProtocols(const PageRequest& page) = 0;
+  virtual Result<Page<Protocol>> ListProtocols(const PageRequest& page,
+                                               const std::string& clinic_id) = 0;
 
   // --- Clinics and people.
   // ALREADY_EXISTS when the id is taken.
@@ -127,6 +134,8 @@ class Store {
                                     Instant created) = 0;
   virtual Result<std::vector<TherapistAction>> ListTherapistActions(
       const std::string& program_id) = 0;
+  // NOT_FOUND when no action has this id.
+  virtual Result<TherapistAction> GetTherapistAction(const std::string& id) = 0;
   // Makes the stored decisions of the program equal `decisions` (writing only what changed).
   virtual Status SaveDecisions(const std::string& program_id,
                                const std::vector<Decision>& decisions) = 0;

@@ -272,10 +272,33 @@ TEST_CASE("regression: a red flag cleared the same day it was reported resumes t
     return std::optional<Session>(s);
   });
   const LocalDate flagged = h.sessions[1].local_date;
-  h.actions.push_back({TherapistAction::Kind::kClearRedFlag, flagged, "", "checked: minor fall"});
+  // Recorded after the flagged session reached the server.
+  h.actions.push_back({TherapistAction::Kind::kClearRedFlag, flagged, "", "checked: minor fall",
+                       h.sessions[1].receive_time + std::chrono::minutes(30)});
   const Timeline tl = Evaluate(w.program, h, w.view, kUtc, flagged);
   CHECK_FALSE(tl.StateOn(flagged).suspended);
   CHECK(Count(tl, FlagKind::kRedFlag) == 1);  // the flag stays on record
+}
+
+TEST_CASE("regression: a red flag received after the day's clearing suspends again",
+          "[progression][redflag][regression]") {
+  World w;
+  ProgramHistory h = Simulate(w, 3, [](LocalDate day, const ProgressState& st, int i) {
+    Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+    if (i == 1) s.red_flags = {"recent-trauma"};
+    return std::optional<Session>(s);
+  });
+  const LocalDate flagged = h.sessions[1].local_date;
+  h.actions.push_back({TherapistAction::Kind::kClearRedFlag, flagged, "", "checked",
+                       h.sessions[1].receive_time + std::chrono::minutes(30)});
+  Session later = h.sessions[1];
+  later.id = "s-later";
+  later.red_flags = {"night-rest-pain"};
+  later.receive_time = h.sessions[1].receive_time + std::chrono::hours(2);
+  h.sessions.push_back(later);
+  const Timeline tl = Evaluate(w.program, h, w.view, kUtc, flagged);
+  CHECK(tl.StateOn(flagged).suspended);
+  CHECK(Count(tl, FlagKind::kRedFlag) == 2);
 }
 
 TEST_CASE("suggest mode waits for approval; reject never applies; fixed never changes",

@@ -177,7 +177,7 @@ TEST_CASE("regression: demo seeding resumes after an interruption and is idempot
   REQUIRE(store.ok());
   auto full = f.store->GetProtocol("upper-back-neck-core-12w");
   REQUIRE(full.ok());
-  auto exercises = f.store->ListExercises(Region::kUnspecified, {1000, ""});
+  auto exercises = f.store->ListExercises(Region::kUnspecified, {1000, ""}, "");
   REQUIRE(exercises.ok());
   REQUIRE((*store)->ReplaceCatalogue(exercises->items, {*full}).ok());
   REQUIRE((*store)->CreateClinic({"demo", "Demo Physio Clinic", "America/New_York"}).ok());

@@ -83,6 +83,7 @@ ServiceFixture::ServiceFixture() : clock(FixtureNow()) {
   clinic = v1::ClinicService::NewStub(channel);
   program = v1::ProgramService::NewStub(channel);
   session = v1::SessionService::NewStub(channel);
+  progression = v1::ProgressionService::NewStub(channel);
 }
 
 ServiceFixture::~ServiceFixture() {
@@ -91,6 +92,7 @@ ServiceFixture::~ServiceFixture() {
   clinic.reset();
   program.reset();
   session.reset();
+  progression.reset();
   channel.reset();
   if (server) server->Shutdown(std::chrono::milliseconds(0));
   server.reset();

@@ -21,6 +21,7 @@
 #include "ptrack/v1/catalog.grpc.pb.h"
 #include "ptrack/v1/clinic.grpc.pb.h"
 #include "ptrack/v1/program.grpc.pb.h"
+#include "ptrack/v1/progression.grpc.pb.h"
 #include "ptrack/v1/session.grpc.pb.h"
 #include "service/clinical_defaults.h"
 #include "service/clock.h"
@@ -96,6 +97,7 @@ class ServiceFixture {
   std::unique_ptr<v1::ClinicService::Stub> clinic;
   std::unique_ptr<v1::ProgramService::Stub> program;
   std::unique_ptr<v1::SessionService::Stub> session;
+  std::unique_ptr<v1::ProgressionService::Stub> progression;
 };
 
 // The field names of the google.rpc.BadRequest carried by an INVALID_ARGUMENT status (parsed from

@@ -26,7 +26,7 @@ const std::string kShipped = std::string(PTRACK_DATA_DIR) + "/catalogue";
 
 std::vector<Exercise> AllExercises(Store& store, Region region = Region::kUnspecified) {
   auto pages = AllPages<Exercise>([&](const std::string& after) {
-    return store.ListExercises(region, PageRequest{7, after});
+    return store.ListExercises(region, PageRequest{7, after}, "");
   });
   std::vector<Exercise> out;
   for (const auto& page : pages) out.insert(out.end(), page.begin(), page.end());
@@ -35,7 +35,7 @@ std::vector<Exercise> AllExercises(Store& store, Region region = Region::kUnspec
 
 std::vector<Protocol> AllProtocols(Store& store) {
   auto pages = AllPages<Protocol>([&](const std::string& after) {
-    return store.ListProtocols(PageRequest{7, after});
+    return store.ListProtocols(PageRequest{7, after}, "");
   });
   std::vector<Protocol> out;
   for (const auto& page : pages) out.insert(out.end(), page.begin(), page.end());

@@ -420,14 +420,14 @@ TEST_CASE("exercises: put replaces, get round-trips, list pages in id order by r
   PTRACK_CHECK_CODE(store.GetExercise("no-such-exercise"), kNotFound);
 
   auto pages = AllPages<Exercise>([&](const std::string& after) {
-    return store.ListExercises(Region::kUnspecified, PageRequest{2, after});
+    return store.ListExercises(Region::kUnspecified, PageRequest{2, after}, "");
   });
   CHECK(FlatIds(pages) ==
         std::vector<std::string>{"a-neck", "b-core", "c-neck", "d-back", "e-stretch"});
   CHECK(Sizes(pages) == std::vector<size_t>{2, 2, 1});
 
   auto neck = AllPages<Exercise>([&](const std::string& after) {
-    return store.ListExercises(Region::kNeck, PageRequest{1, after});
+    return store.ListExercises(Region::kNeck, PageRequest{1, after}, "");
   });
   CHECK(FlatIds(neck) == std::vector<std::string>{"a-neck", "c-neck"});
 
@@ -439,11 +439,11 @@ TEST_CASE("exercises: put replaces, get round-trips, list pages in id order by r
   PTRACK_REQUIRE_OK(got);
   CHECK(*got == moved);
   neck = AllPages<Exercise>([&](const std::string& after) {
-    return store.ListExercises(Region::kNeck, PageRequest{10, after});
+    return store.ListExercises(Region::kNeck, PageRequest{10, after}, "");
   });
   CHECK(FlatIds(neck) == std::vector<std::string>{"a-neck"});
   auto core = AllPages<Exercise>([&](const std::string& after) {
-    return store.ListExercises(Region::kCore, PageRequest{10, after});
+    return store.ListExercises(Region::kCore, PageRequest{10, after}, "");
   });
   CHECK(FlatIds(core) == std::vector<std::string>{"b-core", "c-neck"});
 }
@@ -465,7 +465,7 @@ TEST_CASE("protocols: put replaces, get round-trips, list pages in id order",
   PTRACK_CHECK_CODE(store.GetProtocol("missing"), kNotFound);
 
   auto pages = AllPages<Protocol>([&](const std::string& after) {
-    return store.ListProtocols(PageRequest{2, after});
+    return store.ListProtocols(PageRequest{2, after}, "");
   });
   CHECK(FlatIds(pages) == std::vector<std::string>{"basic", "neck-only", "zz-last"});
   CHECK(Sizes(pages) == std::vector<size_t>{2, 1});

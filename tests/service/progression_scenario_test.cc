@@ -1,0 +1,848 @@
+// Scenario tests of adaptive progression (CLINICAL.md §1–§5) through the real services: each
+// scenario creates a patient on the default 12-week protocol and lives through weeks of it day by
+// day on the fake clock — today's plan read at 18:30 local time, a session logged from it on
+// training days — and then checks what the service answers: plans, decisions, flags, adherence.
+// The error-path scenarios (approvals, next-morning pain, session validation) follow.
+#include <google/protobuf/util/message_differencer.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/service/service_fixture.h"
+#include "tests/service/test_helpers.h"
+
+namespace ptrack::testing {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+using Code = grpc::StatusCode;
+using F = ServiceFixture;
+
+constexpr const char* kTherapistUser = "therapist";
+constexpr const char* kTherapistPass = "demo-therapist-pass";
+
+// A new UUID on every call (unique within the process, so within every test database).
+std::string NewUuid() {
+  static unsigned counter = 0;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "5ce7a710-0000-4000-8000-%012x", ++counter);
+  return buf;
+}
+
+// What a simulated patient reports for one session.
+struct Report {
+  int pain_before = 1;
+  int pain_after = 1;
+  int effort = 4;
+  int exercise_pain = 1;               // every exercise's own pain; -1 = not reported per exercise
+  std::map<std::string, int> pain_of;  // overrides of exercise_pain, by exercise name
+  std::vector<std::string> red_flags;
+};
+
+// What a patient does on a training day (of a program that is not suspended): a report to log,
+// or nullopt to skip the session.
+using Behaviour = std::function<std::optional<Report>(int day, const v1::PlanDay& plan)>;
+
+// Does every session at the full dose, pain-free (1/10 before, after and in every exercise).
+std::optional<Report> Adherent(int, const v1::PlanDay&) { return Report{}; }
+
+std::string Show(const v1::Decision& d) { return d.ShortDebugString(); }
+
+// A patient created by the demo therapist, with the default protocol starting on the patient's
+// local today, whose days are lived one at a time. Each simulated day sets the fake clock to
+// 18:30 in the patient's zone, so the clock only moves forward as long as days increase.
+class SimPatient {
+ public:
+  SimPatient(F& fixture, const std::string& username, const std::string& time_zone)
+      : f(fixture), username_(username), zone_(date::locate_zone(time_zone)) {
+    therapist = f.SignIn(kTherapistUser, kTherapistPass);
+    v1::CreatePatientRequest create;
+    create.set_parent(kClinic);
+    create.set_patient_id(NewUuid());
+    create.mutable_patient()->set_display_name("Scenario " + username);
+    create.mutable_patient()->set_time_zone(time_zone);
+    create.set_username(username);
+    create.set_initial_password(username + "-password");
+    v1::Patient patient;
+    REQUIRE_OK(
+        F::Call(*f.clinic, &v1::ClinicService::Stub::CreatePatient, therapist, create, &patient));
+    name = patient.name();
+
+    start_ = LocalDateOf(f.clock.Now(), zone_);
+    v1::CreateProgramRequest assign;
+    assign.set_parent(name);
+    assign.set_program_id(NewUuid());
+    assign.mutable_program()->set_protocol(kDefaultProtocol);
+    assign.mutable_program()->set_start_date(FormatIsoDate(start_));
+    v1::Program created;
+    REQUIRE_OK(
+        F::Call(*f.program, &v1::ProgramService::Stub::CreateProgram, therapist, assign, &created));
+    program = created.name();
+
+    token = f.SignIn(username, username + "-password");
+    signed_in_ = f.clock.Now();
+    REQUIRE(At(0) >= f.clock.Now());  // day 0 at 18:30 local is still ahead of the fixture's clock
+  }
+
+  // 18:30 local time on program day `day` (0 = the start date).
+  Instant At(int day) const {
+    const auto local = date::local_days(start_ + date::days{day}) + std::chrono::hours{18} +
+                       std::chrono::minutes{30};
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        zone_->to_sys(local, date::choose::earliest));
+  }
+  std::string Iso(int day) const { return FormatIsoDate(start_ + date::days{day}); }
+
+  // Moves the clock to day `day` at 18:30 local, signing both in again before tokens expire.
+  void GoTo(int day) {
+    f.clock.Set(At(day));
+    day_ = day;
+    if (f.clock.Now() - signed_in_ >= std::chrono::hours(24 * 25)) {
+      token = f.SignIn(username_, username_ + "-password");
+      therapist = f.SignIn(kTherapistUser, kTherapistPass);
+      signed_in_ = f.clock.Now();
+    }
+  }
+
+  // Today's plan, as the patient sees it.
+  v1::PlanDay Plan() {
+    v1::GetPlanRequest req;
+    req.set_parent(name);
+    v1::Plan plan;
+    REQUIRE_OK(F::Call(*f.program, &v1::ProgramService::Stub::GetPlan, token, req, &plan));
+    REQUIRE(plan.days_size() == 1);
+    REQUIRE(plan.days(0).date() == Iso(day_));
+    return plan.days(0);
+  }
+
+  // A session done now (30 minutes ago) from `plan`'s exercises at their full dose.
+  v1::LogSessionRequest SessionFrom(const v1::PlanDay& plan, const Report& r) const {
+    v1::LogSessionRequest req;
+    req.set_parent(name);
+    req.set_session_id(NewUuid());
+    v1::Session* s = req.mutable_session();
+    *s->mutable_perform_time() = Ts(f.clock.Now() - std::chrono::minutes(30));
+    s->set_pain_before(r.pain_before);
+    s->set_pain_after(r.pain_after);
+    s->set_effort(r.effort);
+    for (const std::string& flag : r.red_flags) s->add_red_flags(flag);
+    for (const v1::PlannedExercise& e : plan.exercises()) {
+      const v1::Dose& d = e.dose();
+      v1::ExerciseLog* l = s->add_exercises();
+      l->set_exercise(e.exercise());
+      l->set_sets(d.pyramid_reps_size() > 0 ? d.pyramid_reps_size() : d.sets());
+      l->set_reps(d.pyramid_reps_size() > 0 ? d.pyramid_reps(0) : d.reps());
+      l->set_hold_seconds(d.hold_seconds());
+      l->set_load_kg(d.load_kg());
+      l->set_band(d.band());
+      l->set_side(d.side());
+      auto own = r.pain_of.find(e.exercise());
+      const int pain = own != r.pain_of.end() ? own->second : r.exercise_pain;
+      if (pain >= 0) l->set_pain(pain);
+    }
+    return req;
+  }
+
+  v1::LogSessionResponse Log(const v1::LogSessionRequest& req) {
+    v1::LogSessionResponse resp;
+    REQUIRE_OK(F::Call(*f.session, &v1::SessionService::Stub::LogSession, token, req, &resp));
+    CHECK_FALSE(resp.replayed());
+    return resp;
+  }
+
+  // One day: the clock moves to 18:30 local, today's plan is read (kept in `plans`), and on a
+  // training day of a program that is not suspended the behaviour's report (if any) is logged
+  // (kept in `logged`). Checks on the way that a dose that changed since yesterday says why.
+  void Live(int day, const Behaviour& behaviour) {
+    GoTo(day);
+    const v1::PlanDay plan = Plan();
+    CheckWhy(day, plan);
+    plans[day] = plan;
+    if (!plan.training_day() || plan.suspended()) return;
+    REQUIRE(plan.exercises_size() > 0);
+    if (auto report = behaviour(day, plan)) logged[day] = Log(SessionFrom(plan, *report));
+  }
+  void LiveDays(int from, int to_exclusive, const Behaviour& behaviour) {
+    for (int day = from; day < to_exclusive; ++day) Live(day, behaviour);
+  }
+
+  std::vector<v1::Decision> Decisions() {
+    v1::ListDecisionsRequest req;
+    req.set_parent(program);
+    v1::ListDecisionsResponse resp;
+    REQUIRE_OK(F::Call(*f.progression, &v1::ProgressionService::Stub::ListDecisions, therapist, req,
+                       &resp));
+    return {resp.decisions().begin(), resp.decisions().end()};
+  }
+
+  v1::ListFlagsResponse Flags() {
+    v1::ListFlagsRequest req;
+    req.set_parent(name);
+    v1::ListFlagsResponse resp;
+    REQUIRE_OK(
+        F::Call(*f.progression, &v1::ProgressionService::Stub::ListFlags, therapist, req, &resp));
+    return resp;
+  }
+
+  v1::Adherence Adherence(int from_day, int to_day) {
+    v1::GetAdherenceRequest req;
+    req.set_parent(name);
+    req.set_start_date(Iso(from_day));
+    req.set_end_date(Iso(to_day));
+    v1::Adherence resp;
+    REQUIRE_OK(F::Call(*f.session, &v1::SessionService::Stub::GetAdherence, therapist, req, &resp));
+    return resp;
+  }
+
+  F& f;
+  std::string name;                  // "clinics/demo/patients/{uuid}"
+  std::string program;               // the program's name
+  Token token;                       // the patient's
+  Token therapist;                   // the demo therapist's (the patient's assigned therapist)
+  std::map<int, v1::PlanDay> plans;  // the plan read on each simulated day
+  std::map<int, v1::LogSessionResponse> logged;  // the sessions logged, by day
+
+ private:
+  std::string username_;
+  void CheckWhy(int day, const v1::PlanDay& plan) const {
+    auto prev = plans.find(day - 1);
+    if (prev == plans.end() || prev->second.suspended() || plan.suspended()) return;
+    for (int i = 0; i < plan.exercises_size(); ++i) {
+      const v1::PlannedExercise& e = plan.exercises(i);
+      const bool same = i < prev->second.exercises_size() &&
+                        prev->second.exercises(i).exercise() == e.exercise() &&
+                        MessageDifferencer::Equals(prev->second.exercises(i).dose(), e.dose());
+      if (same) continue;
+      INFO("day " << day << ": " << e.ShortDebugString());
+      CHECK_FALSE(e.why().empty());
+    }
+  }
+
+  Zone zone_;
+  LocalDate start_{};
+  Instant signed_in_{};
+  int day_ = 0;
+};
+
+// The decisions about `exercise` ("exercises/{e}"; empty = phase decisions) made for `week`.
+std::vector<v1::Decision> For(const std::vector<v1::Decision>& all, int week,
+                              const std::string& exercise) {
+  std::vector<v1::Decision> out;
+  for (const v1::Decision& d : all) {
+    if (d.week() == week && d.exercise() == exercise) out.push_back(d);
+  }
+  return out;
+}
+
+// The one decision about `exercise` for `week`; REQUIREs that there is exactly one.
+v1::Decision One(const std::vector<v1::Decision>& all, int week, const std::string& exercise) {
+  const auto found = For(all, week, exercise);
+  INFO("week " << week << " " << exercise);
+  REQUIRE(found.size() == 1);
+  return found.front();
+}
+
+int Count(const std::vector<v1::Decision>& all, v1::DecisionKind kind) {
+  return static_cast<int>(std::count_if(all.begin(), all.end(),
+                                        [&](const v1::Decision& d) { return d.kind() == kind; }));
+}
+
+std::vector<v1::Flag> FlagsOf(const v1::ListFlagsResponse& flags, v1::FlagKind kind) {
+  std::vector<v1::Flag> out;
+  for (const v1::Flag& flag : flags.flags()) {
+    if (flag.kind() == kind) out.push_back(flag);
+  }
+  return out;
+}
+
+const v1::PlannedExercise* Planned(const v1::PlanDay& plan, const std::string& exercise) {
+  for (const v1::PlannedExercise& e : plan.exercises()) {
+    if (e.exercise() == exercise) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// 1. CLINICAL.md §1/§3: full adherence, no pain, moderate effort, every dose done in full.
+TEST_CASE("scenario: an adherent pain-free patient reaches maintenance",
+          "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "adherent-anna", "America/Los_Angeles");
+
+  int maintenance_day = -1;
+  for (int day = 0; day < 16 * 7 && (maintenance_day < 0 || day < maintenance_day + 7); ++day) {
+    p.Live(day, Adherent);
+    if (maintenance_day < 0 && p.plans[day].phase_number() == 4) maintenance_day = day;
+  }
+  const int last_day = p.plans.rbegin()->first;
+
+  // Phase 4 (home maintenance) within 13 to 16 weeks, entered on the first day of a program week.
+  INFO("maintenance from day " << maintenance_day);
+  REQUIRE(maintenance_day >= 0);
+  CHECK(maintenance_day / 7 + 1 >= 13);
+  CHECK(maintenance_day / 7 + 1 <= 16);
+  CHECK(maintenance_day % 7 == 0);
+  CHECK(p.plans[maintenance_day].phase_name() == "Home maintenance");
+  // The phases come in order 1, 2, 3, 4 and never go back.
+  std::vector<int> phases;
+  for (const auto& [day, plan] : p.plans) {
+    if (phases.empty() || phases.back() != plan.phase_number())
+      phases.push_back(plan.phase_number());
+  }
+  CHECK(phases == std::vector<int>{1, 2, 3, 4});
+  // Maintenance: two sessions a week, one set of each strength exercise, stretches included.
+  int maintenance_training_days = 0;
+  for (int day = maintenance_day; day < maintenance_day + 7; ++day) {
+    maintenance_training_days += p.plans[day].training_day() ? 1 : 0;
+  }
+  CHECK(maintenance_training_days == 2);
+  const v1::PlannedExercise* row = Planned(p.plans[maintenance_day], "exercises/band-row");
+  REQUIRE(row != nullptr);
+  CHECK(row->dose().sets() == 1);
+  CHECK(row->dose().band() == "green");
+  CHECK(Planned(p.plans[maintenance_day], "exercises/doorway-pectoral-stretch") != nullptr);
+  CHECK_FALSE(row->why().empty());  // the new phase explains itself
+  // Phase 1 prescribes six sessions a week.
+  int phase1_training_days = 0;
+  for (int day = 0; day < 7; ++day) phase1_training_days += p.plans[day].training_day() ? 1 : 0;
+  CHECK(phase1_training_days == 6);
+
+  const auto decisions = p.Decisions();
+  REQUIRE_FALSE(decisions.empty());
+  CHECK(Count(decisions, v1::DECISION_KIND_REGRESS) == 0);
+  CHECK(Count(decisions, v1::DECISION_KIND_PROGRESS) > 0);
+  std::vector<std::string> unchanged;  // "progressions" that change nothing
+  for (const v1::Decision& d : decisions) {
+    INFO(Show(d));
+    CHECK_FALSE(d.explanation().empty());
+    CHECK_FALSE(d.rule().empty());
+    if (d.kind() == v1::DECISION_KIND_PROGRESS) {
+      CHECK(d.rule() == "progress");
+      CHECK(d.status() == v1::DECISION_STATUS_APPLIED);
+      CHECK(d.explanation().find("sessions done") != std::string::npos);
+      CHECK(d.inputs_size() > 0);
+      if (MessageDifferencer::Equals(d.old_dose(), d.new_dose()) &&
+          d.old_exercise() == d.new_exercise()) {
+        unchanged.push_back(d.name().substr(d.name().rfind('/') + 1) + ": " + d.explanation());
+      }
+    }
+  }
+  // A progress decision raises something (CLINICAL.md §3: "hold raised from 5 s to 10 s").
+  CHECK(unchanged == std::vector<std::string>{});
+  // Three phase advances: 1 -> 2 -> 3 -> 4, each on its gate.
+  std::vector<std::pair<int, int>> advances;
+  for (const v1::Decision& d : decisions) {
+    if (d.kind() != v1::DECISION_KIND_PHASE_ADVANCE) continue;
+    CHECK(d.rule() == "phase.gate_met");
+    CHECK(d.exercise().empty());
+    advances.emplace_back(d.old_phase(), d.new_phase());
+  }
+  CHECK(advances == std::vector<std::pair<int, int>>{{1, 2}, {2, 3}, {3, 4}});
+
+  // Week 1 ended with every phase-1 exercise at its full dose: each progressed, and the plan of
+  // the next day shows the new dose with the decision's explanation as its "why".
+  for (const v1::PlannedExercise& e : p.plans[0].exercises()) {
+    const v1::Decision d = One(decisions, 1, e.exercise());
+    INFO(Show(d));
+    CHECK(d.kind() == v1::DECISION_KIND_PROGRESS);
+    CHECK(d.effective_date() == p.Iso(7));
+    CHECK(MessageDifferencer::Equals(d.old_dose(), e.dose()));
+    const v1::PlannedExercise* next = Planned(p.plans[7], d.new_exercise());
+    REQUIRE(next != nullptr);
+    CHECK(MessageDifferencer::Equals(next->dose(), d.new_dose()));
+    CHECK(next->why() == d.explanation());
+  }
+  CHECK(p.plans[0].exercises(0).why().empty());  // nothing changed yet on the first day
+
+  // Every prescribed session was logged: adherence is complete, and nothing needs attention.
+  const v1::Adherence adherence = p.Adherence(0, last_day);
+  CHECK(adherence.sessions_prescribed() > 0);
+  CHECK(adherence.sessions_done() == adherence.sessions_prescribed());
+  CHECK(adherence.sessions_prescribed() == static_cast<int>(p.logged.size()));
+  CHECK(adherence.ratio() == Approx(1.0));
+  const v1::ListFlagsResponse flags = p.Flags();
+  INFO(flags.ShortDebugString());
+  CHECK(flags.flags_size() == 0);
+  CHECK_FALSE(flags.suspended());
+}
+
+// 2. CLINICAL.md §3 adherence gate: low adherence holds the dose and never regresses.
+TEST_CASE("scenario: a patient who logs half the sessions stays in phase 1",
+          "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "halfway-hugo", "Europe/Berlin");
+  int training_days = 0;
+  const Behaviour every_other = [&](int, const v1::PlanDay&) -> std::optional<Report> {
+    if (training_days++ % 2 == 1) return std::nullopt;
+    return Report{};
+  };
+  p.LiveDays(0, 12 * 7 + 1, every_other);  // 12 full weeks, then the first day of week 13
+
+  for (const auto& [day, plan] : p.plans) {
+    INFO("day " << day);
+    CHECK(plan.phase_number() == 1);
+  }
+  CHECK(p.logged.size() == 12 * 3 + 1);
+
+  const auto decisions = p.Decisions();
+  int exercise_decisions = 0;
+  for (const v1::Decision& d : decisions) {
+    INFO(Show(d));
+    CHECK(d.kind() != v1::DECISION_KIND_REGRESS);
+    CHECK(d.kind() != v1::DECISION_KIND_PROGRESS);
+    CHECK(d.kind() != v1::DECISION_KIND_PHASE_ADVANCE);
+    if (d.exercise().empty()) {
+      CHECK(d.kind() == v1::DECISION_KIND_PHASE_HOLD);
+      continue;
+    }
+    ++exercise_decisions;
+    CHECK(d.kind() == v1::DECISION_KIND_HOLD);
+    CHECK(d.rule() == "adherence.below_gate");
+    CHECK(d.status() == v1::DECISION_STATUS_NO_CHANGE);
+    CHECK(MessageDifferencer::Equals(d.old_dose(), d.new_dose()));
+    CHECK_FALSE(d.explanation().empty());
+    CHECK(d.explanation().find("3 of 6") != std::string::npos);
+  }
+  CHECK(exercise_decisions == 12 * 6);  // every week 1..12, every phase-1 exercise
+  for (int week = 1; week <= 12; ++week)
+    CHECK(For(decisions, week, "exercises/curl-up").size() == 1);
+
+  const v1::Adherence adherence = p.Adherence(0, 12 * 7 - 1);
+  CHECK(adherence.sessions_prescribed() == 12 * 6);
+  CHECK(adherence.sessions_done() == 12 * 3);
+  CHECK(adherence.ratio() == Approx(0.5));
+
+  const v1::ListFlagsResponse flags = p.Flags();
+  INFO(flags.ShortDebugString());
+  CHECK_FALSE(FlagsOf(flags, v1::FLAG_KIND_PHASE_GATE_STALLED).empty());
+  CHECK(FlagsOf(flags, v1::FLAG_KIND_PAIN_FLARE).empty());
+  CHECK(FlagsOf(flags, v1::FLAG_KIND_RED_FLAG).empty());
+}
+
+// 3. CLINICAL.md §3 pain monitoring: pain above 5 in one exercise regresses only that exercise.
+TEST_CASE("scenario: a pain flare in one exercise regresses only that exercise",
+          "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "flare-fumiko", "Asia/Tokyo");
+  constexpr int kFlareDay = 4 * 7;  // the first session of week 5, in phase 2
+  const std::string row = "exercises/band-row";
+  const Behaviour flare_once = [&](int day, const v1::PlanDay&) -> std::optional<Report> {
+    Report r;
+    if (day == kFlareDay) {
+      r.pain_of[row] = 7;
+      r.pain_after = 3;
+    }
+    return r;
+  };
+  p.LiveDays(0, 5 * 7 + 1, flare_once);  // through the first day of week 6
+  REQUIRE(p.logged.count(kFlareDay) == 1);
+  REQUIRE(p.plans[kFlareDay].phase_number() == 2);
+
+  const auto decisions = p.Decisions();
+  // Some progressions first: the band row went up in weeks 3 and 4.
+  const v1::Decision w3 = One(decisions, 3, row), w4 = One(decisions, 4, row);
+  CHECK(w3.kind() == v1::DECISION_KIND_PROGRESS);
+  CHECK(w4.kind() == v1::DECISION_KIND_PROGRESS);
+
+  const v1::Decision regress = One(decisions, 5, row);
+  INFO(Show(regress));
+  CHECK(regress.kind() == v1::DECISION_KIND_REGRESS);
+  CHECK(regress.rule() == "pain.above_acceptable");
+  CHECK(regress.status() == v1::DECISION_STATUS_APPLIED);
+  CHECK(regress.effective_date() == p.Iso(5 * 7));
+  CHECK(MessageDifferencer::Equals(regress.old_dose(), w4.new_dose()));
+  CHECK(MessageDifferencer::Equals(regress.new_dose(), w4.old_dose()));  // one step back
+  CHECK_FALSE(regress.explanation().empty());
+
+  // Nothing else regressed, that week or any other; the other exercises held in week 5.
+  CHECK(Count(decisions, v1::DECISION_KIND_REGRESS) == 1);
+  int others = 0;
+  for (const v1::Decision& d : decisions) {
+    if (d.week() != 5 || d.exercise().empty() || d.exercise() == row) continue;
+    INFO(Show(d));
+    ++others;
+    CHECK(d.kind() == v1::DECISION_KIND_HOLD);
+    CHECK(MessageDifferencer::Equals(d.old_dose(), d.new_dose()));
+  }
+  CHECK(others == 5);
+
+  // The plan of week 6 shows the band row one step back, with the reason.
+  const v1::PlannedExercise* planned = Planned(p.plans[5 * 7], row);
+  REQUIRE(planned != nullptr);
+  CHECK(MessageDifferencer::Equals(planned->dose(), regress.new_dose()));
+  CHECK(planned->why() == regress.explanation());
+
+  const v1::ListFlagsResponse flags = p.Flags();
+  INFO(flags.ShortDebugString());
+  const auto flares = FlagsOf(flags, v1::FLAG_KIND_PAIN_FLARE);
+  REQUIRE(flares.size() == 1);
+  CHECK(flares[0].date() == p.Iso(kFlareDay));
+  CHECK(flares[0].session() == p.logged[kFlareDay].session().name());
+  CHECK_FALSE(flags.suspended());
+}
+
+// 4. CLINICAL.md §4: a red flag suspends the program until a therapist clears it.
+TEST_CASE("scenario: a red flag suspends the program until the therapist clears it",
+          "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "redflag-ruth", "Australia/Sydney");
+  constexpr int kFlagDay = 9;    // week 2, a training day of phase 1
+  constexpr int kClearDay = 24;  // week 4
+  const Behaviour flag_once = [&](int day, const v1::PlanDay&) -> std::optional<Report> {
+    Report r;
+    if (day == kFlagDay) r.red_flags = {"dizziness-vision-speech"};
+    return r;
+  };
+  p.LiveDays(0, kFlagDay + 1, flag_once);
+  REQUIRE(p.logged.count(kFlagDay) == 1);
+  const v1::LogSessionResponse& flagged = p.logged[kFlagDay];
+  CHECK(flagged.program_suspended());
+  CHECK(flagged.stop_message() == TestDefaults().red_flags.stop_message);
+  CHECK_FALSE(flagged.stop_message().empty());
+  CHECK_FALSE(p.logged[kFlagDay - 1].program_suspended());
+
+  // That day's plan, and every later one, is a stop message without exercises.
+  const v1::PlanDay same_day = p.Plan();
+  CHECK(same_day.suspended());
+  CHECK(same_day.exercises_size() == 0);
+  CHECK(same_day.stop_message().find(TestDefaults().red_flags.stop_message) == 0);
+  p.LiveDays(kFlagDay + 1, kClearDay, flag_once);
+  for (int day = kFlagDay + 1; day < kClearDay; ++day) {
+    INFO("day " << day);
+    CHECK(p.plans[day].suspended());
+    CHECK(p.plans[day].exercises_size() == 0);
+    CHECK_FALSE(p.plans[day].stop_message().empty());
+    CHECK(p.logged.count(day) == 0);
+  }
+
+  v1::ListFlagsResponse flags = p.Flags();
+  INFO(flags.ShortDebugString());
+  CHECK(flags.suspended());
+  const auto red = FlagsOf(flags, v1::FLAG_KIND_RED_FLAG);
+  REQUIRE(red.size() == 1);
+  CHECK(red[0].date() == p.Iso(kFlagDay));
+  CHECK(red[0].session() == flagged.session().name());
+  CHECK(FlagsOf(flags, v1::FLAG_KIND_INACTIVITY).empty());  // not while suspended
+
+  // Only a therapist clears it, and only with a note of what was checked.
+  p.GoTo(kClearDay);
+  v1::PatientActionRequest clear;
+  clear.set_parent(p.name);
+  clear.set_action_id(NewUuid());
+  clear.set_note("Saw the patient: symptoms explained by a migraine; cleared to continue.");
+  v1::PatientActionResponse cleared;
+  CHECK_CODE(F::Call(*f.progression, &v1::ProgressionService::Stub::ClearRedFlag, p.token, clear,
+                     &cleared),
+             Code::PERMISSION_DENIED);
+  CHECK(p.Plan().suspended());
+  v1::PatientActionRequest no_note = clear;
+  no_note.clear_note();
+  const grpc::Status missing = F::Call(*f.progression, &v1::ProgressionService::Stub::ClearRedFlag,
+                                       p.therapist, no_note, &cleared);
+  CHECK(missing.error_code() == Code::INVALID_ARGUMENT);
+  CHECK(BadRequestFields(missing) == std::vector<std::string>{"note"});
+  CHECK(p.Flags().suspended());
+  REQUIRE_OK(F::Call(*f.progression, &v1::ProgressionService::Stub::ClearRedFlag, p.therapist,
+                     clear, &cleared));
+  CHECK_FALSE(p.Flags().suspended());
+  // A new clearing has nothing left to clear.
+  v1::PatientActionRequest again = clear;
+  again.set_action_id(NewUuid());
+  CHECK_CODE(F::Call(*f.progression, &v1::ProgressionService::Stub::ClearRedFlag, p.therapist,
+                     again, &cleared),
+             Code::FAILED_PRECONDITION);
+
+  p.LiveDays(kClearDay, 6 * 7 + 1, flag_once);  // through the first day of week 7
+  for (int day = kClearDay; day <= 6 * 7; ++day) {
+    INFO("day " << day);
+    CHECK_FALSE(p.plans[day].suspended());
+    CHECK(p.plans[day].exercises_size() > 0);
+    CHECK(p.plans[day].stop_message().empty());
+  }
+  CHECK(p.logged.count(kClearDay) == 1);
+  CHECK_FALSE(p.logged[kClearDay].program_suspended());
+
+  // No decisions for the weeks that ended while suspended (2 and 3); they resume from week 4,
+  // and the first full week after (5) meets the phase-1 gate.
+  const auto decisions = p.Decisions();
+  std::set<int> weeks;
+  for (const v1::Decision& d : decisions) weeks.insert(d.week());
+  CHECK(weeks == std::set<int>{1, 4, 5, 6});
+  CHECK(Count(decisions, v1::DECISION_KIND_REGRESS) == 0);
+  const auto w5 = For(decisions, 5, "");
+  REQUIRE(w5.size() == 1);
+  CHECK(w5[0].kind() == v1::DECISION_KIND_PHASE_ADVANCE);
+  CHECK(p.plans[6 * 7].phase_number() == 2);
+  CHECK(FlagsOf(p.Flags(), v1::FLAG_KIND_RED_FLAG).size() == 1);  // the history stays
+}
+
+// 4b. CLINICAL.md §4 "any positive answer suspends the program": a clearing covers the red flags
+// reported before it, not one reported later the same day.
+TEST_CASE("scenario: a red flag reported after the day's clearing suspends again",
+          "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "twice-tara", "Europe/Berlin");
+  const Behaviour flag_on_day_2 = [](int day, const v1::PlanDay&) -> std::optional<Report> {
+    Report r;
+    if (day == 2) r.red_flags = {"limb-weakness-numbness"};
+    return r;
+  };
+  p.LiveDays(0, 3, flag_on_day_2);
+  REQUIRE(p.logged[2].program_suspended());
+
+  // Day 3, 17:00 local: the therapist clears it; at 18:30 the patient reports a new red flag.
+  f.clock.Set(p.At(3) - std::chrono::minutes(90));
+  v1::PatientActionRequest clear;
+  clear.set_parent(p.name);
+  clear.set_action_id(NewUuid());
+  clear.set_note("Phoned the patient: numbness was a sleeping arm, resolved.");
+  v1::PatientActionResponse cleared;
+  REQUIRE_OK(F::Call(*f.progression, &v1::ProgressionService::Stub::ClearRedFlag, p.therapist,
+                     clear, &cleared));
+  REQUIRE_FALSE(p.Flags().suspended());
+  const Behaviour new_flag = [](int, const v1::PlanDay&) -> std::optional<Report> {
+    Report r;
+    r.red_flags = {"recent-trauma"};
+    return r;
+  };
+  p.Live(3, new_flag);
+  REQUIRE(p.logged.count(3) == 1);
+  CHECK(p.logged[3].program_suspended());
+  CHECK(p.Plan().suspended());
+  const v1::ListFlagsResponse flags = p.Flags();
+  INFO(flags.ShortDebugString());
+  CHECK(flags.suspended());
+  CHECK(FlagsOf(flags, v1::FLAG_KIND_RED_FLAG).size() == 2);
+  p.Live(4, Adherent);
+  CHECK(p.plans[4].suspended());
+}
+
+// 4c. A ClearRedFlag refused because no red flag is open must leave nothing behind that could
+// clear a red flag reported later (CLINICAL.md §4: only a therapist clears a red flag).
+TEST_CASE("scenario: a refused clearing does not clear a later red flag",
+          "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "early-eli", "Europe/Berlin");
+  p.Live(0, Adherent);
+  f.clock.Set(p.At(1) - std::chrono::minutes(90));
+  v1::PatientActionRequest clear;
+  clear.set_parent(p.name);
+  clear.set_action_id(NewUuid());
+  clear.set_note("Nothing to clear yet");
+  v1::PatientActionResponse cleared;
+  CHECK_CODE(F::Call(*f.progression, &v1::ProgressionService::Stub::ClearRedFlag, p.therapist,
+                     clear, &cleared),
+             Code::FAILED_PRECONDITION);
+  const Behaviour flag = [](int, const v1::PlanDay&) -> std::optional<Report> {
+    Report r;
+    r.red_flags = {"night-rest-pain"};
+    return r;
+  };
+  p.Live(1, flag);
+  REQUIRE(p.logged.count(1) == 1);
+  CHECK(p.logged[1].program_suspended());
+  CHECK(p.Flags().suspended());
+  p.Live(2, Adherent);
+  CHECK(p.plans[2].suspended());
+}
+
+// 5. CLINICAL.md §5: no improvement after about 6 weeks flags a re-evaluation.
+TEST_CASE("scenario: six weeks without improvement flag a re-evaluation",
+          "[progression][scenario]") {
+  F f;
+  SimPatient stuck(f, "stuck-stan", "America/New_York");
+  SimPatient better(f, "better-bea", "America/New_York");
+  const Behaviour pain6 = [](int, const v1::PlanDay&) -> std::optional<Report> {
+    Report r;
+    r.pain_before = 5;
+    r.pain_after = 6;
+    r.exercise_pain = -1;  // the session's pain after counts for every exercise
+    return r;
+  };
+  const Behaviour improving = [](int day, const v1::PlanDay&) -> std::optional<Report> {
+    static constexpr int kByWeek[] = {6, 5, 5, 4, 4, 3, 3};
+    Report r;
+    r.pain_before = 3;
+    r.pain_after = kByWeek[day / 7];
+    r.exercise_pain = -1;
+    return r;
+  };
+  const auto reevaluations = [](SimPatient& p) {
+    return FlagsOf(p.Flags(), v1::FLAG_KIND_REEVALUATION_DUE);
+  };
+  for (int day = 0; day < 6 * 7; ++day) {  // weeks 1..6
+    stuck.Live(day, pain6);
+    better.Live(day, improving);
+  }
+  // The last day of week 6: not evaluated yet.
+  CHECK(reevaluations(stuck).empty());
+  CHECK(reevaluations(better).empty());
+
+  stuck.Live(6 * 7, pain6);
+  better.Live(6 * 7, improving);
+  const auto flagged = reevaluations(stuck);
+  REQUIRE(flagged.size() == 1);
+  CHECK(flagged[0].date() == stuck.Iso(6 * 7 - 1));
+  CHECK_FALSE(flagged[0].detail().empty());
+  CHECK(reevaluations(better).empty());
+  // The stuck patient's pain above 5 also raised pain flares; the improving one's did in week 1.
+  CHECK_FALSE(FlagsOf(stuck.Flags(), v1::FLAG_KIND_PAIN_FLARE).empty());
+  CHECK(Count(stuck.Decisions(), v1::DECISION_KIND_PROGRESS) == 0);
+}
+
+// 6. Approvals: only pending decisions can be approved or rejected, only by the care team.
+TEST_CASE("scenario: approving or rejecting a decision that is not pending",
+          "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "approval-amir", "Europe/London");
+  int week2_sessions = 0;
+  const Behaviour full_then_two = [&](int day, const v1::PlanDay&) -> std::optional<Report> {
+    if (day >= 7 && week2_sessions++ >= 2) return std::nullopt;
+    return Report{};
+  };
+  p.LiveDays(0, 2 * 7 + 1, full_then_two);
+  const auto before = p.Decisions();
+  const v1::Decision progress = One(before, 1, "exercises/chin-nod-lying");
+  const v1::Decision hold = One(before, 2, "exercises/curl-up");
+  REQUIRE(progress.status() == v1::DECISION_STATUS_APPLIED);
+  REQUIRE(hold.status() == v1::DECISION_STATUS_NO_CHANGE);
+
+  v1::ResolveDecisionRequest req;
+  req.set_action_id(NewUuid());
+  req.set_note("looks right");
+  v1::Decision out;
+  const auto approve = [&](const Token& token, const std::string& name) {
+    req.set_name(name);
+    return F::Call(*f.progression, &v1::ProgressionService::Stub::ApproveDecision, token, req,
+                   &out);
+  };
+  const auto reject = [&](const Token& token, const std::string& name) {
+    req.set_name(name);
+    return F::Call(*f.progression, &v1::ProgressionService::Stub::RejectDecision, token, req, &out);
+  };
+  CHECK_CODE(approve(p.therapist, progress.name()), Code::FAILED_PRECONDITION);
+  CHECK_CODE(reject(p.therapist, progress.name()), Code::FAILED_PRECONDITION);
+  CHECK_CODE(approve(p.therapist, hold.name()), Code::FAILED_PRECONDITION);
+  CHECK_CODE(reject(p.therapist, hold.name()), Code::FAILED_PRECONDITION);
+  CHECK_CODE(approve(p.therapist, p.program + "/decisions/w99-chin-nod-lying"), Code::NOT_FOUND);
+  CHECK_CODE(reject(p.therapist, p.program + "/decisions/w1-no-such-exercise"), Code::NOT_FOUND);
+  CHECK_CODE(approve(p.token, progress.name()), Code::PERMISSION_DENIED);
+  CHECK_CODE(reject(p.token, hold.name()), Code::PERMISSION_DENIED);
+  req.clear_action_id();
+  const grpc::Status no_id = approve(p.therapist, progress.name());
+  CHECK(no_id.error_code() == Code::INVALID_ARGUMENT);
+  CHECK(BadRequestFields(no_id) == std::vector<std::string>{"action_id"});
+
+  // None of that changed a decision.
+  const auto after = p.Decisions();
+  REQUIRE(after.size() == before.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    INFO(Show(after[i]));
+    CHECK(MessageDifferencer::Equals(after[i], before[i]));
+  }
+}
+
+// 7. Next-morning pain (CLINICAL.md §3, the 24-hour response): once per session, own sessions only.
+TEST_CASE("scenario: reporting next-morning pain", "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "morning-mia", "Europe/Berlin");
+  SimPatient q(f, "morning-quinn", "Europe/Berlin");
+  p.Live(0, Adherent);
+  q.Live(0, Adherent);
+  REQUIRE(p.logged.count(0) == 1);
+  REQUIRE(q.logged.count(0) == 1);
+  const std::string mine = p.logged[0].session().name();
+  const std::string theirs = q.logged[0].session().name();
+
+  f.clock.Set(p.At(1) - std::chrono::hours(11));  // 07:30 the next morning
+  v1::ReportNextMorningPainRequest req;
+  v1::ReportNextMorningPainResponse resp;
+  const auto report = [&](const Token& token, const std::string& name, int pain) {
+    req.set_name(name);
+    req.set_pain(pain);
+    return F::Call(*f.progression, &v1::ProgressionService::Stub::ReportNextMorningPain, token, req,
+                   &resp);
+  };
+  REQUIRE_OK(report(p.token, mine, 3));
+  CHECK_CODE(report(p.token, mine, 3), Code::OK);  // the same report again
+  CHECK_CODE(report(p.token, mine, 2), Code::ALREADY_EXISTS);
+  const grpc::Status eleven = report(p.token, mine, 11);
+  CHECK(eleven.error_code() == Code::INVALID_ARGUMENT);
+  CHECK(BadRequestFields(eleven) == std::vector<std::string>{"pain"});
+  CHECK_CODE(report(p.token, mine, -1), Code::INVALID_ARGUMENT);
+  // Another patient's session, by its own name and under the caller's name.
+  const grpc::Status other = report(p.token, theirs, 9);
+  INFO(Describe(other));
+  CHECK_FALSE(other.ok());
+  CHECK((other.error_code() == Code::PERMISSION_DENIED || other.error_code() == Code::NOT_FOUND));
+  const std::string theirs_under_mine =
+      p.name + "/sessions/" + theirs.substr(theirs.rfind('/') + 1);
+  const grpc::Status disguised = report(p.token, theirs_under_mine, 9);
+  INFO(Describe(disguised));
+  CHECK_FALSE(disguised.ok());
+  CHECK((disguised.error_code() == Code::PERMISSION_DENIED ||
+         disguised.error_code() == Code::NOT_FOUND));
+  // ...changed nothing: the other patient's own, different report is the first one.
+  REQUIRE_OK(report(q.token, theirs, 1));
+
+  // The report counts at the week's end: worse than before the session (3 > 1) holds every
+  // exercise of the week; the other patient, whose morning was fine, progresses.
+  for (int day = 1; day <= 7; ++day) {
+    p.Live(day, Adherent);
+    q.Live(day, Adherent);
+  }
+  for (const v1::Decision& d : p.Decisions()) {
+    if (d.exercise().empty()) continue;
+    INFO(Show(d));
+    CHECK(d.week() == 1);
+    CHECK(d.kind() == v1::DECISION_KIND_HOLD);
+    CHECK(d.rule() == "pain.next_morning_worse");
+  }
+  const auto progressed = q.Decisions();
+  CHECK(Count(progressed, v1::DECISION_KIND_PROGRESS) == 6);
+}
+
+// 8. Session validation of the progression fields, naming the offending field.
+TEST_CASE("scenario: a session with an unknown red flag or pain 11 is refused",
+          "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "invalid-ivan", "America/Los_Angeles");
+  p.GoTo(0);
+  const v1::PlanDay plan = p.Plan();
+  REQUIRE(plan.training_day());
+  v1::LogSessionResponse resp;
+
+  v1::LogSessionRequest bad_flag = p.SessionFrom(plan, Report{});
+  bad_flag.mutable_session()->add_red_flags("feeling-a-bit-off");
+  const grpc::Status flag_status =
+      F::Call(*f.session, &v1::SessionService::Stub::LogSession, p.token, bad_flag, &resp);
+  CHECK(flag_status.error_code() == Code::INVALID_ARGUMENT);
+  CHECK(BadRequestFields(flag_status) == std::vector<std::string>{"session.red_flags[0]"});
+
+  v1::LogSessionRequest bad_pain = p.SessionFrom(plan, Report{});
+  bad_pain.mutable_session()->mutable_exercises(0)->set_pain(11);
+  const grpc::Status pain_status =
+      F::Call(*f.session, &v1::SessionService::Stub::LogSession, p.token, bad_pain, &resp);
+  CHECK(pain_status.error_code() == Code::INVALID_ARGUMENT);
+  CHECK(BadRequestFields(pain_status) == std::vector<std::string>{"session.exercises[0].pain"});
+
+  // Nothing was stored, and nothing was suspended.
+  CHECK(p.Plan().sessions_logged() == 0);
+  const v1::ListFlagsResponse flags = p.Flags();
+  CHECK_FALSE(flags.suspended());
+  CHECK(flags.flags_size() == 0);
+  // The same session ids are still free for valid sessions.
+  bad_flag.mutable_session()->clear_red_flags();
+  REQUIRE_OK(F::Call(*f.session, &v1::SessionService::Stub::LogSession, p.token, bad_flag, &resp));
+  CHECK_FALSE(resp.replayed());
+}
+
+}  // namespace ptrack::testing
