@@ -94,8 +94,11 @@ grpc::Status CatalogServiceImpl::CreateExercise(grpc::ServerContext* context,
     Exercise e = convert::FromProto(req->exercise(), v);
     e.id = req->exercise_id();
     e.clinic_id = clinic_id;
-    if (e.ladder.empty()) e.ladder = e.id;
-    ValidateOwnId(e.ladder, clinic_id, "exercise.ladder", v);
+    if (e.ladder.empty()) {
+      e.ladder = e.id;  // a ladder of its own
+    } else {
+      ValidateOwnId(e.ladder, clinic_id, "exercise.ladder", v);
+    }
     validate::Text(e.display_name, "exercise.display_name", 100, v);
     validate::Text(e.instructions, "exercise.instructions", 2000, v, false);
     if (e.region == Region::kUnspecified || !v1::Region_IsValid(req->exercise().region())) {

@@ -845,4 +845,226 @@ TEST_CASE("scenario: a session with an unknown red flag or pain 11 is refused",
   CHECK_FALSE(resp.replayed());
 }
 
+// --- Therapist edits and clinic-defined catalogue entries ----------------------------------------
+
+namespace {
+
+v1::Program GetProgram(F& f, const Token& token, const std::string& name) {
+  v1::GetProgramRequest req;
+  req.set_name(name);
+  v1::Program program;
+  REQUIRE_OK(F::Call(*f.program, &v1::ProgramService::Stub::GetProgram, token, req, &program));
+  return program;
+}
+
+// Every prescription of phase 1 set to `mode`, as a new revision effective today.
+v1::UpdateProgramRequest ModeEdit(const v1::Program& program, v1::ProgressionMode mode) {
+  v1::UpdateProgramRequest req;
+  *req.mutable_program() = program;
+  for (v1::Prescription& rx : *req.mutable_program()->mutable_phases(0)->mutable_prescriptions()) {
+    rx.set_mode(mode);
+  }
+  req.mutable_update_mask()->add_paths("phases");
+  req.set_reason("I will review each change");
+  return req;
+}
+
+}  // namespace
+
+TEST_CASE("suggest mode set by the therapist: changes wait for approval and apply from then",
+          "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "sienna", "Europe/Madrid");
+  p.LiveDays(0, 6, Adherent);
+  v1::Program program = GetProgram(f, p.therapist, p.program);
+  v1::Program edited;
+  REQUIRE_OK(F::Call(*f.program, &v1::ProgramService::Stub::UpdateProgram, p.therapist,
+                     ModeEdit(program, v1::PROGRESSION_MODE_SUGGEST), &edited));
+  CHECK(edited.revision() == 2);
+  p.LiveDays(6, 8, Adherent);  // week 1 ends on day 6 under revision 2
+
+  std::vector<v1::Decision> pending;
+  for (const v1::Decision& d : p.Decisions()) {
+    if (d.week() == 1 && d.kind() == v1::DECISION_KIND_PROGRESS) {
+      CHECK(d.status() == v1::DECISION_STATUS_PENDING);
+      pending.push_back(d);
+    }
+  }
+  REQUIRE(pending.size() >= 2);
+  const v1::Decision& chosen = pending.front();
+  const v1::PlanDay waiting = p.Plan();
+  const v1::PlannedExercise* before = Planned(waiting, chosen.exercise());
+  REQUIRE(before != nullptr);
+  CHECK(MessageDifferencer::Equals(before->dose(), chosen.old_dose()));  // not applied yet
+
+  v1::ResolveDecisionRequest approve;
+  approve.set_name(chosen.name());
+  approve.set_action_id(NewUuid());
+  v1::Decision approved;
+  REQUIRE_OK(F::Call(*f.progression, &v1::ProgressionService::Stub::ApproveDecision, p.therapist,
+                     approve, &approved));
+  CHECK(approved.status() == v1::DECISION_STATUS_APPROVED);
+  CHECK(approved.effective_date() == p.Iso(7));  // approved today
+  const v1::PlanDay after = p.Plan();
+  REQUIRE(Planned(after, chosen.exercise()) != nullptr);
+  CHECK(MessageDifferencer::Equals(Planned(after, chosen.exercise())->dose(), chosen.new_dose()));
+  // The others still wait; rejecting one keeps its dose.
+  v1::ResolveDecisionRequest reject;
+  reject.set_name(pending[1].name());
+  reject.set_action_id(NewUuid());
+  v1::Decision rejected;
+  REQUIRE_OK(F::Call(*f.progression, &v1::ProgressionService::Stub::RejectDecision, p.therapist,
+                     reject, &rejected));
+  CHECK(rejected.status() == v1::DECISION_STATUS_REJECTED);
+  const v1::PlanDay later = p.Plan();
+  REQUIRE(Planned(later, pending[1].exercise()) != nullptr);
+  CHECK(MessageDifferencer::Equals(Planned(later, pending[1].exercise())->dose(),
+                                   pending[1].old_dose()));
+}
+
+TEST_CASE("UpdateProgram: etag, dates and rules are checked; a rules override takes effect",
+          "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "ravi", "America/Chicago");
+  const v1::Program program = GetProgram(f, p.therapist, p.program);
+  v1::UpdateProgramRequest req;
+  *req.mutable_program() = program;
+  req.mutable_update_mask()->add_paths("rules");
+  *req.mutable_rules() = program.rules();
+  req.mutable_rules()->set_effort_progress_max(3);
+  req.set_reason("keep effort light for now");
+  v1::Program out;
+
+  v1::UpdateProgramRequest stale = req;
+  stale.mutable_program()->set_etag("r0");
+  CHECK_CODE(
+      F::Call(*f.program, &v1::ProgramService::Stub::UpdateProgram, p.therapist, stale, &out),
+      Code::ABORTED);
+  v1::UpdateProgramRequest past = req;
+  past.set_effective_date(p.Iso(-1));
+  grpc::Status status =
+      F::Call(*f.program, &v1::ProgramService::Stub::UpdateProgram, p.therapist, past, &out);
+  CHECK(status.error_code() == Code::INVALID_ARGUMENT);
+  CHECK(BadRequestFields(status) == std::vector<std::string>{"effective_date"});
+  v1::UpdateProgramRequest inverted = req;
+  inverted.mutable_rules()->set_pain_acceptable_max(2);  // below the safe band
+  status =
+      F::Call(*f.program, &v1::ProgramService::Stub::UpdateProgram, p.therapist, inverted, &out);
+  CHECK(status.error_code() == Code::INVALID_ARGUMENT);
+  CHECK(BadRequestFields(status) == std::vector<std::string>{"rules.pain_acceptable_max"});
+  CHECK_CODE(F::Call(*f.program, &v1::ProgramService::Stub::UpdateProgram, p.token, req, &out),
+             Code::PERMISSION_DENIED);
+  CHECK(GetProgram(f, p.therapist, p.program).revision() == 1);  // nothing changed
+
+  REQUIRE_OK(F::Call(*f.program, &v1::ProgramService::Stub::UpdateProgram, p.therapist, req, &out));
+  CHECK(out.revision() == 2);
+  CHECK(out.rules().effort_progress_max() == 3);
+  // A week at effort 4 (moderate, fine by the defaults) now holds every exercise.
+  p.LiveDays(0, 8, Adherent);
+  for (const v1::Decision& d : p.Decisions()) {
+    if (d.week() == 1 && !d.exercise().empty()) CHECK(d.rule() == "effort.too_high");
+  }
+}
+
+TEST_CASE("a clinic's own exercise and protocol: created, validated, visible only to it",
+          "[progression][catalogue]") {
+  F f;
+  const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
+  v1::CreateExerciseRequest ex;
+  ex.set_parent(kClinic);
+  ex.set_exercise_id("demo-wall-slide");
+  ex.mutable_exercise()->set_display_name("Wall slide");
+  ex.mutable_exercise()->set_region(v1::REGION_UPPER_BACK);
+  ex.mutable_exercise()->mutable_default_dose()->set_sets(2);
+  ex.mutable_exercise()->mutable_default_dose()->set_reps(10);
+  ex.mutable_exercise()->add_levers(v1::LEVER_REPS);
+  v1::Exercise created;
+  REQUIRE_OK(
+      F::Call(*f.catalog, &v1::CatalogService::Stub::CreateExercise, therapist, ex, &created));
+  CHECK(created.name() == "exercises/demo-wall-slide");
+  CHECK(created.clinic() == kClinic);
+  CHECK_CODE(
+      F::Call(*f.catalog, &v1::CatalogService::Stub::CreateExercise, therapist, ex, &created),
+      Code::ALREADY_EXISTS);
+  v1::CreateExerciseRequest unprefixed = ex;
+  unprefixed.set_exercise_id("wall-slide");
+  grpc::Status status = F::Call(*f.catalog, &v1::CatalogService::Stub::CreateExercise, therapist,
+                                unprefixed, &created);
+  CHECK(BadRequestFields(status) == std::vector<std::string>{"exercise_id"});
+  const Token patient = f.SignIn(kPatientUser, kPatientPass);
+  CHECK_CODE(F::Call(*f.catalog, &v1::CatalogService::Stub::CreateExercise, patient, ex, &created),
+             Code::PERMISSION_DENIED);
+
+  // A protocol of the clinic's own, using its exercise and a shipped one.
+  v1::CreateProtocolRequest proto;
+  proto.set_parent(kClinic);
+  proto.set_protocol_id("demo-desk-break");
+  proto.mutable_protocol()->set_display_name("Desk break");
+  v1::Phase* phase = proto.mutable_protocol()->add_phases();
+  phase->set_number(1);
+  phase->set_display_name("Daily");
+  phase->set_start_week(1);
+  phase->set_sessions_per_week(5);
+  for (const char* e : {"exercises/demo-wall-slide", "exercises/chin-nod-sitting"}) {
+    v1::Prescription* rx = phase->add_prescriptions();
+    rx->set_exercise(e);
+    rx->add_dose_steps()->set_sets(1);
+    rx->mutable_dose_steps(0)->set_reps(10);
+  }
+  v1::CreateProtocolRequest unknown = proto;
+  unknown.set_protocol_id("demo-broken");
+  unknown.mutable_protocol()->mutable_phases(0)->mutable_prescriptions(0)->set_exercise(
+      "exercises/demo-nothing");
+  status = F::Call(*f.catalog, &v1::CatalogService::Stub::CreateProtocol, therapist, unknown,
+                   unknown.mutable_protocol());
+  CHECK(BadRequestFields(status) ==
+        std::vector<std::string>{"protocol.phases[0].prescriptions[0].exercise"});
+  v1::Protocol protocol;
+  REQUIRE_OK(
+      F::Call(*f.catalog, &v1::CatalogService::Stub::CreateProtocol, therapist, proto, &protocol));
+
+  // Assigned to a patient, it plans the clinic's exercise.
+  v1::CreateProgramRequest assign;
+  assign.set_parent(kSam);
+  assign.mutable_program()->set_protocol("protocols/demo-desk-break");
+  assign.mutable_program()->set_start_date("2026-11-21");
+  v1::Program program;
+  REQUIRE_OK(
+      F::Call(*f.program, &v1::ProgramService::Stub::CreateProgram, therapist, assign, &program));
+  v1::GetPlanRequest plan_req;
+  plan_req.set_parent(kSam);
+  v1::Plan plan;
+  REQUIRE_OK(F::Call(*f.program, &v1::ProgramService::Stub::GetPlan, therapist, plan_req, &plan));
+  REQUIRE(plan.days(0).exercises_size() == 2);
+  CHECK(plan.days(0).exercises(0).display_name() == "Wall slide");
+
+  // Another clinic's entries stay invisible here.
+  REQUIRE(f.store->CreateClinic({"other", "Other clinic", "Europe/Paris"}).ok());
+  Exercise theirs;
+  theirs.id = "other-secret";
+  theirs.display_name = "Theirs";
+  theirs.region = Region::kCore;
+  theirs.ladder = theirs.id;
+  theirs.default_dose.sets = 1;
+  theirs.default_dose.reps = 5;
+  theirs.clinic_id = "other";
+  REQUIRE(f.store->CreateExercise(theirs).ok());
+  v1::GetExerciseRequest get;
+  get.set_name("exercises/other-secret");
+  v1::Exercise got;
+  CHECK_CODE(F::Call(*f.catalog, &v1::CatalogService::Stub::GetExercise, therapist, get, &got),
+             Code::NOT_FOUND);
+  v1::ListExercisesRequest list;
+  list.set_page_size(200);
+  v1::ListExercisesResponse listed;
+  REQUIRE_OK(
+      F::Call(*f.catalog, &v1::CatalogService::Stub::ListExercises, therapist, list, &listed));
+  bool own = false;
+  for (const v1::Exercise& e : listed.exercises()) {
+    CHECK(e.name() != "exercises/other-secret");
+    own |= e.name() == "exercises/demo-wall-slide";
+  }
+  CHECK(own);
+}
+
 }  // namespace ptrack::testing
