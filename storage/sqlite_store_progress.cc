@@ -11,6 +11,18 @@ namespace {
 
 struct Done {};
 
+constexpr const char* kActionColumns = "kind, local_date, decision_id, note, create_ms";
+
+Result<TherapistAction> ActionFrom(SQLite::Statement& q) {
+  const int kind = q.getColumn(0).getInt();
+  if (kind < 0 || kind > static_cast<int>(TherapistAction::Kind::kBoost)) {
+    return Status::Internal("stored therapist action is corrupt");
+  }
+  return TherapistAction{static_cast<TherapistAction::Kind>(kind),
+                         sqlite::DateColumn(q.getColumn(1)), q.getColumn(2).getString(),
+                         q.getColumn(3).getString(), FromUnixMillis(q.getColumn(4).getInt64())};
+}
+
 }  // namespace
 
 Status SqliteStore::AddPainFollowUp(const PainFollowUp& f, Instant reported) {
@@ -89,20 +101,14 @@ Result<std::vector<TherapistAction>> SqliteStore::ListTherapistActions(
     const std::string& program_id) {
   return Read<std::vector<TherapistAction>>(
       [&](SQLite::Database& db) -> Result<std::vector<TherapistAction>> {
-        SQLite::Statement q(db,
-                            "SELECT kind, local_date, decision_id, note, create_ms "
-                            "FROM therapist_actions "
-                            "WHERE program_id = ? ORDER BY local_date, create_ms, id");
+        SQLite::Statement q(db, std::string("SELECT ") + kActionColumns +
+                                    " FROM therapist_actions WHERE program_id = ? "
+                                    "ORDER BY local_date, create_ms, id");
         q.bind(1, program_id);
         std::vector<TherapistAction> out;
         while (q.executeStep()) {
-          const int kind = q.getColumn(0).getInt();
-          if (kind < 0 || kind > static_cast<int>(TherapistAction::Kind::kBoost)) {
-            return Status::Internal("stored therapist action is corrupt");
-          }
-          out.push_back({static_cast<TherapistAction::Kind>(kind),
-                         sqlite::DateColumn(q.getColumn(1)), q.getColumn(2).getString(),
-                         q.getColumn(3).getString(), FromUnixMillis(q.getColumn(4).getInt64())});
+          PTRACK_ASSIGN_OR_RETURN(auto action, ActionFrom(q));
+          out.push_back(std::move(action));
         }
         return out;
       });
@@ -110,18 +116,11 @@ Result<std::vector<TherapistAction>> SqliteStore::ListTherapistActions(
 
 Result<TherapistAction> SqliteStore::GetTherapistAction(const std::string& id) {
   return Read<TherapistAction>([&](SQLite::Database& db) -> Result<TherapistAction> {
-    SQLite::Statement q(db,
-                        "SELECT kind, local_date, decision_id, note, create_ms "
-                        "FROM therapist_actions WHERE id = ?");
+    SQLite::Statement q(
+        db, std::string("SELECT ") + kActionColumns + " FROM therapist_actions WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Status::NotFound("action not found");
-    const int kind = q.getColumn(0).getInt();
-    if (kind < 0 || kind > static_cast<int>(TherapistAction::Kind::kBoost)) {
-      return Status::Internal("stored therapist action is corrupt");
-    }
-    return TherapistAction{static_cast<TherapistAction::Kind>(kind),
-                           sqlite::DateColumn(q.getColumn(1)), q.getColumn(2).getString(),
-                           q.getColumn(3).getString(), FromUnixMillis(q.getColumn(4).getInt64())};
+    return ActionFrom(q);
   });
 }
 
