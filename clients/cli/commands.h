@@ -20,6 +20,8 @@ int Patients(Client& c);
 int CreatePatient(Client& c);
 int AssignProgram(Client& c);
 int Programs(Client& c);
+int CreateExercise(Client& c);
+int CreateProtocol(Client& c);
 
 // Plans, sessions, adherence (commands_session.cc).
 int Plan(Client& c);

@@ -1,6 +1,10 @@
 // Commands: exercises, protocols, patients, patient-create, assign, programs.
+#include <google/protobuf/util/json_util.h>
+
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "clients/cli/commands.h"
 #include "clients/cli/format.h"
@@ -161,6 +165,65 @@ int Programs(Client& c) {
               << EnumWord(v1::ProgramState_Name(p.state()), "PROGRAM_STATE_") << "  revision "
               << p.revision() << "\n";
   }
+  return kExitOk;
+}
+
+namespace {
+
+// Reads `path` as the JSON form of `message` (proto field names, as --json prints them).
+bool ReadJsonMessage(const std::string& path, google::protobuf::Message* message,
+                     std::string& error) {
+  std::ifstream in(path);
+  if (!in) {
+    error = "cannot read " + path;
+    return false;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  auto status = google::protobuf::util::JsonStringToMessage(buf.str(), message);
+  if (!status.ok()) {
+    error = path + ": " + std::string(status.message());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int CreateExercise(Client& c) {
+  if (!c.profile()) return Usage("sign in first: ptrack login USER");
+  const auto id = c.args().Get("id"), file = c.args().Get("file");
+  if (!id || !file) return Usage("exercise-create --id CLINIC-ID --file EXERCISE.json");
+  v1::CreateExerciseRequest req;
+  std::string error;
+  if (!ReadJsonMessage(*file, req.mutable_exercise(), error)) return Usage(error);
+  req.set_parent(c.profile()->clinic);
+  req.set_exercise_id(*id);
+  auto stub = v1::CatalogService::NewStub(c.channel());
+  v1::Exercise resp;
+  auto status = stub->CreateExercise(c.Context().get(), req, &resp);
+  if (!status.ok()) return c.Fail(status);
+  if (c.json()) return c.PrintJson(resp);
+  std::cout << "Created " << resp.name() << " (" << resp.display_name() << ")\n";
+  return kExitOk;
+}
+
+int CreateProtocol(Client& c) {
+  if (!c.profile()) return Usage("sign in first: ptrack login USER");
+  const auto id = c.args().Get("id"), file = c.args().Get("file");
+  if (!id || !file) return Usage("protocol-create --id CLINIC-ID --file PROTOCOL.json");
+  v1::CreateProtocolRequest req;
+  std::string error;
+  if (!ReadJsonMessage(*file, req.mutable_protocol(), error)) return Usage(error);
+  req.set_parent(c.profile()->clinic);
+  req.set_protocol_id(*id);
+  auto stub = v1::CatalogService::NewStub(c.channel());
+  v1::Protocol resp;
+  auto status = stub->CreateProtocol(c.Context().get(), req, &resp);
+  if (!status.ok()) return c.Fail(status);
+  if (c.json()) return c.PrintJson(resp);
+  std::cout << "Created " << resp.name() << " (" << resp.display_name() << ", "
+            << resp.phases_size() << " phases)\n";
   return kExitOk;
 }
 

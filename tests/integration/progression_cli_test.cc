@@ -1,6 +1,8 @@
 // End-to-end tests of adaptive progression with the real ptrackd and ptrack binaries: a
 // therapist reads the demo patient's decisions and adjusts a dose (a new revision whose reason
 // the patient sees), a red flag stops the plan at once, only a therapist with a note can clear it.
+#include <fstream>
+
 #include "tests/integration/cli.h"
 
 namespace {
@@ -73,4 +75,40 @@ TEST_CASE("progression through the client: decisions, a dose adjustment, a red f
   bool red = false;
   for (const json& f : flags["flags"]) red |= f["kind"] == "FLAG_KIND_RED_FLAG";
   CHECK(red);  // the flag stays on record
+}
+
+TEST_CASE("a clinic adds its own exercise and protocol from JSON files",
+          "[progression][integration]") {
+  TempDir dir;
+  Ptrackd server(PTRACKD, dir.path() + "/ptrack.db", dir.path(), {"--demo"});
+  Cli therapist(server.address(), dir.path() + "/therapist");
+  therapist.Login("therapist", "demo-therapist-pass");
+  std::ofstream(dir.path() + "/exercise.json") << R"({
+    "display_name": "Wall slide", "region": "REGION_UPPER_BACK",
+    "default_dose": {"sets": 2, "reps": 10}, "levers": ["LEVER_REPS"],
+    "instructions": "Slide your forearms up the wall and back down."})";
+  const json exercise = therapist.Json(
+      {"exercise-create", "--id", "demo-wall-slide", "--file", dir.path() + "/exercise.json"});
+  CHECK(exercise["name"] == "exercises/demo-wall-slide");
+  CHECK(exercise["clinic"] == "clinics/demo");
+
+  std::ofstream(dir.path() + "/protocol.json") << R"({
+    "display_name": "Desk break", "phases": [{"number": 1, "display_name": "Daily",
+      "start_week": 1, "weeks": 0, "sessions_per_week": 5,
+      "prescriptions": [{"exercise": "exercises/demo-wall-slide",
+                         "dose_steps": [{"sets": 1, "reps": 10}]}]}]})";
+  const json protocol = therapist.Json(
+      {"protocol-create", "--id", "demo-desk-break", "--file", dir.path() + "/protocol.json"});
+  CHECK(protocol["name"] == "protocols/demo-desk-break");
+  bool listed = false;
+  const json protocols = therapist.Json({"protocols"});
+  for (const json& p : protocols["protocols"]) {
+    listed |= p["name"] == "protocols/demo-desk-break";
+  }
+  CHECK(listed);
+  // Its id must carry the clinic's prefix.
+  RunResult bad =
+      therapist({"exercise-create", "--id", "wall-slide", "--file", dir.path() + "/exercise.json"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find("exercise_id") != std::string::npos);
 }
