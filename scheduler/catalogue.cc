@@ -42,6 +42,11 @@ void ValidatePhases(const std::vector<Phase>& phases, const ExerciseExists& exis
       const Prescription& rx = p.prescriptions[j];
       const std::string rf = f + ".prescriptions[" + std::to_string(j) + "]";
       if (!exists(rx.exercise_id)) out.Add(rf + ".exercise", "unknown exercise");
+      for (size_t other = 0; other < j; ++other) {
+        if (p.prescriptions[other].exercise_id == rx.exercise_id) {
+          out.Add(rf + ".exercise", "prescribed twice in this phase");
+        }
+      }
       if (rx.dose_steps.empty() || rx.dose_steps.size() > 52) {
         out.Add(rf + ".dose_steps", "1..52 dose steps");
       }

@@ -7,8 +7,8 @@ const ProgramRevision& RevisionInEffect(const Program& program, LocalDate day) {
   const ProgramRevision* best = nullptr;
   for (const ProgramRevision& r : program.revisions) {
     if (r.effective_date > day) continue;
-    if (best == nullptr || r.effective_date > best->effective_date ||
-        (r.effective_date == best->effective_date && r.revision > best->revision)) {
+    // Each revision is built on the one before it, so the newest revision in effect wins.
+    if (best == nullptr || r.revision > best->revision) {
       best = &r;
     }
   }

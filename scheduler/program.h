@@ -37,8 +37,8 @@ struct Program {
   const ProgramRevision& latest() const { return revisions.back(); }
 };
 
-// The revision in effect on `day`: the one with the latest effective_date <= day (the higher
-// revision number wins a tie); revision 1 for days before every effective date.
+// The revision in effect on `day`: the highest-numbered revision whose effective_date <= day
+// (each revision is built on the previous one); revision 1 for days before every effective date.
 // REQUIRES: !program.revisions.empty().
 const ProgramRevision& RevisionInEffect(const Program& program, LocalDate day);
 

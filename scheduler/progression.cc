@@ -71,11 +71,10 @@ int AttributedPain(const SessionFacts& f, const ExerciseLog& log) {
   return f.per_exercise_pain ? log.pain : f.session->pain_after;
 }
 
+// The log of the rung the patient is on now (a log of an earlier rung is not this exercise).
 const ExerciseLog* LogFor(const Session& s, const CurrentPrescription& cp) {
   for (const ExerciseLog& l : s.exercises) {
-    if (l.sets > 0 && (l.exercise_id == cp.exercise_id || l.exercise_id == cp.prescribed_id)) {
-      return &l;
-    }
+    if (l.sets > 0 && l.exercise_id == cp.exercise_id) return &l;
   }
   return nullptr;
 }
@@ -85,6 +84,8 @@ bool AtTarget(const ExerciseLog& l, const Dose& d) {
   if (l.sets < sets) return false;
   if (d.pyramid_reps.empty() && d.reps > 0 && l.reps < d.reps) return false;
   if (d.hold_seconds > 0 && l.hold_seconds < d.hold_seconds) return false;
+  if (d.load_kg > 0 && l.load_kg + 1e-9 < d.load_kg) return false;
+  if (!d.band.empty() && !l.band.empty() && l.band != d.band) return false;  // empty: not reported
   return true;
 }
 
@@ -145,7 +146,14 @@ class Replay {
       };
       std::vector<Event> events;
       for (const SessionFacts& f : sessions_) {
-        if (f.session->local_date == d) events.push_back({f.session->receive_time, &f, nullptr});
+        if (f.session->local_date == d) {
+          last_activity = d;
+          inactivity_flagged = false;
+          changed |= OnSessionDay(f, d);
+        }
+        // A red flag takes effect on the day the server received it, in receipt order, so that a
+        // late-synced flag is never covered by a clearing recorded before it arrived.
+        if (f.received_on == d) events.push_back({f.session->receive_time, &f, nullptr});
       }
       for (const TherapistAction& a : history_.actions) {
         if (a.date == d) events.push_back({a.at, nullptr, &a});
@@ -154,14 +162,9 @@ class Replay {
         return a.at != b.at ? a.at < b.at : (a.session != nullptr && b.session == nullptr);
       });
       for (const Event& e : events) {
-        if (e.session != nullptr) {
-          changed |= OnSession(*e.session, d);
-          last_activity = d;
-          inactivity_flagged = false;
-        } else {
-          changed |= ApplyAction(*e.action, d);
-        }
+        changed |= e.session != nullptr ? OnRedFlags(*e.session, d) : ApplyAction(*e.action, d);
       }
+      if (st_.suspended) suspended_in_week_ = true;
       if (changed) Commit(d);
       const int idle = static_cast<int>((d - last_activity).count());
       if (!st_.suspended && !inactivity_flagged && idle >= InactivityThreshold()) {
@@ -273,8 +276,12 @@ class Replay {
       }
       dec.status = DecisionStatus::kApproved;
       dec.effective_date = d;
+      if (st_.suspended) return false;  // approved, but nothing moves while a red flag is open
       for (CurrentPrescription& cp : st_.prescriptions) {
         if (cp.prescribed_id != dec.exercise_id) continue;
+        // Only from where the decision found it: a phase change or another decision since
+        // makes it stale.
+        if (cp.exercise_id != dec.old_exercise_id || cp.dose != dec.old_dose) return false;
         Move(cp, dec, d);
         return true;
       }
@@ -285,9 +292,9 @@ class Replay {
 
   bool Boost(const TherapistAction& a, LocalDate d) {
     const Phase* target = PhaseNumbered(Rev().phases, Rules().boost_phase);
-    if (target == nullptr) return false;
+    if (target == nullptr || st_.phase_number <= target->number) return false;  // nothing to boost
     Decision dec;
-    dec.id = "boost-" + FormatIsoDate(d);
+    dec.id = "boost-" + FormatIsoDate(d) + "-" + std::to_string(++boosts_);
     dec.week = ProgramWeek(program_.start_date, d);
     dec.effective_date = d;
     dec.kind = DecisionKind::kPhaseAdvance;
@@ -306,20 +313,24 @@ class Replay {
     return true;
   }
 
-  bool OnSession(const SessionFacts& f, LocalDate d) {
+  // A session's red flags, on the day the server received it: suspends at once.
+  bool OnRedFlags(const SessionFacts& f, LocalDate d) {
+    const Session& s = *f.session;
+    if (s.red_flags.empty()) return false;
+    std::string list;
+    for (const std::string& r : s.red_flags) list += (list.empty() ? "" : ", ") + r;
+    tl_.flags.push_back({FlagKind::kRedFlag, d, "Red flag reported: " + list, s.id});
+    if (st_.suspended) return false;
+    st_.suspended = true;
+    st_.suspended_reason = "Red flag reported on " + FormatIsoDate(s.local_date) + ": " + list;
+    return true;
+  }
+
+  // The rest of a session's immediate effects, on its own local day: pain flags.
+  bool OnSessionDay(const SessionFacts& f, LocalDate d) {
     const Session& s = *f.session;
     const ProgressionRules& rules = Rules();
     bool changed = false;
-    if (!s.red_flags.empty()) {
-      std::string list;
-      for (const std::string& r : s.red_flags) list += (list.empty() ? "" : ", ") + r;
-      tl_.flags.push_back({FlagKind::kRedFlag, d, "Red flag reported: " + list, s.id});
-      if (!st_.suspended) {
-        st_.suspended = true;
-        st_.suspended_reason = "Red flag reported on " + FormatIsoDate(d) + ": " + list;
-        changed = true;
-      }
-    }
     int worst = std::max(s.pain_before, s.pain_after);
     for (const ExerciseLog& l : s.exercises) worst = std::max(worst, l.pain);
     if (worst > rules.pain_acceptable_max) {
@@ -344,7 +355,7 @@ class Replay {
   void Move(CurrentPrescription& cp, const Decision& dec, LocalDate from) {
     if (dec.kind == DecisionKind::kProgress) {
       cp.trail.emplace_back(cp.exercise_id, cp.dose, cp.step);
-      cp.step += 1;
+      cp.step = dec.new_step > 0 ? dec.new_step : cp.step + 1;
     } else if (!cp.trail.empty()) {
       cp.step = std::get<2>(cp.trail.back());
       cp.trail.pop_back();
@@ -382,8 +393,17 @@ class Replay {
     bool changed = false;
     int week_max_pain = -1;
     bool week_worse = false;
+    // A red flag reported this week, or a suspension at any time in it (even if cleared since),
+    // holds every exercise and the phase.
+    bool week_red_flag = suspended_in_week_;
+    suspended_in_week_ = false;
+    for (const SessionFacts& f : sessions_) {
+      const LocalDate day = f.session->local_date;
+      if (day >= first && day <= last && !f.session->red_flags.empty()) week_red_flag = true;
+    }
     for (const SessionFacts* f : counted) {
-      week_max_pain = std::max({week_max_pain, f->session->pain_after});
+      // Pain before a session counts too: no progression in a week with pain above the band.
+      week_max_pain = std::max({week_max_pain, f->session->pain_before, f->session->pain_after});
       for (const ExerciseLog& l : f->session->exercises)
         week_max_pain = std::max(week_max_pain, l.pain);
       week_worse |= f->next_morning_worse;
@@ -457,7 +477,9 @@ class Replay {
                           DescribeDose(dose) + ": " + why + ".";
       };
 
-      if (max_pain > rules.pain_acceptable_max) {
+      if (week_red_flag) {
+        hold("redflag.this_week", "a red flag was reported this week");
+      } else if (max_pain > rules.pain_acceptable_max) {
         regress("pain.above_acceptable", "pain reached " + std::to_string(max_pain) +
                                              "/10, above " +
                                              std::to_string(rules.pain_acceptable_max));
@@ -483,6 +505,7 @@ class Replay {
                      NextPosition(*rx, {cp.exercise_id, cp.dose, cp.step}, rules, catalogue_)) {
         dec.kind = DecisionKind::kProgress;
         dec.rule = "progress";
+        dec.new_step = next->step;
         dec.new_exercise_id = next->exercise_id;
         dec.new_dose = next->dose;
         dec.explanation =
@@ -508,8 +531,9 @@ class Replay {
       tl_.decisions.push_back(std::move(dec));
     }
 
-    changed |=
-        PhaseGate(week, *phase, effective, adherence_ok, adherence_text, week_max_pain, week_worse);
+    changed |= PhaseGate(week, *phase, effective, adherence_ok && !week_red_flag,
+                         week_red_flag ? "a red flag was reported this week" : adherence_text,
+                         week_max_pain, week_worse);
     Reevaluate(week, last);
     return changed;
   }
@@ -616,6 +640,8 @@ class Replay {
   Timeline tl_;
   int stalled_weeks_ = 0;
   bool stalled_flagged_ = false;
+  bool suspended_in_week_ = false;
+  int boosts_ = 0;
 };
 
 }  // namespace

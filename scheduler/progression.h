@@ -43,7 +43,7 @@ enum class DecisionStatus {
 };
 
 struct Decision {
-  std::string id;  // deterministic: "w<week>-<exercise>", "w<week>-phase" or "boost-<date>"
+  std::string id;  // deterministic: "w<week>-<exercise>", "w<week>-phase" or "boost-<date>-<n>"
   int week = 0;    // the program week evaluated
   LocalDate effective_date{};  // the day after the week (auto) or the approval day
   std::string exercise_id;  // the prescription's exercise as the protocol names it; empty for phase
@@ -52,6 +52,7 @@ struct Decision {
   std::vector<std::pair<std::string, std::string>> inputs;  // what the rule looked at
   std::string old_exercise_id, new_exercise_id;             // the ladder rung before and after
   Dose old_dose, new_dose;
+  int new_step = 0;  // progress: the position along the prescription it moves to
   int old_phase = 0, new_phase = 0;
   ProgressionMode mode = ProgressionMode::kAuto;
   DecisionStatus status = DecisionStatus::kNoChange;

@@ -47,8 +47,9 @@ struct ProgressionRules {
 // X(name) once per field). band_order is not numeric and is handled by each codec.
 #define PTRACK_RULE_FIELDS(X)                                                                   \
   X(pain_safe_max)                                                                              \
-  X(pain_acceptable_max) X(effort_progress_max) X(adherence_gate) X(sessions_at_target)         \
-      X(hold_step_seconds) X(hold_max_seconds) X(reps_step) X(reps_range_min) X(reps_range_max) \
+  X(pain_acceptable_max)                                                                        \
+  X(effort_progress_max) X(adherence_gate) X(sessions_at_target) X(hold_step_seconds)           \
+      X(hold_max_seconds) X(reps_step) X(reps_range_min) X(reps_range_max)                      \
           X(load_increase_fraction) X(load_rounding_kg) X(pyramid_step) X(sets_max)             \
               X(inactivity_days) X(reevaluation_after_weeks) X(reevaluation_min_drop_points)    \
                   X(reevaluation_min_drop_fraction) X(phase_max_extension_weeks) X(boost_phase) \

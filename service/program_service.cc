@@ -31,11 +31,19 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
                             deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/CreateProgram"));
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
     PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
 
     Violations v;
     std::string id = validate::ClientId(req->program_id(), "program_id", v, false);
     auto start = ParseIsoDate(req->program().start_date());
-    if (!start) v.Add("program.start_date", "is required, as YYYY-MM-DD");
+    if (!start) {
+      v.Add("program.start_date", "is required, as YYYY-MM-DD");
+    } else {
+      const LocalDate today = LocalDateOf(deps_.clock.Now(), zone);
+      if (*start < today - date::days{366} || *start > today + date::days{366}) {
+        v.Add("program.start_date", "must be within a year of today");
+      }
+    }
     auto protocol_id = names::ParseProtocol(req->program().protocol(), "program.protocol");
     std::optional<Protocol> protocol;
     if (!protocol_id.ok()) {

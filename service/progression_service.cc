@@ -55,6 +55,15 @@ Status ProgressionServiceImpl::Resolve(const grpc::ServerContext& context, const
   if (it->status != DecisionStatus::kPending) {
     return Status::FailedPrecondition("the decision is not waiting for approval");
   }
+  for (const Decision& later : decisions) {
+    if (later.exercise_id == it->exercise_id && later.week > it->week) {
+      return Status::FailedPrecondition("a later decision for this exercise supersedes it");
+    }
+  }
+  if (kind == TherapistAction::Kind::kApprove &&
+      evaluated.timeline.StateOn(evaluated.today).suspended) {
+    return Status::FailedPrecondition("a red flag is open: clear it before approving changes");
+  }
   const Instant now = deps_.clock.Now();
   TherapistAction action{kind, evaluated.today, it->id, req.note(), now};
   PTRACK_RETURN_IF_ERROR(
@@ -107,6 +116,9 @@ Status ProgressionServiceImpl::PatientAction(const grpc::ServerContext& context,
   validate::Text(req.note(), "note", 2000, v, kind == TherapistAction::Kind::kClearRedFlag);
   PTRACK_RETURN_IF_ERROR(v.ToStatus());
   PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+  // The action is stamped with the moment of the evaluation it is based on: a red flag that
+  // arrives after that moment is not covered by this clearing.
+  const Instant seen = deps_.clock.Now();
   PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
   // A retry of a recorded action succeeds (or conflicts) without recording anything again.
   auto recorded = deps_.store.GetTherapistAction(action_id);
@@ -119,10 +131,9 @@ Status ProgressionServiceImpl::PatientAction(const grpc::ServerContext& context,
       !evaluated.timeline.StateOn(evaluated.today).suspended) {
     return Status::FailedPrecondition("no red flag is open");  // and nothing is recorded
   }
-  const Instant now = deps_.clock.Now();
-  TherapistAction action{kind, evaluated.today, "", req.note(), now};
+  TherapistAction action{kind, evaluated.today, "", req.note(), seen};
   return deps_.store.AddTherapistAction(action_id, evaluated.program.id, action, ActorName(who),
-                                        now);
+                                        seen);
 }
 
 grpc::Status ProgressionServiceImpl::ClearRedFlag(grpc::ServerContext* context,

@@ -381,6 +381,7 @@ json Encode(const Decision& d) {
           {"new_exercise", d.new_exercise_id},
           {"old_dose", Encode(d.old_dose)},
           {"new_dose", Encode(d.new_dose)},
+          {"new_step", d.new_step},
           {"old_phase", d.old_phase},
           {"new_phase", d.new_phase},
           {"mode", static_cast<int>(d.mode)},
@@ -410,6 +411,7 @@ Result<Decision> DecodeDecision(const json& j) {
     d.new_exercise_id = GetString(j, "new_exercise", "decision");
     d.old_dose = DoseFrom(j.at("old_dose"), "decision.old_dose");
     d.new_dose = DoseFrom(j.at("new_dose"), "decision.new_dose");
+    d.new_step = GetInt(j, "new_step", "decision");
     d.old_phase = GetInt(j, "old_phase", "decision");
     d.new_phase = GetInt(j, "new_phase", "decision");
     d.mode = static_cast<ProgressionMode>(GetInt(j, "mode", "decision"));

@@ -1,7 +1,7 @@
-// Unit tests for scheduler/program.h: RevisionInEffect picks the revision with the latest
-// effective date on or before a day, the higher revision number on a tie, and revision 1 before
-// every effective date — including for revisions whose effective dates are not in revision
-// order (a later change backdated between two earlier ones, or before revision 1's own date).
+// Unit tests for scheduler/program.h: RevisionInEffect picks the highest-numbered revision whose
+// effective date is on or before a day (each revision is built on the one before it, so a newer
+// revision is never undone by an older one dated later), and revision 1 before every effective
+// date — including for revisions whose effective dates are not in revision order.
 #include "scheduler/program.h"
 
 #include <catch2/catch.hpp>
@@ -30,10 +30,8 @@ Program WithRevisions(const std::vector<LocalDate>& effective) {
   return program;
 }
 
-TEST_CASE(
-    "RevisionInEffect: latest effective date on or before the day, ties to the higher "
-    "revision",
-    "[foundation][program]") {
+TEST_CASE("RevisionInEffect: the newest revision in effect on the day wins",
+          "[foundation][program]") {
   const Program program = WithRevisions({
       Ymd(2026, 3, 2),   // 1: at the start
       Ymd(2026, 3, 20),  // 2
@@ -51,8 +49,8 @@ TEST_CASE(
       {Ymd(2026, 3, 24), 2},
       {Ymd(2026, 3, 25), 5},  // the backdated revision 5
       {Ymd(2026, 3, 31), 5},
-      {Ymd(2026, 4, 1), 4},  // tie between 3 and 4: the higher revision wins
-      {Ymd(2030, 1, 1), 4},
+      {Ymd(2026, 4, 1), 5},  // 3 and 4 take effect, but 5 was made after them and stays
+      {Ymd(2030, 1, 1), 5},
   }));
   INFO("day " << FormatIsoDate(std::get<0>(row)));
   const ProgramRevision& r = RevisionInEffect(program, std::get<0>(row));
@@ -61,10 +59,10 @@ TEST_CASE(
   CHECK(&r == &program.revisions[std::get<1>(row) - 1]);
 }
 
-// Regression: the search starts from revision 1 as the best candidate even when revision 1 is
+// Regression: the search started from revision 1 as the best candidate even when revision 1 was
 // not yet in effect on the day, so a revision whose effective date is earlier than revision 1's
-// (e.g. a program created to start next week, then revised with an effective date of today) is
-// never chosen, contradicting the contract "the one with the latest effective_date <= day".
+// (e.g. a program created to start next week, then revised with an effective date of today) was
+// never chosen.
 TEST_CASE(
     "RevisionInEffect: a revision effective before revision 1's date is in effect from "
     "its own date",
@@ -79,8 +77,8 @@ TEST_CASE(
       {Ymd(2026, 3, 5), 2},
       {Ymd(2026, 3, 6), 2},
       {Ymd(2026, 3, 8), 3},
-      {Ymd(2026, 3, 10), 1},  // revision 1's date is the latest on or before the day
-      {Ymd(2026, 3, 11), 1},
+      {Ymd(2026, 3, 10), 3},  // revision 1 takes effect, but 3 was built on it and stays
+      {Ymd(2026, 3, 11), 3},
   }));
   INFO("day " << FormatIsoDate(std::get<0>(row)));
   CHECK(RevisionInEffect(program, std::get<0>(row)).revision == std::get<1>(row));

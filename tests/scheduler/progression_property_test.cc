@@ -147,16 +147,19 @@ TEST_CASE("property: over random histories the clinical safety rules always hold
       CHECK(done >=
             2);  // the gate: at least 2 of 3 prescribed sessions (every phase here has 3 or 2)
     }
-    // A red flag suspends at once (unless cleared that same day).
+    // A red flag suspends at once — from the day the server received it — unless a clearing
+    // recorded after it arrived, that same day, has cleared it.
     for (const Session& s : g.history.sessions) {
       if (s.red_flags.empty()) continue;
-      bool cleared_same_day = false;
+      const LocalDate received = LocalDateOf(s.receive_time, kUtc);
+      if (received > g.today) continue;  // not yet arrived as of the evaluation
+      bool cleared_after = false;
       for (const TherapistAction& a : g.history.actions) {
-        cleared_same_day |=
-            a.kind == TherapistAction::Kind::kClearRedFlag && a.date == s.local_date;
+        cleared_after |= a.kind == TherapistAction::Kind::kClearRedFlag && a.date == received &&
+                         a.at > s.receive_time;
       }
-      if (!cleared_same_day) {
-        CHECK(tl.StateOn(s.local_date).suspended);
+      if (!cleared_after) {
+        CHECK(tl.StateOn(received).suspended);
         ++suspended_seen;
       }
     }

@@ -301,6 +301,60 @@ TEST_CASE("regression: a red flag received after the day's clearing suspends aga
   CHECK(Count(tl, FlagKind::kRedFlag) == 2);
 }
 
+TEST_CASE("regression: a red flag synced late is not covered by an earlier clearing",
+          "[progression][redflag][regression]") {
+  World w;
+  ProgramHistory h = Simulate(w, 5, [](LocalDate day, const ProgressState& st, int i) {
+    Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+    if (i == 0) s.red_flags = {"recent-trauma"};
+    return std::optional<Session>(s);
+  });
+  const LocalDate clear_day = w.program.start_date + date::days{2};
+  const Instant clear_at = date::sys_days{clear_day.time_since_epoch()} + std::chrono::hours(10);
+  h.actions.push_back({TherapistAction::Kind::kClearRedFlag, clear_day, "", "checked", clear_at});
+  // A session of the day before, with a new red flag, reaches the server an hour after it.
+  Session late = h.sessions[0];
+  late.id = "late";
+  late.local_date = w.program.start_date + date::days{1};
+  late.perform_time = date::sys_days{late.local_date.time_since_epoch()} + std::chrono::hours(18);
+  late.receive_time = clear_at + std::chrono::hours(1);
+  late.red_flags = {"night-rest-pain"};
+  h.sessions.push_back(late);
+  const Timeline tl = Evaluate(w.program, h, w.view, kUtc, clear_day);
+  CHECK(tl.StateOn(clear_day).suspended);
+}
+
+TEST_CASE("regression: a week with a red flag holds even after it was cleared",
+          "[progression][redflag][regression]") {
+  World w;
+  ProgramHistory h = Simulate(w, 7, [](LocalDate day, const ProgressState& st, int i) {
+    Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+    if (i == 0) s.red_flags = {"recent-trauma"};
+    return std::optional<Session>(s);
+  });
+  const LocalDate clear_day = w.program.start_date + date::days{1};
+  h.actions.push_back({TherapistAction::Kind::kClearRedFlag, clear_day, "", "checked",
+                       date::sys_days{clear_day.time_since_epoch()} + std::chrono::hours(9)});
+  // Two more sessions after the clearing make the week look adherent and pain-free.
+  const Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{8});
+  for (const Decision& d : tl.decisions) {
+    INFO(d.id << ": " << d.explanation);
+    CHECK(d.kind != DecisionKind::kProgress);
+    if (d.week == 1 && !d.exercise_id.empty()) CHECK(d.rule == "redflag.this_week");
+  }
+}
+
+TEST_CASE("regression: pain before a session above the band stops progression that week",
+          "[progression][rules][regression]") {
+  World w;
+  const ProgramHistory h = Simulate(w, 7, [](LocalDate day, const ProgressState& st, int i) {
+    return std::optional<Session>(
+        AsPrescribed(st, "s" + std::to_string(i), day, i == 1 ? 7 : 1, 1, 4));
+  });
+  const Timeline tl = Evaluate(w.program, h, w.view, kUtc, w.program.start_date + date::days{8});
+  for (const Decision& d : tl.decisions) CHECK(d.kind != DecisionKind::kProgress);
+}
+
 TEST_CASE("suggest mode waits for approval; reject never applies; fixed never changes",
           "[progression][modes]") {
   World w;
