@@ -25,12 +25,14 @@ Result<CatalogueSnapshot> CatalogueSnapshot::Load(Store& store, const std::strin
   return snapshot;
 }
 
+const Exercise* CatalogueSnapshot::Find(const std::string& id) const {
+  auto it = exercises_.find(id);
+  return it == exercises_.end() ? nullptr : &it->second;
+}
+
 CatalogueView CatalogueSnapshot::View() const {
   CatalogueView view;
-  view.exercise = [this](const std::string& id) -> const Exercise* {
-    auto it = exercises_.find(id);
-    return it == exercises_.end() ? nullptr : &it->second;
-  };
+  view.exercise = [this](const std::string& id) { return Find(id); };
   view.rung = [this](const std::string& ladder, int rank) -> const Exercise* {
     for (const auto& [id, e] : exercises_) {
       if (e.ladder == ladder && e.ladder_rank == rank) return &e;

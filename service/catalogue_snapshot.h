@@ -17,6 +17,9 @@ class CatalogueSnapshot {
   static Result<CatalogueSnapshot> Load(Store& store, const std::string& clinic_id,
                                         const Program& program);
 
+  // nullptr when the snapshot has no such exercise.
+  const Exercise* Find(const std::string& id) const;
+
   // Valid while this snapshot lives (and is not moved).
   CatalogueView View() const;
 

@@ -248,7 +248,6 @@ grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
     std::map<LocalDate, int> logged;
     for (const DailyFacts& f : facts) logged[f.date] = f.sessions_done;
 
-    std::map<std::string, Exercise> exercises;  // catalogue entries used by this plan
     resp->set_program(names::Program(patient.clinic_id, patient.id, program.id));
     resp->set_time_zone(patient.time_zone);
     resp->set_today(FormatIsoDate(today));
@@ -268,19 +267,17 @@ grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
         pd->set_stop_message(deps_.clinical.red_flags.stop_message + " (" + plan.stop_reason + ")");
       }
       for (const PlannedExercise& e : plan.exercises) {
-        auto it = exercises.find(e.exercise_id);
-        if (it == exercises.end()) {
-          PTRACK_ASSIGN_OR_RETURN(auto ex, deps_.store.GetExercise(e.exercise_id));
-          it = exercises.emplace(e.exercise_id, std::move(ex)).first;
-        }
+        // The evaluation's catalogue snapshot holds every exercise a plan can name.
+        const Exercise* ex = evaluated.catalogue.Find(e.exercise_id);
+        if (ex == nullptr) return Status::Internal("planned exercise missing from the catalogue");
         v1::PlannedExercise* pe = pd->add_exercises();
         pe->set_exercise(names::Exercise(e.exercise_id));
-        pe->set_display_name(it->second.display_name);
-        pe->set_region(convert::ToProto(it->second.region));
+        pe->set_display_name(ex->display_name);
+        pe->set_region(convert::ToProto(ex->region));
         convert::ToProto(e.dose, pe->mutable_dose());
         pe->set_dose_step(e.dose_step);
         pe->set_why(e.why);
-        pe->set_instructions(it->second.instructions);
+        pe->set_instructions(ex->instructions);
       }
     }
     return Status::Ok();

@@ -48,6 +48,7 @@ Result<Evaluated> ProgressRunner::Run(const Patient& patient, Program program) {
     PTRACK_RETURN_IF_ERROR(deps_.store.SaveDecisions(program.id, out.timeline.decisions));
   }
   out.program = std::move(program);
+  out.catalogue = std::move(catalogue);  // its View is not used after this point
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "scheduler/progression.h"
+#include "service/catalogue_snapshot.h"
 #include "service/deps.h"
 
 namespace ptrack {
@@ -18,6 +19,7 @@ struct Evaluated {
   Timeline timeline;
   LocalDate today{};  // in the patient's zone
   Zone zone = nullptr;
+  CatalogueSnapshot catalogue;  // every exercise the evaluation could use
 };
 
 // Gives every revision that recorded no valid rules (one stored before rules existed) `defaults`.
