@@ -55,6 +55,9 @@ class [[nodiscard]] Status {
     return {StatusCode::kFailedPrecondition, std::move(message)};
   }
   static Status Aborted(std::string message) { return {StatusCode::kAborted, std::move(message)}; }
+  static Status ResourceExhausted(std::string message) {
+    return {StatusCode::kResourceExhausted, std::move(message)};
+  }
   static Status Unavailable(std::string message) {
     return {StatusCode::kUnavailable, std::move(message)};
   }

@@ -4,43 +4,53 @@
 namespace ptrack {
 
 const std::map<std::string, AccessRule, std::less<>>& AccessTable() {
-  //                                                   scope              patient therapist admin
+  // clang-format off
+  // One row per rpc. Roles: P = patient, T = therapist, A = clinic admin; audit = the call is
+  // written to the audit log (it touches patient data, accounts, or signs someone in).
+  constexpr bool P = true, T = true, A = true, audit = true, _ = false;
   static const std::map<std::string, AccessRule, std::less<>> table = {
-      {"/ptrack.v1.AuthService/SignIn", {Scope::kPublic, true, true, true}},
-      {"/ptrack.v1.AuthService/SignOut", {Scope::kSignedIn, true, true, true}},
-      {"/ptrack.v1.AuthService/WhoAmI", {Scope::kSignedIn, true, true, true}},
-      {"/ptrack.v1.CatalogService/ListExercises", {Scope::kSignedIn, true, true, true}},
-      {"/ptrack.v1.CatalogService/GetExercise", {Scope::kSignedIn, true, true, true}},
-      {"/ptrack.v1.CatalogService/ListProtocols", {Scope::kSignedIn, true, true, true}},
-      {"/ptrack.v1.CatalogService/GetProtocol", {Scope::kSignedIn, true, true, true}},
-      {"/ptrack.v1.CatalogService/CreateExercise", {Scope::kClinic, false, true, true}},
-      {"/ptrack.v1.CatalogService/CreateProtocol", {Scope::kClinic, false, true, true}},
-      {"/ptrack.v1.ClinicService/GetClinic", {Scope::kClinic, true, true, true}},
-      {"/ptrack.v1.ClinicService/CreatePatient", {Scope::kClinic, false, true, true}},
-      {"/ptrack.v1.ClinicService/GetPatient", {Scope::kPatient, true, true, true}},
-      {"/ptrack.v1.ClinicService/ListPatients", {Scope::kClinic, false, true, true}},
-      {"/ptrack.v1.ClinicService/UpdatePatient", {Scope::kPatient, false, true, true}},
-      {"/ptrack.v1.ClinicService/ListTherapists", {Scope::kClinic, false, true, true}},
-      {"/ptrack.v1.ProgramService/CreateProgram", {Scope::kPatient, false, true, true}},
-      {"/ptrack.v1.ProgramService/GetProgram", {Scope::kPatient, true, true, true}},
-      {"/ptrack.v1.ProgramService/UpdateProgram", {Scope::kPatient, false, true, true}},
-      {"/ptrack.v1.ProgramService/ListPrograms", {Scope::kPatient, true, true, true}},
-      {"/ptrack.v1.ProgramService/ListProgramRevisions", {Scope::kPatient, true, true, true}},
-      {"/ptrack.v1.ProgramService/GetPlan", {Scope::kPatient, true, true, true}},
-      {"/ptrack.v1.SessionService/LogSession", {Scope::kPatient, true, true, false}},
-      {"/ptrack.v1.SessionService/GetSession", {Scope::kPatient, true, true, true}},
-      {"/ptrack.v1.SessionService/ListSessions", {Scope::kPatient, true, true, true}},
-      {"/ptrack.v1.SessionService/GetAdherence", {Scope::kPatient, true, true, true}},
-      {"/ptrack.v1.ProgressionService/ListDecisions", {Scope::kPatient, true, true, true}},
-      {"/ptrack.v1.ProgressionService/ApproveDecision", {Scope::kPatient, false, true, true}},
-      {"/ptrack.v1.ProgressionService/RejectDecision", {Scope::kPatient, false, true, true}},
-      {"/ptrack.v1.ProgressionService/ListFlags", {Scope::kPatient, true, true, true}},
-      {"/ptrack.v1.ProgressionService/ClearRedFlag", {Scope::kPatient, false, true, true}},
-      {"/ptrack.v1.ProgressionService/BoostProgram", {Scope::kPatient, false, true, true}},
-      {"/ptrack.v1.ProgressionService/ReportNextMorningPain", {Scope::kPatient, true, true, false}},
-      {"/ptrack.v1.ProgressionService/GetRedFlagChecklist", {Scope::kSignedIn, true, true, true}},
-      {"/ptrack.v1.ProgressionService/GetDefaultRules", {Scope::kSignedIn, true, true, true}},
+      // method                                              scope      P  T  A  audit
+      {"/ptrack.v1.AuthService/SignIn",                     {Scope::kPublic,   P, T, A, audit}},
+      {"/ptrack.v1.AuthService/Enrol",                      {Scope::kPublic,   P, T, A, audit}},
+      {"/ptrack.v1.AuthService/SignOut",                    {Scope::kSignedIn, P, T, A, audit}},
+      {"/ptrack.v1.AuthService/WhoAmI",                     {Scope::kSignedIn, P, T, A, _}},
+      {"/ptrack.v1.CatalogService/ListExercises",           {Scope::kSignedIn, P, T, A, _}},
+      {"/ptrack.v1.CatalogService/GetExercise",             {Scope::kSignedIn, P, T, A, _}},
+      {"/ptrack.v1.CatalogService/ListProtocols",           {Scope::kSignedIn, P, T, A, _}},
+      {"/ptrack.v1.CatalogService/GetProtocol",             {Scope::kSignedIn, P, T, A, _}},
+      {"/ptrack.v1.CatalogService/CreateExercise",          {Scope::kClinic,   _, T, A, _}},
+      {"/ptrack.v1.CatalogService/CreateProtocol",          {Scope::kClinic,   _, T, A, _}},
+      {"/ptrack.v1.ClinicService/GetClinic",                {Scope::kClinic,   P, T, A, _}},
+      {"/ptrack.v1.ClinicService/CreateTherapist",          {Scope::kClinic,   _, _, A, audit}},
+      {"/ptrack.v1.ClinicService/ListTherapists",           {Scope::kClinic,   _, T, A, _}},
+      {"/ptrack.v1.ClinicService/CreatePatient",            {Scope::kClinic,   _, T, A, audit}},
+      {"/ptrack.v1.ClinicService/GetPatient",               {Scope::kPatient,  P, T, A, audit}},
+      {"/ptrack.v1.ClinicService/ListPatients",             {Scope::kClinic,   _, T, A, audit}},
+      {"/ptrack.v1.ClinicService/UpdatePatient",            {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.ClinicService/CreateEnrolmentCode",      {Scope::kAccount,  _, T, A, audit}},
+      {"/ptrack.v1.AuditService/ListAuditEvents",           {Scope::kClinic,   _, _, A, _}},
+      {"/ptrack.v1.ProgramService/CreateProgram",           {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.ProgramService/GetProgram",              {Scope::kPatient,  P, T, A, audit}},
+      {"/ptrack.v1.ProgramService/UpdateProgram",           {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.ProgramService/ListPrograms",            {Scope::kPatient,  P, T, A, audit}},
+      {"/ptrack.v1.ProgramService/ListProgramRevisions",    {Scope::kPatient,  P, T, A, audit}},
+      {"/ptrack.v1.ProgramService/GetPlan",                 {Scope::kPatient,  P, T, A, audit}},
+      {"/ptrack.v1.SessionService/LogSession",              {Scope::kPatient,  P, T, _, audit}},
+      {"/ptrack.v1.SessionService/GetSession",              {Scope::kPatient,  P, T, A, audit}},
+      {"/ptrack.v1.SessionService/ListSessions",            {Scope::kPatient,  P, T, A, audit}},
+      {"/ptrack.v1.SessionService/GetAdherence",            {Scope::kPatient,  P, T, A, audit}},
+      {"/ptrack.v1.ProgressionService/ListDecisions",       {Scope::kPatient,  P, T, A, audit}},
+      {"/ptrack.v1.ProgressionService/ApproveDecision",     {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.ProgressionService/RejectDecision",      {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.ProgressionService/ListFlags",           {Scope::kPatient,  P, T, A, audit}},
+      {"/ptrack.v1.ProgressionService/ClearRedFlag",        {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.ProgressionService/BoostProgram",        {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.ProgressionService/ReportNextMorningPain",
+                                                            {Scope::kPatient,  P, T, _, audit}},
+      {"/ptrack.v1.ProgressionService/GetRedFlagChecklist", {Scope::kSignedIn, P, T, A, _}},
+      {"/ptrack.v1.ProgressionService/GetDefaultRules",     {Scope::kSignedIn, P, T, A, _}},
   };
+  // clang-format on
   return table;
 }
 
@@ -54,19 +64,19 @@ std::string Gate::BearerToken(const grpc::ServerContext& context) {
   return value.substr(kPrefix.size());
 }
 
-Result<Principal> Gate::Enter(const grpc::ServerContext& context, std::string_view method) {
+Status Gate::Enter(const grpc::ServerContext& context, std::string_view method, Principal* who) {
+  *who = Principal{};
   const auto& table = AccessTable();
   auto rule = table.find(method);
   if (rule == table.end()) return Status::Internal("method has no access rule");
-  if (rule->second.scope == Scope::kPublic) return Principal{};
-  auto who = credentials_.Authenticate(BearerToken(context));
-  if (!who.ok()) return who.status();
+  if (rule->second.scope == Scope::kPublic) return Status::Ok();
+  PTRACK_ASSIGN_OR_RETURN(*who, credentials_.Authenticate(BearerToken(context)));
   const AccessRule& r = rule->second;
   const bool allowed = (who->role == Role::kPatient && r.patient) ||
                        (who->role == Role::kTherapist && r.therapist) ||
                        (who->role == Role::kClinicAdmin && r.admin);
   if (!allowed) return Status::PermissionDenied("your role may not call this method");
-  return who;
+  return Status::Ok();
 }
 
 Status Gate::CheckClinic(const Principal& who, const std::string& clinic_id) const {
@@ -75,25 +85,39 @@ Status Gate::CheckClinic(const Principal& who, const std::string& clinic_id) con
 }
 
 Result<Patient> Gate::CheckPatient(const Principal& who, const names::PatientName& name) {
-  if (name.clinic != who.clinic_id) return Status::PermissionDenied("not your clinic");
+  static const Status not_found = Status::NotFound("patient not found");
+  if (name.clinic != who.clinic_id) return not_found;
   auto patient = store_.GetPatient(name.patient);
-  if (!patient.ok()) return patient.status();
-  if (patient->clinic_id != who.clinic_id) return Status::NotFound("patient not found");
+  if (!patient.ok()) {
+    return patient.status().code() == StatusCode::kNotFound ? not_found : patient.status();
+  }
+  if (patient->clinic_id != who.clinic_id) return not_found;
   switch (who.role) {
     case Role::kPatient:
-      if (patient->id != who.subject_id) return Status::PermissionDenied("not your record");
+      if (patient->id != who.subject_id) return not_found;
       break;
     case Role::kTherapist:
-      if (patient->therapist_id != who.subject_id) {
-        return Status::PermissionDenied("patient is not assigned to you");
-      }
+      if (patient->therapist_id != who.subject_id) return not_found;
       break;
     case Role::kClinicAdmin:
       break;
     case Role::kUnspecified:
-      return Status::PermissionDenied("unknown role");
+      return not_found;
   }
   return patient;
+}
+
+Result<Therapist> Gate::CheckTherapist(const Principal& who, const names::PatientName& name) {
+  static const Status not_found = Status::NotFound("therapist not found");
+  if (name.clinic != who.clinic_id) return not_found;
+  auto therapist = store_.GetTherapist(name.patient);
+  if (!therapist.ok()) {
+    return therapist.status().code() == StatusCode::kNotFound ? not_found : therapist.status();
+  }
+  if (therapist->clinic_id != who.clinic_id) return not_found;
+  const bool self = who.role == Role::kTherapist && therapist->id == who.subject_id;
+  if (!self && who.role != Role::kClinicAdmin) return not_found;
+  return therapist;
 }
 
 }  // namespace ptrack

@@ -1,10 +1,20 @@
 // AuthService handlers.
 #include "service/auth_service.h"
 
+#include "service/call.h"
 #include "service/convert.h"
-#include "service/grpc_status.h"
+#include "service/validate.h"
 
 namespace ptrack {
+namespace {
+
+void ToProto(const IssuedToken& issued, v1::SignInResponse* out) {
+  out->set_token(issued.token);
+  convert::ToProto(issued.expire_time, out->mutable_expire_time());
+  ToProto(issued.principal, out->mutable_principal());
+}
+
+}  // namespace
 
 void ToProto(const Principal& who, v1::Principal* out) {
   out->set_username(who.username);
@@ -15,34 +25,50 @@ void ToProto(const Principal& who, v1::Principal* out) {
 
 grpc::Status AuthServiceImpl::SignIn(grpc::ServerContext* context, const v1::SignInRequest* req,
                                      v1::SignInResponse* resp) {
-  auto gate = deps_.gate.Enter(*context, "/ptrack.v1.AuthService/SignIn");
-  if (!gate.ok()) return ToGrpcStatus(gate.status());
-  Violations v;
-  if (req->username().empty() || req->username().size() > 64) v.Add("username", "1..64 characters");
-  if (req->password().empty() || req->password().size() > 256)
-    v.Add("password", "1..256 characters");
-  if (!v.empty()) return ToGrpcStatus(v.ToStatus());
-  auto issued = deps_.credentials.SignIn(req->username(), req->password());
-  if (!issued.ok()) return ToGrpcStatus(issued.status());
-  resp->set_token(issued->token);
-  convert::ToProto(issued->expire_time, resp->mutable_expire_time());
-  ToProto(issued->principal, resp->mutable_principal());
-  return grpc::Status::OK;
+  return Serve(deps_, *context, "/ptrack.v1.AuthService/SignIn", [&](Call& call) -> Status {
+    Violations v;
+    validate::Text(req->username(), "username", 64, v);
+    if (req->password().empty() || req->password().size() > 256) {
+      v.Add("password", "1..256 characters");
+    }
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    call.Attempted(req->username());
+    PTRACK_ASSIGN_OR_RETURN(auto issued, deps_.credentials.SignIn(req->username(), req->password()));
+    call.Identify(issued.principal);
+    ToProto(issued, resp);
+    return Status::Ok();
+  });
+}
+
+grpc::Status AuthServiceImpl::Enrol(grpc::ServerContext* context, const v1::EnrolRequest* req,
+                                    v1::SignInResponse* resp) {
+  return Serve(deps_, *context, "/ptrack.v1.AuthService/Enrol", [&](Call& call) -> Status {
+    Violations v;
+    if (req->code().size() > 64 || Credentials::NormaliseCode(req->code()).empty()) {
+      v.Add("code", "is 12 letters and digits, like ABCD-EFGH-JKMN");
+    }
+    validate::Password(req->password(), "password", v);
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    PTRACK_ASSIGN_OR_RETURN(auto issued, deps_.credentials.Enrol(req->code(), req->password()));
+    call.Identify(issued.principal);
+    ToProto(issued, resp);
+    return Status::Ok();
+  });
 }
 
 grpc::Status AuthServiceImpl::SignOut(grpc::ServerContext* context, const v1::SignOutRequest*,
                                       v1::SignOutResponse*) {
-  auto who = deps_.gate.Enter(*context, "/ptrack.v1.AuthService/SignOut");
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  return ToGrpcStatus(deps_.credentials.Revoke(Gate::BearerToken(*context)));
+  return Serve(deps_, *context, "/ptrack.v1.AuthService/SignOut", [&](Call&) -> Status {
+    return deps_.credentials.Revoke(Gate::BearerToken(*context));
+  });
 }
 
 grpc::Status AuthServiceImpl::WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,
                                      v1::Principal* resp) {
-  auto who = deps_.gate.Enter(*context, "/ptrack.v1.AuthService/WhoAmI");
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  ToProto(*who, resp);
-  return grpc::Status::OK;
+  return Serve(deps_, *context, "/ptrack.v1.AuthService/WhoAmI", [&](Call& call) -> Status {
+    ToProto(call.who(), resp);
+    return Status::Ok();
+  });
 }
 
 }  // namespace ptrack

@@ -1,5 +1,6 @@
-// ptrack.v1.AuthService: sign in with user name and password for a bearer token, sign out
-// (revoke it), and ask who the token belongs to. Thin: unpack, call Credentials, map the status.
+// ptrack.v1.AuthService: sign in with user name and password for a bearer token, redeem an
+// enrolment code (choose a password), sign out (revoke the token), and ask who the token belongs
+// to. Thin: validate, call Credentials, map the status.
 #pragma once
 
 #include "ptrack/v1/auth.grpc.pb.h"
@@ -13,6 +14,8 @@ class AuthServiceImpl final : public v1::AuthService::Service {
 
   grpc::Status SignIn(grpc::ServerContext* context, const v1::SignInRequest* request,
                       v1::SignInResponse* response) override;
+  grpc::Status Enrol(grpc::ServerContext* context, const v1::EnrolRequest* request,
+                     v1::SignInResponse* response) override;
   grpc::Status SignOut(grpc::ServerContext* context, const v1::SignOutRequest* request,
                        v1::SignOutResponse* response) override;
   grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest* request,

@@ -1,6 +1,7 @@
 // CatalogService handlers. Each handler is one lambda returning a core Status, converted once.
 #include "service/catalog_service.h"
 
+#include "service/call.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
 #include "service/paging.h"
@@ -11,9 +12,8 @@ namespace ptrack {
 grpc::Status CatalogServiceImpl::ListExercises(grpc::ServerContext* context,
                                                const v1::ListExercisesRequest* req,
                                                v1::ListExercisesResponse* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.CatalogService/ListExercises"));
+  return Serve(deps_, *context, "/ptrack.v1.CatalogService/ListExercises", [&](Call& call) -> Status {
+    const Principal& who = call.who();
     if (!v1::Region_IsValid(req->region())) {
       return Status::InvalidArgument("region", "unknown region");
     }
@@ -24,49 +24,46 @@ grpc::Status CatalogServiceImpl::ListExercises(grpc::ServerContext* context,
     for (const Exercise& e : result.items) convert::ToProto(e, resp->add_exercises());
     resp->set_next_page_token(paging::Token(result.next_after));
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status CatalogServiceImpl::GetExercise(grpc::ServerContext* context,
                                              const v1::GetExerciseRequest* req,
                                              v1::Exercise* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.CatalogService/GetExercise"));
+  return Serve(deps_, *context, "/ptrack.v1.CatalogService/GetExercise", [&](Call& call) -> Status {
+    const Principal& who = call.who();
     PTRACK_ASSIGN_OR_RETURN(auto id, names::ParseExercise(req->name(), "name"));
     PTRACK_ASSIGN_OR_RETURN(auto exercise, deps_.store.GetExercise(id));
     if (!VisibleTo(exercise, who.clinic_id)) return Status::NotFound("exercise not found");
     convert::ToProto(exercise, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status CatalogServiceImpl::ListProtocols(grpc::ServerContext* context,
                                                const v1::ListProtocolsRequest* req,
                                                v1::ListProtocolsResponse* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.CatalogService/ListProtocols"));
+  return Serve(deps_, *context, "/ptrack.v1.CatalogService/ListProtocols", [&](Call& call) -> Status {
+    const Principal& who = call.who();
     PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
     PTRACK_ASSIGN_OR_RETURN(auto result, deps_.store.ListProtocols(page, who.clinic_id));
     for (const Protocol& p : result.items) convert::ToProto(p, resp->add_protocols());
     resp->set_next_page_token(paging::Token(result.next_after));
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status CatalogServiceImpl::GetProtocol(grpc::ServerContext* context,
                                              const v1::GetProtocolRequest* req,
                                              v1::Protocol* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.CatalogService/GetProtocol"));
+  return Serve(deps_, *context, "/ptrack.v1.CatalogService/GetProtocol", [&](Call& call) -> Status {
+    const Principal& who = call.who();
     PTRACK_ASSIGN_OR_RETURN(auto id, names::ParseProtocol(req->name(), "name"));
     PTRACK_ASSIGN_OR_RETURN(auto protocol, deps_.store.GetProtocol(id));
     if (!VisibleTo(protocol, who.clinic_id)) return Status::NotFound("protocol not found");
     convert::ToProto(protocol, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 namespace {
@@ -84,11 +81,9 @@ void ValidateOwnId(const std::string& id, const std::string& clinic_id, const st
 grpc::Status CatalogServiceImpl::CreateExercise(grpc::ServerContext* context,
                                                 const v1::CreateExerciseRequest* req,
                                                 v1::Exercise* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.CatalogService/CreateExercise"));
+  return Serve(deps_, *context, "/ptrack.v1.CatalogService/CreateExercise", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
-    PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
+    PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
     Violations v;
     ValidateOwnId(req->exercise_id(), clinic_id, "exercise_id", v);
     Exercise e = convert::FromProto(req->exercise(), v);
@@ -114,17 +109,15 @@ grpc::Status CatalogServiceImpl::CreateExercise(grpc::ServerContext* context,
     PTRACK_RETURN_IF_ERROR(deps_.store.CreateExercise(e));
     convert::ToProto(e, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status CatalogServiceImpl::CreateProtocol(grpc::ServerContext* context,
                                                 const v1::CreateProtocolRequest* req,
                                                 v1::Protocol* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.CatalogService/CreateProtocol"));
+  return Serve(deps_, *context, "/ptrack.v1.CatalogService/CreateProtocol", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
-    PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
+    PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
     Violations v;
     ValidateOwnId(req->protocol_id(), clinic_id, "protocol_id", v);
     Protocol p;
@@ -146,7 +139,7 @@ grpc::Status CatalogServiceImpl::CreateProtocol(grpc::ServerContext* context,
     PTRACK_RETURN_IF_ERROR(deps_.store.CreateProtocol(p));
     convert::ToProto(p, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 }  // namespace ptrack

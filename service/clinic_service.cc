@@ -1,6 +1,7 @@
 // ClinicService handlers.
 #include "service/clinic_service.h"
 
+#include "service/call.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
 #include "service/ids.h"
@@ -11,32 +12,31 @@ namespace ptrack {
 
 grpc::Status ClinicServiceImpl::GetClinic(grpc::ServerContext* context,
                                           const v1::GetClinicRequest* req, v1::Clinic* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/GetClinic"));
+  return Serve(deps_, *context, "/ptrack.v1.ClinicService/GetClinic", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->name(), "name"));
-    PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
+    PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
     PTRACK_ASSIGN_OR_RETURN(auto clinic, deps_.store.GetClinic(clinic_id));
     convert::ToProto(clinic, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status ClinicServiceImpl::CreatePatient(grpc::ServerContext* context,
                                               const v1::CreatePatientRequest* req,
                                               v1::Patient* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/CreatePatient"));
+  return Serve(deps_, *context, "/ptrack.v1.ClinicService/CreatePatient", [&](Call& call) -> Status {
+    const Principal& who = call.who();
     PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
-    PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
+    PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
 
     Violations v;
     std::string id = validate::ClientId(req->patient_id(), "patient_id", v, false);
     validate::Text(req->patient().display_name(), "patient.display_name", 100, v);
     validate::TimeZone(req->patient().time_zone(), "patient.time_zone", v);
     validate::Username(req->username(), "username", v);
-    validate::Password(req->initial_password(), "initial_password", v);
+    if (!req->initial_password().empty()) {
+      validate::Password(req->initial_password(), "initial_password", v);
+    }
     std::string therapist_id = who.role == Role::kTherapist ? who.subject_id : "";
     if (!req->patient().therapist().empty()) {
       auto t = names::ParseTherapist(req->patient().therapist(), "patient.therapist");
@@ -53,7 +53,10 @@ grpc::Status ClinicServiceImpl::CreatePatient(grpc::ServerContext* context,
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
     if (id.empty()) id = NewUuid();
 
-    PTRACK_ASSIGN_OR_RETURN(auto hash, HashPassword(req->initial_password()));
+    std::string hash;  // empty: no password until an enrolment code is redeemed
+    if (!req->initial_password().empty()) {
+      PTRACK_ASSIGN_OR_RETURN(hash, HashPassword(req->initial_password()));
+    }
     Patient patient;
     patient.id = id;
     patient.clinic_id = clinic_id;
@@ -70,46 +73,41 @@ grpc::Status ClinicServiceImpl::CreatePatient(grpc::ServerContext* context,
     if (!stored.ok()) return stored.status();
     convert::ToProto(*stored, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status ClinicServiceImpl::GetPatient(grpc::ServerContext* context,
                                            const v1::GetPatientRequest* req, v1::Patient* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/GetPatient"));
+  return Serve(deps_, *context, "/ptrack.v1.ClinicService/GetPatient", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->name(), "name"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
     convert::ToProto(patient, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status ClinicServiceImpl::ListPatients(grpc::ServerContext* context,
                                              const v1::ListPatientsRequest* req,
                                              v1::ListPatientsResponse* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/ListPatients"));
+  return Serve(deps_, *context, "/ptrack.v1.ClinicService/ListPatients", [&](Call& call) -> Status {
+    const Principal& who = call.who();
     PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
-    PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
+    PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
     PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
     const std::string filter = who.role == Role::kTherapist ? who.subject_id : "";
     PTRACK_ASSIGN_OR_RETURN(auto result, deps_.store.ListPatients(clinic_id, filter, page));
     for (const Patient& p : result.items) convert::ToProto(p, resp->add_patients());
     resp->set_next_page_token(paging::Token(result.next_after));
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status ClinicServiceImpl::UpdatePatient(grpc::ServerContext* context,
                                               const v1::UpdatePatientRequest* req,
                                               v1::Patient* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/UpdatePatient"));
+  return Serve(deps_, *context, "/ptrack.v1.ClinicService/UpdatePatient", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->patient().name(), "patient.name"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
 
     Violations v;
     if (req->patient().etag().empty()) v.Add("patient.etag", "is required (from the last read)");
@@ -143,23 +141,87 @@ grpc::Status ClinicServiceImpl::UpdatePatient(grpc::ServerContext* context,
     if (!updated.ok()) return updated.status();
     convert::ToProto(*updated, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status ClinicServiceImpl::ListTherapists(grpc::ServerContext* context,
                                                const v1::ListTherapistsRequest* req,
                                                v1::ListTherapistsResponse* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ClinicService/ListTherapists"));
+  return Serve(deps_, *context, "/ptrack.v1.ClinicService/ListTherapists", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
-    PTRACK_RETURN_IF_ERROR(deps_.gate.CheckClinic(who, clinic_id));
+    PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
     PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
     PTRACK_ASSIGN_OR_RETURN(auto result, deps_.store.ListTherapists(clinic_id, page));
     for (const Therapist& t : result.items) convert::ToProto(t, resp->add_therapists());
     resp->set_next_page_token(paging::Token(result.next_after));
     return Status::Ok();
-  }());
+  });
+}
+
+grpc::Status ClinicServiceImpl::CreateTherapist(grpc::ServerContext* context,
+                                                const v1::CreateTherapistRequest* req,
+                                                v1::Therapist* resp) {
+  return Serve(deps_, *context, "/ptrack.v1.ClinicService/CreateTherapist",
+               [&](Call& call) -> Status {
+    PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
+    PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
+    Violations v;
+    std::string id = validate::ClientId(req->therapist_id(), "therapist_id", v, false);
+    validate::Text(req->therapist().display_name(), "therapist.display_name", 100, v);
+    validate::Username(req->therapist().username(), "therapist.username", v);
+    PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    Therapist therapist{id.empty() ? NewUuid() : id, clinic_id, req->therapist().display_name(),
+                        req->therapist().username()};
+    if (!id.empty()) {  // a retry with the same id returns what the first call stored
+      auto stored = deps_.store.GetTherapist(id);
+      if (stored.ok()) {
+        if (stored->clinic_id == therapist.clinic_id &&
+            stored->display_name == therapist.display_name &&
+            stored->username == therapist.username) {
+          convert::ToProto(*stored, resp);
+          return Status::Ok();
+        }
+        return Status::AlreadyExists("a different therapist with this id already exists");
+      }
+      if (stored.status().code() != StatusCode::kNotFound) return stored.status();
+    }
+    Account account{therapist.username, "", Role::kTherapist, clinic_id, therapist.id,
+                    deps_.clock.Now()};
+    PTRACK_RETURN_IF_ERROR(deps_.store.CreateTherapist(therapist, account));
+    convert::ToProto(therapist, resp);
+    return Status::Ok();
+  });
+}
+
+grpc::Status ClinicServiceImpl::CreateEnrolmentCode(grpc::ServerContext* context,
+                                                    const v1::CreateEnrolmentCodeRequest* req,
+                                                    v1::EnrolmentCode* resp) {
+  return Serve(deps_, *context, "/ptrack.v1.ClinicService/CreateEnrolmentCode",
+               [&](Call& call) -> Status {
+    std::string username;
+    if (auto patient_name = names::ParsePatient(req->name(), "name"); patient_name.ok()) {
+      PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(*patient_name));
+      username = patient.username;
+    } else if (auto therapist_name = names::ParseTherapist(req->name(), "name");
+               therapist_name.ok()) {
+      // Only an admin may reset a therapist's password — not even the therapist themself
+      // (who could otherwise keep a stolen token alive by re-enrolling).
+      if (call.who().role != Role::kClinicAdmin) {
+        return Status::PermissionDenied("only a clinic admin may enrol a therapist");
+      }
+      PTRACK_ASSIGN_OR_RETURN(auto therapist, call.CheckTherapist(*therapist_name));
+      username = therapist.username;
+    } else {
+      return Status::InvalidArgument(
+          "name", "must name a patient or a therapist: clinics/{c}/patients/{p} or "
+                  "clinics/{c}/therapists/{t}");
+    }
+    PTRACK_ASSIGN_OR_RETURN(auto issued, deps_.credentials.IssueEnrolmentCode(username));
+    resp->set_code(issued.code);
+    convert::ToProto(issued.expire_time, resp->mutable_expire_time());
+    resp->set_username(username);
+    return Status::Ok();
+  });
 }
 
 }  // namespace ptrack

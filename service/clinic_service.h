@@ -24,6 +24,12 @@ class ClinicServiceImpl final : public v1::ClinicService::Service {
   grpc::Status ListTherapists(grpc::ServerContext* context,
                               const v1::ListTherapistsRequest* request,
                               v1::ListTherapistsResponse* response) override;
+  grpc::Status CreateTherapist(grpc::ServerContext* context,
+                               const v1::CreateTherapistRequest* request,
+                               v1::Therapist* response) override;
+  grpc::Status CreateEnrolmentCode(grpc::ServerContext* context,
+                                   const v1::CreateEnrolmentCodeRequest* request,
+                                   v1::EnrolmentCode* response) override;
 
  private:
   Deps deps_;

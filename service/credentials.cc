@@ -1,7 +1,11 @@
-// Argon2id passwords and hashed bearer tokens over libsodium.
+// Argon2id passwords, hashed bearer tokens and enrolment codes over libsodium.
 #include "service/credentials.h"
 
 #include <sodium.h>
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
 
 namespace ptrack {
 namespace {
@@ -9,16 +13,46 @@ namespace {
 // Argon2id cost: 2 passes over 19 MiB (the OWASP minimum for Argon2id).
 constexpr unsigned long long kOpsLimit = 2;
 constexpr size_t kMemLimit = 19u * 1024 * 1024;
+constexpr size_t kMaxUnknownNames = 10000;
+// Crockford's base32 alphabet (no I, L, O, U): easy to read aloud and to type.
+constexpr char kCodeAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+constexpr size_t kCodeLength = 12;  // 60 bits
 
-std::string TokenHash(const std::string& token) {
+std::string Sha256(const std::string& text) {
   unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
   return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
 }
 
 const Status& BadSignIn() {
   static const Status s = Status::Unauthenticated("unknown user name or wrong password");
   return s;
+}
+
+const Status& BadToken() {
+  static const Status s = Status::Unauthenticated("missing, unknown or expired token");
+  return s;
+}
+
+Status Throttled(const ThrottleVerdict& v) {
+  if (v.locked) {
+    return Status::ResourceExhausted(
+        "too many failed sign-ins: this account is locked until a new enrolment code is used");
+  }
+  return Status::ResourceExhausted("too many failed sign-ins: try again in " +
+                                   std::to_string(v.retry_after.count()) + " s");
+}
+
+// A hash no password matches, with the current parameters (so verifying against it costs what
+// verifying a real one does).
+const std::string& DummyHash() {
+  static const std::string hash = [] {
+    char out[crypto_pwhash_STRBYTES];
+    const char pw[] = "no password matches this";
+    if (crypto_pwhash_str(out, pw, sizeof pw - 1, kOpsLimit, kMemLimit) != 0) return std::string();
+    return std::string(out);
+  }();
+  return hash;
 }
 
 }  // namespace
@@ -33,21 +67,89 @@ Result<std::string> HashPassword(const std::string& password) {
   return std::string(out);
 }
 
-bool VerifyPassword(const std::string& stored_hash, const std::string& password) {
-  return crypto_pwhash_str_verify(stored_hash.c_str(), password.data(), password.size()) == 0;
+Credentials::Credentials(Store& store, const Clock& clock, const SecurityPolicy& policy)
+    : store_(store),
+      clock_(clock),
+      policy_(policy),
+      hashes_(std::clamp(policy.max_concurrent_hashes, 1, 64)) {}
+
+Result<std::string> Credentials::ThrottledHash(const std::string& password) {
+  if (!hashes_.try_acquire_for(policy_.hash_wait)) {
+    return Status::Unavailable("the server is busy signing people in; retry shortly");
+  }
+  auto hash = HashPassword(password);
+  hashes_.release();
+  return hash;
+}
+
+bool Credentials::ThrottledVerify(const std::string& stored_hash, const std::string& password,
+                                  bool* timed_out) {
+  *timed_out = false;
+  if (!hashes_.try_acquire_for(policy_.hash_wait)) {
+    *timed_out = true;
+    return false;
+  }
+  // An account without a password (not enrolled yet) is verified against the dummy hash, so
+  // that it costs the same time and still fails.
+  const std::string& against = stored_hash.empty() ? DummyHash() : stored_hash;
+  const bool ok =
+      crypto_pwhash_str_verify(against.c_str(), password.data(), password.size()) == 0 &&
+      !stored_hash.empty();
+  hashes_.release();
+  return ok;
+}
+
+Status Credentials::RecordFailure(const std::string& username, bool known) {
+  const Instant now = clock_.Now();
+  if (known) return store_.AddSignInFailure(username, now).status();
+  std::lock_guard<std::mutex> lock(unknown_mu_);
+  if (unknown_.size() >= kMaxUnknownNames && !unknown_.count(username)) {
+    auto oldest = std::min_element(unknown_.begin(), unknown_.end(), [](auto& a, auto& b) {
+      return a.second.last < b.second.last;
+    });
+    unknown_.erase(oldest);
+  }
+  Failures& f = unknown_[username];
+  ++f.count;
+  f.last = now;
+  return Status::Ok();
 }
 
 Result<IssuedToken> Credentials::SignIn(const std::string& username, const std::string& password) {
   auto account = store_.GetAccount(username);
-  if (!account.ok()) {
-    if (account.status().code() != StatusCode::kNotFound) return account.status();
-    // Spend one hash on unknown users too, so that timing does not reveal which names exist.
-    static const Result<std::string> dummy = HashPassword("not a real password");
-    if (dummy.ok()) (void)VerifyPassword(*dummy, password);
+  if (!account.ok() && account.status().code() != StatusCode::kNotFound) return account.status();
+  const bool known = account.ok();
+
+  Failures failures;
+  if (known) {
+    failures = {account->failed_sign_ins, account->last_failed_sign_in};
+  } else {
+    std::lock_guard<std::mutex> lock(unknown_mu_);
+    if (auto it = unknown_.find(username); it != unknown_.end()) failures = it->second;
+  }
+  const ThrottleVerdict verdict =
+      CheckThrottle(failures.count, failures.last, clock_.Now(), policy_);
+  if (!verdict.allowed) return Throttled(verdict);
+
+  bool timed_out = false;
+  const bool ok = ThrottledVerify(known ? account->password_hash : "", password, &timed_out);
+  if (timed_out) return Status::Unavailable("the server is busy signing people in; retry shortly");
+  if (!ok) {
+    PTRACK_RETURN_IF_ERROR(RecordFailure(username, known));
     return BadSignIn();
   }
-  if (!VerifyPassword(account->password_hash, password)) return BadSignIn();
+  if (account->failed_sign_ins > 0) PTRACK_RETURN_IF_ERROR(store_.ResetSignInFailures(username));
+  if (crypto_pwhash_str_needs_rehash(account->password_hash.c_str(), kOpsLimit, kMemLimit) != 0) {
+    // Stronger parameters than when it was set: store a new hash while we know the password.
+    // A failure here is not the caller's problem; the old hash keeps working.
+    if (auto rehashed = ThrottledHash(password); rehashed.ok()) {
+      (void)store_.SetPasswordHash(username, *rehashed);
+    }
+  }
+  return IssueToken(*account);
+}
 
+Result<IssuedToken> Credentials::IssueToken(const Account& account) {
   unsigned char raw[32];
   randombytes_buf(raw, sizeof raw);
   char hex[sizeof raw * 2 + 1];
@@ -55,28 +157,72 @@ Result<IssuedToken> Credentials::SignIn(const std::string& username, const std::
   IssuedToken issued;
   issued.token = hex;
   const Instant now = clock_.Now();
-  issued.expire_time = now + lifetime_;
-  TokenRecord record{TokenHash(issued.token), username, now, issued.expire_time, false};
+  issued.expire_time = now + policy_.token_lifetime;
+  TokenRecord record{Sha256(issued.token), account.username, now, issued.expire_time, now, false};
   PTRACK_RETURN_IF_ERROR(store_.PutToken(record));
-  issued.principal = {account->username, account->role, account->clinic_id, account->subject_id};
+  issued.principal = {account.username, account.role, account.clinic_id, account.subject_id};
   return issued;
 }
 
 Result<Principal> Credentials::Authenticate(const std::string& token) {
-  static const Status bad = Status::Unauthenticated("missing, unknown or expired token");
-  if (token.size() != 64) return bad;
-  auto record = store_.GetToken(TokenHash(token));
+  if (token.size() != 64) return BadToken();
+  const std::string hash = Sha256(token);
+  auto record = store_.GetToken(hash);
   if (!record.ok()) {
-    return record.status().code() == StatusCode::kNotFound ? bad : record.status();
+    return record.status().code() == StatusCode::kNotFound ? BadToken() : record.status();
   }
-  if (record->revoked || clock_.Now() >= record->expire_time) return bad;
+  const Instant now = clock_.Now();
+  if (record->revoked || now >= record->expire_time) return BadToken();
   auto account = store_.GetAccount(record->username);
-  if (!account.ok()) return bad;
+  if (!account.ok()) return BadToken();
+  if (now - record->last_use_time >= IdleTimeout(account->role, policy_)) return BadToken();
+  if (now - record->last_use_time >= policy_.touch_every) {
+    // Best effort: a token that cannot be touched (disk full) still works until it idles out.
+    (void)store_.TouchToken(hash, now);
+  }
   return Principal{account->username, account->role, account->clinic_id, account->subject_id};
 }
 
 Status Credentials::Revoke(const std::string& token) {
-  return store_.RevokeToken(TokenHash(token));
+  auto who = Authenticate(token);
+  if (!who.ok()) return who.status();
+  return store_.RevokeToken(Sha256(token));
+}
+
+std::string Credentials::NormaliseCode(const std::string& typed) {
+  std::string code;
+  for (char c : typed) {
+    if (c == '-' || c == ' ') continue;
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (c == 'O') c = '0';
+    if (c == 'I' || c == 'L') c = '1';
+    if (std::string_view(kCodeAlphabet).find(c) == std::string_view::npos) return "";
+    code.push_back(c);
+    if (code.size() > kCodeLength) return "";
+  }
+  return code.size() == kCodeLength ? code : "";
+}
+
+Result<IssuedCode> Credentials::IssueEnrolmentCode(const std::string& username) {
+  std::string code;
+  for (size_t i = 0; i < kCodeLength; ++i) code.push_back(kCodeAlphabet[randombytes_uniform(32)]);
+  const Instant now = clock_.Now();
+  IssuedCode issued{code.substr(0, 4) + "-" + code.substr(4, 4) + "-" + code.substr(8, 4),
+                    now + policy_.enrolment_code_lifetime};
+  PTRACK_RETURN_IF_ERROR(
+      store_.PutEnrolmentCode({Sha256(code), username, now, issued.expire_time}));
+  return issued;
+}
+
+Result<IssuedToken> Credentials::Enrol(const std::string& typed, const std::string& password) {
+  const std::string code = NormaliseCode(typed);
+  if (code.empty()) {
+    return Status::InvalidArgument("code", "is 12 letters and digits, like ABCD-EFGH-JKMN");
+  }
+  PTRACK_ASSIGN_OR_RETURN(auto hash, ThrottledHash(password));
+  PTRACK_ASSIGN_OR_RETURN(auto account,
+                          store_.RedeemEnrolmentCode(Sha256(code), clock_.Now(), hash));
+  return IssueToken(account);
 }
 
 }  // namespace ptrack

@@ -1,13 +1,24 @@
-// Passwords and bearer tokens. Passwords are stored as Argon2id hashes (libsodium
-// crypto_pwhash_str); tokens are 256-bit random values handed to the client once and stored
-// only as their SHA-256 hash, with an absolute expiry. Thread-safe.
+// Passwords, bearer tokens and enrolment codes (DESIGN.md §6, docs/SECURITY.md).
+//  - Passwords are Argon2id hashes (libsodium crypto_pwhash_str, 2 passes over 19 MiB), rehashed
+//    at sign-in when the parameters rise; at most SecurityPolicy::max_concurrent_hashes are
+//    computed at once.
+//  - Tokens are 256-bit random values handed to the client once and stored only as their SHA-256
+//    hash, with an absolute and an idle expiry; revocation takes effect on the next call.
+//  - Failed sign-ins are throttled per user name, known or not, with the same answers for both;
+//    an account locks before 100 consecutive failures.
+//  - Enrolment codes (60 random bits, shown as XXXX-XXXX-XXXX) are single use and expire;
+//    redeeming one sets the password, unlocks the account and revokes its tokens.
+// Thread-safe.
 #pragma once
 
-#include <chrono>
+#include <map>
+#include <mutex>
+#include <semaphore>
 #include <string>
 
 #include "scheduler/status.h"
 #include "service/clock.h"
+#include "service/security_policy.h"
 #include "storage/records.h"
 #include "storage/store.h"
 
@@ -17,9 +28,8 @@ namespace ptrack {
 bool InitCrypto();
 
 // Argon2id hash of `password` in libsodium's string format. INTERNAL when out of memory.
+// Callers outside Credentials (the operator's command line) are not throttled.
 Result<std::string> HashPassword(const std::string& password);
-// Constant-time check of `password` against a stored hash.
-bool VerifyPassword(const std::string& stored_hash, const std::string& password);
 
 // Who the caller is, resolved from a token.
 struct Principal {
@@ -35,22 +45,55 @@ struct IssuedToken {
   Principal principal;
 };
 
+struct IssuedCode {
+  std::string code;  // "XXXX-XXXX-XXXX"; give to the person; never stored
+  Instant expire_time{};
+};
+
 class Credentials {
  public:
-  Credentials(Store& store, const Clock& clock, std::chrono::hours token_lifetime)
-      : store_(store), clock_(clock), lifetime_(token_lifetime) {}
+  Credentials(Store& store, const Clock& clock, const SecurityPolicy& policy);
 
-  // Checks username and password. UNAUTHENTICATED with the same message for an unknown user and
-  // a wrong password (an unknown user still costs one hash, so timing does not tell them apart).
+  // Checks username and password. UNAUTHENTICATED with one message for an unknown user, a wrong
+  // password and an account that has no password yet (each costs one hash, so timing does not
+  // tell them apart either). RESOURCE_EXHAUSTED while throttled or locked, with the same
+  // schedule for unknown and known names. UNAVAILABLE when too many hashes are waiting.
   Result<IssuedToken> SignIn(const std::string& username, const std::string& password);
-  // UNAUTHENTICATED for an unknown, expired or revoked token.
+  // UNAUTHENTICATED for a malformed, unknown, revoked, expired or idle token.
   Result<Principal> Authenticate(const std::string& token);
+  // Revokes one token. UNAUTHENTICATED when it is not a live token.
   Status Revoke(const std::string& token);
 
+  // A new code for the account, voiding its earlier ones. NOT_FOUND for an unknown account.
+  Result<IssuedCode> IssueEnrolmentCode(const std::string& username);
+  // Redeems a code: sets the password and signs in. INVALID_ARGUMENT when the code is not of the
+  // code's form; NOT_FOUND (one answer) when it is unknown, used, voided or expired.
+  Result<IssuedToken> Enrol(const std::string& code, const std::string& password);
+
+  // A code as typed by a person, normalised (upper case, no separators, O→0, I/L→1); empty when
+  // it cannot be a code.
+  static std::string NormaliseCode(const std::string& typed);
+
  private:
+  Result<std::string> ThrottledHash(const std::string& password);
+  bool ThrottledVerify(const std::string& stored_hash, const std::string& password,
+                       bool* timed_out);
+  Result<IssuedToken> IssueToken(const Account& account);
+  Status RecordFailure(const std::string& username, bool known);
+
   Store& store_;
   const Clock& clock_;
-  const std::chrono::hours lifetime_;
+  const SecurityPolicy policy_;
+  std::counting_semaphore<64> hashes_;
+
+  // Failed sign-ins of names that have no account, so that they are throttled exactly like
+  // real ones (bounded; forgotten oldest-first when full).
+  struct Failures {
+    int count = 0;
+    Instant last{};
+  };
+  std::mutex unknown_mu_;
+  std::map<std::string, Failures> unknown_;
 };
 
 }  // namespace ptrack

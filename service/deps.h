@@ -9,13 +9,14 @@
 #include "service/clinical_defaults.h"
 #include "service/clock.h"
 #include "service/credentials.h"
+#include "service/security_policy.h"
 #include "storage/store.h"
 
 namespace ptrack {
 
 // Request-validation windows and limits that are operational, not clinical.
 struct ServiceOptions {
-  std::chrono::hours token_lifetime{24 * 30};
+  SecurityPolicy security;
   // A session may be logged at most this long after it was performed (phones sync late)...
   std::chrono::hours max_session_age{24 * 90};
   // ...and at most this far in the future (client clock skew).

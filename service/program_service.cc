@@ -4,6 +4,7 @@
 #include <map>
 
 #include "scheduler/plan.h"
+#include "service/call.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
 #include "service/ids.h"
@@ -12,11 +13,11 @@
 
 namespace ptrack {
 
-Result<Program> ProgramServiceImpl::LoadProgram(const Principal& who, const std::string& name,
+Result<Program> ProgramServiceImpl::LoadProgram(Call& call, const std::string& name,
                                                 const std::string& field, std::string* clinic_id) {
   PTRACK_ASSIGN_OR_RETURN(auto parsed, names::ParseProgram(name, field));
   PTRACK_ASSIGN_OR_RETURN(auto patient,
-                          deps_.gate.CheckPatient(who, {parsed.clinic, parsed.patient}));
+                          call.CheckPatient({parsed.clinic, parsed.patient}));
   PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(parsed.child));
   if (program.patient_id != patient.id) return Status::NotFound("program not found");
   *clinic_id = patient.clinic_id;
@@ -26,11 +27,10 @@ Result<Program> ProgramServiceImpl::LoadProgram(const Principal& who, const std:
 grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
                                                const v1::CreateProgramRequest* req,
                                                v1::Program* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/CreateProgram"));
+  return Serve(deps_, *context, "/ptrack.v1.ProgramService/CreateProgram", [&](Call& call) -> Status {
+    const Principal& who = call.who();
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
     PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
 
     Violations v;
@@ -99,30 +99,27 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
     PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.CreateProgram(program));
     convert::ToProto(stored, patient.clinic_id, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status ProgramServiceImpl::GetProgram(grpc::ServerContext* context,
                                             const v1::GetProgramRequest* req, v1::Program* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/GetProgram"));
+  return Serve(deps_, *context, "/ptrack.v1.ProgramService/GetProgram", [&](Call& call) -> Status {
     std::string clinic_id;
-    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgram(who, req->name(), "name", &clinic_id));
+    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgram(call, req->name(), "name", &clinic_id));
     convert::ToProto(program, clinic_id, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
                                                const v1::UpdateProgramRequest* req,
                                                v1::Program* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/UpdateProgram"));
+  return Serve(deps_, *context, "/ptrack.v1.ProgramService/UpdateProgram", [&](Call& call) -> Status {
+    const Principal& who = call.who();
     std::string clinic_id;
     PTRACK_ASSIGN_OR_RETURN(auto program,
-                            LoadProgram(who, req->program().name(), "program.name", &clinic_id));
+                            LoadProgram(call, req->program().name(), "program.name", &clinic_id));
     PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.store.GetPatient(program.patient_id));
     PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
     const LocalDate today = LocalDateOf(deps_.clock.Now(), zone);
@@ -177,17 +174,15 @@ grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
         auto stored, deps_.store.AppendRevision(program.id, next, program.latest().revision));
     convert::ToProto(stored, clinic_id, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status ProgramServiceImpl::ListPrograms(grpc::ServerContext* context,
                                               const v1::ListProgramsRequest* req,
                                               v1::ListProgramsResponse* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/ListPrograms"));
+  return Serve(deps_, *context, "/ptrack.v1.ProgramService/ListPrograms", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
     PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
     PTRACK_ASSIGN_OR_RETURN(auto programs, deps_.store.ListPrograms(patient.id));
     // A patient has a handful of programs: page over the list in memory by offset.
@@ -199,18 +194,16 @@ grpc::Status ProgramServiceImpl::ListPrograms(grpc::ServerContext* context,
       resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
     }
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status ProgramServiceImpl::ListProgramRevisions(grpc::ServerContext* context,
                                                       const v1::ListProgramRevisionsRequest* req,
                                                       v1::ListProgramRevisionsResponse* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(
-        auto who, deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/ListProgramRevisions"));
+  return Serve(deps_, *context, "/ptrack.v1.ProgramService/ListProgramRevisions", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
     std::string clinic_id;
-    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgram(who, req->parent(), "parent", &clinic_id));
+    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgram(call, req->parent(), "parent", &clinic_id));
     PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
     const auto& revs = program.revisions;
     for (size_t i = offset; i < revs.size() && i < offset + page.limit; ++i) {
@@ -220,14 +213,12 @@ grpc::Status ProgramServiceImpl::ListProgramRevisions(grpc::ServerContext* conte
       resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
     }
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
                                          const v1::GetPlanRequest* req, v1::Plan* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ProgramService/GetPlan"));
+  return Serve(deps_, *context, "/ptrack.v1.ProgramService/GetPlan", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
     Violations v;
     std::optional<LocalDate> start;
@@ -238,7 +229,7 @@ grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
     const int days = req->days() == 0 ? 1 : req->days();
     if (days < 1 || days > 62) v.Add("days", "must be 1..62 (0 = 1)");
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
     PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
     const Program& program = evaluated.program;
     const LocalDate today = evaluated.today;
@@ -281,7 +272,7 @@ grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
       }
     }
     return Status::Ok();
-  }());
+  });
 }
 
 }  // namespace ptrack

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ptrack/v1/program.grpc.pb.h"
+#include "service/call.h"
 #include "service/deps.h"
 #include "service/progress_runner.h"
 
@@ -29,7 +30,7 @@ class ProgramServiceImpl final : public v1::ProgramService::Service {
  private:
   // Loads the named program after checking access to its patient; NOT_FOUND when the program
   // belongs to another patient.
-  Result<Program> LoadProgram(const Principal& who, const std::string& name,
+  Result<Program> LoadProgram(Call& call, const std::string& name,
                               const std::string& field, std::string* clinic_id);
   Deps deps_;
   ProgressRunner runner_;

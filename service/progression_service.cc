@@ -1,6 +1,7 @@
 // ProgressionService handlers.
 #include "service/progression_service.h"
 
+#include "service/call.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
 #include "service/validate.h"
@@ -10,12 +11,10 @@ namespace ptrack {
 grpc::Status ProgressionServiceImpl::ListDecisions(grpc::ServerContext* context,
                                                    const v1::ListDecisionsRequest* req,
                                                    v1::ListDecisionsResponse* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(
-        auto who, deps_.gate.Enter(*context, "/ptrack.v1.ProgressionService/ListDecisions"));
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ListDecisions", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseProgram(req->parent(), "parent"));
     PTRACK_ASSIGN_OR_RETURN(auto patient,
-                            deps_.gate.CheckPatient(who, {name.clinic, name.patient}));
+                            call.CheckPatient({name.clinic, name.patient}));
     PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(name.child));
     if (program.patient_id != patient.id) return Status::NotFound("program not found");
     PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, std::move(program)));
@@ -24,20 +23,19 @@ grpc::Status ProgressionServiceImpl::ListDecisions(grpc::ServerContext* context,
       convert::ToProto(d, parent, resp->add_decisions());
     }
     return Status::Ok();
-  }());
+  });
 }
 
-Status ProgressionServiceImpl::Resolve(const grpc::ServerContext& context, const char* method,
-                                       const v1::ResolveDecisionRequest& req,
+Status ProgressionServiceImpl::Resolve(Call& call, const v1::ResolveDecisionRequest& req,
                                        TherapistAction::Kind kind, v1::Decision& out) {
-  PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(context, method));
+  const Principal& who = call.who();
   PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseDecision(req.name(), "name"));
   Violations v;
   const std::string action_id = validate::ClientId(req.action_id(), "action_id", v, true);
   validate::Text(req.note(), "note", 2000, v, false);
   PTRACK_RETURN_IF_ERROR(v.ToStatus());
   PTRACK_ASSIGN_OR_RETURN(
-      auto patient, deps_.gate.CheckPatient(who, {name.program.clinic, name.program.patient}));
+      auto patient, call.CheckPatient({name.program.clinic, name.program.patient}));
   PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(name.program.child));
   if (program.patient_id != patient.id) return Status::NotFound("decision not found");
   PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, program));
@@ -78,44 +76,43 @@ Status ProgressionServiceImpl::Resolve(const grpc::ServerContext& context, const
 grpc::Status ProgressionServiceImpl::ApproveDecision(grpc::ServerContext* context,
                                                      const v1::ResolveDecisionRequest* req,
                                                      v1::Decision* resp) {
-  return ToGrpcStatus(Resolve(*context, "/ptrack.v1.ProgressionService/ApproveDecision", *req,
-                              TherapistAction::Kind::kApprove, *resp));
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ApproveDecision", [&](Call& call) {
+    return Resolve(call, *req, TherapistAction::Kind::kApprove, *resp);
+  });
 }
 
 grpc::Status ProgressionServiceImpl::RejectDecision(grpc::ServerContext* context,
                                                     const v1::ResolveDecisionRequest* req,
                                                     v1::Decision* resp) {
-  return ToGrpcStatus(Resolve(*context, "/ptrack.v1.ProgressionService/RejectDecision", *req,
-                              TherapistAction::Kind::kReject, *resp));
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/RejectDecision", [&](Call& call) {
+    return Resolve(call, *req, TherapistAction::Kind::kReject, *resp);
+  });
 }
 
 grpc::Status ProgressionServiceImpl::ListFlags(grpc::ServerContext* context,
                                                const v1::ListFlagsRequest* req,
                                                v1::ListFlagsResponse* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.ProgressionService/ListFlags"));
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ListFlags", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
     PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
     for (const Flag& f : evaluated.timeline.flags) {
       convert::ToProto(f, patient.clinic_id, patient.id, resp->add_flags());
     }
     resp->set_suspended(evaluated.timeline.StateOn(evaluated.today).suspended);
     return Status::Ok();
-  }());
+  });
 }
 
-Status ProgressionServiceImpl::PatientAction(const grpc::ServerContext& context, const char* method,
-                                             const v1::PatientActionRequest& req,
+Status ProgressionServiceImpl::PatientAction(Call& call, const v1::PatientActionRequest& req,
                                              TherapistAction::Kind kind) {
-  PTRACK_ASSIGN_OR_RETURN(auto who, deps_.gate.Enter(context, method));
+  const Principal& who = call.who();
   PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req.parent(), "parent"));
   Violations v;
   const std::string action_id = validate::ClientId(req.action_id(), "action_id", v, true);
   validate::Text(req.note(), "note", 2000, v, kind == TherapistAction::Kind::kClearRedFlag);
   PTRACK_RETURN_IF_ERROR(v.ToStatus());
-  PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+  PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
   // The action is stamped with the moment of the evaluation it is based on: a red flag that
   // arrives after that moment is not covered by this clearing.
   const Instant seen = deps_.clock.Now();
@@ -139,24 +136,23 @@ Status ProgressionServiceImpl::PatientAction(const grpc::ServerContext& context,
 grpc::Status ProgressionServiceImpl::ClearRedFlag(grpc::ServerContext* context,
                                                   const v1::PatientActionRequest* req,
                                                   v1::PatientActionResponse*) {
-  return ToGrpcStatus(PatientAction(*context, "/ptrack.v1.ProgressionService/ClearRedFlag", *req,
-                                    TherapistAction::Kind::kClearRedFlag));
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ClearRedFlag", [&](Call& call) {
+    return PatientAction(call, *req, TherapistAction::Kind::kClearRedFlag);
+  });
 }
 
 grpc::Status ProgressionServiceImpl::BoostProgram(grpc::ServerContext* context,
                                                   const v1::PatientActionRequest* req,
                                                   v1::PatientActionResponse*) {
-  return ToGrpcStatus(PatientAction(*context, "/ptrack.v1.ProgressionService/BoostProgram", *req,
-                                    TherapistAction::Kind::kBoost));
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/BoostProgram", [&](Call& call) {
+    return PatientAction(call, *req, TherapistAction::Kind::kBoost);
+  });
 }
 
 grpc::Status ProgressionServiceImpl::ReportNextMorningPain(
     grpc::ServerContext* context, const v1::ReportNextMorningPainRequest* req,
     v1::ReportNextMorningPainResponse*) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(
-        auto who,
-        deps_.gate.Enter(*context, "/ptrack.v1.ProgressionService/ReportNextMorningPain"));
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ReportNextMorningPain", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseSession(req->name(), "name"));
     if (req->pain() < 0 || req->pain() > 10)
       return Status::InvalidArgument("pain", "must be 0..10");
@@ -164,37 +160,33 @@ grpc::Status ProgressionServiceImpl::ReportNextMorningPain(
     const std::string id = validate::ClientId(name.child, "name", v, true);
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
     PTRACK_ASSIGN_OR_RETURN(auto patient,
-                            deps_.gate.CheckPatient(who, {name.clinic, name.patient}));
+                            call.CheckPatient({name.clinic, name.patient}));
     PTRACK_ASSIGN_OR_RETURN(auto session, deps_.store.GetSession(id));
     if (session.patient_id != patient.id) return Status::NotFound("session not found");
     return deps_.store.AddPainFollowUp({id, req->pain()}, deps_.clock.Now());
-  }());
+  });
 }
 
 grpc::Status ProgressionServiceImpl::GetRedFlagChecklist(grpc::ServerContext* context,
                                                          const v1::GetRedFlagChecklistRequest*,
                                                          v1::GetRedFlagChecklistResponse* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_RETURN_IF_ERROR(
-        deps_.gate.Enter(*context, "/ptrack.v1.ProgressionService/GetRedFlagChecklist").status());
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/GetRedFlagChecklist", [&](Call&) -> Status {
     for (const RedFlagItem& item : deps_.clinical.red_flags.questions) {
       v1::RedFlagQuestion* q = resp->add_questions();
       q->set_id(item.id);
       q->set_question(item.question);
     }
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status ProgressionServiceImpl::GetDefaultRules(grpc::ServerContext* context,
                                                      const v1::GetDefaultRulesRequest*,
                                                      v1::ProgressionRules* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_RETURN_IF_ERROR(
-        deps_.gate.Enter(*context, "/ptrack.v1.ProgressionService/GetDefaultRules").status());
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/GetDefaultRules", [&](Call&) -> Status {
     convert::ToProto(deps_.clinical.rules, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 }  // namespace ptrack

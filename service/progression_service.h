@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ptrack/v1/progression.grpc.pb.h"
+#include "service/call.h"
 #include "service/deps.h"
 #include "service/progress_runner.h"
 
@@ -39,12 +40,11 @@ class ProgressionServiceImpl final : public v1::ProgressionService::Service {
 
  private:
   // Approve or reject: the shared path.
-  Status Resolve(const grpc::ServerContext& context, const char* method,
-                 const v1::ResolveDecisionRequest& req, TherapistAction::Kind kind,
+  Status Resolve(Call& call, const v1::ResolveDecisionRequest& req, TherapistAction::Kind kind,
                  v1::Decision& out);
   // Clear or boost: the shared path.
-  Status PatientAction(const grpc::ServerContext& context, const char* method,
-                       const v1::PatientActionRequest& req, TherapistAction::Kind kind);
+  Status PatientAction(Call& call, const v1::PatientActionRequest& req,
+                       TherapistAction::Kind kind);
   Deps deps_;
   ProgressRunner runner_;
 };

@@ -12,9 +12,10 @@ namespace ptrack {
 PtrackServer::PtrackServer(Store& store, const Clock& clock, Config config)
     : config_(std::move(config)),
       options_(config_.options),
-      credentials_(store, clock, options_.token_lifetime),
+      credentials_(store, clock, options_.security),
       gate_(credentials_, store),
       auth_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
+      audit_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
       catalog_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
       clinic_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
       program_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
@@ -30,7 +31,13 @@ Status PtrackServer::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   if (!config_.grpc_listen.empty()) {
-    builder.AddListeningPort(config_.grpc_listen, grpc::InsecureServerCredentials(), &port_);
+    std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
+    if (!config_.tls_cert_pem.empty()) {
+      grpc::SslServerCredentialsOptions tls;
+      tls.pem_key_cert_pairs.push_back({config_.tls_key_pem, config_.tls_cert_pem});
+      creds = grpc::SslServerCredentials(tls);
+    }
+    builder.AddListeningPort(config_.grpc_listen, creds, &port_);
   }
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
   builder.SetMaxSendMessageSize(config_.max_message_bytes);
@@ -38,6 +45,7 @@ Status PtrackServer::Start() {
   quota.SetMaxThreads(config_.max_threads);
   builder.SetResourceQuota(quota);
   builder.RegisterService(&auth_);
+  builder.RegisterService(&audit_);
   builder.RegisterService(&catalog_);
   builder.RegisterService(&clinic_);
   builder.RegisterService(&program_);

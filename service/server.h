@@ -1,5 +1,5 @@
-// Assembles the gRPC server: the five ptrack.v1 services over one Store and Clock, the standard
-// health service, server reflection and message-size limits. Used by ptrackd and by the service
+// Assembles the gRPC server: the ptrack.v1 services over one Store and Clock, the standard
+// health service, server reflection, message-size limits and (when configured) TLS. Used by ptrackd and by the service
 // tests (which talk to it over an in-process channel), so both run the same wiring.
 #pragma once
 
@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "service/audit_service.h"
 #include "service/auth_service.h"
 #include "service/catalog_service.h"
 #include "service/clinic_service.h"
@@ -21,7 +22,11 @@ class PtrackServer {
  public:
   struct Config {
     std::string grpc_listen;  // "host:port"; port 0 picks a free one; empty = in-process only
-    int max_message_bytes = 4 * 1024 * 1024;
+    // PEM certificate chain and private key; both empty = plaintext (ptrackd allows that only
+    // on loopback unless told --insecure).
+    std::string tls_cert_pem;
+    std::string tls_key_pem;
+    int max_message_bytes = 1024 * 1024;  // requests and responses; a session is a few KiB
     int max_threads = 32;  // bound on the sync server's handler threads
     ServiceOptions options;
     ClinicalDefaults clinical;  // REQUIRES: loaded from data (LoadClinicalDefaults)
@@ -47,6 +52,7 @@ class PtrackServer {
   Credentials credentials_;
   Gate gate_;
   AuthServiceImpl auth_;
+  AuditServiceImpl audit_;
   CatalogServiceImpl catalog_;
   ClinicServiceImpl clinic_;
   ProgramServiceImpl program_;

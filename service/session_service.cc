@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "service/call.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
 #include "service/paging.h"
@@ -115,11 +116,9 @@ Status SessionServiceImpl::ReportSuspension(const Patient& patient, v1::LogSessi
 grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
                                             const v1::LogSessionRequest* req,
                                             v1::LogSessionResponse* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.SessionService/LogSession"));
+  return Serve(deps_, *context, "/ptrack.v1.SessionService/LogSession", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
     Session session;
     PTRACK_RETURN_IF_ERROR(ValidateSession(*req, patient.clinic_id, session));
     session.patient_id = patient.id;
@@ -154,17 +153,15 @@ grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
     convert::ToProto(logged.session, patient.clinic_id, resp->mutable_session());
     resp->set_replayed(logged.replayed);
     return ReportSuspension(patient, *resp);
-  }());
+  });
 }
 
 grpc::Status SessionServiceImpl::GetSession(grpc::ServerContext* context,
                                             const v1::GetSessionRequest* req, v1::Session* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.SessionService/GetSession"));
+  return Serve(deps_, *context, "/ptrack.v1.SessionService/GetSession", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseSession(req->name(), "name"));
     PTRACK_ASSIGN_OR_RETURN(auto patient,
-                            deps_.gate.CheckPatient(who, {name.clinic, name.patient}));
+                            call.CheckPatient({name.clinic, name.patient}));
     Violations v;
     const std::string id = validate::ClientId(name.child, "name", v, true);
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
@@ -172,15 +169,13 @@ grpc::Status SessionServiceImpl::GetSession(grpc::ServerContext* context,
     if (session.patient_id != patient.id) return Status::NotFound("session not found");
     convert::ToProto(session, patient.clinic_id, resp);
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status SessionServiceImpl::ListSessions(grpc::ServerContext* context,
                                               const v1::ListSessionsRequest* req,
                                               v1::ListSessionsResponse* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.SessionService/ListSessions"));
+  return Serve(deps_, *context, "/ptrack.v1.SessionService/ListSessions", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
     Violations v;
     std::optional<LocalDate> from, to;
@@ -197,22 +192,20 @@ grpc::Status SessionServiceImpl::ListSessions(grpc::ServerContext* context,
       for (const auto& fv : page.status().violations()) v.Add(fv.field, fv.description);
     }
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
     PTRACK_ASSIGN_OR_RETURN(auto result, deps_.store.ListSessions(patient.id, from, to, *page));
     for (const Session& s : result.items) {
       convert::ToProto(s, patient.clinic_id, resp->add_sessions());
     }
     resp->set_next_page_token(paging::Token(result.next_after));
     return Status::Ok();
-  }());
+  });
 }
 
 grpc::Status SessionServiceImpl::GetAdherence(grpc::ServerContext* context,
                                               const v1::GetAdherenceRequest* req,
                                               v1::Adherence* resp) {
-  return ToGrpcStatus([&]() -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto who,
-                            deps_.gate.Enter(*context, "/ptrack.v1.SessionService/GetAdherence"));
+  return Serve(deps_, *context, "/ptrack.v1.SessionService/GetAdherence", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
     Violations v;
     auto from = ParseIsoDate(req->start_date());
@@ -223,7 +216,7 @@ grpc::Status SessionServiceImpl::GetAdherence(grpc::ServerContext* context,
       v.Add("end_date", "must be on or after start_date and at most 366 days later");
     }
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.gate.CheckPatient(who, name));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
     auto program = deps_.store.GetActiveProgram(patient.id);
     if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
       return Status::FailedPrecondition("the patient has no active program");
@@ -241,7 +234,7 @@ grpc::Status SessionServiceImpl::GetAdherence(grpc::ServerContext* context,
     resp->set_sessions_done(adherence.sessions_done);
     resp->set_ratio(adherence.ratio);
     return Status::Ok();
-  }());
+  });
 }
 
 }  // namespace ptrack

@@ -165,6 +165,42 @@ CREATE INDEX sessions_by_program ON sessions(program_id, local_date);
 ALTER TABLE exercises ADD COLUMN clinic_id TEXT REFERENCES clinics(id);
 ALTER TABLE protocols ADD COLUMN clinic_id TEXT REFERENCES clinics(id);
 )sql",
+      // 4: identity and audit: sign-in throttling, idle expiry, enrolment codes, the audit log.
+      R"sql(
+ALTER TABLE accounts ADD COLUMN failed_sign_ins INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN last_failed_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tokens ADD COLUMN last_use_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE tokens SET last_use_ms = create_ms;
+CREATE INDEX tokens_by_username ON tokens(username);
+
+-- redeemed_ms: when it was redeemed or voided by a newer code; NULL while it can still be used.
+CREATE TABLE enrolment_codes(
+  hash BLOB PRIMARY KEY,
+  username TEXT NOT NULL REFERENCES accounts(username),
+  create_ms INTEGER NOT NULL,
+  expire_ms INTEGER NOT NULL,
+  redeemed_ms INTEGER
+) STRICT, WITHOUT ROWID;
+CREATE INDEX enrolment_codes_by_username ON enrolment_codes(username);
+
+-- Append-only: the triggers refuse any change to a stored row.
+CREATE TABLE audit_events(
+  id INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  username TEXT NOT NULL,
+  role INTEGER NOT NULL,
+  clinic_id TEXT NOT NULL,
+  patient_id TEXT NOT NULL,
+  method TEXT NOT NULL,
+  outcome TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_by_clinic ON audit_events(clinic_id, id);
+CREATE INDEX audit_by_patient ON audit_events(patient_id, id);
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+)sql",
   };
   return steps;
 }

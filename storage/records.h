@@ -21,11 +21,17 @@ struct Clinic {
 // A sign-in. subject_id names the patient or therapist the account acts as (empty for admins).
 struct Account {
   std::string username;
-  std::string password_hash;  // libsodium crypto_pwhash_str output (Argon2id)
+  // libsodium crypto_pwhash_str output (Argon2id); empty until the owner sets a password by
+  // redeeming an enrolment code (no password can match it).
+  std::string password_hash;
   Role role = Role::kUnspecified;
   std::string clinic_id;
   std::string subject_id;
   Instant create_time{};
+  // Consecutive failed sign-ins since the last success or password reset, and when the last
+  // one happened: the input of the sign-in throttle.
+  int failed_sign_ins = 0;
+  Instant last_failed_sign_in{};
 };
 
 struct Therapist {
@@ -51,8 +57,30 @@ struct TokenRecord {
   std::string token_hash;  // raw SHA-256 bytes
   std::string username;
   Instant create_time{};
-  Instant expire_time{};  // absolute expiry
+  Instant expire_time{};    // absolute expiry
+  Instant last_use_time{};  // for idle expiry; refreshed coarsely (see Credentials)
   bool revoked = false;
+};
+
+// A one-time enrolment code as stored: only its hash. Redeeming it sets the account's password.
+struct EnrolmentCodeRecord {
+  std::string code_hash;  // raw SHA-256 bytes of the normalised code
+  std::string username;
+  Instant create_time{};
+  Instant expire_time{};
+};
+
+// One audited call (DESIGN.md §6): who did what to which patient's data, and how it ended.
+// Append-only: the database refuses UPDATE and DELETE on these rows.
+struct AuditEvent {
+  int64_t id = 0;  // assigned by the store, increasing
+  Instant time{};
+  std::string username;   // the caller; for a failed sign-in, the name that was tried
+  Role role = Role::kUnspecified;
+  std::string clinic_id;  // the caller's clinic (empty when the caller is unknown)
+  std::string patient_id; // the patient the call named, when it named one (even if denied)
+  std::string method;     // full gRPC method name
+  std::string outcome;    // status code name: "OK", "NOT_FOUND", "PERMISSION_DENIED", ...
 };
 
 }  // namespace ptrack

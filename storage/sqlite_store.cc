@@ -1,5 +1,6 @@
-// SqliteStore: connections, error mapping, catalogue, clinics, people and tokens. Programs and
-// sessions live in sqlite_store_sessions.cc.
+// SqliteStore: connections, error mapping, catalogue, clinics and people. Tokens, enrolment
+// codes and the audit log live in sqlite_store_security.cc; programs and sessions in
+// sqlite_store_sessions.cc.
 #include "storage/sqlite_store.h"
 
 #include <sqlite3.h>
@@ -331,8 +332,8 @@ Status SqliteStore::CreateAccount(const Account& a) {
 Result<Account> SqliteStore::GetAccount(const std::string& username) {
   return Read<Account>([&](SQLite::Database& db) -> Result<Account> {
     SQLite::Statement q(db,
-                        "SELECT username, password_hash, role, clinic_id, subject_id, create_ms "
-                        "FROM accounts WHERE username = ?");
+                        "SELECT username, password_hash, role, clinic_id, subject_id, create_ms, "
+                        "failed_sign_ins, last_failed_ms FROM accounts WHERE username = ?");
     q.bind(1, username);
     if (!q.executeStep()) return Status::NotFound("account not found");
     Account a;
@@ -342,6 +343,8 @@ Result<Account> SqliteStore::GetAccount(const std::string& username) {
     a.clinic_id = q.getColumn(3).getString();
     a.subject_id = q.getColumn(4).getString();
     a.create_time = FromUnixMillis(q.getColumn(5).getInt64());
+    a.failed_sign_ins = q.getColumn(6).getInt();
+    a.last_failed_sign_in = FromUnixMillis(q.getColumn(7).getInt64());
     return a;
   });
 }
@@ -468,50 +471,6 @@ Result<Patient> SqliteStore::UpdatePatient(const Patient& p) {
     updated.version = stored->version + 1;
     return updated;
   });
-}
-
-// --- Tokens ----------------------------------------------------------------------------------
-
-Status SqliteStore::PutToken(const TokenRecord& t) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db,
-                               "INSERT INTO tokens(hash, username, create_ms, expire_ms, revoked) "
-                               "VALUES(?, ?, ?, ?, ?)");
-           q.bind(1, t.token_hash.data(), static_cast<int>(t.token_hash.size()));
-           q.bind(2, t.username);
-           q.bind(3, static_cast<int64_t>(ToUnixMillis(t.create_time)));
-           q.bind(4, static_cast<int64_t>(ToUnixMillis(t.expire_time)));
-           q.bind(5, t.revoked ? 1 : 0);
-           q.exec();
-           return Done{};
-         })
-      .status();
-}
-
-Result<TokenRecord> SqliteStore::GetToken(const std::string& hash) {
-  return Read<TokenRecord>([&](SQLite::Database& db) -> Result<TokenRecord> {
-    SQLite::Statement q(
-        db, "SELECT username, create_ms, expire_ms, revoked FROM tokens WHERE hash = ?");
-    q.bind(1, hash.data(), static_cast<int>(hash.size()));
-    if (!q.executeStep()) return Status::NotFound("token not found");
-    TokenRecord t;
-    t.token_hash = hash;
-    t.username = q.getColumn(0).getString();
-    t.create_time = FromUnixMillis(q.getColumn(1).getInt64());
-    t.expire_time = FromUnixMillis(q.getColumn(2).getInt64());
-    t.revoked = q.getColumn(3).getInt() != 0;
-    return t;
-  });
-}
-
-Status SqliteStore::RevokeToken(const std::string& hash) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db, "UPDATE tokens SET revoked = 1 WHERE hash = ?");
-           q.bind(1, hash.data(), static_cast<int>(hash.size()));
-           if (q.exec() == 0) return Status::NotFound("token not found");
-           return Done{};
-         })
-      .status();
 }
 
 }  // namespace ptrack

@@ -53,9 +53,21 @@ class SqliteStore final : public Store {
                                      const PageRequest& page) override;
   Result<Patient> UpdatePatient(const Patient& patient) override;
 
+  Result<int> AddSignInFailure(const std::string& username, Instant at) override;
+  Status ResetSignInFailures(const std::string& username) override;
+  Status SetPasswordHash(const std::string& username, const std::string& hash) override;
   Status PutToken(const TokenRecord& token) override;
   Result<TokenRecord> GetToken(const std::string& token_hash) override;
   Status RevokeToken(const std::string& token_hash) override;
+  Status RevokeTokens(const std::string& username) override;
+  Status TouchToken(const std::string& token_hash, Instant at) override;
+  Status PutEnrolmentCode(const EnrolmentCodeRecord& code) override;
+  Result<Account> RedeemEnrolmentCode(const std::string& code_hash, Instant now,
+                                      const std::string& password_hash) override;
+  Status AppendAudit(const AuditEvent& event) override;
+  Result<Page<AuditEvent>> ListAudit(const std::string& clinic_id,
+                                     const std::string& patient_filter,
+                                     const PageRequest& page) override;
 
   Result<Program> CreateProgram(const Program& program) override;
   Result<Program> GetProgram(const std::string& id) override;

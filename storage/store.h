@@ -96,10 +96,43 @@ class Store {
   // patient.version; returns the stored patient with version + 1. ABORTED on mismatch.
   virtual Result<Patient> UpdatePatient(const Patient& patient) = 0;
 
+  // --- Account security. NOT_FOUND for an unknown username.
+  // Adds one to the account's consecutive failed sign-ins (atomically) and stamps `at`; returns
+  // the new count.
+  virtual Result<int> AddSignInFailure(const std::string& username, Instant at) = 0;
+  virtual Status ResetSignInFailures(const std::string& username) = 0;
+  // Replaces the password hash (a rehash with stronger parameters).
+  virtual Status SetPasswordHash(const std::string& username, const std::string& hash) = 0;
+
   // --- Tokens.
   virtual Status PutToken(const TokenRecord& token) = 0;
   virtual Result<TokenRecord> GetToken(const std::string& token_hash) = 0;
+  // NOT_FOUND when no token has this hash.
   virtual Status RevokeToken(const std::string& token_hash) = 0;
+  // Revokes every token of the account (OK when it has none).
+  virtual Status RevokeTokens(const std::string& username) = 0;
+  // Records a use of the token for idle expiry.
+  virtual Status TouchToken(const std::string& token_hash, Instant at) = 0;
+
+  // --- Enrolment codes.
+  // Stores a new code for the account and, in the same transaction, voids every earlier
+  // unredeemed code of that account (only the newest code works).
+  virtual Status PutEnrolmentCode(const EnrolmentCodeRecord& code) = 0;
+  // In one transaction: finds the code (NOT_FOUND when unknown, already redeemed, voided or
+  // expired at `now` — one answer for all), marks it redeemed, sets the account's password hash,
+  // resets its failed sign-ins and revokes its tokens. Returns the account as updated.
+  virtual Result<Account> RedeemEnrolmentCode(const std::string& code_hash, Instant now,
+                                              const std::string& password_hash) = 0;
+
+  // --- Audit (append-only).
+  // Stores the event with the next id.
+  virtual Status AppendAudit(const AuditEvent& event) = 0;
+  // Newest first: events of callers of the clinic, and events that named one of its patients
+  // (so a clinic also sees other clinics' attempts at its patients). `patient_filter` non-empty:
+  // only events naming that patient. The page cursor is the event id.
+  virtual Result<Page<AuditEvent>> ListAudit(const std::string& clinic_id,
+                                             const std::string& patient_filter,
+                                             const PageRequest& page) = 0;
 
   // --- Programs.
   // Stores a program with its first revision. Idempotent on program.id like CreatePatient: the

@@ -50,7 +50,7 @@ TempDbFile::~TempDbFile() {
   }
 }
 
-ServiceFixture::ServiceFixture() : clock(FixtureNow()) {
+ServiceFixture::ServiceFixture(ServiceOptions options) : clock(FixtureNow()) {
   REQUIRE(InitCrypto());
   REQUIRE_FALSE(std::filesystem::exists(db_file.path()));
   auto opened = SqliteStore::Open(db_file.path().string());
@@ -70,6 +70,7 @@ ServiceFixture::ServiceFixture() : clock(FixtureNow()) {
   PtrackServer::Config config;
   config.grpc_listen = "";  // in-process only
   config.clinical = TestDefaults();
+  config.options = options;
   server = std::make_unique<PtrackServer>(*store, clock, config);
   const Status started = server->Start();
   INFO(started.ToString());
@@ -84,6 +85,7 @@ ServiceFixture::ServiceFixture() : clock(FixtureNow()) {
   program = v1::ProgramService::NewStub(channel);
   session = v1::SessionService::NewStub(channel);
   progression = v1::ProgressionService::NewStub(channel);
+  audit = v1::AuditService::NewStub(channel);
 }
 
 ServiceFixture::~ServiceFixture() {
@@ -93,6 +95,7 @@ ServiceFixture::~ServiceFixture() {
   program.reset();
   session.reset();
   progression.reset();
+  audit.reset();
   channel.reset();
   if (server) server->Shutdown(std::chrono::milliseconds(0));
   server.reset();

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "ptrack/v1/audit.grpc.pb.h"
 #include "ptrack/v1/auth.grpc.pb.h"
 #include "ptrack/v1/catalog.grpc.pb.h"
 #include "ptrack/v1/clinic.grpc.pb.h"
@@ -64,7 +65,8 @@ class TempDbFile {
 
 class ServiceFixture {
  public:
-  ServiceFixture();
+  // `options`: the server's operational options (defaults: the shipped ones).
+  explicit ServiceFixture(ServiceOptions options = {});
   ~ServiceFixture();
   ServiceFixture(const ServiceFixture&) = delete;
   ServiceFixture& operator=(const ServiceFixture&) = delete;
@@ -98,6 +100,7 @@ class ServiceFixture {
   std::unique_ptr<v1::ProgramService::Stub> program;
   std::unique_ptr<v1::SessionService::Stub> session;
   std::unique_ptr<v1::ProgressionService::Stub> progression;
+  std::unique_ptr<v1::AuditService::Stub> audit;
 };
 
 // The field names of the google.rpc.BadRequest carried by an INVALID_ARGUMENT status (parsed from

@@ -1,11 +1,14 @@
 // Helpers shared by the service tests: status-checking macros and builders of valid requests.
 #pragma once
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/descriptor_database.h>
 #include <google/protobuf/timestamp.pb.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "tests/service/service_fixture.h"
 
@@ -24,6 +27,30 @@ namespace ptrack::testing {
     INFO(Describe(s_));                    \
     REQUIRE(s_.ok());                      \
   } while (false)
+
+// The full names ("/ptrack.v1.X/Y") of every method of every service in every ptrack/v1 proto
+// file compiled into this binary (found through the generated descriptor database, so a new
+// file or service is covered without editing a list).
+inline std::vector<std::string> DescribedMethods() {
+  std::vector<std::string> files;
+  REQUIRE(google::protobuf::DescriptorPool::internal_generated_database()->FindAllFileNames(&files));
+  std::vector<std::string> methods;
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const std::string& path : files) {
+    if (path.rfind("ptrack/v1/", 0) != 0) continue;
+    const google::protobuf::FileDescriptor* fd = pool->FindFileByName(path);
+    INFO(path);
+    REQUIRE(fd != nullptr);
+    for (int s = 0; s < fd->service_count(); ++s) {
+      const google::protobuf::ServiceDescriptor* service = fd->service(s);
+      for (int m = 0; m < service->method_count(); ++m) {
+        methods.push_back("/" + service->full_name() + "/" + service->method(m)->name());
+      }
+    }
+  }
+  std::sort(methods.begin(), methods.end());
+  return methods;
+}
 
 inline constexpr const char* kPatientUser = "patient";
 inline constexpr const char* kPatientPass = "demo-patient-pass";

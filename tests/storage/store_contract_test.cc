@@ -365,9 +365,9 @@ TEST_CASE("tokens: put, get and revoke by the full binary hash", "[foundation][s
   h2[31] = static_cast<char>(h2[31] ^ 1);
 
   TokenRecord r1{h1, t.username, FromUnixMillis(1767225600000), FromUnixMillis(1767312000000),
-                 false};
+                 FromUnixMillis(1767225600000), false};
   TokenRecord r2{h2, t.username, FromUnixMillis(1767225601000), FromUnixMillis(1767312001000),
-                 false};
+                 FromUnixMillis(1767225601000), false};
   PTRACK_REQUIRE_OK(store.PutToken(r1));
   PTRACK_REQUIRE_OK(store.PutToken(r2));
 
@@ -377,6 +377,7 @@ TEST_CASE("tokens: put, get and revoke by the full binary hash", "[foundation][s
   CHECK(got->username == t.username);
   CHECK(got->create_time == r1.create_time);
   CHECK(got->expire_time == r1.expire_time);
+  CHECK(got->last_use_time == r1.last_use_time);
   CHECK_FALSE(got->revoked);
 
   PTRACK_REQUIRE_OK(store.RevokeToken(h1));
