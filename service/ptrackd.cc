@@ -1,6 +1,8 @@
 // ptrackd: the ptrack server. Opens (or creates) the SQLite database, loads the shipped
-// catalogue, optionally seeds the demo clinic, and serves gRPC until SIGTERM/SIGINT, on which it
-// reports NOT_SERVING, stops accepting and lets in-flight calls finish (bounded grace period).
+// catalogue, optionally seeds the demo clinic, and serves gRPC (TLS when a certificate is given;
+// plaintext only on loopback unless --insecure) until SIGTERM/SIGINT, on which it reports
+// NOT_SERVING, stops accepting and lets in-flight calls finish (bounded grace period).
+// `ptrackd admin ...` is the operator's command line (admin_command.h).
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -8,7 +10,9 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "service/admin_command.h"
 #include "service/clinical_defaults.h"
 #include "service/clock.h"
 #include "service/credentials.h"
@@ -24,6 +28,7 @@
 namespace {
 
 constexpr const char* kUsage = R"(Usage: ptrackd [flags]
+       ptrackd admin COMMAND ...   (operator commands; `ptrackd admin --help`)
 
 Serves the ptrack API (gRPC) over an embedded SQLite database.
 
@@ -35,6 +40,12 @@ Flags:
   --data-dir DIR        Clinical data (catalogue and protocols). Default: the source tree's data/
   --demo                Seed a demo clinic (idempotent) and print its sign-ins
   --port-file PATH      After start-up, write "grpc=PORT" to PATH (for tests and scripts)
+  --tls-cert PATH       PEM certificate chain: serve gRPC over TLS (with --tls-key)
+  --tls-key PATH        PEM private key of --tls-cert
+  --insecure            Allow plaintext on a non-loopback address (behind a TLS proxy only)
+  --token-lifetime-hours N   Absolute token lifetime. Default: 720 (30 days)
+  --patient-idle-hours N     A patient's token expires after N hours unused. Default: 336
+  --staff-idle-hours N       A therapist's or admin's token, likewise. Default: 12
   --help                Show this help
 )";
 
@@ -44,8 +55,27 @@ struct Flags {
   std::string http_listen = "127.0.0.1:8080";
   std::string data_dir = PTRACK_DATA_DIR;
   std::string port_file;
+  std::string tls_cert;
+  std::string tls_key;
+  bool insecure = false;
   bool demo = false;
+  int token_lifetime_hours = 24 * 30;
+  int patient_idle_hours = 24 * 14;
+  int staff_idle_hours = 12;
 };
+
+// Whether `address` ("host:port") can be reached only from this machine.
+bool IsLoopback(const std::string& address) {
+  const std::string host = address.substr(0, address.rfind(':'));
+  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+bool ReadFile(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
 
 // Returns false (after printing why) on a bad command line.
 bool ParseFlags(int argc, char** argv, Flags& f, bool& help) {
@@ -73,6 +103,31 @@ bool ParseFlags(int argc, char** argv, Flags& f, bool& help) {
       if (!value(f.data_dir)) return false;
     } else if (arg == "--port-file") {
       if (!value(f.port_file)) return false;
+    } else if (arg == "--tls-cert") {
+      if (!value(f.tls_cert)) return false;
+    } else if (arg == "--tls-key") {
+      if (!value(f.tls_key)) return false;
+    } else if (arg == "--insecure") {
+      f.insecure = true;
+    } else if (arg == "--token-lifetime-hours" || arg == "--patient-idle-hours" ||
+               arg == "--staff-idle-hours") {
+      std::string text;
+      if (!value(text)) return false;
+      int hours = 0;
+      try {
+        size_t used = 0;
+        hours = std::stoi(text, &used);
+        if (used != text.size()) hours = 0;
+      } catch (const std::exception&) {
+        hours = 0;
+      }
+      if (hours < 1 || hours > 24 * 365) {
+        std::cerr << "ptrackd: " << arg << " must be 1.." << 24 * 365 << " hours\n";
+        return false;
+      }
+      (arg == "--token-lifetime-hours"  ? f.token_lifetime_hours
+       : arg == "--patient-idle-hours" ? f.patient_idle_hours
+                                       : f.staff_idle_hours) = hours;
     } else {
       std::cerr << "ptrackd: unknown flag " << arg << " (see --help)\n";
       return false;
@@ -86,10 +141,30 @@ bool ParseFlags(int argc, char** argv, Flags& f, bool& help) {
 int main(int argc, char** argv) {
   Flags flags;
   bool help = false;
+  if (argc >= 2 && std::string(argv[1]) == "admin") {
+    return ptrack::RunAdminCommand(std::vector<std::string>(argv + 2, argv + argc), std::cout,
+                                   std::cerr);
+  }
   if (!ParseFlags(argc, argv, flags, help)) return 2;
   if (help) {
     std::cout << kUsage;
     return 0;
+  }
+  if (flags.tls_cert.empty() != flags.tls_key.empty()) {
+    std::cerr << "ptrackd: --tls-cert and --tls-key go together\n";
+    return 2;
+  }
+  std::string cert_pem, key_pem;
+  if (!flags.tls_cert.empty() &&
+      (!ReadFile(flags.tls_cert, cert_pem) || !ReadFile(flags.tls_key, key_pem))) {
+    std::cerr << "ptrackd: cannot read --tls-cert or --tls-key\n";
+    return 1;
+  }
+  if (cert_pem.empty() && !IsLoopback(flags.grpc_listen) && !flags.insecure) {
+    std::cerr << "ptrackd: refusing to serve plaintext gRPC on " << flags.grpc_listen
+              << ", which other machines can reach: give --tls-cert and --tls-key, or\n"
+              << "  --insecure if a TLS proxy in front of ptrackd is the only way in\n";
+    return 2;
   }
   if (!ptrack::InitCrypto()) {
     std::cerr << "ptrackd: cannot initialise libsodium\n";
@@ -131,7 +206,12 @@ int main(int argc, char** argv) {
 
   ptrack::PtrackServer::Config config;
   config.grpc_listen = flags.grpc_listen;
+  config.tls_cert_pem = cert_pem;
+  config.tls_key_pem = key_pem;
   config.clinical = std::move(*defaults);
+  config.options.security.token_lifetime = std::chrono::hours(flags.token_lifetime_hours);
+  config.options.security.patient_idle = std::chrono::hours(flags.patient_idle_hours);
+  config.options.security.staff_idle = std::chrono::hours(flags.staff_idle_hours);
   ptrack::PtrackServer server(**store, clock, config);
   if (auto s = server.Start(); !s.ok()) {
     std::cerr << "ptrackd: " << s.message() << "\n";
@@ -145,7 +225,8 @@ int main(int argc, char** argv) {
   }
 
   std::cout << "ptrackd " << PTRACK_VERSION << " serving\n"
-            << "  gRPC:      " << host << ":" << server.port() << "  (health + reflection on)\n"
+            << "  gRPC:      " << host << ":" << server.port()
+            << (cert_pem.empty() ? "  (plaintext" : "  (TLS") << "; health + reflection on)\n"
             << "  HTTP:      " << flags.http_listen << "  (reserved for the web app)\n"
             << "  database:  " << flags.db << "\n"
             << "  catalogue: " << counts->exercises << " exercises, " << counts->protocols

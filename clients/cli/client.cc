@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "google/rpc/error_details.pb.h"
@@ -32,7 +33,20 @@ Client::Client(const Args& args) : args_(args) {
 }
 
 std::shared_ptr<grpc::Channel> Client::channel() {
-  if (!channel_) channel_ = grpc::CreateChannel(server_, grpc::InsecureChannelCredentials());
+  if (channel_) return channel_;
+  std::string ca_file = args_.Get("ca-file").value_or("");
+  if (const char* env = std::getenv("PTRACK_CA_FILE"); ca_file.empty() && env) ca_file = env;
+  std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+  if (!ca_file.empty()) {
+    std::ifstream in(ca_file);
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs.assign(std::istreambuf_iterator<char>(in), {});
+    if (!in || tls.pem_root_certs.empty()) {
+      std::cerr << "ptrack: cannot read the CA file " << ca_file << "\n";
+    }
+    creds = grpc::SslCredentials(tls);
+  }
+  channel_ = grpc::CreateChannel(server_, creds);
   return channel_;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "clients/cli/client.h"
+#include "ptrack/v1/auth.pb.h"
 
 namespace ptrack::cli {
 
@@ -12,6 +13,18 @@ int Logout(Client& c);
 int WhoAmI(Client& c);
 int Health(Client& c);
 int Services(Client& c);
+// --password, else $PTRACK_PASSWORD, else a line from stdin after `prompt`.
+std::string ReadPassword(const Client& c, const std::string& prompt);
+// Saves the token and principal of a sign-in as the profile and prints who signed in.
+int SaveSignIn(const Client& c, const v1::SignInResponse& resp);
+
+// Enrolment, therapists, audit (commands_security.cc).
+int Enrol(Client& c);
+int CreateTherapist(Client& c);
+int EnrolmentCode(Client& c);
+int Audit(Client& c);
+// Asks for a new enrolment code for the named patient or therapist and prints it.
+int PrintEnrolmentCode(Client& c, const std::string& account_name);
 
 // Catalogue, patients, programs (commands_clinic.cc).
 int Exercises(Client& c);

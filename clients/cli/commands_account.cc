@@ -1,4 +1,5 @@
-// Commands: login, logout, whoami, health, services (server reflection).
+// Commands: login, logout, whoami, health, services (server reflection); the sign-in helpers
+// that enrol shares.
 #include <google/protobuf/descriptor.pb.h>
 
 #include <algorithm>
@@ -12,27 +13,20 @@
 
 namespace ptrack::cli {
 
-int Login(Client& c) {
-  if (c.args().positional().size() < 2) return Usage("login USER [--password P]");
-  const std::string user = c.args().positional()[1];
+std::string ReadPassword(const Client& c, const std::string& prompt) {
   std::string password = c.args().Get("password").value_or("");
   if (password.empty()) {
     if (const char* env = std::getenv("PTRACK_PASSWORD"); env && *env) {
       password = env;
     } else {
-      std::cerr << "password for " << user << ": ";
+      std::cerr << prompt << ": ";
       std::getline(std::cin, password);
     }
   }
-  auto stub = v1::AuthService::NewStub(c.channel());
-  v1::SignInRequest req;
-  req.set_username(user);
-  req.set_password(password);
-  v1::SignInResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  auto status = stub->SignIn(&ctx, req, &resp);
-  if (!status.ok()) return c.Fail(status);
+  return password;
+}
+
+int SaveSignIn(const Client& c, const v1::SignInResponse& resp) {
   Profile p{c.server(),
             resp.token(),
             resp.principal().username(),
@@ -44,6 +38,22 @@ int Login(Client& c) {
   if (c.json()) return c.PrintJson(resp.principal());
   std::cout << "Signed in as " << p.username << " (" << p.role << ", " << p.clinic << ")\n";
   return kExitOk;
+}
+
+int Login(Client& c) {
+  if (c.args().positional().size() < 2) return Usage("login USER [--password P]");
+  const std::string user = c.args().positional()[1];
+  const std::string password = ReadPassword(c, "password for " + user);
+  auto stub = v1::AuthService::NewStub(c.channel());
+  v1::SignInRequest req;
+  req.set_username(user);
+  req.set_password(password);
+  v1::SignInResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto status = stub->SignIn(&ctx, req, &resp);
+  if (!status.ok()) return c.Fail(status);
+  return SaveSignIn(c, resp);
 }
 
 int Logout(Client& c) {

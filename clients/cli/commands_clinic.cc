@@ -102,9 +102,9 @@ int CreatePatient(Client& c) {
   if (!c.profile()) return Usage("sign in first: ptrack login USER");
   const auto name = c.args().Get("name"), zone = c.args().Get("zone"),
              user = c.args().Get("username"), pass = c.args().Get("password");
-  if (!name || !zone || !user || !pass) {
+  if (!name || !zone || !user) {
     return Usage(
-        "patient-create --name NAME --zone IANA_ZONE --username USER --password PASS "
+        "patient-create --name NAME --zone IANA_ZONE --username USER [--password PASS] "
         "[--id ID] [--therapist NAME]");
   }
   auto stub = v1::ClinicService::NewStub(c.channel());
@@ -115,14 +115,15 @@ int CreatePatient(Client& c) {
   req.mutable_patient()->set_time_zone(*zone);
   req.mutable_patient()->set_therapist(c.args().Get("therapist").value_or(""));
   req.set_username(*user);
-  req.set_initial_password(*pass);
+  req.set_initial_password(pass.value_or(""));
   v1::Patient resp;
   auto status = stub->CreatePatient(c.Context().get(), req, &resp);
   if (!status.ok()) return c.Fail(status);
   if (c.json()) return c.PrintJson(resp);
   std::cout << "Created " << resp.name() << " (" << resp.display_name() << ", " << resp.time_zone()
             << ")\n";
-  return kExitOk;
+  // Without an initial password the patient chooses one with an enrolment code.
+  return pass ? kExitOk : PrintEnrolmentCode(c, resp.name());
 }
 
 int AssignProgram(Client& c) {

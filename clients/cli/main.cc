@@ -19,6 +19,8 @@ struct Command {
 const Command kCommands[] = {
     {"login", ptrack::cli::Login, "login USER [--password P]",
      "sign in and keep the token (password from --password, $PTRACK_PASSWORD or stdin)"},
+    {"enrol", ptrack::cli::Enrol, "enrol CODE [--password P]",
+     "redeem an enrolment code: choose your password and sign in"},
     {"logout", ptrack::cli::Logout, "logout", "revoke the token and forget it"},
     {"whoami", ptrack::cli::WhoAmI, "whoami", "show who the saved token belongs to"},
     {"health", ptrack::cli::Health, "health [--service NAME]", "ask the server's health service"},
@@ -29,9 +31,16 @@ const Command kCommands[] = {
     {"protocols", ptrack::cli::Protocols, "protocols [ID]", "list protocols, or show one"},
     {"patients", ptrack::cli::Patients, "patients", "list your patients (therapists, admins)"},
     {"patient-create", ptrack::cli::CreatePatient,
-     "patient-create --name NAME --zone IANA_ZONE --username USER --password PASS [--id ID] "
-     "[--therapist clinics/C/therapists/T]",
-     "create a patient with a sign-in"},
+     "patient-create --name NAME --zone IANA_ZONE --username USER [--id ID] "
+     "[--therapist clinics/C/therapists/T] [--password INITIAL]",
+     "create a patient and print their enrolment code (or set an initial password)"},
+    {"therapist-create", ptrack::cli::CreateTherapist,
+     "therapist-create --name NAME --username USER [--id UUID]",
+     "create a therapist and print their enrolment code (admins)"},
+    {"enrolment-code", ptrack::cli::EnrolmentCode, "enrolment-code PATIENT | clinics/C/therapists/T",
+     "a new enrolment code: first sign-in, forgotten password, locked account"},
+    {"audit", ptrack::cli::Audit, "audit [--patient P] [--limit N]",
+     "who read or changed which patient's data, newest first (admins)"},
     {"assign", ptrack::cli::AssignProgram,
      "assign --patient P --protocol ID --start YYYY-MM-DD [--id PROGRAM_ID]",
      "assign a protocol to a patient as a program"},
@@ -86,6 +95,8 @@ void PrintHelp() {
                "  --server HOST:PORT  ptrackd address (default: $PTRACK_SERVER, the signed-in\n"
                "                      server, or 127.0.0.1:50051)\n"
                "  --json              print the server's answer as JSON\n"
+               "  --ca-file PEM       trust this CA and speak TLS (default: $PTRACK_CA_FILE;\n"
+               "                      none = plaintext)\n"
                "  --help              help for a command\n"
                "Patients are named by id in your clinic or as clinics/{clinic}/patients/{id};\n"
                "a signed-in patient may leave --patient out.\n";
