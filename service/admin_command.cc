@@ -96,7 +96,7 @@ int RunAdminCommand(const std::vector<std::string>& args, std::ostream& out, std
     if (!need({"clinic", "name", "time-zone", "admin"})) return 2;
     Violations v;
     if (!ValidClinicId(flags["clinic"])) v.Add("--clinic", "2..40 of a-z, 0-9, '-'");
-    validate::Text(flags["name"], "--name", 100, v);
+    validate::Line(flags["name"], "--name", 100, v);
     validate::TimeZone(flags["time-zone"], "--time-zone", v);
     validate::Username(flags["admin"], "--admin", v);
     if (!v.empty()) return fail(v.ToStatus()), 2;

@@ -94,7 +94,7 @@ grpc::Status CatalogServiceImpl::CreateExercise(grpc::ServerContext* context,
     } else {
       ValidateOwnId(e.ladder, clinic_id, "exercise.ladder", v);
     }
-    validate::Text(e.display_name, "exercise.display_name", 100, v);
+    validate::Line(e.display_name, "exercise.display_name", 100, v);
     validate::Text(e.instructions, "exercise.instructions", 2000, v, false);
     if (e.region == Region::kUnspecified || !v1::Region_IsValid(req->exercise().region())) {
       v.Add("exercise.region", "is required");
@@ -125,7 +125,7 @@ grpc::Status CatalogServiceImpl::CreateProtocol(grpc::ServerContext* context,
     p.clinic_id = clinic_id;
     p.display_name = req->protocol().display_name();
     p.description = req->protocol().description();
-    validate::Text(p.display_name, "protocol.display_name", 100, v);
+    validate::Line(p.display_name, "protocol.display_name", 100, v);
     validate::Text(p.description, "protocol.description", 2000, v, false);
     p.phases = convert::FromProto(req->protocol().phases(), "protocol.phases", v);
     ValidatePhases(

@@ -31,7 +31,7 @@ grpc::Status ClinicServiceImpl::CreatePatient(grpc::ServerContext* context,
 
     Violations v;
     std::string id = validate::ClientId(req->patient_id(), "patient_id", v, false);
-    validate::Text(req->patient().display_name(), "patient.display_name", 100, v);
+    validate::Line(req->patient().display_name(), "patient.display_name", 100, v);
     validate::TimeZone(req->patient().time_zone(), "patient.time_zone", v);
     validate::Username(req->username(), "username", v);
     if (!req->initial_password().empty()) {
@@ -55,7 +55,7 @@ grpc::Status ClinicServiceImpl::CreatePatient(grpc::ServerContext* context,
 
     std::string hash;  // empty: no password until an enrolment code is redeemed
     if (!req->initial_password().empty()) {
-      PTRACK_ASSIGN_OR_RETURN(hash, HashPassword(req->initial_password()));
+      PTRACK_ASSIGN_OR_RETURN(hash, deps_.credentials.HashNewPassword(req->initial_password()));
     }
     Patient patient;
     patient.id = id;
@@ -114,7 +114,7 @@ grpc::Status ClinicServiceImpl::UpdatePatient(grpc::ServerContext* context,
     if (req->update_mask().paths_size() == 0) v.Add("update_mask", "name at least one field");
     for (const std::string& path : req->update_mask().paths()) {
       if (path == "display_name") {
-        validate::Text(req->patient().display_name(), "patient.display_name", 100, v);
+        validate::Line(req->patient().display_name(), "patient.display_name", 100, v);
         patient.display_name = req->patient().display_name();
       } else if (path == "time_zone") {
         validate::TimeZone(req->patient().time_zone(), "patient.time_zone", v);
@@ -167,7 +167,7 @@ grpc::Status ClinicServiceImpl::CreateTherapist(grpc::ServerContext* context,
     PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
     Violations v;
     std::string id = validate::ClientId(req->therapist_id(), "therapist_id", v, false);
-    validate::Text(req->therapist().display_name(), "therapist.display_name", 100, v);
+    validate::Line(req->therapist().display_name(), "therapist.display_name", 100, v);
     validate::Username(req->therapist().username(), "therapist.username", v);
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
     Therapist therapist{id.empty() ? NewUuid() : id, clinic_id, req->therapist().display_name(),

@@ -4,6 +4,7 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include "service/names.h"
+#include "service/validate.h"
 
 namespace ptrack::convert {
 
@@ -120,6 +121,10 @@ Exercise FromProto(const v1::Exercise& e, Violations& violations) {
   }
   out.ladder_rank = e.ladder_rank() == 0 ? 1 : e.ladder_rank();
   out.default_dose = FromProto(e.default_dose());
+  if (!v1::Side_IsValid(e.default_dose().side())) {
+    violations.Add("exercise.default_dose.side", "unknown side");
+  }
+  validate::Text(e.default_dose().band(), "exercise.default_dose.band", 32, violations, false);
   for (int l : e.levers()) {
     if (!v1::Lever_IsValid(l) || l == v1::LEVER_UNSPECIFIED) {
       violations.Add("exercise.levers", "unknown lever");
@@ -348,6 +353,9 @@ std::vector<Phase> FromProto(const google::protobuf::RepeatedPtrField<v1::Phase>
     phase.weeks = p.weeks();
     phase.sessions_per_week = p.sessions_per_week();
     phase.gate = p.gate();
+    const std::string pf = field + "[" + std::to_string(i) + "]";
+    validate::Line(p.display_name(), pf + ".display_name", 100, violations, false);
+    validate::Line(p.gate(), pf + ".gate", 500, violations, false);
     for (int k = 0; k < p.prescriptions_size(); ++k) {
       const v1::Prescription& rx = p.prescriptions(k);
       const std::string f =
@@ -360,7 +368,13 @@ std::vector<Phase> FromProto(const google::protobuf::RepeatedPtrField<v1::Phase>
       }
       if (!v1::ProgressionMode_IsValid(rx.mode())) violations.Add(f + ".mode", "unknown mode");
       domain.exercise_id = *id;
-      for (const v1::Dose& d : rx.dose_steps()) domain.dose_steps.push_back(FromProto(d));
+      for (int d = 0; d < rx.dose_steps_size(); ++d) {
+        const std::string df = f + ".dose_steps[" + std::to_string(d) + "]";
+        if (!v1::Side_IsValid(rx.dose_steps(d).side())) violations.Add(df + ".side", "unknown side");
+        validate::Text(rx.dose_steps(d).band(), df + ".band", 32, violations, false);
+        domain.dose_steps.push_back(FromProto(rx.dose_steps(d)));
+      }
+      validate::Text(rx.notes(), f + ".notes", 2000, violations, false);
       domain.notes = rx.notes();
       domain.mode = FromProto(rx.mode());
       phase.prescriptions.push_back(std::move(domain));

@@ -64,6 +64,11 @@ class Credentials {
   // Revokes one token. UNAUTHENTICATED when it is not a live token.
   Status Revoke(const std::string& token);
 
+  // Argon2id hash of a new password, within the bound on concurrent hashes (UNAVAILABLE when
+  // the wait is too long).
+  Result<std::string> HashNewPassword(const std::string& password) {
+    return ThrottledHash(password);
+  }
   // A new code for the account, voiding its earlier ones. NOT_FOUND for an unknown account.
   Result<IssuedCode> IssueEnrolmentCode(const std::string& username);
   // Redeems a code: sets the password and signs in. INVALID_ARGUMENT when the code is not of the

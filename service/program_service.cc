@@ -137,6 +137,8 @@ grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
         v.Add("effective_date", "must be a date as YYYY-MM-DD");
       } else if (*d < today) {
         v.Add("effective_date", "must not be before today (history is never rewritten)");
+      } else if (*d > today + date::days{366}) {
+        v.Add("effective_date", "must be within a year from today");
       } else {
         effective = *d;
       }

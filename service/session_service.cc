@@ -187,6 +187,7 @@ grpc::Status SessionServiceImpl::ListSessions(grpc::ServerContext* context,
       to = ParseIsoDate(req->end_date());
       if (!to) v.Add("end_date", "must be a date as YYYY-MM-DD");
     }
+    if (from && to && *to < *from) v.Add("end_date", "must be on or after start_date");
     auto page = paging::FromRequest(req->page_size(), req->page_token());
     if (!page.ok()) {
       for (const auto& fv : page.status().violations()) v.Add(fv.field, fv.description);

@@ -26,6 +26,15 @@ void Text(const std::string& value, const std::string& field, size_t max, Violat
   }
 }
 
+void Line(const std::string& value, const std::string& field, size_t max, Violations& out,
+          bool required) {
+  if (value.find('\n') != std::string::npos) {
+    out.Add(field, "must be one line");
+    return;
+  }
+  Text(value, field, max, out, required);
+}
+
 void Username(const std::string& value, const std::string& field, Violations& out) {
   const bool ok =
       value.size() >= 3 && value.size() <= 64 &&

@@ -8,8 +8,11 @@
 
 namespace ptrack::validate {
 
-// 1..max characters of valid text without control characters.
+// 1..max characters of valid text without control characters (newlines allowed).
 void Text(const std::string& value, const std::string& field, size_t max, Violations& out,
+          bool required = true);
+// Like Text, on one line: no newline either (names, titles).
+void Line(const std::string& value, const std::string& field, size_t max, Violations& out,
           bool required = true);
 // 3..64 of [a-z0-9._-].
 void Username(const std::string& value, const std::string& field, Violations& out);

@@ -1192,27 +1192,5 @@ TEST_CASE("Adherence credits at most the week's prescribed sessions", "[foundati
 
 // --- The access table ----------------------------------------------------------------------------
 
-TEST_CASE("Every ptrack.v1 method has an access rule and every rule names a method",
-          "[foundation][service]") {
-  const std::vector<std::string> methods = DescribedMethods();
-  REQUIRE(methods.size() >= 20);
-  const auto& table = AccessTable();
-  std::set<std::string> described(methods.begin(), methods.end());
-  CHECK(described.size() == methods.size());
-  for (const std::string& method : methods) {
-    INFO("method without a rule: " << method);
-    CHECK(table.count(method) == 1);
-  }
-  for (const auto& [method, rule] : table) {
-    INFO("rule for no method: " << method);
-    CHECK(described.count(method) == 1);
-    // Only SignIn and Enrol are public, and every rule lets some role in.
-    CHECK((rule.scope == Scope::kPublic) == (method == "/ptrack.v1.AuthService/SignIn" ||
-                                             method == "/ptrack.v1.AuthService/Enrol"));
-    CHECK((rule.patient || rule.therapist || rule.admin));
-  }
-  CHECK(table.size() == described.size());
-}
-
 }  // namespace
 }  // namespace ptrack::testing
