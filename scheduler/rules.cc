@@ -35,9 +35,8 @@ void ValidateRules(const ProgressionRules& r, const std::string& f, Violations& 
   if (r.band_order.empty()) out.Add(f + ".band_order", "list the band colours, easier first");
   if (r.band_order.size() > 20) out.Add(f + ".band_order", "at most 20 colours");
   for (const std::string& band : r.band_order) {
-    const bool printable = std::none_of(band.begin(), band.end(), [](char c) {
-      return static_cast<unsigned char>(c) < 0x20;
-    });
+    const bool printable = std::none_of(
+        band.begin(), band.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
     if (band.empty() || band.size() > 32 || !printable) {
       out.Add(f + ".band_order", "each colour is 1..32 printable characters");
       break;

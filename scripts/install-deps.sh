@@ -11,6 +11,7 @@ packages=(
   libhowardhinnant-date-dev tzdata
   catch2
   libsodium-dev libcpp-httplib-dev nlohmann-json3-dev
+  openssl  # the TLS test generates its certificate with it
 )
 
 missing=()

@@ -100,8 +100,13 @@ int RunAdminCommand(const std::vector<std::string>& args, std::ostream& out, std
     validate::TimeZone(flags["time-zone"], "--time-zone", v);
     validate::Username(flags["admin"], "--admin", v);
     if (!v.empty()) return fail(v.ToStatus()), 2;
-    // Idempotent: running it again with the same clinic and admin issues a fresh code.
+    // Idempotent: running it again with the same clinic and admin issues a fresh code. The
+    // admin's name is checked first, so that a taken name leaves no clinic without an admin.
     const Clinic clinic{flags["clinic"], flags["name"], flags["time-zone"]};
+    if (auto taken = store.GetAccount(flags["admin"]);
+        taken.ok() && (taken->role != Role::kClinicAdmin || taken->clinic_id != clinic.id)) {
+      return fail(Status::AlreadyExists("the user name is taken"));
+    }
     if (auto s = store.CreateClinic(clinic); !s.ok()) {
       auto stored = store.GetClinic(clinic.id);
       if (s.code() != StatusCode::kAlreadyExists || !stored.ok() ||
@@ -123,8 +128,8 @@ int RunAdminCommand(const std::vector<std::string>& args, std::ostream& out, std
     }
     auto code = credentials.IssueEnrolmentCode(admin.username);
     if (!code.ok()) return fail(code.status());
-    out << "Created clinic " << clinic.id << " (" << clinic.display_name << ", "
-        << clinic.time_zone << ") with admin " << admin.username << ".\n";
+    out << "Created clinic " << clinic.id << " (" << clinic.display_name << ", " << clinic.time_zone
+        << ") with admin " << admin.username << ".\n";
     PrintCode(*code, admin.username, out);
     return 0;
   }

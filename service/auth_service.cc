@@ -32,10 +32,18 @@ grpc::Status AuthServiceImpl::SignIn(grpc::ServerContext* context, const v1::Sig
       v.Add("password", "1..256 characters");
     }
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    call.Attempted(req->username());
-    PTRACK_ASSIGN_OR_RETURN(auto issued, deps_.credentials.SignIn(req->username(), req->password()));
-    call.Identify(issued.principal);
-    ToProto(issued, resp);
+    auto issued = deps_.credentials.SignIn(req->username(), req->password());
+    if (!issued.ok()) {
+      // The failure is audited under the account's clinic when the name is a real account (so
+      // its admin sees attempts on it), else under the tried name alone.
+      call.Attempted(req->username());
+      if (auto account = deps_.store.GetAccount(req->username()); account.ok()) {
+        call.Identify({account->username, account->role, account->clinic_id, account->subject_id});
+      }
+      return issued.status();
+    }
+    call.Identify(issued->principal);
+    ToProto(*issued, resp);
     return Status::Ok();
   });
 }

@@ -370,7 +370,8 @@ std::vector<Phase> FromProto(const google::protobuf::RepeatedPtrField<v1::Phase>
       domain.exercise_id = *id;
       for (int d = 0; d < rx.dose_steps_size(); ++d) {
         const std::string df = f + ".dose_steps[" + std::to_string(d) + "]";
-        if (!v1::Side_IsValid(rx.dose_steps(d).side())) violations.Add(df + ".side", "unknown side");
+        if (!v1::Side_IsValid(rx.dose_steps(d).side()))
+          violations.Add(df + ".side", "unknown side");
         validate::Text(rx.dose_steps(d).band(), df + ".band", 32, violations, false);
         domain.dose_steps.push_back(FromProto(rx.dose_steps(d)));
       }

@@ -104,9 +104,8 @@ Status Credentials::RecordFailure(const std::string& username, bool known) {
   if (known) return store_.AddSignInFailure(username, now).status();
   std::lock_guard<std::mutex> lock(unknown_mu_);
   if (unknown_.size() >= kMaxUnknownNames && !unknown_.count(username)) {
-    auto oldest = std::min_element(unknown_.begin(), unknown_.end(), [](auto& a, auto& b) {
-      return a.second.last < b.second.last;
-    });
+    auto oldest = std::min_element(unknown_.begin(), unknown_.end(),
+                                   [](auto& a, auto& b) { return a.second.last < b.second.last; });
     unknown_.erase(oldest);
   }
   Failures& f = unknown_[username];

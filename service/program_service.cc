@@ -16,8 +16,7 @@ namespace ptrack {
 Result<Program> ProgramServiceImpl::LoadProgram(Call& call, const std::string& name,
                                                 const std::string& field, std::string* clinic_id) {
   PTRACK_ASSIGN_OR_RETURN(auto parsed, names::ParseProgram(name, field));
-  PTRACK_ASSIGN_OR_RETURN(auto patient,
-                          call.CheckPatient({parsed.clinic, parsed.patient}));
+  PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient({parsed.clinic, parsed.patient}));
   PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(parsed.child));
   if (program.patient_id != patient.id) return Status::NotFound("program not found");
   *clinic_id = patient.clinic_id;
@@ -27,79 +26,80 @@ Result<Program> ProgramServiceImpl::LoadProgram(Call& call, const std::string& n
 grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
                                                const v1::CreateProgramRequest* req,
                                                v1::Program* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgramService/CreateProgram", [&](Call& call) -> Status {
-    const Principal& who = call.who();
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-    PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
+  return Serve(
+      deps_, *context, "/ptrack.v1.ProgramService/CreateProgram", [&](Call& call) -> Status {
+        const Principal& who = call.who();
+        PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+        PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
+        PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
 
-    Violations v;
-    std::string id = validate::ClientId(req->program_id(), "program_id", v, false);
-    auto start = ParseIsoDate(req->program().start_date());
-    if (!start) {
-      v.Add("program.start_date", "is required, as YYYY-MM-DD");
-    } else {
-      const LocalDate today = LocalDateOf(deps_.clock.Now(), zone);
-      if (*start < today - date::days{366} || *start > today + date::days{366}) {
-        v.Add("program.start_date", "must be within a year of today");
-      }
-    }
-    auto protocol_id = names::ParseProtocol(req->program().protocol(), "program.protocol");
-    std::optional<Protocol> protocol;
-    if (!protocol_id.ok()) {
-      v.Add("program.protocol", "must be a protocol name like protocols/{protocol}");
-    } else {
-      auto p = deps_.store.GetProtocol(*protocol_id);
-      if (p.ok() && !VisibleTo(*p, patient.clinic_id)) {
-        v.Add("program.protocol", "unknown protocol");
-      } else if (p.ok()) {
-        protocol = std::move(*p);
-      } else if (p.status().code() == StatusCode::kNotFound) {
-        v.Add("program.protocol", "unknown protocol");
-      } else {
-        return p.status();
-      }
-    }
-    PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    if (!id.empty()) {
-      // A retry is judged on what the client sent (patient, protocol, start date), not on the
-      // phases copied from the catalogue, which a new release may have changed since.
-      auto existing = deps_.store.GetProgram(id);
-      if (existing.ok()) {
-        if (existing->patient_id != patient.id || existing->protocol_id != protocol->id ||
-            existing->start_date != *start) {
-          return Status::AlreadyExists("a different program with this id already exists");
+        Violations v;
+        std::string id = validate::ClientId(req->program_id(), "program_id", v, false);
+        auto start = ParseIsoDate(req->program().start_date());
+        if (!start) {
+          v.Add("program.start_date", "is required, as YYYY-MM-DD");
+        } else {
+          const LocalDate today = LocalDateOf(deps_.clock.Now(), zone);
+          if (*start < today - date::days{366} || *start > today + date::days{366}) {
+            v.Add("program.start_date", "must be within a year of today");
+          }
         }
-        convert::ToProto(*existing, patient.clinic_id, resp);
-        return Status::Ok();
-      }
-      if (existing.status().code() != StatusCode::kNotFound) return existing.status();
-    }
-    // Without a client id the server makes one; a blind retry then meets the one-active-program
-    // rule (FAILED_PRECONDITION) instead of creating a second program.
-    if (id.empty()) id = NewUuid();
+        auto protocol_id = names::ParseProtocol(req->program().protocol(), "program.protocol");
+        std::optional<Protocol> protocol;
+        if (!protocol_id.ok()) {
+          v.Add("program.protocol", "must be a protocol name like protocols/{protocol}");
+        } else {
+          auto p = deps_.store.GetProtocol(*protocol_id);
+          if (p.ok() && !VisibleTo(*p, patient.clinic_id)) {
+            v.Add("program.protocol", "unknown protocol");
+          } else if (p.ok()) {
+            protocol = std::move(*p);
+          } else if (p.status().code() == StatusCode::kNotFound) {
+            v.Add("program.protocol", "unknown protocol");
+          } else {
+            return p.status();
+          }
+        }
+        PTRACK_RETURN_IF_ERROR(v.ToStatus());
+        if (!id.empty()) {
+          // A retry is judged on what the client sent (patient, protocol, start date), not on the
+          // phases copied from the catalogue, which a new release may have changed since.
+          auto existing = deps_.store.GetProgram(id);
+          if (existing.ok()) {
+            if (existing->patient_id != patient.id || existing->protocol_id != protocol->id ||
+                existing->start_date != *start) {
+              return Status::AlreadyExists("a different program with this id already exists");
+            }
+            convert::ToProto(*existing, patient.clinic_id, resp);
+            return Status::Ok();
+          }
+          if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+        }
+        // Without a client id the server makes one; a blind retry then meets the one-active-program
+        // rule (FAILED_PRECONDITION) instead of creating a second program.
+        if (id.empty()) id = NewUuid();
 
-    const Instant now = deps_.clock.Now();
-    Program program;
-    program.id = id;
-    program.patient_id = patient.id;
-    program.protocol_id = protocol->id;
-    program.start_date = *start;
-    program.state = ProgramState::kActive;
-    program.create_time = now;
-    ProgramRevision first;
-    first.revision = 1;
-    first.effective_date = *start;
-    first.reason = "Assigned " + protocol->display_name;
-    first.author = ActorName(who);
-    first.create_time = now;
-    first.phases = protocol->phases;
-    first.rules = deps_.clinical.rules;
-    program.revisions.push_back(std::move(first));
-    PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.CreateProgram(program));
-    convert::ToProto(stored, patient.clinic_id, resp);
-    return Status::Ok();
-  });
+        const Instant now = deps_.clock.Now();
+        Program program;
+        program.id = id;
+        program.patient_id = patient.id;
+        program.protocol_id = protocol->id;
+        program.start_date = *start;
+        program.state = ProgramState::kActive;
+        program.create_time = now;
+        ProgramRevision first;
+        first.revision = 1;
+        first.effective_date = *start;
+        first.reason = "Assigned " + protocol->display_name;
+        first.author = ActorName(who);
+        first.create_time = now;
+        first.phases = protocol->phases;
+        first.rules = deps_.clinical.rules;
+        program.revisions.push_back(std::move(first));
+        PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.CreateProgram(program));
+        convert::ToProto(stored, patient.clinic_id, resp);
+        return Status::Ok();
+      });
 }
 
 grpc::Status ProgramServiceImpl::GetProgram(grpc::ServerContext* context,
@@ -115,107 +115,114 @@ grpc::Status ProgramServiceImpl::GetProgram(grpc::ServerContext* context,
 grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
                                                const v1::UpdateProgramRequest* req,
                                                v1::Program* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgramService/UpdateProgram", [&](Call& call) -> Status {
-    const Principal& who = call.who();
-    std::string clinic_id;
-    PTRACK_ASSIGN_OR_RETURN(auto program,
-                            LoadProgram(call, req->program().name(), "program.name", &clinic_id));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.store.GetPatient(program.patient_id));
-    PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
-    const LocalDate today = LocalDateOf(deps_.clock.Now(), zone);
-    if (program.state != ProgramState::kActive) {
-      return Status::FailedPrecondition("the program has ended");
-    }
+  return Serve(
+      deps_, *context, "/ptrack.v1.ProgramService/UpdateProgram", [&](Call& call) -> Status {
+        const Principal& who = call.who();
+        std::string clinic_id;
+        PTRACK_ASSIGN_OR_RETURN(
+            auto program, LoadProgram(call, req->program().name(), "program.name", &clinic_id));
+        PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.store.GetPatient(program.patient_id));
+        PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
+        const LocalDate today = LocalDateOf(deps_.clock.Now(), zone);
+        if (program.state != ProgramState::kActive) {
+          return Status::FailedPrecondition("the program has ended");
+        }
 
-    Violations v;
-    if (req->program().etag().empty()) v.Add("program.etag", "is required (from the last read)");
-    validate::Text(req->reason(), "reason", 500, v);
-    LocalDate effective = today;
-    if (!req->effective_date().empty()) {
-      auto d = ParseIsoDate(req->effective_date());
-      if (!d) {
-        v.Add("effective_date", "must be a date as YYYY-MM-DD");
-      } else if (*d < today) {
-        v.Add("effective_date", "must not be before today (history is never rewritten)");
-      } else if (*d > today + date::days{366}) {
-        v.Add("effective_date", "must be within a year from today");
-      } else {
-        effective = *d;
-      }
-    }
-    ProgramRevision next = program.latest();
-    next.revision = program.latest().revision + 1;
-    next.effective_date = effective;
-    next.reason = req->reason();
-    next.author = ActorName(who);
-    next.create_time = deps_.clock.Now();
-    if (req->update_mask().paths_size() == 0)
-      v.Add("update_mask", "name \"phases\" and/or \"rules\"");
-    for (const std::string& path : req->update_mask().paths()) {
-      if (path == "phases") {
-        next.phases = convert::FromProto(req->program().phases(), "program.phases", v);
-        ValidatePhases(
-            next.phases,
-            [&](const std::string& id) {
-              auto e = deps_.store.GetExercise(id);
-              return e.ok() && VisibleTo(*e, patient.clinic_id);
-            },
-            "program.phases", v);
-      } else if (path == "rules") {
-        next.rules = convert::FromProto(req->rules());
-        ValidateRules(next.rules, "rules", v);
-      } else {
-        v.Add("update_mask", "\"" + path + "\" cannot be updated");
-      }
-    }
-    PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    if (req->program().etag() != "r" + std::to_string(program.latest().revision)) {
-      return Status::Aborted("the program changed since it was read; re-read and retry");
-    }
-    PTRACK_ASSIGN_OR_RETURN(
-        auto stored, deps_.store.AppendRevision(program.id, next, program.latest().revision));
-    convert::ToProto(stored, clinic_id, resp);
-    return Status::Ok();
-  });
+        Violations v;
+        if (req->program().etag().empty())
+          v.Add("program.etag", "is required (from the last read)");
+        validate::Text(req->reason(), "reason", 500, v);
+        LocalDate effective = today;
+        if (!req->effective_date().empty()) {
+          auto d = ParseIsoDate(req->effective_date());
+          if (!d) {
+            v.Add("effective_date", "must be a date as YYYY-MM-DD");
+          } else if (*d < today) {
+            v.Add("effective_date", "must not be before today (history is never rewritten)");
+          } else if (*d > today + date::days{366}) {
+            v.Add("effective_date", "must be within a year from today");
+          } else {
+            effective = *d;
+          }
+        }
+        ProgramRevision next = program.latest();
+        next.revision = program.latest().revision + 1;
+        next.effective_date = effective;
+        next.reason = req->reason();
+        next.author = ActorName(who);
+        next.create_time = deps_.clock.Now();
+        if (req->update_mask().paths_size() == 0)
+          v.Add("update_mask", "name \"phases\" and/or \"rules\"");
+        for (const std::string& path : req->update_mask().paths()) {
+          if (path == "phases") {
+            next.phases = convert::FromProto(req->program().phases(), "program.phases", v);
+            ValidatePhases(
+                next.phases,
+                [&](const std::string& id) {
+                  auto e = deps_.store.GetExercise(id);
+                  return e.ok() && VisibleTo(*e, patient.clinic_id);
+                },
+                "program.phases", v);
+          } else if (path == "rules") {
+            next.rules = convert::FromProto(req->rules());
+            ValidateRules(next.rules, "rules", v);
+          } else {
+            v.Add("update_mask", "\"" + path + "\" cannot be updated");
+          }
+        }
+        PTRACK_RETURN_IF_ERROR(v.ToStatus());
+        if (req->program().etag() != "r" + std::to_string(program.latest().revision)) {
+          return Status::Aborted("the program changed since it was read; re-read and retry");
+        }
+        PTRACK_ASSIGN_OR_RETURN(
+            auto stored, deps_.store.AppendRevision(program.id, next, program.latest().revision));
+        convert::ToProto(stored, clinic_id, resp);
+        return Status::Ok();
+      });
 }
 
 grpc::Status ProgramServiceImpl::ListPrograms(grpc::ServerContext* context,
                                               const v1::ListProgramsRequest* req,
                                               v1::ListProgramsResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgramService/ListPrograms", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-    PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
-    PTRACK_ASSIGN_OR_RETURN(auto programs, deps_.store.ListPrograms(patient.id));
-    // A patient has a handful of programs: page over the list in memory by offset.
-    PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
-    for (size_t i = offset; i < programs.size() && i < offset + page.limit; ++i) {
-      convert::ToProto(programs[i], patient.clinic_id, resp->add_programs());
-    }
-    if (offset + page.limit < programs.size()) {
-      resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
-    }
-    return Status::Ok();
-  });
+  return Serve(deps_, *context, "/ptrack.v1.ProgramService/ListPrograms",
+               [&](Call& call) -> Status {
+                 PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+                 PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
+                 PTRACK_ASSIGN_OR_RETURN(auto page,
+                                         paging::FromRequest(req->page_size(), req->page_token()));
+                 PTRACK_ASSIGN_OR_RETURN(auto programs, deps_.store.ListPrograms(patient.id));
+                 // A patient has a handful of programs: page over the list in memory by offset.
+                 PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
+                 for (size_t i = offset; i < programs.size() && i < offset + page.limit; ++i) {
+                   convert::ToProto(programs[i], patient.clinic_id, resp->add_programs());
+                 }
+                 if (offset + page.limit < programs.size()) {
+                   resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
+                 }
+                 return Status::Ok();
+               });
 }
 
 grpc::Status ProgramServiceImpl::ListProgramRevisions(grpc::ServerContext* context,
                                                       const v1::ListProgramRevisionsRequest* req,
                                                       v1::ListProgramRevisionsResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgramService/ListProgramRevisions", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
-    std::string clinic_id;
-    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgram(call, req->parent(), "parent", &clinic_id));
-    PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
-    const auto& revs = program.revisions;
-    for (size_t i = offset; i < revs.size() && i < offset + page.limit; ++i) {
-      convert::ToProto(revs[i], resp->add_revisions());
-    }
-    if (offset + page.limit < revs.size()) {
-      resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
-    }
-    return Status::Ok();
-  });
+  return Serve(deps_, *context, "/ptrack.v1.ProgramService/ListProgramRevisions",
+               [&](Call& call) -> Status {
+                 PTRACK_ASSIGN_OR_RETURN(auto page,
+                                         paging::FromRequest(req->page_size(), req->page_token()));
+                 std::string clinic_id;
+                 PTRACK_ASSIGN_OR_RETURN(auto program,
+                                         LoadProgram(call, req->parent(), "parent", &clinic_id));
+                 PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
+                 const auto& revs = program.revisions;
+                 for (size_t i = offset; i < revs.size() && i < offset + page.limit; ++i) {
+                   convert::ToProto(revs[i], resp->add_revisions());
+                 }
+                 if (offset + page.limit < revs.size()) {
+                   resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
+                 }
+                 return Status::Ok();
+               });
 }
 
 grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,

@@ -30,8 +30,8 @@ class ProgramServiceImpl final : public v1::ProgramService::Service {
  private:
   // Loads the named program after checking access to its patient; NOT_FOUND when the program
   // belongs to another patient.
-  Result<Program> LoadProgram(Call& call, const std::string& name,
-                              const std::string& field, std::string* clinic_id);
+  Result<Program> LoadProgram(Call& call, const std::string& name, const std::string& field,
+                              std::string* clinic_id);
   Deps deps_;
   ProgressRunner runner_;
 };

@@ -11,19 +11,19 @@ namespace ptrack {
 grpc::Status ProgressionServiceImpl::ListDecisions(grpc::ServerContext* context,
                                                    const v1::ListDecisionsRequest* req,
                                                    v1::ListDecisionsResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ListDecisions", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseProgram(req->parent(), "parent"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient,
-                            call.CheckPatient({name.clinic, name.patient}));
-    PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(name.child));
-    if (program.patient_id != patient.id) return Status::NotFound("program not found");
-    PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, std::move(program)));
-    const std::string parent = names::Program(patient.clinic_id, patient.id, name.child);
-    for (const Decision& d : evaluated.timeline.decisions) {
-      convert::ToProto(d, parent, resp->add_decisions());
-    }
-    return Status::Ok();
-  });
+  return Serve(
+      deps_, *context, "/ptrack.v1.ProgressionService/ListDecisions", [&](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseProgram(req->parent(), "parent"));
+        PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient({name.clinic, name.patient}));
+        PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(name.child));
+        if (program.patient_id != patient.id) return Status::NotFound("program not found");
+        PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, std::move(program)));
+        const std::string parent = names::Program(patient.clinic_id, patient.id, name.child);
+        for (const Decision& d : evaluated.timeline.decisions) {
+          convert::ToProto(d, parent, resp->add_decisions());
+        }
+        return Status::Ok();
+      });
 }
 
 Status ProgressionServiceImpl::Resolve(Call& call, const v1::ResolveDecisionRequest& req,
@@ -34,8 +34,8 @@ Status ProgressionServiceImpl::Resolve(Call& call, const v1::ResolveDecisionRequ
   const std::string action_id = validate::ClientId(req.action_id(), "action_id", v, true);
   validate::Text(req.note(), "note", 2000, v, false);
   PTRACK_RETURN_IF_ERROR(v.ToStatus());
-  PTRACK_ASSIGN_OR_RETURN(
-      auto patient, call.CheckPatient({name.program.clinic, name.program.patient}));
+  PTRACK_ASSIGN_OR_RETURN(auto patient,
+                          call.CheckPatient({name.program.clinic, name.program.patient}));
   PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(name.program.child));
   if (program.patient_id != patient.id) return Status::NotFound("decision not found");
   PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, program));
@@ -92,16 +92,17 @@ grpc::Status ProgressionServiceImpl::RejectDecision(grpc::ServerContext* context
 grpc::Status ProgressionServiceImpl::ListFlags(grpc::ServerContext* context,
                                                const v1::ListFlagsRequest* req,
                                                v1::ListFlagsResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ListFlags", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-    PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
-    for (const Flag& f : evaluated.timeline.flags) {
-      convert::ToProto(f, patient.clinic_id, patient.id, resp->add_flags());
-    }
-    resp->set_suspended(evaluated.timeline.StateOn(evaluated.today).suspended);
-    return Status::Ok();
-  });
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ListFlags",
+               [&](Call& call) -> Status {
+                 PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+                 PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
+                 PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
+                 for (const Flag& f : evaluated.timeline.flags) {
+                   convert::ToProto(f, patient.clinic_id, patient.id, resp->add_flags());
+                 }
+                 resp->set_suspended(evaluated.timeline.StateOn(evaluated.today).suspended);
+                 return Status::Ok();
+               });
 }
 
 Status ProgressionServiceImpl::PatientAction(Call& call, const v1::PatientActionRequest& req,
@@ -152,41 +153,44 @@ grpc::Status ProgressionServiceImpl::BoostProgram(grpc::ServerContext* context,
 grpc::Status ProgressionServiceImpl::ReportNextMorningPain(
     grpc::ServerContext* context, const v1::ReportNextMorningPainRequest* req,
     v1::ReportNextMorningPainResponse*) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ReportNextMorningPain", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseSession(req->name(), "name"));
-    if (req->pain() < 0 || req->pain() > 10)
-      return Status::InvalidArgument("pain", "must be 0..10");
-    Violations v;
-    const std::string id = validate::ClientId(name.child, "name", v, true);
-    PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    PTRACK_ASSIGN_OR_RETURN(auto patient,
-                            call.CheckPatient({name.clinic, name.patient}));
-    PTRACK_ASSIGN_OR_RETURN(auto session, deps_.store.GetSession(id));
-    if (session.patient_id != patient.id) return Status::NotFound("session not found");
-    return deps_.store.AddPainFollowUp({id, req->pain()}, deps_.clock.Now());
-  });
+  return Serve(
+      deps_, *context, "/ptrack.v1.ProgressionService/ReportNextMorningPain",
+      [&](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseSession(req->name(), "name"));
+        if (req->pain() < 0 || req->pain() > 10)
+          return Status::InvalidArgument("pain", "must be 0..10");
+        Violations v;
+        const std::string id = validate::ClientId(name.child, "name", v, true);
+        PTRACK_RETURN_IF_ERROR(v.ToStatus());
+        PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient({name.clinic, name.patient}));
+        PTRACK_ASSIGN_OR_RETURN(auto session, deps_.store.GetSession(id));
+        if (session.patient_id != patient.id) return Status::NotFound("session not found");
+        return deps_.store.AddPainFollowUp({id, req->pain()}, deps_.clock.Now());
+      });
 }
 
 grpc::Status ProgressionServiceImpl::GetRedFlagChecklist(grpc::ServerContext* context,
                                                          const v1::GetRedFlagChecklistRequest*,
                                                          v1::GetRedFlagChecklistResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/GetRedFlagChecklist", [&](Call&) -> Status {
-    for (const RedFlagItem& item : deps_.clinical.red_flags.questions) {
-      v1::RedFlagQuestion* q = resp->add_questions();
-      q->set_id(item.id);
-      q->set_question(item.question);
-    }
-    return Status::Ok();
-  });
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/GetRedFlagChecklist",
+               [&](Call&) -> Status {
+                 for (const RedFlagItem& item : deps_.clinical.red_flags.questions) {
+                   v1::RedFlagQuestion* q = resp->add_questions();
+                   q->set_id(item.id);
+                   q->set_question(item.question);
+                 }
+                 return Status::Ok();
+               });
 }
 
 grpc::Status ProgressionServiceImpl::GetDefaultRules(grpc::ServerContext* context,
                                                      const v1::GetDefaultRulesRequest*,
                                                      v1::ProgressionRules* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/GetDefaultRules", [&](Call&) -> Status {
-    convert::ToProto(deps_.clinical.rules, resp);
-    return Status::Ok();
-  });
+  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/GetDefaultRules",
+               [&](Call&) -> Status {
+                 convert::ToProto(deps_.clinical.rules, resp);
+                 return Status::Ok();
+               });
 }
 
 }  // namespace ptrack

@@ -43,8 +43,7 @@ class ProgressionServiceImpl final : public v1::ProgressionService::Service {
   Status Resolve(Call& call, const v1::ResolveDecisionRequest& req, TherapistAction::Kind kind,
                  v1::Decision& out);
   // Clear or boost: the shared path.
-  Status PatientAction(Call& call, const v1::PatientActionRequest& req,
-                       TherapistAction::Kind kind);
+  Status PatientAction(Call& call, const v1::PatientActionRequest& req, TherapistAction::Kind kind);
   Deps deps_;
   ProgressRunner runner_;
 };

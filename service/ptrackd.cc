@@ -125,7 +125,7 @@ bool ParseFlags(int argc, char** argv, Flags& f, bool& help) {
         std::cerr << "ptrackd: " << arg << " must be 1.." << 24 * 365 << " hours\n";
         return false;
       }
-      (arg == "--token-lifetime-hours"  ? f.token_lifetime_hours
+      (arg == "--token-lifetime-hours" ? f.token_lifetime_hours
        : arg == "--patient-idle-hours" ? f.patient_idle_hours
                                        : f.staff_idle_hours) = hours;
     } else {

@@ -13,8 +13,10 @@ ThrottleVerdict CheckThrottle(int failures, Instant last_failure, Instant now,
     v.locked = true;
     return v;
   }
-  if (failures <= policy.free_failures) return v;
-  const int doublings = std::min(failures - policy.free_failures - 1, 30);
+  // Once the free failures are used up, every attempt waits: first_delay after the last of
+  // them, twice as long after each further failure.
+  if (failures <= 0 || failures < policy.free_failures) return v;
+  const int doublings = std::clamp(failures - policy.free_failures, 0, 30);
   const auto delay = std::min<std::chrono::seconds>(policy.first_delay * (int64_t{1} << doublings),
                                                     policy.max_delay);
   const Instant open = last_failure + delay;

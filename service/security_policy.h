@@ -21,8 +21,8 @@ struct SecurityPolicy {
   std::chrono::seconds touch_every{60};
 
   // Sign-in throttle: the first `free_failures` consecutive failures cost nothing; after that
-  // each attempt must wait first_delay * 2^(n - free_failures - 1), at most max_delay, after the
-  // last failure; at `lock_after` failures the account locks until a new enrolment code is
+  // each attempt must wait first_delay * 2^(n - free_failures), at most max_delay, after the
+  // last (n-th) failure; at `lock_after` failures the account locks until a new enrolment code is
   // redeemed (NIST SP 800-63B: no more than 100 consecutive failures).
   int free_failures = 5;
   std::chrono::seconds first_delay{2};

@@ -1,6 +1,7 @@
 // Assembles the gRPC server: the ptrack.v1 services over one Store and Clock, the standard
-// health service, server reflection, message-size limits and (when configured) TLS. Used by ptrackd and by the service
-// tests (which talk to it over an in-process channel), so both run the same wiring.
+// health service, server reflection, message-size limits and (when configured) TLS. Used by ptrackd
+// and by the service tests (which talk to it over an in-process channel), so both run the same
+// wiring.
 #pragma once
 
 #include <grpcpp/server.h>
@@ -27,7 +28,7 @@ class PtrackServer {
     std::string tls_cert_pem;
     std::string tls_key_pem;
     int max_message_bytes = 1024 * 1024;  // requests and responses; a session is a few KiB
-    int max_threads = 32;  // bound on the sync server's handler threads
+    int max_threads = 32;                 // bound on the sync server's handler threads
     ServiceOptions options;
     ClinicalDefaults clinical;  // REQUIRES: loaded from data (LoadClinicalDefaults)
   };

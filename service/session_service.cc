@@ -160,8 +160,7 @@ grpc::Status SessionServiceImpl::GetSession(grpc::ServerContext* context,
                                             const v1::GetSessionRequest* req, v1::Session* resp) {
   return Serve(deps_, *context, "/ptrack.v1.SessionService/GetSession", [&](Call& call) -> Status {
     PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseSession(req->name(), "name"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient,
-                            call.CheckPatient({name.clinic, name.patient}));
+    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient({name.clinic, name.patient}));
     Violations v;
     const std::string id = validate::ClientId(name.child, "name", v, true);
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
@@ -175,67 +174,69 @@ grpc::Status SessionServiceImpl::GetSession(grpc::ServerContext* context,
 grpc::Status SessionServiceImpl::ListSessions(grpc::ServerContext* context,
                                               const v1::ListSessionsRequest* req,
                                               v1::ListSessionsResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.SessionService/ListSessions", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    Violations v;
-    std::optional<LocalDate> from, to;
-    if (!req->start_date().empty()) {
-      from = ParseIsoDate(req->start_date());
-      if (!from) v.Add("start_date", "must be a date as YYYY-MM-DD");
-    }
-    if (!req->end_date().empty()) {
-      to = ParseIsoDate(req->end_date());
-      if (!to) v.Add("end_date", "must be a date as YYYY-MM-DD");
-    }
-    if (from && to && *to < *from) v.Add("end_date", "must be on or after start_date");
-    auto page = paging::FromRequest(req->page_size(), req->page_token());
-    if (!page.ok()) {
-      for (const auto& fv : page.status().violations()) v.Add(fv.field, fv.description);
-    }
-    PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-    PTRACK_ASSIGN_OR_RETURN(auto result, deps_.store.ListSessions(patient.id, from, to, *page));
-    for (const Session& s : result.items) {
-      convert::ToProto(s, patient.clinic_id, resp->add_sessions());
-    }
-    resp->set_next_page_token(paging::Token(result.next_after));
-    return Status::Ok();
-  });
+  return Serve(
+      deps_, *context, "/ptrack.v1.SessionService/ListSessions", [&](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+        Violations v;
+        std::optional<LocalDate> from, to;
+        if (!req->start_date().empty()) {
+          from = ParseIsoDate(req->start_date());
+          if (!from) v.Add("start_date", "must be a date as YYYY-MM-DD");
+        }
+        if (!req->end_date().empty()) {
+          to = ParseIsoDate(req->end_date());
+          if (!to) v.Add("end_date", "must be a date as YYYY-MM-DD");
+        }
+        if (from && to && *to < *from) v.Add("end_date", "must be on or after start_date");
+        auto page = paging::FromRequest(req->page_size(), req->page_token());
+        if (!page.ok()) {
+          for (const auto& fv : page.status().violations()) v.Add(fv.field, fv.description);
+        }
+        PTRACK_RETURN_IF_ERROR(v.ToStatus());
+        PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
+        PTRACK_ASSIGN_OR_RETURN(auto result, deps_.store.ListSessions(patient.id, from, to, *page));
+        for (const Session& s : result.items) {
+          convert::ToProto(s, patient.clinic_id, resp->add_sessions());
+        }
+        resp->set_next_page_token(paging::Token(result.next_after));
+        return Status::Ok();
+      });
 }
 
 grpc::Status SessionServiceImpl::GetAdherence(grpc::ServerContext* context,
                                               const v1::GetAdherenceRequest* req,
                                               v1::Adherence* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.SessionService/GetAdherence", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    Violations v;
-    auto from = ParseIsoDate(req->start_date());
-    auto to = ParseIsoDate(req->end_date());
-    if (!from) v.Add("start_date", "is required, as YYYY-MM-DD");
-    if (!to) v.Add("end_date", "is required, as YYYY-MM-DD");
-    if (from && to && (*to < *from || (*to - *from).count() > 366)) {
-      v.Add("end_date", "must be on or after start_date and at most 366 days later");
-    }
-    PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-    auto program = deps_.store.GetActiveProgram(patient.id);
-    if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
-      return Status::FailedPrecondition("the patient has no active program");
-    }
-    if (!program.ok()) return program.status();
-    PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, std::move(*program)));
-    PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, *from, *to));
-    const Adherence adherence =
-        ComputeAdherence(evaluated.program, *from, *to, facts, &evaluated.timeline);
-    resp->set_parent(req->parent());
-    resp->set_start_date(FormatIsoDate(*from));
-    resp->set_end_date(FormatIsoDate(*to));
-    for (const AdherenceDay& d : adherence.days) convert::ToProto(d, resp->add_days());
-    resp->set_sessions_prescribed(adherence.sessions_prescribed);
-    resp->set_sessions_done(adherence.sessions_done);
-    resp->set_ratio(adherence.ratio);
-    return Status::Ok();
-  });
+  return Serve(
+      deps_, *context, "/ptrack.v1.SessionService/GetAdherence", [&](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+        Violations v;
+        auto from = ParseIsoDate(req->start_date());
+        auto to = ParseIsoDate(req->end_date());
+        if (!from) v.Add("start_date", "is required, as YYYY-MM-DD");
+        if (!to) v.Add("end_date", "is required, as YYYY-MM-DD");
+        if (from && to && (*to < *from || (*to - *from).count() > 366)) {
+          v.Add("end_date", "must be on or after start_date and at most 366 days later");
+        }
+        PTRACK_RETURN_IF_ERROR(v.ToStatus());
+        PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
+        auto program = deps_.store.GetActiveProgram(patient.id);
+        if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
+          return Status::FailedPrecondition("the patient has no active program");
+        }
+        if (!program.ok()) return program.status();
+        PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, std::move(*program)));
+        PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, *from, *to));
+        const Adherence adherence =
+            ComputeAdherence(evaluated.program, *from, *to, facts, &evaluated.timeline);
+        resp->set_parent(req->parent());
+        resp->set_start_date(FormatIsoDate(*from));
+        resp->set_end_date(FormatIsoDate(*to));
+        for (const AdherenceDay& d : adherence.days) convert::ToProto(d, resp->add_days());
+        resp->set_sessions_prescribed(adherence.sessions_prescribed);
+        resp->set_sessions_done(adherence.sessions_done);
+        resp->set_ratio(adherence.ratio);
+        return Status::Ok();
+      });
 }
 
 }  // namespace ptrack

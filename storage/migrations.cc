@@ -201,6 +201,13 @@ BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 )sql",
+      // 5: REPLACE (INSERT OR REPLACE) deletes the row it conflicts with without firing delete
+      // triggers, so refuse an insert that would overwrite a stored audit event.
+      R"sql(
+CREATE TRIGGER audit_events_no_replace BEFORE INSERT ON audit_events
+WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+)sql",
   };
   return steps;
 }

@@ -75,12 +75,12 @@ struct EnrolmentCodeRecord {
 struct AuditEvent {
   int64_t id = 0;  // assigned by the store, increasing
   Instant time{};
-  std::string username;   // the caller; for a failed sign-in, the name that was tried
+  std::string username;  // the caller; for a failed sign-in, the name that was tried
   Role role = Role::kUnspecified;
-  std::string clinic_id;  // the caller's clinic (empty when the caller is unknown)
-  std::string patient_id; // the patient the call named, when it named one (even if denied)
-  std::string method;     // full gRPC method name
-  std::string outcome;    // status code name: "OK", "NOT_FOUND", "PERMISSION_DENIED", ...
+  std::string clinic_id;   // the caller's clinic (empty when the caller is unknown)
+  std::string patient_id;  // the patient the call named, when it named one (even if denied)
+  std::string method;      // full gRPC method name
+  std::string outcome;     // status code name: "OK", "NOT_FOUND", "PERMISSION_DENIED", ...
 };
 
 }  // namespace ptrack

@@ -125,8 +125,8 @@ Status SqliteStore::RevokeTokens(const std::string& username) {
 
 Status SqliteStore::TouchToken(const std::string& hash, Instant at) {
   return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db,
-                               "UPDATE tokens SET last_use_ms = max(last_use_ms, ?) WHERE hash = ?");
+           SQLite::Statement q(
+               db, "UPDATE tokens SET last_use_ms = max(last_use_ms, ?) WHERE hash = ?");
            q.bind(1, Ms(at));
            BindBlob(q, 2, hash);
            if (q.exec() == 0) return Status::NotFound("token not found");
@@ -239,9 +239,8 @@ Result<Page<AuditEvent>> SqliteStore::ListAudit(const std::string& clinic_id,
     q.bind(2, before);
     q.bind(3, sqlite::PageLimit(page) + 1);
     if (!patient_filter.empty()) q.bind(4, patient_filter);
-    return sqlite::CollectPage<AuditEvent>(q, page, AuditFrom, [](const AuditEvent& e) {
-      return std::to_string(e.id);
-    });
+    return sqlite::CollectPage<AuditEvent>(
+        q, page, AuditFrom, [](const AuditEvent& e) { return std::to_string(e.id); });
   });
 }
 

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -30,8 +31,12 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, st
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+    // One file for both streams shares one open file description, so neither overwrites the
+    // other's output.
+    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+    const int err = err_path == out_path
+                        ? out
+                        : open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
     const int in = open("/dev/null", O_RDONLY);
     dup2(in, 0);
     dup2(out, 1);
@@ -78,14 +83,47 @@ RunResult Run(const std::vector<std::string>& argv, const std::map<std::string, 
   return r;
 }
 
+RunResult RunWithDeadline(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& env,
+                          std::chrono::milliseconds limit) {
+  TempDir dir;
+  const std::string out = dir.path() + "/out", err = dir.path() + "/err";
+  RunResult r;
+  const pid_t pid = Spawn(argv, env, out, err);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    int status = 0;
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      break;
+    }
+    if (done < 0 && errno != EINTR) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      kill(pid, SIGKILL);
+      r.exit_code = WaitExit(pid);
+      r.timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // exit poll, not timing
+  }
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
+  return r;
+}
+
 Ptrackd::Ptrackd(const std::string& binary, const std::string& db, const std::string& workdir,
-                 const std::vector<std::string>& extra_args) {
+                 const std::vector<std::string>& extra_args)
+    : Ptrackd(binary, db, workdir, extra_args, "127.0.0.1:0") {}
+
+Ptrackd::Ptrackd(const std::string& binary, const std::string& db, const std::string& workdir,
+                 const std::vector<std::string>& extra_args, const std::string& listen) {
   static int counter = 0;
   const std::string tag = std::to_string(getpid()) + "-" + std::to_string(++counter);
   const std::string port_file = workdir + "/port-" + tag;
   log_path_ = workdir + "/ptrackd-" + tag + ".log";
-  std::vector<std::string> argv = {binary,        "--db",        db,       "--grpc-listen",
-                                   "127.0.0.1:0", "--port-file", port_file};
+  std::vector<std::string> argv = {binary, "--db",        db,       "--grpc-listen",
+                                   listen, "--port-file", port_file};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   pid_ = Spawn(argv, {}, log_path_, log_path_);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

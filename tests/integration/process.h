@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,10 +17,16 @@ struct RunResult {
   int exit_code = -1;
   std::string out;
   std::string err;
+  bool timed_out = false;  // RunWithDeadline only: killed (SIGKILL) at the deadline
 };
 
 // Runs argv[0] with argv and `env` added to the environment; waits for it to exit.
 RunResult Run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
+// Like Run, but kills the process if it has not exited within `limit` (for commands that must
+// exit on their own, such as a server that has to refuse to start).
+RunResult RunWithDeadline(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& env,
+                          std::chrono::milliseconds limit);
 
 // A temporary directory removed (with its contents) on destruction.
 class TempDir {
@@ -38,6 +45,10 @@ class Ptrackd {
   // 30 s) for it to report its port. Throws std::runtime_error (with the server log) on failure.
   Ptrackd(const std::string& binary, const std::string& db, const std::string& workdir,
           const std::vector<std::string>& extra_args);
+  // The same with --grpc-listen `listen` (port 0) instead of 127.0.0.1:0; address() still dials
+  // 127.0.0.1, so `listen` must include the IPv4 loopback (127.0.0.1, localhost, 0.0.0.0).
+  Ptrackd(const std::string& binary, const std::string& db, const std::string& workdir,
+          const std::vector<std::string>& extra_args, const std::string& listen);
   // Stops the server with SIGTERM if it is still running.
   ~Ptrackd();
 

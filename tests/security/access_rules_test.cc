@@ -12,8 +12,7 @@
 namespace ptrack::testing {
 namespace {
 
-TEST_CASE("Every ptrack.v1 method has an access rule and every rule names a method",
-          "[security]") {
+TEST_CASE("Every ptrack.v1 method has an access rule and every rule names a method", "[security]") {
   const std::vector<std::string> methods = DescribedMethods();
   REQUIRE(methods.size() >= 38);
   const auto& table = AccessTable();
@@ -27,8 +26,8 @@ TEST_CASE("Every ptrack.v1 method has an access rule and every rule names a meth
     INFO("rule for no method: " << method);
     CHECK(described.count(method) == 1);
     // Only SignIn and Enrol are public, and every rule lets some role in.
-    CHECK((rule.scope == Scope::kPublic) == (method == "/ptrack.v1.AuthService/SignIn" ||
-                                             method == "/ptrack.v1.AuthService/Enrol"));
+    CHECK((rule.scope == Scope::kPublic) ==
+          (method == "/ptrack.v1.AuthService/SignIn" || method == "/ptrack.v1.AuthService/Enrol"));
     CHECK((rule.patient || rule.therapist || rule.admin));
   }
   CHECK(table.size() == described.size());

@@ -36,9 +36,6 @@ using Catch::Matchers::VectorContains;
 using Code = grpc::StatusCode;
 using F = ServiceFixture;
 
-constexpr const char* kTherapistPass = "demo-therapist-pass";
-constexpr const char* kAdminPass = "demo-admin-pass";
-constexpr const char* kPatient2Pass = "demo-patient2-pass";
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 

@@ -35,9 +35,6 @@ struct F : ServiceFixture {
   F() : ServiceFixture(ScenarioOptions()) {}
 };
 
-constexpr const char* kTherapistUser = "therapist";
-constexpr const char* kTherapistPass = "demo-therapist-pass";
-
 // A new UUID on every call (unique within the process, so within every test database).
 std::string NewUuid() {
   static unsigned counter = 0;

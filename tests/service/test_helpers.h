@@ -33,7 +33,8 @@ namespace ptrack::testing {
 // file or service is covered without editing a list).
 inline std::vector<std::string> DescribedMethods() {
   std::vector<std::string> files;
-  REQUIRE(google::protobuf::DescriptorPool::internal_generated_database()->FindAllFileNames(&files));
+  REQUIRE(
+      google::protobuf::DescriptorPool::internal_generated_database()->FindAllFileNames(&files));
   std::vector<std::string> methods;
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   for (const std::string& path : files) {
@@ -52,8 +53,15 @@ inline std::vector<std::string> DescribedMethods() {
   return methods;
 }
 
+// The demo clinic's sign-ins (service/demo.cc).
 inline constexpr const char* kPatientUser = "patient";
 inline constexpr const char* kPatientPass = "demo-patient-pass";
+inline constexpr const char* kPatient2User = "patient2";
+inline constexpr const char* kPatient2Pass = "demo-patient2-pass";
+inline constexpr const char* kTherapistUser = "therapist";
+inline constexpr const char* kTherapistPass = "demo-therapist-pass";
+inline constexpr const char* kAdminUser = "admin";
+inline constexpr const char* kAdminPass = "demo-admin-pass";
 
 inline google::protobuf::Timestamp Ts(Instant t) {
   const int64_t ms = ToUnixMillis(t);

@@ -364,10 +364,18 @@ TEST_CASE("tokens: put, get and revoke by the full binary hash", "[foundation][s
   std::string h2 = h1;
   h2[31] = static_cast<char>(h2[31] ^ 1);
 
-  TokenRecord r1{h1, t.username, FromUnixMillis(1767225600000), FromUnixMillis(1767312000000),
-                 FromUnixMillis(1767225600000), false};
-  TokenRecord r2{h2, t.username, FromUnixMillis(1767225601000), FromUnixMillis(1767312001000),
-                 FromUnixMillis(1767225601000), false};
+  TokenRecord r1{h1,
+                 t.username,
+                 FromUnixMillis(1767225600000),
+                 FromUnixMillis(1767312000000),
+                 FromUnixMillis(1767225600000),
+                 false};
+  TokenRecord r2{h2,
+                 t.username,
+                 FromUnixMillis(1767225601000),
+                 FromUnixMillis(1767312001000),
+                 FromUnixMillis(1767225601000),
+                 false};
   PTRACK_REQUIRE_OK(store.PutToken(r1));
   PTRACK_REQUIRE_OK(store.PutToken(r2));
 
