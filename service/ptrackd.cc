@@ -15,14 +15,19 @@
 #include "service/admin_command.h"
 #include "service/clinical_defaults.h"
 #include "service/clock.h"
+#include "service/connect_bridge.h"
 #include "service/credentials.h"
 #include "service/demo.h"
+#include "service/http_server.h"
 #include "service/server.h"
 #include "storage/catalogue_loader.h"
 #include "storage/sqlite_store.h"
 
 #ifndef PTRACK_DATA_DIR
 #define PTRACK_DATA_DIR "data"
+#endif
+#ifndef PTRACK_WEB_DIR
+#define PTRACK_WEB_DIR "clients/web/dist"
 #endif
 
 namespace {
@@ -35,8 +40,10 @@ Serves the ptrack API (gRPC) over an embedded SQLite database.
 Flags:
   --db PATH             SQLite database file (created when absent). Default: ./ptrack.db
   --grpc-listen ADDR    gRPC address host:port (port 0 = any free port). Default: 127.0.0.1:50051
-  --http-listen ADDR    HTTP address for the web app and Connect bridge. Default: 127.0.0.1:8080
-                        (accepted now; served once the web client lands)
+  --http-listen ADDR    HTTP address for the web app and the Connect bridge (port 0 = any free
+                        port; "off" = none). Default: 127.0.0.1:8080
+  --web-dir DIR         The web app's built files. Default: the build tree's clients/web/dist
+  --cors-origin ORIGIN  Let a web page from ORIGIN call the API (repeatable). Default: none
   --data-dir DIR        Clinical data (catalogue and protocols). Default: the source tree's data/
   --demo                Seed a demo clinic (idempotent) and print its sign-ins
   --port-file PATH      After start-up, write "grpc=PORT" to PATH (for tests and scripts)
@@ -55,6 +62,8 @@ struct Flags {
   std::string http_listen = "127.0.0.1:8080";
   std::string data_dir = PTRACK_DATA_DIR;
   std::string port_file;
+  std::string web_dir = PTRACK_WEB_DIR;
+  std::vector<std::string> cors_origins;
   std::string tls_cert;
   std::string tls_key;
   bool insecure = false;
@@ -103,6 +112,12 @@ bool ParseFlags(int argc, char** argv, Flags& f, bool& help) {
       if (!value(f.data_dir)) return false;
     } else if (arg == "--port-file") {
       if (!value(f.port_file)) return false;
+    } else if (arg == "--web-dir") {
+      if (!value(f.web_dir)) return false;
+    } else if (arg == "--cors-origin") {
+      std::string origin;
+      if (!value(origin)) return false;
+      f.cors_origins.push_back(origin);
     } else if (arg == "--tls-cert") {
       if (!value(f.tls_cert)) return false;
     } else if (arg == "--tls-key") {
@@ -159,6 +174,13 @@ int main(int argc, char** argv) {
       (!ReadFile(flags.tls_cert, cert_pem) || !ReadFile(flags.tls_key, key_pem))) {
     std::cerr << "ptrackd: cannot read --tls-cert or --tls-key\n";
     return 1;
+  }
+  const bool http = flags.http_listen != "off" && !flags.http_listen.empty();
+  if (http && !IsLoopback(flags.http_listen) && !flags.insecure) {
+    std::cerr << "ptrackd: refusing to serve plaintext HTTP on " << flags.http_listen
+              << ", which other machines can reach: put a TLS proxy in front and give\n"
+              << "  --insecure, or listen on a loopback address\n";
+    return 2;
   }
   if (cert_pem.empty() && !IsLoopback(flags.grpc_listen) && !flags.insecure) {
     std::cerr << "ptrackd: refusing to serve plaintext gRPC on " << flags.grpc_listen
@@ -218,16 +240,29 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::string host = flags.grpc_listen.substr(0, flags.grpc_listen.rfind(':'));
+  ptrack::ConnectBridge bridge(server.InProcessChannel());
+  ptrack::HttpServer web(bridge, {flags.http_listen, flags.web_dir, flags.cors_origins});
+  std::string web_address = "off";
+  if (http) {
+    if (auto s = web.Start(); !s.ok()) {
+      std::cerr << "ptrackd: " << s.message() << "\n";
+      server.Shutdown(std::chrono::milliseconds(0));
+      return 1;
+    }
+    web_address = "http://" + flags.http_listen.substr(0, flags.http_listen.rfind(':')) + ":" +
+                  std::to_string(web.port());
+  }
   if (!flags.port_file.empty()) {
     const std::string tmp = flags.port_file + ".tmp";
-    std::ofstream(tmp) << "grpc=" << server.port() << "\n";
+    std::ofstream(tmp) << "grpc=" << server.port() << "\n"
+                       << "http=" << (http ? web.port() : 0) << "\n";
     std::rename(tmp.c_str(), flags.port_file.c_str());
   }
 
   std::cout << "ptrackd " << PTRACK_VERSION << " serving\n"
             << "  gRPC:      " << host << ":" << server.port()
             << (cert_pem.empty() ? "  (plaintext" : "  (TLS") << "; health + reflection on)\n"
-            << "  HTTP:      " << flags.http_listen << "  (reserved for the web app)\n"
+            << "  HTTP:      " << web_address << "  (web app, Connect API, /healthz)\n"
             << "  database:  " << flags.db << "\n"
             << "  catalogue: " << counts->exercises << " exercises, " << counts->protocols
             << " protocols\n";
@@ -245,6 +280,7 @@ int main(int argc, char** argv) {
     int sig = 0;
     sigwait(&stop_signals, &sig);
     std::cerr << "ptrackd: " << strsignal(sig) << ", shutting down\n";
+    web.Stop();  // no new HTTP calls; in-flight ones finish through the gRPC grace period
     server.Shutdown(std::chrono::seconds(10));
   });
   server.Wait();

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -124,13 +125,20 @@ Ptrackd::Ptrackd(const std::string& binary, const std::string& db, const std::st
   log_path_ = workdir + "/ptrackd-" + tag + ".log";
   std::vector<std::string> argv = {binary, "--db",        db,       "--grpc-listen",
                                    listen, "--port-file", port_file};
+  // A free HTTP port too, unless the test chooses one (ptrackd's default is fixed).
+  if (std::find(extra_args.begin(), extra_args.end(), "--http-listen") == extra_args.end()) {
+    argv.insert(argv.end(), {"--http-listen", "127.0.0.1:0"});
+  }
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   pid_ = Spawn(argv, {}, log_path_, log_path_);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     const std::string content = ReadFile(port_file);
-    if (content.rfind("grpc=", 0) == 0) {
+    if (content.rfind("grpc=", 0) == 0 && content.back() == '\n') {
       port_ = std::atoi(content.c_str() + 5);
+      if (const size_t http = content.find("http="); http != std::string::npos) {
+        http_port_ = std::atoi(content.c_str() + http + 5);
+      }
       if (port_ > 0) return;
     }
     int status = 0;

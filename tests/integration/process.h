@@ -41,7 +41,8 @@ class TempDir {
 
 class Ptrackd {
  public:
-  // Starts `binary` with --db db --grpc-listen 127.0.0.1:0 plus `extra_args`, and waits (up to
+  // Starts `binary` with --db db --grpc-listen 127.0.0.1:0 (and --http-listen 127.0.0.1:0 unless
+  // `extra_args` names one) plus `extra_args`, and waits (up to
   // 30 s) for it to report its port. Throws std::runtime_error (with the server log) on failure.
   Ptrackd(const std::string& binary, const std::string& db, const std::string& workdir,
           const std::vector<std::string>& extra_args);
@@ -53,6 +54,8 @@ class Ptrackd {
   ~Ptrackd();
 
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // The HTTP port (web app, Connect bridge); 0 when HTTP is off.
+  int http_port() const { return http_port_; }
   // Sends SIGTERM and waits; returns the exit status (0 = clean shutdown).
   int Stop();
   std::string Log() const;  // stdout + stderr so far
@@ -60,6 +63,7 @@ class Ptrackd {
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+  int http_port_ = 0;
   std::string log_path_;
 };
 

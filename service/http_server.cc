@@ -1,0 +1,131 @@
+// The HTTP routes.
+#include "service/http_server.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace ptrack {
+namespace {
+
+void Reply(httplib::Response& res, const HttpReply& reply) {
+  res.status = reply.status;
+  res.set_content(reply.body, reply.content_type.c_str());
+}
+
+}  // namespace
+
+HttpServer::HttpServer(const ConnectBridge& bridge, HttpOptions options)
+    : bridge_(bridge), options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
+  Routes();
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Routes() {
+  httplib::Server& s = *server_;
+  s.set_payload_max_length(options_.max_body_bytes);
+
+  s.Post(R"(/[A-Za-z0-9_.]+/[A-Za-z0-9_]+)", [this](const httplib::Request& req,
+                                                    httplib::Response& res) {
+    if (req.has_header("Content-Encoding") &&
+        req.get_header_value("Content-Encoding") != "identity") {
+      Reply(res, ConnectBridge::Error("unimplemented", "compressed requests are not accepted"));
+      return;
+    }
+    std::optional<std::chrono::milliseconds> timeout;
+    if (req.has_header("Connect-Timeout-Ms")) {
+      try {
+        timeout = std::chrono::milliseconds(std::stoll(req.get_header_value("Connect-Timeout-Ms")));
+      } catch (const std::exception&) {
+        Reply(res, ConnectBridge::Error("invalid_argument", "Connect-Timeout-Ms is not a number"));
+        return;
+      }
+    }
+    Reply(res, bridge_.Unary(req.path, req.get_header_value("Content-Type"), req.body,
+                             req.get_header_value("Authorization"), timeout));
+  });
+
+  s.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    const HttpReply health = bridge_.Unary("/grpc.health.v1.Health/Check", "application/json", "{}",
+                                           "", std::chrono::milliseconds(2000));
+    const bool serving =
+        health.status == 200 && health.body.find("\"SERVING\"") != std::string::npos;
+    res.status = serving ? 200 : 503;
+    res.set_content(serving ? "ok\n" : "not serving\n", "text/plain");
+  });
+
+  if (!options_.web_dir.empty() && std::filesystem::is_directory(options_.web_dir)) {
+    s.set_mount_point("/", options_.web_dir);
+  } else {
+    s.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("ptrackd: the web app is not built; the Connect API is served here.\n",
+                      "text/plain");
+    });
+  }
+
+  // CORS: only for configured origins, and only what a Connect client needs.
+  auto allowed = [this](const httplib::Request& req) {
+    const std::string origin = req.get_header_value("Origin");
+    return !origin.empty() && std::find(options_.cors_origins.begin(), options_.cors_origins.end(),
+                                        origin) != options_.cors_origins.end();
+  };
+  s.Options(R"(.*)", [allowed](const httplib::Request& req, httplib::Response& res) {
+    res.status = allowed(req) ? 204 : 403;
+  });
+  s.set_post_routing_handler([allowed](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    if (!allowed(req)) return;
+    res.set_header("Access-Control-Allow-Origin", req.get_header_value("Origin"));
+    res.set_header("Vary", "Origin");
+    res.set_header("Access-Control-Allow-Methods", "POST, GET, OPTIONS");
+    res.set_header("Access-Control-Allow-Headers",
+                   "Content-Type, Authorization, Connect-Protocol-Version, Connect-Timeout-Ms");
+    res.set_header("Access-Control-Max-Age", "3600");
+  });
+
+  // Errors the router produces itself, in Connect's format.
+  s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413) {
+      Reply(res,
+            {413, "application/json",
+             ConnectBridge::Error("resource_exhausted", "the request body is too large").body});
+    } else if (res.status == 404) {
+      Reply(res, {404, "application/json",
+                  ConnectBridge::Error("unimplemented", "no such method or page").body});
+    }
+  });
+}
+
+Status HttpServer::Start() {
+  const size_t colon = options_.listen.rfind(':');
+  if (colon == std::string::npos) return Status::Unavailable("bad HTTP address");
+  std::string host = options_.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(options_.listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    return Status::Unavailable("bad HTTP port in " + options_.listen);
+  }
+  if (port == 0) {
+    port_ = server_->bind_to_any_port(host);
+    if (port_ <= 0) return Status::Unavailable("cannot listen on " + options_.listen);
+  } else {
+    if (!server_->bind_to_port(host, port)) {
+      return Status::Unavailable("cannot listen on " + options_.listen);
+    }
+    port_ = port;
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace ptrack
