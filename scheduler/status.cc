@@ -2,7 +2,6 @@
 #include "scheduler/status.h"
 
 namespace ptrack {
-namespace {
 
 const char* CodeName(StatusCode code) {
   switch (code) {
@@ -31,8 +30,6 @@ const char* CodeName(StatusCode code) {
   }
   return "UNKNOWN";
 }
-
-}  // namespace
 
 Status Status::InvalidArgument(std::vector<FieldViolation> violations) {
   std::string message = "invalid request";

@@ -25,6 +25,9 @@ enum class StatusCode {
   kInternal,
 };
 
+// The canonical upper-case name of a code, as gRPC spells it ("NOT_FOUND").
+const char* CodeName(StatusCode code);
+
 struct FieldViolation {
   std::string field;        // dot-separated request path, e.g. "session.pain_after"
   std::string description;  // why, for a person
