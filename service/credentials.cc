@@ -73,7 +73,7 @@ Credentials::Credentials(Store& store, const Clock& clock, const SecurityPolicy&
       policy_(policy),
       hashes_(std::clamp(policy.max_concurrent_hashes, 1, 64)) {}
 
-Result<std::string> Credentials::ThrottledHash(const std::string& password) {
+Result<std::string> Credentials::HashNewPassword(const std::string& password) {
   if (!hashes_.try_acquire_for(policy_.hash_wait)) {
     return Status::Unavailable("the server is busy signing people in; retry shortly");
   }
@@ -141,7 +141,7 @@ Result<IssuedToken> Credentials::SignIn(const std::string& username, const std::
   if (crypto_pwhash_str_needs_rehash(account->password_hash.c_str(), kOpsLimit, kMemLimit) != 0) {
     // Stronger parameters than when it was set: store a new hash while we know the password.
     // A failure here is not the caller's problem; the old hash keeps working.
-    if (auto rehashed = ThrottledHash(password); rehashed.ok()) {
+    if (auto rehashed = HashNewPassword(password); rehashed.ok()) {
       (void)store_.SetPasswordHash(username, *rehashed);
     }
   }
@@ -183,9 +183,8 @@ Result<Principal> Credentials::Authenticate(const std::string& token) {
 }
 
 Status Credentials::Revoke(const std::string& token) {
-  auto who = Authenticate(token);
-  if (!who.ok()) return who.status();
-  return store_.RevokeToken(Sha256(token));
+  Status revoked = store_.RevokeToken(Sha256(token));
+  return revoked.code() == StatusCode::kNotFound ? BadToken() : revoked;
 }
 
 std::string Credentials::NormaliseCode(const std::string& typed) {
@@ -218,7 +217,7 @@ Result<IssuedToken> Credentials::Enrol(const std::string& typed, const std::stri
   if (code.empty()) {
     return Status::InvalidArgument("code", "is 12 letters and digits, like ABCD-EFGH-JKMN");
   }
-  PTRACK_ASSIGN_OR_RETURN(auto hash, ThrottledHash(password));
+  PTRACK_ASSIGN_OR_RETURN(auto hash, HashNewPassword(password));
   PTRACK_ASSIGN_OR_RETURN(auto account,
                           store_.RedeemEnrolmentCode(Sha256(code), clock_.Now(), hash));
   return IssueToken(account);

@@ -61,14 +61,13 @@ class Credentials {
   Result<IssuedToken> SignIn(const std::string& username, const std::string& password);
   // UNAUTHENTICATED for a malformed, unknown, revoked, expired or idle token.
   Result<Principal> Authenticate(const std::string& token);
-  // Revokes one token. UNAUTHENTICATED when it is not a live token.
+  // Revokes one token. REQUIRES: the caller authenticated it (the gate does, for SignOut).
+  // UNAUTHENTICATED when no such token is stored.
   Status Revoke(const std::string& token);
 
   // Argon2id hash of a new password, within the bound on concurrent hashes (UNAVAILABLE when
   // the wait is too long).
-  Result<std::string> HashNewPassword(const std::string& password) {
-    return ThrottledHash(password);
-  }
+  Result<std::string> HashNewPassword(const std::string& password);
   // A new code for the account, voiding its earlier ones. NOT_FOUND for an unknown account.
   Result<IssuedCode> IssueEnrolmentCode(const std::string& username);
   // Redeems a code: sets the password and signs in. INVALID_ARGUMENT when the code is not of the
@@ -80,7 +79,6 @@ class Credentials {
   static std::string NormaliseCode(const std::string& typed);
 
  private:
-  Result<std::string> ThrottledHash(const std::string& password);
   bool ThrottledVerify(const std::string& stored_hash, const std::string& password,
                        bool* timed_out);
   Result<IssuedToken> IssueToken(const Account& account);
