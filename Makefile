@@ -1,6 +1,7 @@
 # The two commands of the README. Everything else is detail behind them.
 #   make run  — install what is missing, build, start ptrackd with its embedded database and a demo.
-#   make test — install what is missing, build, run every test through CTest.
+#   make test — install what is missing (with Chromium for the browser tests), build, run every
+#               test through CTest.
 BUILD ?= build
 JOBS ?= 2
 MAKEFLAGS += --no-print-directory
@@ -8,12 +9,15 @@ DB ?= ./ptrack.db
 GRPC_LISTEN ?= 127.0.0.1:50051
 HTTP_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps configure build run test clean format
+.PHONY: all deps test-deps configure build run test clean format
 
 all: build
 
 deps:
 	@./scripts/install-deps.sh
+
+test-deps:
+	@./scripts/install-deps.sh --test
 
 configure: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -24,7 +28,7 @@ build: configure
 run: build
 	$(BUILD)/service/ptrackd --demo --db $(DB) --grpc-listen $(GRPC_LISTEN) --http-listen $(HTTP_LISTEN)
 
-test: build
+test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 format:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages ptrack needs to build, run and test. Idempotent and silent when
-# everything is already present: it asks dpkg first and calls apt-get only for what is missing.
-# Needs root (or sudo) only when something is missing.
+# Installs the Debian 12 packages ptrack needs to build and run, and with --test also what the
+# tests need (Debian's Chromium for the browser tests). Idempotent and silent when everything is
+# already present: it asks dpkg first and calls apt-get only for what is missing. Needs root (or
+# sudo) only when something is missing. The web app's npm packages are installed by the build
+# (clients/web/CMakeLists.txt: npm ci from the committed lockfile).
 set -euo pipefail
 
 packages=(
@@ -13,6 +15,22 @@ packages=(
   libsodium-dev libcpp-httplib-dev nlohmann-json3-dev
   openssl  # the TLS test generates its certificate with it
 )
+if [ "${1:-}" = "--test" ]; then
+  packages+=(chromium)  # the browser tests drive /usr/bin/chromium; never a downloaded browser
+fi
+# Node.js and npm build the web app. The machine's own Node.js is used when present (Debian 12's
+# nodejs package is 18; the web tooling needs 20 or later).
+if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
+
+check_node() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  if ((major < 20)); then
+    echo "install-deps: Node.js $(node --version) is too old for the web app's tools; install Node.js 20 or later" >&2
+    exit 1
+  fi
+  command -v npm >/dev/null || { echo "install-deps: npm is missing" >&2; exit 1; }
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -20,7 +38,10 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-((${#missing[@]} == 0)) && exit 0
+if ((${#missing[@]} == 0)); then
+  check_node
+  exit 0
+fi
 
 echo "install-deps: installing ${missing[*]}" >&2
 sudo_cmd=()
@@ -28,3 +49,4 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+check_node

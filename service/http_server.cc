@@ -58,6 +58,8 @@ void HttpServer::Routes() {
 
   if (!options_.web_dir.empty() && std::filesystem::is_directory(options_.web_dir)) {
     s.set_mount_point("/", options_.web_dir);
+    s.set_file_extension_and_mimetype_mapping("webmanifest", "application/manifest+json");
+    s.set_file_extension_and_mimetype_mapping("map", "application/json");
   } else {
     s.Get("/", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("ptrackd: the web app is not built; the Connect API is served here.\n",
@@ -76,6 +78,14 @@ void HttpServer::Routes() {
   });
   s.set_post_routing_handler([allowed](const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Content-Type-Options", "nosniff");
+    // The web app is all our own files: no inline script, no other origin, no framing.
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
+                   "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    res.set_header("Referrer-Policy", "no-referrer");
+    // Files are revalidated every time (a new build must reach phones; the service worker caches
+    // the shell); API answers, which carry health data, are never stored.
+    res.set_header("Cache-Control", req.method == "GET" ? "no-cache" : "no-store");
     if (!allowed(req)) return;
     res.set_header("Access-Control-Allow-Origin", req.get_header_value("Origin"));
     res.set_header("Vary", "Origin");

@@ -179,6 +179,7 @@ grpc::Status ProgressionServiceImpl::GetRedFlagChecklist(grpc::ServerContext* co
                    q->set_id(item.id);
                    q->set_question(item.question);
                  }
+                 resp->set_stop_message(deps_.clinical.red_flags.stop_message);
                  return Status::Ok();
                });
 }

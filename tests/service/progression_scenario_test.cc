@@ -515,6 +515,12 @@ TEST_CASE("scenario: a red flag suspends the program until the therapist clears 
   CHECK(flagged.stop_message() == TestDefaults().red_flags.stop_message);
   CHECK_FALSE(flagged.stop_message().empty());
   CHECK_FALSE(p.logged[kFlagDay - 1].program_suspended());
+  // The checklist carries the same words, so that a client can show them at once, offline.
+  v1::GetRedFlagChecklistResponse checklist;
+  REQUIRE_OK(F::Call(*f.progression, &v1::ProgressionService::Stub::GetRedFlagChecklist, p.token,
+                     v1::GetRedFlagChecklistRequest(), &checklist));
+  CHECK(checklist.stop_message() == flagged.stop_message());
+  CHECK(checklist.questions_size() == static_cast<int>(TestDefaults().red_flags.questions.size()));
 
   // That day's plan, and every later one, is a stop message without exercises.
   const v1::PlanDay same_day = p.Plan();

@@ -1,0 +1,146 @@
+// One patient, for their therapist (or an admin): an open red flag with the form to clear it,
+// the other flags, the decisions waiting for approval (approve / reject), today's exercises with
+// a dose adjustment form, the adherence calendar, the pain trend and the sessions.
+import { create } from "@bufbuild/protobuf";
+import { clinics, describe, programs, progression, sessions } from "../api";
+import { statusOf } from "../attention";
+import { adherenceCalendar, painChart } from "../charts";
+import { addDays, todayIn } from "../dates";
+import { h, mount, toast } from "../dom";
+import { doseText, flagText } from "../format";
+import { DoseSchema } from "../gen/ptrack/v1/dose_pb";
+import type { PlanDay, PlannedExercise } from "../gen/ptrack/v1/program_pb";
+import { type Decision, FlagKind } from "../gen/ptrack/v1/progression_pb";
+import type { SignedIn } from "../session_store";
+import { uuid4 } from "../uuid";
+import { painPoints, sessionList } from "./history";
+
+type Reload = () => Promise<void>;
+
+function clearRedFlag(parent: string, detail: string, reload: Reload): HTMLElement {
+  const note = h("textarea", { name: "clear-note", rows: 3, maxlength: 2000, required: true,
+    placeholder: "What you checked, and why the program may resume" });
+  const button = h("button", { type: "submit", class: "danger" }, "Clear red flag and resume");
+  const form = h("form", { class: "card urgent", "data-testid": "red-flag-card" },
+    h("h2", null, "Red flag: program stopped"), h("p", null, detail),
+    h("label", { class: "field" }, h("span", null, "Clinical note (required)"), note), button);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    button.disabled = true;
+    try {
+      await progression.clearRedFlag({ parent, actionId: uuid4(), note: note.value });
+      toast("Red flag cleared; the program resumes today.");
+      await reload();
+    } catch (e) {
+      toast(describe(e), "error");
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+function decisionItem(d: Decision, reload: Reload): HTMLElement {
+  const act = (approve: boolean) => async () => {
+    try {
+      const req = { name: d.name, actionId: uuid4() };
+      await (approve ? progression.approveDecision(req) : progression.rejectDecision(req));
+      toast(approve ? "Approved: in effect from today." : "Rejected.");
+      await reload();
+    } catch (e) {
+      toast(describe(e), "error");
+    }
+  };
+  return h("li", { class: "decision", "data-decision": d.name },
+    h("p", null, h("strong", null, `Week ${d.week}: `), d.explanation),
+    d.oldDose || d.newDose ? h("p", { class: "dose" }, `${doseText(d.oldDose)} → ${doseText(d.newDose)}`) : null,
+    h("div", { class: "actions" },
+      h("button", { type: "button", class: "primary", onclick: act(true) }, "Approve"),
+      h("button", { type: "button", onclick: act(false) }, "Reject")));
+}
+
+/** The adjustment form for one exercise: a new program revision with a reason the patient sees. */
+function adjustForm(program: string, day: PlanDay, e: PlannedExercise, reload: Reload): HTMLElement {
+  const d = e.dose ?? create(DoseSchema);
+  const num = (label: string, name: string, value: number, step = "1") =>
+    h("label", { class: "num" }, h("span", null, label), h("input", { type: "number", name, min: 0, step, value: String(value) }));
+  const reason = h("input", { name: "reason", required: true, maxlength: 500, placeholder: "Shown to the patient" });
+  const form = h("form", { class: "adjust", "aria-label": `Adjust ${e.displayName}` },
+    h("div", { class: "nums" },
+      num("Sets", "sets", d.sets), num("Reps", "reps", d.reps), num("Hold (s)", "hold", d.holdSeconds),
+      num("Load (kg)", "load", d.loadKg, "0.5")),
+    h("label", { class: "field" }, h("span", null, "Band"), h("input", { name: "band", value: d.band, maxlength: 32 })),
+    h("label", { class: "field" }, h("span", null, "Reason"), reason),
+    h("button", { type: "submit", class: "primary" }, "Save new dose"));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const v = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value;
+    const dose = create(DoseSchema, { ...d, sets: Number(v("sets")), reps: Number(v("reps")),
+      holdSeconds: Number(v("hold")), loadKg: Number(v("load")), band: v("band").trim(), pyramidReps: [] });
+    try {
+      const current = await programs.getProgram({ name: program });
+      const rx = current.phases.find((p) => p.number === day.phaseNumber)?.prescriptions
+        .find((p) => p.exercise === e.exercise);
+      if (!rx) throw new Error(`${e.displayName} is not prescribed in the current phase`);
+      rx.doseSteps = [dose];
+      await programs.updateProgram({ program: current, updateMask: { paths: ["phases"] }, reason: reason.value });
+      toast(`${e.displayName}: now ${doseText(dose)}.`);
+      await reload();
+    } catch (err) {
+      toast(err instanceof Error && !("code" in err) ? err.message : describe(err), "error");
+    }
+  });
+  return form;
+}
+
+function planSection(program: string, day: PlanDay | undefined, reload: Reload): HTMLElement {
+  if (!day) return h("section", { class: "card" }, h("h2", null, "Today"), h("p", null, "No plan for today."));
+  return h("section", { class: "card" },
+    h("h2", null, `Today: week ${day.programWeek} · ${day.phaseName}${day.trainingDay ? "" : " (rest day)"}`),
+    day.suspended ? h("p", null, "Suspended: no exercises until the red flag is cleared.") :
+      h("ul", { class: "exercises" }, day.exercises.map((e) => {
+        const toggle = h("button", { type: "button", class: "small" }, "Adjust dose");
+        const li = h("li", { class: "exercise", "data-exercise": e.exercise },
+          h("h3", null, e.displayName), h("p", { class: "dose" }, doseText(e.dose)),
+          e.why ? h("p", { class: "why" }, e.why) : null, toggle);
+        toggle.addEventListener("click", () => toggle.replaceWith(adjustForm(program, day, e, reload)));
+        return li;
+      })));
+}
+
+export async function patientPage(root: HTMLElement, who: SignedIn, id: string): Promise<void> {
+  const name = `${who.clinic}/patients/${id}`;
+  const reload = () => patientPage(root, who, id);
+  mount(root, h("p", { class: "loading" }, "Loading…"));
+  try {
+    const patient = await clinics.getPatient({ name });
+    const today = todayIn(patient.timeZone);
+    const st = await statusOf(patient);
+    const [plan, adherence, list] = st.hasProgram
+      ? await Promise.all([
+        programs.getPlan({ parent: name, days: 1 }),
+        sessions.getAdherence({ parent: name, startDate: addDays(today, -34), endDate: today }),
+        sessions.listSessions({ parent: name, startDate: addDays(today, -55), endDate: today, pageSize: 200 }),
+      ])
+      : [null, null, null];
+    const redFlag = st.flags.filter((f) => f.kind === FlagKind.RED_FLAG).pop();
+    const others = st.flags.filter((f) => f.kind !== FlagKind.RED_FLAG);
+    mount(root,
+      h("p", null, h("a", { href: "#/patients" }, "← All patients")),
+      h("h1", null, patient.displayName),
+      h("p", { class: "hint" }, `${patient.username} · ${patient.timeZone}`),
+      st.suspended ? clearRedFlag(name, redFlag?.detail ?? "", reload) : null,
+      others.length > 0 ? h("section", { class: "card" }, h("h2", null, "Flags"),
+        h("ul", { "data-testid": "flags" }, others.map((f) => h("li", null, h("strong", null, `${flagText(f.kind)} `), `${f.date}: ${f.detail}`)))) : null,
+      st.pending.length > 0 ? h("section", { class: "card" }, h("h2", null, "Decisions waiting for you"),
+        h("ul", { class: "decisions", "data-testid": "pending-decisions" }, st.pending.map((d) => decisionItem(d, reload)))) : null,
+      !st.hasProgram ? h("section", { class: "card" }, h("p", null, "No active program.")) :
+        [planSection(st.program, plan?.days[0], reload),
+          h("section", { class: "card" }, h("h2", null, "Last five weeks"),
+            adherenceCalendar(adherence!.days, today),
+            h("p", null, `Adherence: ${Math.round(adherence!.ratio * 100)}% of prescribed sessions.`)),
+          h("section", { class: "card" }, h("h2", null, "Pain trend"), painChart(painPoints(list!.sessions), addDays(today, -55), today)),
+          h("section", { class: "card" }, h("h2", null, "Sessions"), sessionList(list!.sessions))]);
+  } catch (e) {
+    mount(root, h("p", { class: "error" }, `This patient could not be loaded: ${describe(e)}`));
+  }
+}

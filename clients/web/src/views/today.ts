@@ -1,0 +1,76 @@
+// The patient's home screen: today's exercises with their doses and the reason for any recent
+// change, whether today's session is done, and the days ahead. Offline it shows the plan last
+// fetched, saying so. A suspended program shows the stop screen instead of exercises.
+import { Code, ConnectError } from "@connectrpc/connect";
+import { todayIn, shortDate } from "../dates";
+import { h, mount } from "../dom";
+import { doseText } from "../format";
+import type { PlanDay, PlannedExercise } from "../gen/ptrack/v1/program_pb";
+import * as outbox from "../outbox";
+import { plan } from "../patient_data";
+import type { SignedIn } from "../session_store";
+import { stopScreen } from "./stop_screen";
+
+export function exerciseCard(e: PlannedExercise): HTMLElement {
+  return h("li", { class: "exercise", "data-exercise": e.exercise },
+    h("h3", null, e.displayName),
+    h("p", { class: "dose" }, doseText(e.dose)),
+    e.why ? h("p", { class: "why", "data-testid": "why" }, h("strong", null, "Why it changed: "), e.why) : null,
+    e.instructions ? h("details", null, h("summary", null, "How to do it"), h("p", null, e.instructions)) : null);
+}
+
+function upcoming(days: PlanDay[]): HTMLElement {
+  return h("ul", { class: "upcoming" },
+    days.map((d) => h("li", null, h("span", null, shortDate(d.date)), " ",
+      d.suspended ? "paused" : d.trainingDay ? `session · ${d.exercises.length} exercises` : "rest day")));
+}
+
+export async function today(root: HTMLElement, who: SignedIn): Promise<void> {
+  mount(root, h("p", { class: "loading" }, "Loading your plan…"));
+  let fetched;
+  try {
+    fetched = await plan(who);
+  } catch (e) {
+    const err = ConnectError.from(e);
+    mount(root, h("section", { class: "card" },
+      h("h1", null, "Today"),
+      h("p", null, err.code === Code.FailedPrecondition
+        ? "Your therapist has not assigned you a program yet."
+        : `Your plan could not be loaded: ${err.rawMessage || "the server cannot be reached"}.`)));
+    return;
+  }
+  const p = fetched.value;
+  const date = todayIn(p.timeZone || "UTC");
+  const index = p.days.findIndex((d) => d.date === date);
+  const day = index >= 0 ? p.days[index] : undefined;
+  const stale = fetched.cachedMs !== null
+    ? h("p", { class: "notice", "data-testid": "stale" },
+      `Offline: this is your plan as of ${new Date(fetched.cachedMs).toLocaleString()}.`)
+    : null;
+  if (!day) {
+    mount(root, stale, h("section", { class: "card" }, h("h1", null, "Today"),
+      h("p", null, "Today's plan is not on this device yet. Connect to the internet to load it.")));
+    return;
+  }
+  if (day.suspended) {
+    mount(root, stale, stopScreen(day.stopMessage));
+    return;
+  }
+  // Sessions logged here today and not yet sent count too: the patient has done their part.
+  const midnight = new Date().setHours(0, 0, 0, 0);
+  const unsent = (await outbox.list())
+    .filter((i) => i.username === who.username && !i.rejected && i.createdMs >= midnight).length;
+  const status = day.sessionsLogged + unsent > 0
+    ? h("p", { class: "done", "data-testid": "done-today" }, "✓ Today's session is logged. Well done.",
+      unsent > 0 ? " It will be sent to your clinic when you are online." : "")
+    : day.trainingDay
+      ? h("a", { class: "button primary", href: "#/log", "data-testid": "log-session" }, "Log today's session")
+      : h("p", null, "Rest day. If you want to, you can still log a session.", " ", h("a", { href: "#/log" }, "Log a session"));
+  mount(root, stale,
+    h("section", { class: "card" },
+      h("h1", null, day.trainingDay ? "Today's exercises" : "Rest day"),
+      h("p", { class: "phase" }, `Week ${day.programWeek} · ${day.phaseName}`),
+      status,
+      h("ul", { class: "exercises" }, day.exercises.map(exerciseCard))),
+    h("section", { class: "card" }, h("h2", null, "Coming up"), upcoming(p.days.slice(index + 1))));
+}
