@@ -159,20 +159,25 @@ int Adjust(Client& c) {
   v1::Program program;
   auto status = programs->GetProgram(c.Context().get(), get, &program);
   if (!status.ok()) return c.Fail(status);
-  const int phase_number = plan.days(0).phase_number();
+  // The plan lists the phase's prescriptions in protocol order, so the position of ex_name in
+  // today's plan finds its prescription even after the patient moved along its ladder (the plan
+  // names the rung, the prescription its starting exercise). The revision prescribes that rung.
+  const v1::PlanDay& today = plan.days(0);
+  int index = -1;
+  for (int i = 0; i < today.exercises_size(); ++i) {
+    if (today.exercises(i).exercise() == ex_name) index = i;
+  }
   v1::Prescription* rx = nullptr;
   for (auto& phase : *program.mutable_phases()) {
-    if (phase.number() != phase_number) continue;
-    for (auto& p : *phase.mutable_prescriptions()) {
-      if (p.exercise() == ex_name) rx = &p;
+    if (phase.number() == today.phase_number() && index >= 0 &&
+        index < phase.prescriptions_size() && phase.prescriptions_size() == today.exercises_size()) {
+      rx = phase.mutable_prescriptions(index);
     }
   }
-  if (rx == nullptr) return Usage(ex_name + " is not prescribed in the current phase");
+  if (rx == nullptr) return Usage(ex_name + " is not in today's plan");
+  rx->set_exercise(ex_name);
   bool dose_changed = false;
-  v1::Dose dose;
-  for (const auto& e : plan.days(0).exercises()) {
-    if (e.exercise() == ex_name) dose = e.dose();
-  }
+  v1::Dose dose = today.exercises(index).dose();
   auto number = [&](const char* flag, auto set) -> bool {
     if (auto v = c.args().Get(flag)) {
       try {

@@ -101,6 +101,14 @@ export async function signIn(page, server, who) {
   await page.getByTestId("who").waitFor();
 }
 
+/** Today's date ("YYYY-MM-DD") in an IANA zone. */
+export const todayIn = (timeZone) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+
+/** `date` plus `n` days ("YYYY-MM-DD"). */
+export const addDays = (date, n) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
 /** Resolves once `check()` is true (polled every 50 ms); fails after `ms`. */
 export async function waitUntil(check, what, ms = 60_000) {
   const deadline = Date.now() + ms;

@@ -9,7 +9,7 @@ import { addDays, todayIn } from "../dates";
 import { h, mount, toast } from "../dom";
 import { doseText, flagText } from "../format";
 import { DoseSchema } from "../gen/ptrack/v1/dose_pb";
-import type { PlanDay, PlannedExercise } from "../gen/ptrack/v1/program_pb";
+import type { PlanDay } from "../gen/ptrack/v1/program_pb";
 import { type Decision, FlagKind } from "../gen/ptrack/v1/progression_pb";
 import type { SignedIn } from "../session_store";
 import { uuid4 } from "../uuid";
@@ -59,14 +59,15 @@ function decisionItem(d: Decision, reload: Reload): HTMLElement {
 }
 
 /** The adjustment form for one exercise: a new program revision with a reason the patient sees. */
-function adjustForm(program: string, day: PlanDay, e: PlannedExercise, reload: Reload): HTMLElement {
+function adjustForm(program: string, day: PlanDay, index: number, reload: Reload): HTMLElement {
+  const e = day.exercises[index];
   const d = e.dose ?? create(DoseSchema);
-  const num = (label: string, name: string, value: number, step = "1") =>
-    h("label", { class: "num" }, h("span", null, label), h("input", { type: "number", name, min: 0, step, value: String(value) }));
+  const num = (label: string, name: string, value: number, step = "1", min = 0) =>
+    h("label", { class: "num" }, h("span", null, label), h("input", { type: "number", name, min, step, value: String(value) }));
   const reason = h("input", { name: "reason", required: true, maxlength: 500, placeholder: "Shown to the patient" });
   const form = h("form", { class: "adjust", "aria-label": `Adjust ${e.displayName}` },
     h("div", { class: "nums" },
-      num("Sets", "sets", d.sets), num("Reps", "reps", d.reps), num("Hold (s)", "hold", d.holdSeconds),
+      num("Sets", "sets", d.sets, "1", 1), num("Reps", "reps", d.reps), num("Hold (s)", "hold", d.holdSeconds),
       num("Load (kg)", "load", d.loadKg, "0.5")),
     h("label", { class: "field" }, h("span", null, "Band"), h("input", { name: "band", value: d.band, maxlength: 32 })),
     h("label", { class: "field" }, h("span", null, "Reason"), reason),
@@ -77,11 +78,14 @@ function adjustForm(program: string, day: PlanDay, e: PlannedExercise, reload: R
     const dose = create(DoseSchema, { ...d, sets: Number(v("sets")), reps: Number(v("reps")),
       holdSeconds: Number(v("hold")), loadKg: Number(v("load")), band: v("band").trim(), pyramidReps: [] });
     try {
+      // The plan lists the phase's prescriptions in protocol order, so the index finds this one
+      // even when the patient has moved along its ladder to another exercise; the new revision
+      // prescribes what the therapist saw (that rung) at the dose entered.
       const current = await programs.getProgram({ name: program });
-      const rx = current.phases.find((p) => p.number === day.phaseNumber)?.prescriptions
-        .find((p) => p.exercise === e.exercise);
-      if (!rx) throw new Error(`${e.displayName} is not prescribed in the current phase`);
-      rx.doseSteps = [dose];
+      const rxs = current.phases.find((p) => p.number === day.phaseNumber)?.prescriptions ?? [];
+      if (rxs.length !== day.exercises.length) throw new Error("The program changed meanwhile: reload the page.");
+      rxs[index].exercise = e.exercise;
+      rxs[index].doseSteps = [dose];
       await programs.updateProgram({ program: current, updateMask: { paths: ["phases"] }, reason: reason.value });
       toast(`${e.displayName}: now ${doseText(dose)}.`);
       await reload();
@@ -97,12 +101,12 @@ function planSection(program: string, day: PlanDay | undefined, reload: Reload):
   return h("section", { class: "card" },
     h("h2", null, `Today: week ${day.programWeek} · ${day.phaseName}${day.trainingDay ? "" : " (rest day)"}`),
     day.suspended ? h("p", null, "Suspended: no exercises until the red flag is cleared.") :
-      h("ul", { class: "exercises" }, day.exercises.map((e) => {
+      h("ul", { class: "exercises" }, day.exercises.map((e, index) => {
         const toggle = h("button", { type: "button", class: "small" }, "Adjust dose");
         const li = h("li", { class: "exercise", "data-exercise": e.exercise },
           h("h3", null, e.displayName), h("p", { class: "dose" }, doseText(e.dose)),
           e.why ? h("p", { class: "why" }, e.why) : null, toggle);
-        toggle.addEventListener("click", () => toggle.replaceWith(adjustForm(program, day, e, reload)));
+        toggle.addEventListener("click", () => toggle.replaceWith(adjustForm(program, day, index, reload)));
         return li;
       })));
 }

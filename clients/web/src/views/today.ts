@@ -7,7 +7,7 @@ import { h, mount } from "../dom";
 import { doseText } from "../format";
 import type { PlanDay, PlannedExercise } from "../gen/ptrack/v1/program_pb";
 import * as outbox from "../outbox";
-import { plan } from "../patient_data";
+import { checklist, plan } from "../patient_data";
 import type { SignedIn } from "../session_store";
 import { stopScreen } from "./stop_screen";
 
@@ -30,6 +30,8 @@ export async function today(root: HTMLElement, who: SignedIn): Promise<void> {
   let fetched;
   try {
     fetched = await plan(who);
+    // The session form needs the checklist offline too: keep the device's copy fresh.
+    void checklist(who).catch(() => undefined);
   } catch (e) {
     const err = ConnectError.from(e);
     mount(root, h("section", { class: "card" },
