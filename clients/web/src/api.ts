@@ -10,9 +10,11 @@ import { ProgressionService } from "./gen/ptrack/v1/progression_pb";
 import { SessionService } from "./gen/ptrack/v1/session_pb";
 import { current } from "./session_store";
 
+// A call that names its own Authorization (the outbox sends with the token of the account that
+// logged the session) keeps it; every other call carries the signed-in token.
 const bearer: Interceptor = (next) => async (req) => {
   const who = current();
-  if (who) req.header.set("Authorization", `Bearer ${who.token}`);
+  if (who && !req.header.has("Authorization")) req.header.set("Authorization", `Bearer ${who.token}`);
   return next(req);
 };
 

@@ -6,7 +6,7 @@
 // The list is gathered per patient with a few calls each, at most four patients at a time: fine
 // for a therapist's caseload; the clinic report (a later server feature) will serve large clinics.
 import { Code, ConnectError } from "@connectrpc/connect";
-import { programs, progression, sessions } from "./api";
+import { describe, programs, progression, sessions } from "./api";
 import { ProgramState } from "./gen/ptrack/v1/program_pb";
 import { type Decision, DecisionStatus, type Flag, FlagKind } from "./gen/ptrack/v1/progression_pb";
 import type { Patient } from "./gen/ptrack/v1/clinic_pb";
@@ -19,6 +19,7 @@ export interface PatientStatus {
   pending: Decision[];
   program: string;
   lastSession: string;  // local date, "" when none
+  error: string;        // why this patient's status could not be read; "" when it was
   score: number;
 }
 
@@ -34,7 +35,7 @@ const PENDING_WEIGHT = 50;
 
 export async function statusOf(patient: Patient): Promise<PatientStatus> {
   const st: PatientStatus = {
-    patient, hasProgram: true, suspended: false, flags: [], pending: [], program: "", lastSession: "", score: 0,
+    patient, hasProgram: true, suspended: false, flags: [], pending: [], program: "", lastSession: "", error: "", score: 0,
   };
   try {
     const [flags, progs, last] = await Promise.all([
@@ -52,8 +53,17 @@ export async function statusOf(patient: Patient): Promise<PatientStatus> {
         .filter((d) => d.status === DecisionStatus.PENDING);
     }
   } catch (e) {
-    if (ConnectError.from(e).code !== Code.FailedPrecondition) throw e;
-    st.hasProgram = false;  // no active program: nothing to flag yet
+    const code = ConnectError.from(e).code;
+    if (code === Code.FailedPrecondition) {
+      st.hasProgram = false;  // no active program: nothing to flag yet
+    } else if (code === Code.Unauthenticated) {
+      throw e;
+    } else {
+      // One patient's failure must not hide the others; this one goes to the top, marked.
+      st.error = describe(e);
+      st.score = Number.MAX_SAFE_INTEGER;
+      return st;
+    }
   }
   const open = st.flags.filter((f) => f.kind !== FlagKind.RED_FLAG || st.suspended);
   st.score = open.reduce((sum, f) => sum + (WEIGHT[f.kind] ?? 1), 0) + PENDING_WEIGHT * st.pending.length +
@@ -61,13 +71,22 @@ export async function statusOf(patient: Patient): Promise<PatientStatus> {
   return st;
 }
 
-/** statusOf for every patient, `limit` at a time, most urgent first (ties by name). */
-export async function rank(patients: Patient[], limit = 4): Promise<PatientStatus[]> {
-  const out: PatientStatus[] = [];
+/** `fn` over `items`, at most `limit` at a time; results in the items' order. */
+export async function pool<T, R>(items: T[], fn: (item: T) => Promise<R>, limit = 4): Promise<R[]> {
+  const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < patients.length) out.push(await statusOf(patients[next++]));
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, patients.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** statusOf for every patient, four at a time, most urgent first (ties by name). */
+export async function rank(patients: Patient[]): Promise<PatientStatus[]> {
+  const out = await pool(patients, statusOf);
   return out.sort((a, b) => b.score - a.score || a.patient.displayName.localeCompare(b.patient.displayName));
 }

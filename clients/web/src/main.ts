@@ -6,6 +6,7 @@ import { auth } from "./api";
 import { h, mount } from "./dom";
 import { Role } from "./gen/ptrack/v1/auth_pb";
 import { type SignedIn, current, forget, roleName } from "./session_store";
+import * as outbox from "./outbox";
 import * as sync from "./sync";
 import { clinicOverview } from "./views/clinic";
 import { history } from "./views/history";
@@ -48,6 +49,11 @@ sync.onChange((s) => {
 });
 
 async function signOut(): Promise<void> {
+  const waiting = (await outbox.list()).filter((i) => i.username === current()?.username && !i.rejected).length;
+  if (waiting > 0 && !window.confirm(
+    `${waiting} session${waiting > 1 ? "s have" : " has"} not reached your clinic yet. They stay on this device and are sent after you sign in again. Sign out?`)) {
+    return;
+  }
   try {
     await auth.signOut({});
   } catch {
@@ -79,11 +85,15 @@ async function route(): Promise<void> {
   if (!who) {
     renderHeader(null);
     const done = () => {
-      window.location.hash = home(current()!);
+      const target = home(current()!);
+      // Setting the hash it already has fires no hashchange: route in that case.
+      if (window.location.hash === target) void route();
+      else window.location.hash = target;
       void sync.syncNow();
     };
+    const waiting = (await outbox.list()).filter((i) => !i.rejected).length;
     if (page === "enrol") enrol(main, done);
-    else signIn(main, done);
+    else signIn(main, done, waiting > 0 ? `${waiting} session${waiting > 1 ? "s" : ""} logged on this device will be sent once you sign in.` : "");
     return;
   }
   if (page === "sign-in" || page === "enrol" || page === "") {
@@ -102,6 +112,8 @@ async function route(): Promise<void> {
 }
 
 window.addEventListener("hashchange", () => void route());
+window.addEventListener(sync.SIGNED_OUT, () => void route());
+outbox.keep();
 void route();
 sync.start();
 if ("serviceWorker" in navigator) {

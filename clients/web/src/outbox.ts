@@ -4,7 +4,7 @@
 // so nothing the patient logged is lost. Its request bytes are fixed when it is made: every retry
 // sends exactly the same session under the same client UUID, which the server stores once.
 // An item the server refuses for good stays, marked rejected with the server's words, until the
-// patient dismisses it.
+// patient dismisses it. Writes use strict durability: resolved means on disk.
 
 const DB = "ptrack";
 const STORE = "outbox";
@@ -38,7 +38,8 @@ function open(): Promise<IDBDatabase> {
 async function run<T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
   const db = await open();
   return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
+    // "strict": complete fires only once the write is on disk (Chrome's default is relaxed).
+    const tx = db.transaction(STORE, mode, { durability: "strict" });
     const req = op(tx.objectStore(STORE));
     // Resolve on commit, not on the request's success: only then is the write durable.
     tx.oncomplete = () => resolve(req.result);
@@ -53,6 +54,11 @@ export function put(item: OutboxItem): Promise<IDBValidKey> {
 
 export function remove(id: string): Promise<undefined> {
   return run("readwrite", (s) => s.delete(id));
+}
+
+/** Asks the browser not to evict the outbox under storage pressure (best effort). */
+export function keep(): void {
+  void navigator.storage?.persist?.().catch(() => false);
 }
 
 /** Every item, oldest first (the order they were logged in). */

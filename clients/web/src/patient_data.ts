@@ -28,8 +28,11 @@ async function fresh<T>(
   }
 }
 
-/** Today's plan and the next `days - 1` days. */
-export function plan(who: SignedIn, days = 7): Promise<Fetched<Plan>> {
+/**
+ * Today's plan and the next `days - 1` days. Four weeks by default, so that the cached copy still
+ * has today (and the session form still opens) after weeks offline.
+ */
+export function plan(who: SignedIn, days = 28): Promise<Fetched<Plan>> {
   return fresh(
     () => programs.getPlan({ parent: who.subject, days }),
     (v) => cache.save(who.username, "plan", PlanSchema, v),

@@ -1,15 +1,16 @@
 // Sends the outbox to the server: at start, when the browser comes back online, when the app
 // becomes visible again, on a timer, and right after a session is logged. One pass at a time.
-// A pass sends the signed-in account's items oldest first; OK (new or replayed) removes an item;
+// A pass sends the signed-in account's items, red-flag reports first, then oldest first, with
+// that account's token; OK (new or replayed) removes an item;
 // a network or server failure keeps it and ends the pass (retried with backoff up to a minute);
-// a refusal for good marks it rejected with the server's reason. UNAUTHENTICATED stops the pass:
-// the items wait for the patient to sign in again.
+// a refusal for good marks it rejected with the server's reason. UNAUTHENTICATED stops the pass
+// and forgets the token: the items wait for the patient to sign in again.
 import { fromBinary } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import { codeOf, describe, isTransient, sessions } from "./api";
 import { LogSessionRequestSchema } from "./gen/ptrack/v1/session_pb";
 import * as outbox from "./outbox";
-import { current } from "./session_store";
+import { current, forget } from "./session_store";
 
 export interface SyncState {
   waiting: number;   // items of the signed-in account still to send
@@ -39,10 +40,14 @@ function publish(patch: Partial<SyncState>): void {
   for (const fn of listeners) fn(state);
 }
 
-async function mine(): Promise<outbox.OutboxItem[]> {
-  const who = current();
+async function mine(who = current()): Promise<outbox.OutboxItem[]> {
   if (!who) return [];
   return (await outbox.list()).filter((i) => i.username === who.username);
+}
+
+/** The signed-in account's red-flag report still on the device, if any. */
+export async function waitingRedFlag(): Promise<outbox.OutboxItem | undefined> {
+  return (await mine()).find((i) => i.redFlag && !i.rejected);
 }
 
 export async function refresh(): Promise<void> {
@@ -71,34 +76,61 @@ export function syncNow(): Promise<void> {
 }
 
 async function pass(): Promise<void> {
-  const items = (await mine()).filter((i) => !i.rejected);
-  if (items.length === 0) {
+  // The pass belongs to the account signed in when it starts: its items, sent with its token.
+  // If someone else signs in meanwhile, the pass stops; their own pass sends their items.
+  const who = current();
+  const items = (await mine(who)).filter((i) => !i.rejected)
+    .sort((a, b) => Number(b.redFlag) - Number(a.redFlag) || a.createdMs - b.createdMs);
+  if (!who || items.length === 0) {
     await refresh();
     return;
   }
   publish({ sending: true });
   let error = "";
   let retry = false;
-  for (const item of items) {
-    try {
-      await sessions.logSession(fromBinary(LogSessionRequestSchema, item.request));
-      await outbox.remove(item.id);
-    } catch (e) {
-      if (codeOf(e) === Code.Unauthenticated || isTransient(e)) {
-        await outbox.put({ ...item, attempts: item.attempts + 1 });
-        error = describe(e);
-        retry = codeOf(e) !== Code.Unauthenticated;
-        break;
+  try {
+    for (const item of items) {
+      if (current()?.token !== who.token) break;
+      try {
+        await sessions.logSession(fromBinary(LogSessionRequestSchema, item.request),
+          { headers: { Authorization: `Bearer ${who.token}` } });
+        await outbox.remove(item.id);
+      } catch (e) {
+        if (codeOf(e) === Code.Unauthenticated) {
+          error = describe(e);
+          signedOut(who.token);
+          break;
+        }
+        if (isTransient(e)) {
+          await outbox.put({ ...item, attempts: item.attempts + 1 });
+          error = describe(e);
+          retry = true;
+          break;
+        }
+        await outbox.put({ ...item, attempts: item.attempts + 1, rejected: describe(e) });
       }
-      await outbox.put({ ...item, attempts: item.attempts + 1, rejected: describe(e) });
+      await refresh();
     }
+  } finally {
+    publish({ sending: false, lastError: error });
     await refresh();
   }
-  publish({ sending: false, lastError: error });
-  await refresh();
   if (retry) scheduleRetry();
   else backoffMs = 0;
 }
+
+/**
+ * The server no longer accepts `token` (expired, revoked): forget it, so that the app asks the
+ * patient to sign in; the items stay and go out after the next sign-in.
+ */
+function signedOut(token: string): void {
+  if (current()?.token !== token) return;
+  forget();
+  window.dispatchEvent(new Event(SIGNED_OUT));
+}
+
+/** Fired on window when the server refused the stored token. */
+export const SIGNED_OUT = "ptrack:signed-out";
 
 function scheduleRetry(): void {
   backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs === 0 ? 2_000 : backoffMs * 2);

@@ -1,8 +1,9 @@
 // Red flags: ticking a red-flag symptom shows the stop screen at once (in the clinic's own words,
 // from its data files), reports it to the clinic, and stops the program; the therapist sees the
 // patient at the top of the list with the red flag, clears it with a note, and the patient's
-// exercises come back. Also: a tick before any pain answer still stops at once and asks only for
-// the pain now before reporting.
+// exercises come back. The checklist opens once pain before is answered, so a report never waits
+// for another question, and it keeps the patient's note. Offline, a red flag waiting on the phone
+// keeps the patient on the stop screen (Today and Log alike) until it is sent.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { DEMO, PHONE, pick, scenario, signIn } from "./harness.mjs";
@@ -54,21 +55,45 @@ scenario("a red flag stops the patient at once and alerts the therapist", async 
   assert.equal(await page.getByTestId("stop-screen").count(), 0);
 });
 
-scenario("a red flag ticked before any pain answer stops at once and asks only for the pain now", async ({ server, browser }) => {
+scenario("the checklist opens with the pain answer; the report keeps the patient's note", async ({ server, browser }) => {
   const page = await (await browser.newContext(PHONE)).newPage();
   await signIn(page, server, DEMO.patient);
   await page.goto(`${server.url}/#/log`);
   await page.getByRole("heading", { name: "Log a session" }).waitFor();
   const last = redFlags.questions[redFlags.questions.length - 1];
-  await page.locator(`#rf-${last.id}`).click();  // not check(): the form is gone at once, replaced by the stop screen
+  const tick = page.locator(`#rf-${last.id}`);
+  assert.equal(await tick.isDisabled(), true, "no red flag can be ticked before the pain answer");
+  await page.getByLabel("Notes for your therapist (optional)").fill("Fell off my bike yesterday");
+  await pick(page, "pain-before", 7);
+  assert.equal(await tick.isDisabled(), false);
+  await tick.click();  // not check(): the form is gone at once, replaced by the stop screen
   await page.getByTestId("stop-screen").waitFor();
-  // Not reported until the pain now is given: the server holds no red flag yet.
-  assert.equal((await server.call("ProgressionService/ListFlags", { parent: DEMO.patient.name }, DEMO.therapist)).suspended ?? false, false);
-  await pick(page, "pain-now", 7);
-  await page.getByRole("button", { name: "Send to my clinic" }).click();
   await page.getByTestId("send-status").filter({ hasText: "Your clinic has been told." }).waitFor();
   const s = (await server.call("SessionService/ListSessions", { parent: DEMO.patient.name, pageSize: 1 }, DEMO.therapist)).sessions[0];
   assert.deepEqual(s.redFlags, [last.id]);
   assert.equal(s.painBefore, 7);
+  assert.equal(s.notes, "Stopped: red-flag symptoms reported. Fell off my bike yesterday");
+  assert.equal((await server.call("ProgressionService/ListFlags", { parent: DEMO.patient.name }, DEMO.therapist)).suspended, true);
+});
+
+scenario("offline, a red flag waiting on the phone keeps the patient on the stop screen", async ({ server, browser }) => {
+  const context = await browser.newContext({ ...PHONE, serviceWorkers: "block" });
+  const page = await context.newPage();
+  await signIn(page, server, DEMO.patient);
+  await page.locator("li.exercise").first().waitFor();  // today's plan and the checklist are cached
+  await context.setOffline(true);
+  await page.evaluate(() => (window.location.hash = "#/log"));
+  await pick(page, "pain-before", 4);
+  await page.locator(`#rf-${redFlags.questions[0].id}`).click();
+  await page.getByTestId("send-status").filter({ hasText: "Saved on this device" }).waitFor();
+  // Neither Today nor Log lets the patient carry on: both show the stop screen, not "well done".
+  for (const hash of ["#/today", "#/log"]) {
+    await page.evaluate((h) => (window.location.hash = h), hash);
+    await page.getByTestId("stop-screen").waitFor();
+    assert.equal(await page.getByTestId("done-today").count(), 0, hash);
+    assert.equal(await page.getByRole("form", { name: "Log a session" }).count(), 0, hash);
+  }
+  await context.setOffline(false);
+  await page.getByTestId("send-status").filter({ hasText: "Your clinic has been told." }).waitFor();
   assert.equal((await server.call("ProgressionService/ListFlags", { parent: DEMO.patient.name }, DEMO.therapist)).suspended, true);
 });

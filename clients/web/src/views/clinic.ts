@@ -2,7 +2,7 @@
 // sessions over prescribed, counted by the server in the patient's own zone), last session and open flags, with a CSV
 // download of the same table.
 import { clinics, describe, sessions } from "../api";
-import { type PatientStatus, rank } from "../attention";
+import { type PatientStatus, pool, rank } from "../attention";
 import { addDays, todayIn } from "../dates";
 import { h, mount } from "../dom";
 import { csv, download } from "../csv";
@@ -30,6 +30,7 @@ async function adherence(st: PatientStatus, today: string, n: number): Promise<[
 const pct = ([done, of]: [number, number]) => (of === 0 ? "–" : `${Math.round((100 * done) / of)}%`);
 
 function openFlags(st: PatientStatus): string[] {
+  if (st.error) return [`Could not be read: ${st.error}`];
   const out = st.flags.filter((f) => f.kind !== FlagKind.RED_FLAG).map((f) => flagText(f.kind));
   if (st.suspended) out.unshift("Red flag");
   if (!st.hasProgram) out.push("No program");
@@ -52,11 +53,12 @@ export async function clinicOverview(root: HTMLElement, who: SignedIn): Promise<
     ]);
     const therapistName = new Map(therapists.therapists.map((t) => [t.name, t.displayName]));
     const ranked = await rank(list);
-    const rows: Row[] = await Promise.all(ranked.map(async (st) => {
+    const rows: Row[] = await pool(ranked, async (st) => {
       const today = todayIn(st.patient.timeZone);
-      const [d7, d30] = await Promise.all([adherence(st, today, 7), adherence(st, today, 30)]);
+      const [d7, d30] = st.error ? [[0, 0], [0, 0]] as [number, number][]
+        : await Promise.all([adherence(st, today, 7), adherence(st, today, 30)]);
       return { st, today, therapist: therapistName.get(st.patient.therapist) ?? idOf(st.patient.therapist), d7, d30 };
-    }));
+    });
     const table = h("table", { class: "overview", "data-testid": "overview" },
       h("thead", null, h("tr", null, ["Patient", "Therapist", "7 days", "30 days", "Last session", "Needs"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", null, rows.map((r) => h("tr", { "data-patient": r.st.patient.name },

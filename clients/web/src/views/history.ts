@@ -1,5 +1,6 @@
 // The patient's history: what waits on this device to be sent, the adherence calendar of the last
 // five weeks, the pain trend of the last eight weeks, and the sessions the server has.
+import { Code, ConnectError } from "@connectrpc/connect";
 import { clinics, describe, sessions } from "../api";
 import { type PainPoint, adherenceCalendar, painChart } from "../charts";
 import { addDays, shortDate, todayIn } from "../dates";
@@ -46,7 +47,10 @@ export async function history(root: HTMLElement, who: SignedIn): Promise<void> {
     const calFrom = addDays(today, -34);
     const painFrom = addDays(today, -55);
     const [adherence, list] = await Promise.all([
-      sessions.getAdherence({ parent: who.subject, startDate: calFrom, endDate: today }).catch(() => null),
+      sessions.getAdherence({ parent: who.subject, startDate: calFrom, endDate: today }).catch((e) => {
+        if (ConnectError.from(e).code === Code.FailedPrecondition) return null;  // no program yet
+        throw e;
+      }),
       sessions.listSessions({ parent: who.subject, startDate: painFrom, endDate: today, pageSize: 200 }),
     ]);
     mount(root, waiting,

@@ -1,8 +1,8 @@
-// The session form: pain before, the red-flag checklist, each exercise (done, sets, reps, hold),
-// pain after and effort. Ticking any red-flag item shows the stop screen at once and queues the
-// report for the clinic (asking only for the pain now when it was not given yet). Saving puts the
-// session in the outbox with a UUID made here, then tries to send it; the patient never waits
-// for the network.
+// The session form: pain before, the red-flag checklist (open once pain before is answered), each
+// exercise (done, sets, reps, hold), pain after and effort. Ticking any red-flag item shows the
+// stop screen at once and queues the report for the clinic. Saving puts the session in the outbox
+// with a UUID made here (one per form), then tries to send it; the patient never waits for the
+// network. While a red-flag report waits on the device, the form is not offered.
 import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { todayIn } from "../dates";
@@ -16,7 +16,7 @@ import { checklist, plan } from "../patient_data";
 import type { SignedIn } from "../session_store";
 import * as sync from "../sync";
 import { uuid4 } from "../uuid";
-import { stopScreen } from "./stop_screen";
+import { reportStatus, stopScreen } from "./stop_screen";
 
 /** A 0–10 scale as a row of radio buttons; `value()` is null until one is chosen. */
 function scale(name: string, legend: string, hint: string) {
@@ -31,11 +31,12 @@ function scale(name: string, legend: string, hint: string) {
       const checked = inputs.find((i) => i.checked);
       return checked ? Number(checked.value) : null;
     },
+    onChange: (fn: () => void) => inputs.forEach((i) => i.addEventListener("change", fn)),
   };
 }
 
-function numberInput(label: string, value: number, max: number) {
-  const input = h("input", { type: "number", inputmode: "numeric", min: 0, max, value: String(value), "aria-label": label });
+function numberInput(label: string, value: number, max: number, exercise: string) {
+  const input = h("input", { type: "number", inputmode: "numeric", min: 0, max, value: String(value), "aria-label": `${label}: ${exercise}` });
   return { el: h("label", { class: "num" }, h("span", null, label), input), input };
 }
 
@@ -52,9 +53,9 @@ function exerciseRow(e: PlannedExercise): ExerciseRow {
   const d = e.dose;
   const setsDefault = d ? (d.pyramidReps.length > 0 ? d.pyramidReps.length : d.sets) : 0;
   const done = h("input", { type: "checkbox", checked: true, "aria-label": `Did ${e.displayName}` });
-  const sets = numberInput("Sets", setsDefault, 20);
-  const reps = numberInput("Reps", d?.reps ?? 0, 100);
-  const hold = numberInput("Hold (s)", d?.holdSeconds ?? 0, 600);
+  const sets = numberInput("Sets", setsDefault, 20, e.displayName);
+  const reps = numberInput("Reps", d?.reps ?? 0, 100, e.displayName);
+  const hold = numberInput("Hold (s)", d?.holdSeconds ?? 0, 600, e.displayName);
   const el = h("li", { class: "exercise log-row", "data-exercise": e.exercise },
     h("label", { class: "check" }, done, h("span", null, e.displayName)),
     h("p", { class: "dose" }, "Prescribed: ", doseText(d)),
@@ -84,9 +85,8 @@ function logsOf(rows: ExerciseRow[], stopped: boolean): ExerciseLog[] {
   });
 }
 
-async function queue(who: SignedIn, exercises: ExerciseLog[], painBefore: number, painAfter: number,
-  effort: number, notes: string, redFlags: string[]): Promise<string> {
-  const id = uuid4();
+async function queue(who: SignedIn, id: string, exercises: ExerciseLog[], painBefore: number,
+  painAfter: number, effort: number, notes: string, redFlags: string[]): Promise<string> {
   const request = create(LogSessionRequestSchema, {
     parent: who.subject,
     sessionId: id,
@@ -103,23 +103,6 @@ async function queue(who: SignedIn, exercises: ExerciseLog[], painBefore: number
   await sync.refresh();
   void sync.syncNow();
   return id;
-}
-
-/** Whether the session `id` has reached the server, kept up to date while it is on screen. */
-function sendStatus(id: Promise<string>): HTMLElement {
-  const el = h("p", { class: "send-status", "data-testid": "send-status", role: "status" }, "Saving…");
-  const update = async () => {
-    const wanted = await id;
-    const item = (await outbox.list()).find((i) => i.id === wanted);
-    el.textContent = !item
-      ? "Your clinic has been told."
-      : item.rejected
-        ? `The clinic's server refused this report (${item.rejected}). Call your clinic.`
-        : "Saved on this device. It will be sent to your clinic as soon as you are online.";
-  };
-  const off = sync.onChange(() => void update());
-  window.addEventListener("hashchange", off, { once: true });
-  return el;
 }
 
 export async function logSession(root: HTMLElement, who: SignedIn): Promise<void> {
@@ -145,52 +128,57 @@ export async function logSession(root: HTMLElement, who: SignedIn): Promise<void
     mount(root, stopScreen(day.stopMessage));
     return;
   }
+  const flagged = await sync.waitingRedFlag();
+  if (flagged) {
+    mount(root, stopScreen(stopMessage, reportStatus(Promise.resolve(flagged.id))));
+    return;
+  }
   const painBefore = scale("pain-before", "Pain right now, before exercising", "0 = no pain, 10 = worst imaginable");
   const painAfter = scale("pain-after", "Pain after exercising", "0 = no pain, 10 = worst imaginable");
   const effort = scale("effort", "How hard was it?", "0 = rest, 10 = maximal effort");
   const rows = day.exercises.map(exerciseRow);
   const notes = h("textarea", { name: "notes", maxlength: 2000, rows: 3 });
   const error = h("p", { class: "error", role: "alert" });
+  const save = h("button", { type: "submit", class: "primary" }, "Save session");
+  // One id per form: a second tap on Save can never make a second session.
+  const sessionId = uuid4();
   const ticks = questions.map((q) => ({
     q, input: h("input", { type: "checkbox", id: `rf-${q.id}`, name: "red-flag", value: q.id }),
   }));
   const redFlags = () => ticks.filter((t) => t.input.checked).map((t) => t.q.id);
 
-  // A red flag: the stop screen now, and the report to the clinic as soon as it can be made.
-  const stop = async () => {
-    const flags = redFlags();
-    const send = async (pain: number) =>
-      queue(who, logsOf(rows, true), pain, painAfter.value() ?? pain,
-        effort.value() ?? 0, "Stopped: red-flag symptoms reported.", flags);
-    const before = painBefore.value();
-    if (before !== null) {
-      mount(root, stopScreen(stopMessage, sendStatus(send(before))));
-      return;
-    }
-    const painNow = scale("pain-now", "To tell your clinic: your pain right now", "0 = no pain, 10 = worst imaginable");
-    const button = h("button", { class: "primary", type: "button" }, "Send to my clinic");
-    const box = h("div", null, painNow.el, button);
-    button.addEventListener("click", async () => {
-      const v = painNow.value();
-      if (v === null) return;
-      box.replaceWith(sendStatus(send(v)));
-    });
-    mount(root, stopScreen(stopMessage, box));
+  // A red flag: the stop screen now, and the report queued at once (the checklist opens only
+  // once pain before is answered, so the report never waits for another question).
+  const stop = () => {
+    const before = painBefore.value()!;
+    const note = ["Stopped: red-flag symptoms reported.", notes.value.trim()].filter(Boolean).join(" ");
+    const id = queue(who, sessionId, logsOf(rows, true), before, painAfter.value() ?? before, effort.value() ?? 0,
+      note, redFlags());
+    mount(root, stopScreen(stopMessage, reportStatus(id)));
   };
-  for (const t of ticks) t.input.addEventListener("change", () => { if (t.input.checked) void stop(); });
+  for (const t of ticks) {
+    t.input.disabled = true;
+    t.input.addEventListener("change", () => { if (t.input.checked) stop(); });
+  }
+  const checklistHint = h("p", { class: "hint" }, "Answer the pain question first.");
+  painBefore.onChange(() => {
+    for (const t of ticks) t.input.disabled = false;
+    checklistHint.remove();
+  });
 
   const form = h("form", { class: "card", "aria-label": "Log a session" },
     h("h1", null, "Log a session"),
     painBefore.el,
     h("fieldset", { class: "red-flags" },
       h("legend", null, "Before you start: do you have any of these? Tick any that apply."),
+      checklistHint,
       ticks.map((t) => h("label", { class: "check", for: t.input.id }, t.input, h("span", null, t.q.question)))),
     h("h2", null, "Exercises"),
     h("ul", { class: "exercises" }, rows.map((r) => r.el)),
     painAfter.el, effort.el,
     h("label", { class: "field" }, h("span", null, "Notes for your therapist (optional)"), notes),
     error,
-    h("button", { type: "submit", class: "primary" }, "Save session"));
+    save);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const before = painBefore.value(), after = painAfter.value(), eff = effort.value();
@@ -199,7 +187,14 @@ export async function logSession(root: HTMLElement, who: SignedIn): Promise<void
       error.textContent = `Please answer: ${missing.join(", ")}.`;
       return;
     }
-    await queue(who, logsOf(rows, false), before!, after!, eff!, notes.value, []);
+    save.disabled = true;
+    try {
+      await queue(who, sessionId, logsOf(rows, false), before!, after!, eff!, notes.value, []);
+    } catch (e) {
+      error.textContent = `This device could not save the session (${e instanceof Error ? e.message : String(e)}). Please try again.`;
+      save.disabled = false;
+      return;
+    }
     toast(navigator.onLine ? "Session saved." : "Session saved on this device; it will be sent when you are online.");
     window.location.hash = "#/today";
   });

@@ -24,11 +24,12 @@ function clearRedFlag(parent: string, detail: string, reload: Reload): HTMLEleme
   const form = h("form", { class: "card urgent", "data-testid": "red-flag-card" },
     h("h2", null, "Red flag: program stopped"), h("p", null, detail),
     h("label", { class: "field" }, h("span", null, "Clinical note (required)"), note), button);
+  const actionId = uuid4();  // one per form: a retry after a lost answer is the same action
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     button.disabled = true;
     try {
-      await progression.clearRedFlag({ parent, actionId: uuid4(), note: note.value });
+      await progression.clearRedFlag({ parent, actionId, note: note.value });
       toast("Red flag cleared; the program resumes today.");
       await reload();
     } catch (e) {
@@ -40,9 +41,10 @@ function clearRedFlag(parent: string, detail: string, reload: Reload): HTMLEleme
 }
 
 function decisionItem(d: Decision, reload: Reload): HTMLElement {
+  const ids = { approve: uuid4(), reject: uuid4() };  // a retry is the same action
   const act = (approve: boolean) => async () => {
     try {
-      const req = { name: d.name, actionId: uuid4() };
+      const req = { name: d.name, actionId: approve ? ids.approve : ids.reject };
       await (approve ? progression.approveDecision(req) : progression.rejectDecision(req));
       toast(approve ? "Approved: in effect from today." : "Rejected.");
       await reload();

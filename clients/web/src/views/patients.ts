@@ -22,6 +22,7 @@ export async function allPatients(clinic: string): Promise<Patient[]> {
 
 function reasons(st: PatientStatus): HTMLElement[] {
   const chips: HTMLElement[] = [];
+  if (st.error) return [h("span", { class: "chip red" }, `Could not be read: ${st.error}`)];
   if (st.suspended) chips.push(h("span", { class: "chip red", "data-testid": "red-flag" }, "Red flag: program stopped"));
   for (const f of st.flags) {
     if (f.kind === FlagKind.RED_FLAG) continue;

@@ -23,13 +23,15 @@ function field(label: string, input: HTMLInputElement): HTMLElement {
   return h("label", { class: "field" }, h("span", null, label), input);
 }
 
-export function signIn(root: HTMLElement, onDone: () => void): void {
+/** The sign-in form; `notice`, when not empty, is shown above it (e.g. sessions waiting). */
+export function signIn(root: HTMLElement, onDone: () => void, notice = ""): void {
   const user = h("input", { name: "username", autocomplete: "username", autocapitalize: "none", required: true });
   const pass = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
   const error = h("p", { class: "error", role: "alert" });
   const button = h("button", { type: "submit", class: "primary" }, "Sign in");
   const form = h("form", { class: "card narrow", "aria-label": "Sign in" },
     h("h1", null, "Sign in"),
+    notice ? h("p", { class: "notice", "data-testid": "signin-notice" }, notice) : null,
     field("Username", user), field("Password", pass), error, button,
     h("p", null, "New here? ", h("a", { href: "#/enrol" }, "I have an enrolment code")));
   form.addEventListener("submit", async (ev) => {

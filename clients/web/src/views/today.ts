@@ -1,6 +1,7 @@
 // The patient's home screen: today's exercises with their doses and the reason for any recent
 // change, whether today's session is done, and the days ahead. Offline it shows the plan last
-// fetched, saying so. A suspended program shows the stop screen instead of exercises.
+// fetched, saying so. A suspended program, or a red-flag report still waiting on the device, shows
+// the stop screen instead of exercises.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { todayIn, shortDate } from "../dates";
 import { h, mount } from "../dom";
@@ -9,7 +10,8 @@ import type { PlanDay, PlannedExercise } from "../gen/ptrack/v1/program_pb";
 import * as outbox from "../outbox";
 import { checklist, plan } from "../patient_data";
 import type { SignedIn } from "../session_store";
-import { stopScreen } from "./stop_screen";
+import * as sync from "../sync";
+import { reportStatus, stopScreen } from "./stop_screen";
 
 export function exerciseCard(e: PlannedExercise): HTMLElement {
   return h("li", { class: "exercise", "data-exercise": e.exercise },
@@ -58,10 +60,17 @@ export async function today(root: HTMLElement, who: SignedIn): Promise<void> {
     mount(root, stale, stopScreen(day.stopMessage));
     return;
   }
-  // Sessions logged here today and not yet sent count too: the patient has done their part.
-  const midnight = new Date().setHours(0, 0, 0, 0);
-  const unsent = (await outbox.list())
-    .filter((i) => i.username === who.username && !i.rejected && i.createdMs >= midnight).length;
+  // A red flag reported here and not yet sent stops the patient just the same.
+  const flagged = await sync.waitingRedFlag();
+  if (flagged) {
+    const words = (await checklist(who).catch(() => null))?.value.stopMessage ?? day.stopMessage;
+    mount(root, stale, stopScreen(words, reportStatus(Promise.resolve(flagged.id))));
+    return;
+  }
+  // Sessions logged here today (in the patient's zone) and not yet sent count too: the patient
+  // has done their part.
+  const unsent = (await outbox.list()).filter((i) => i.username === who.username && !i.rejected &&
+    todayIn(p.timeZone || "UTC", new Date(i.createdMs)) === date).length;
   const status = day.sessionsLogged + unsent > 0
     ? h("p", { class: "done", "data-testid": "done-today" }, "✓ Today's session is logged. Well done.",
       unsent > 0 ? " It will be sent to your clinic when you are online." : "")
@@ -74,5 +83,5 @@ export async function today(root: HTMLElement, who: SignedIn): Promise<void> {
       h("p", { class: "phase" }, `Week ${day.programWeek} · ${day.phaseName}`),
       status,
       h("ul", { class: "exercises" }, day.exercises.map(exerciseCard))),
-    h("section", { class: "card" }, h("h2", null, "Coming up"), upcoming(p.days.slice(index + 1))));
+    h("section", { class: "card" }, h("h2", null, "Coming up"), upcoming(p.days.slice(index + 1, index + 7))));
 }
