@@ -50,8 +50,13 @@ export async function waitingRedFlag(): Promise<outbox.OutboxItem | undefined> {
   return (await mine()).find((i) => i.redFlag && !i.rejected);
 }
 
+let refreshes = 0;
+
+/** Re-reads the outbox and publishes its counts; a read that a later one overtook is dropped. */
 export async function refresh(): Promise<void> {
+  const n = ++refreshes;
   const items = await mine();
+  if (n !== refreshes) return;
   publish({
     waiting: items.filter((i) => !i.rejected).length,
     rejected: items.filter((i) => i.rejected).length,
