@@ -49,6 +49,12 @@ const std::map<std::string, AccessRule, std::less<>>& AccessTable() {
                                                             {Scope::kPatient,  P, T, _, audit}},
       {"/ptrack.v1.ProgressionService/GetRedFlagChecklist", {Scope::kSignedIn, P, T, A, _}},
       {"/ptrack.v1.ProgressionService/GetDefaultRules",     {Scope::kSignedIn, P, T, A, _}},
+      {"/ptrack.v1.RtmService/StartRtmEpisode",             {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.RtmService/EndRtmEpisode",               {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.RtmService/ListRtmEpisodes",             {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.RtmService/AddRtmTimeEntry",             {Scope::kPatient,  _, T, _, audit}},
+      {"/ptrack.v1.RtmService/ListRtmTimeEntries",          {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.RtmService/GetRtmStatus",                {Scope::kPatient,  _, T, A, audit}},
   };
   // clang-format on
   return table;

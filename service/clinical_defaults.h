@@ -1,6 +1,6 @@
 // The clinical defaults ptrackd serves from data/: the progression rules every new program
-// copies (a therapist may override them per program) and the red-flag checklist every session
-// report carries. Loaded once at start-up; read-only afterwards, so safe to share across threads.
+// copies (a therapist may override them per program), the red-flag checklist every session
+// report carries, and the RTM billing thresholds and codes. Loaded once at start-up; read-only afterwards, so safe to share across threads.
 #pragma once
 
 #include <string>
@@ -14,6 +14,7 @@ namespace ptrack {
 struct ClinicalDefaults {
   ProgressionRules rules;
   RedFlagChecklist red_flags;
+  RtmRules rtm;
 
   bool IsRedFlag(const std::string& id) const {
     for (const RedFlagItem& r : red_flags.questions) {
@@ -23,12 +24,14 @@ struct ClinicalDefaults {
   }
 };
 
-// Reads data_dir/rules/progression.json and data_dir/catalogue/red_flags.json.
+// Reads data_dir/rules/progression.json, data_dir/catalogue/red_flags.json and
+// data_dir/rules/rtm.json.
 // FAILED_PRECONDITION naming the file when either is missing or invalid.
 inline Result<ClinicalDefaults> LoadClinicalDefaults(const std::string& data_dir) {
   PTRACK_ASSIGN_OR_RETURN(auto rules, LoadRules(data_dir + "/rules/progression.json"));
   PTRACK_ASSIGN_OR_RETURN(auto flags, LoadRedFlags(data_dir + "/catalogue/red_flags.json"));
-  return ClinicalDefaults{std::move(rules), std::move(flags)};
+  PTRACK_ASSIGN_OR_RETURN(auto rtm, LoadRtmRules(data_dir + "/rules/rtm.json"));
+  return ClinicalDefaults{std::move(rules), std::move(flags), std::move(rtm)};
 }
 
 }  // namespace ptrack

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "service/audit_service.h"
+#include "service/rtm_service.h"
 #include "service/auth_service.h"
 #include "service/catalog_service.h"
 #include "service/clinic_service.h"
@@ -54,6 +55,7 @@ class PtrackServer {
   Gate gate_;
   AuthServiceImpl auth_;
   AuditServiceImpl audit_;
+  RtmServiceImpl rtm_;
   CatalogServiceImpl catalog_;
   ClinicServiceImpl clinic_;
   ProgramServiceImpl program_;

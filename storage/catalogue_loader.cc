@@ -101,6 +101,33 @@ Result<ProgressionRules> LoadRules(const std::string& path) {
   return rules;
 }
 
+Result<RtmRules> LoadRtmRules(const std::string& path) {
+  auto j = ReadJsonFile(path);
+  if (!j.ok()) return j.status();
+  if (!j->is_object()) return Status::FailedPrecondition(path + ": must be a JSON object");
+  RtmRules r;
+  std::string missing;
+  ForEachRtmField(
+      r,
+      [&](const char* key, int& out) {
+        if (!j->contains(key) || !(*j)[key].is_number_integer()) {
+          if (missing.empty()) missing = std::string(key) + " must be an integer";
+        } else {
+          out = (*j)[key].get<int>();
+        }
+      },
+      [&](const char* key, std::string& out) {
+        if (!j->contains(key) || !(*j)[key].is_string()) {
+          if (missing.empty()) missing = std::string(key) + " must be a string";
+        } else {
+          out = (*j)[key].get<std::string>();
+        }
+      });
+  if (!missing.empty()) return Status::FailedPrecondition(path + ": " + missing);
+  if (auto s = Validate(r); !s.ok()) return InFile(path, s);
+  return r;
+}
+
 Result<RedFlagChecklist> LoadRedFlags(const std::string& path) {
   auto j = ReadJsonFile(path);
   if (!j.ok()) return j.status();

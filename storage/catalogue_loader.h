@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "scheduler/rtm.h"
 #include "storage/store.h"
 
 namespace ptrack {
@@ -21,6 +22,10 @@ Result<CatalogueCounts> LoadCatalogue(const std::string& dir, Store& store);
 // Reads and validates the default progression rules (data/rules/progression.json).
 // FAILED_PRECONDITION naming the file and key when a value is missing or out of range.
 Result<ProgressionRules> LoadRules(const std::string& path);
+
+// Reads and validates the Remote Therapeutic Monitoring thresholds and codes
+// (data/rules/rtm.json, CLINICAL.md §6). FAILED_PRECONDITION naming the file and key.
+Result<RtmRules> LoadRtmRules(const std::string& path);
 
 // The red-flag checklist (data/catalogue/red_flags.json): the questions every session report
 // asks, and what a patient is told when any answer is yes.

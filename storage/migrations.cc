@@ -208,6 +208,44 @@ CREATE TRIGGER audit_events_no_replace BEFORE INSERT ON audit_events
 WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id)
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 )sql",
+      // 6: Remote Therapeutic Monitoring (CLINICAL.md §6): episodes and clinician time, billing
+      // evidence, so time entries are append-only; data days are read by receive time.
+      R"sql(
+CREATE TABLE rtm_episodes(
+  id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  start_date TEXT NOT NULL,
+  end_date TEXT,
+  onboarding INTEGER NOT NULL,
+  practitioner_id TEXT NOT NULL REFERENCES therapists(id),
+  author TEXT NOT NULL,
+  create_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX rtm_episodes_by_patient ON rtm_episodes(patient_id, start_date);
+CREATE UNIQUE INDEX rtm_episodes_one_open ON rtm_episodes(patient_id) WHERE end_date IS NULL;
+
+CREATE TABLE rtm_time_entries(
+  id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  therapist_id TEXT NOT NULL REFERENCES therapists(id),
+  local_date TEXT NOT NULL,
+  minutes INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 240),
+  live INTEGER NOT NULL,
+  activity TEXT NOT NULL,
+  create_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX rtm_time_entries_by_patient ON rtm_time_entries(patient_id, local_date);
+CREATE TRIGGER rtm_time_entries_no_update BEFORE UPDATE ON rtm_time_entries
+BEGIN SELECT RAISE(ABORT, 'time entries are append-only'); END;
+CREATE TRIGGER rtm_time_entries_no_delete BEFORE DELETE ON rtm_time_entries
+BEGIN SELECT RAISE(ABORT, 'time entries are append-only'); END;
+-- REPLACE deletes the conflicting row without firing delete triggers: refuse it too.
+CREATE TRIGGER rtm_time_entries_no_replace BEFORE INSERT ON rtm_time_entries
+WHEN EXISTS (SELECT 1 FROM rtm_time_entries WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'time entries are append-only'); END;
+
+CREATE INDEX sessions_by_patient_receive ON sessions(patient_id, receive_ms);
+)sql",
   };
   return steps;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "scheduler/time.h"
@@ -81,6 +82,32 @@ struct AuditEvent {
   std::string patient_id;  // the patient the call named, when it named one (even if denied)
   std::string method;      // full gRPC method name
   std::string outcome;     // status code name: "OK", "NOT_FOUND", "PERMISSION_DENIED", ...
+};
+
+// A Remote Therapeutic Monitoring episode of a patient (CLINICAL.md §6). At most one is open
+// (no end_date) per patient at a time; ending one sets end_date, nothing else changes.
+struct RtmEpisodeRecord {
+  std::string id;
+  std::string patient_id;
+  LocalDate start_date{};
+  std::optional<LocalDate> end_date;
+  bool onboarding = false;      // set-up, education and consent recorded
+  std::string practitioner_id;  // the billing therapist
+  std::string author;           // who recorded it (a resource name)
+  Instant create_time{};
+};
+
+// A clinician's time on a patient's monitoring. Append-only billing evidence; the id is the
+// client's, so a retried entry is stored once.
+struct RtmTimeEntryRecord {
+  std::string id;
+  std::string patient_id;
+  std::string therapist_id;
+  LocalDate date{};  // the patient's zone
+  int minutes = 0;   // 1..240
+  bool live = false;
+  std::string activity;
+  Instant create_time{};
 };
 
 }  // namespace ptrack

@@ -94,6 +94,18 @@ class SqliteStore final : public Store {
                                      std::optional<LocalDate> to, const PageRequest& page) override;
   Result<std::vector<DailyFacts>> GetDailyFacts(const std::string& patient_id, LocalDate from,
                                                 LocalDate to) override;
+  Result<std::vector<Instant>> ListReceiveTimes(const std::string& patient_id, Instant from,
+                                                Instant to) override;
+  Result<RtmEpisodeRecord> CreateRtmEpisode(const RtmEpisodeRecord& episode) override;
+  Result<RtmEpisodeRecord> EndRtmEpisode(const std::string& patient_id,
+                                         LocalDate end_date) override;
+  Result<std::vector<RtmEpisodeRecord>> ListRtmEpisodes(const std::string& patient_id) override;
+  Result<RtmTimeEntryRecord> AddRtmTimeEntry(const RtmTimeEntryRecord& entry,
+                                             bool* replayed) override;
+  Result<RtmTimeEntryRecord> GetRtmTimeEntry(const std::string& id) override;
+  Result<std::vector<RtmTimeEntryRecord>> ListRtmTimeEntries(const std::string& patient_id,
+                                                             LocalDate from,
+                                                             LocalDate to) override;
 
  private:
   explicit SqliteStore(std::string path, std::unique_ptr<SQLite::Database> writer);

@@ -190,6 +190,30 @@ class Store {
   // The facts of the days in [from, to] that have any; days without sessions are absent.
   virtual Result<std::vector<DailyFacts>> GetDailyFacts(const std::string& patient_id,
                                                         LocalDate from, LocalDate to) = 0;
+  // When the server first stored each of the patient's sessions received in [from, to).
+  virtual Result<std::vector<Instant>> ListReceiveTimes(const std::string& patient_id,
+                                                        Instant from, Instant to) = 0;
+
+  // --- Remote Therapeutic Monitoring.
+  // FAILED_PRECONDITION when the patient already has an open episode or the start is not after
+  // the end of an earlier one; ALREADY_EXISTS when the id is taken by a different episode (the
+  // same one again returns it).
+  virtual Result<RtmEpisodeRecord> CreateRtmEpisode(const RtmEpisodeRecord& episode) = 0;
+  // Ends the open episode on `end_date`. NOT_FOUND when none is open; INVALID_ARGUMENT
+  // ("end_date") when it is before the start.
+  virtual Result<RtmEpisodeRecord> EndRtmEpisode(const std::string& patient_id,
+                                                 LocalDate end_date) = 0;
+  // Oldest first.
+  virtual Result<std::vector<RtmEpisodeRecord>> ListRtmEpisodes(const std::string& patient_id) = 0;
+  // Exactly once per id: the same entry again returns it with `replayed`; another payload under
+  // the same id is ALREADY_EXISTS.
+  virtual Result<RtmTimeEntryRecord> AddRtmTimeEntry(const RtmTimeEntryRecord& entry,
+                                                     bool* replayed) = 0;
+  // NOT_FOUND when no entry has this id.
+  virtual Result<RtmTimeEntryRecord> GetRtmTimeEntry(const std::string& id) = 0;
+  // Entries dated in [from, to], oldest first.
+  virtual Result<std::vector<RtmTimeEntryRecord>> ListRtmTimeEntries(
+      const std::string& patient_id, LocalDate from, LocalDate to) = 0;
 };
 
 }  // namespace ptrack

@@ -54,4 +54,11 @@ int Adjust(Client& c);
 int RedFlags(Client& c);
 int Rules(Client& c);
 
+// Remote Therapeutic Monitoring (commands_rtm.cc).
+int RtmStart(Client& c);
+int RtmEnd(Client& c);
+int RtmTime(Client& c);
+int RtmTimes(Client& c);
+int RtmStatus(Client& c);
+
 }  // namespace ptrack::cli

@@ -86,6 +86,18 @@ const Command kCommands[] = {
     {"red-flags", ptrack::cli::RedFlags, "red-flags",
      "the red-flag checklist (ids for log --red-flag)"},
     {"rules", ptrack::cli::Rules, "rules", "the server's default progression rules"},
+    {"rtm-start", ptrack::cli::RtmStart,
+     "rtm-start --patient P --start YYYY-MM-DD [--onboarded] [--practitioner T] [--id UUID]",
+     "start Remote Therapeutic Monitoring for a patient"},
+    {"rtm-end", ptrack::cli::RtmEnd, "rtm-end --patient P [--date YYYY-MM-DD]",
+     "end the patient's monitoring episode"},
+    {"rtm-time", ptrack::cli::RtmTime,
+     "rtm-time --patient P --minutes N --activity TEXT [--live] [--date D] [--id UUID]",
+     "record clinician time on the patient's monitoring (therapists)"},
+    {"rtm-times", ptrack::cli::RtmTimes, "rtm-times --patient P --from D --to D",
+     "list recorded clinician time"},
+    {"rtm-status", ptrack::cli::RtmStatus, "rtm-status --patient P [--date D]",
+     "RTM readiness: data days, minutes, supported codes and what is still needed"},
 };
 
 void PrintHelp() {
@@ -106,7 +118,8 @@ void PrintHelp() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const ptrack::cli::Args args(argc, argv, {"json", "help", "week", "as-prescribed", "all"});
+  const ptrack::cli::Args args(argc, argv,
+                               {"json", "help", "week", "as-prescribed", "all", "onboarded", "live"});
   if (!args.error().empty()) return ptrack::cli::Usage(args.error());
   const auto& pos = args.positional();
   if (pos.empty() || pos[0] == "help") {

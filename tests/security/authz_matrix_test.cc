@@ -418,6 +418,38 @@ void Matrix::Builders() {
       r.set_pain(3);
     });
   };
+  b["/ptrack.v1.RtmService/StartRtmEpisode"] = [](const Target& t) {
+    return Make<v1::StartRtmEpisodeRequest>([&](auto& r) {
+      r.set_parent(t.PatientName());
+      r.set_episode_id(FreshUuid());
+      r.mutable_episode()->set_start_date("2026-11-01");
+    });
+  };
+  b["/ptrack.v1.RtmService/EndRtmEpisode"] = [](const Target& t) {
+    return Make<v1::EndRtmEpisodeRequest>([&](auto& r) { r.set_parent(t.PatientName()); });
+  };
+  b["/ptrack.v1.RtmService/ListRtmEpisodes"] = [](const Target& t) {
+    return Make<v1::ListRtmEpisodesRequest>([&](auto& r) { r.set_parent(t.PatientName()); });
+  };
+  b["/ptrack.v1.RtmService/AddRtmTimeEntry"] = [](const Target& t) {
+    return Make<v1::AddRtmTimeEntryRequest>([&](auto& r) {
+      r.set_parent(t.PatientName());
+      r.set_entry_id(FreshUuid());
+      r.mutable_entry()->set_date("2026-11-10");
+      r.mutable_entry()->set_minutes(12);
+      r.mutable_entry()->set_activity("reviewed the pain trend");
+    });
+  };
+  b["/ptrack.v1.RtmService/ListRtmTimeEntries"] = [](const Target& t) {
+    return Make<v1::ListRtmTimeEntriesRequest>([&](auto& r) {
+      r.set_parent(t.PatientName());
+      r.set_start_date("2026-11-01");
+      r.set_end_date("2026-11-20");
+    });
+  };
+  b["/ptrack.v1.RtmService/GetRtmStatus"] = [](const Target& t) {
+    return Make<v1::GetRtmStatusRequest>([&](auto& r) { r.set_parent(t.PatientName()); });
+  };
 }
 
 grpc::Status Matrix::Invoke(const std::string& method, const Caller& caller,

@@ -42,6 +42,11 @@ std::vector<Protocol> AllProtocols(Store& store) {
   return out;
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 void WriteFile(const std::filesystem::path& path, const std::string& text) {
   std::filesystem::create_directories(path.parent_path());
   std::ofstream out(path);
@@ -273,6 +278,36 @@ TEST_CASE("LoadRules and LoadRedFlags read the shipped files and refuse incomple
   auto inverted = LoadRules((dir.path() / "inverted.json").string());
   REQUIRE_FALSE(inverted.ok());
   CHECK(inverted.status().message().find("pain_acceptable_max") != std::string::npos);
+}
+
+TEST_CASE("LoadRtmRules reads the shipped RTM rules and refuses missing or inconsistent ones",
+          "[reports][catalogue]") {
+  const std::string shipped = std::string(PTRACK_DATA_DIR) + "/rules/rtm.json";
+  auto rules = LoadRtmRules(shipped);
+  PTRACK_REQUIRE_OK(rules);
+  // CLINICAL.md §6 as shipped.
+  CHECK(rules->period_days == 30);
+  CHECK(rules->device_min_days == 2);
+  CHECK(rules->device_full_days == 16);
+  CHECK(rules->management_first_minutes == 10);
+  CHECK(rules->management_full_minutes == 20);
+  CHECK(rules->device_code_high == "98977");
+  CHECK(rules->management_code_more == "98981");
+
+  TempDir dir;
+  nlohmann::json j = nlohmann::json::parse(ReadFile(shipped));
+  j.erase("device_full_days");
+  WriteFile(dir.path() / "missing.json", j.dump());
+  auto missing = LoadRtmRules((dir.path() / "missing.json").string());
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message().find("device_full_days") != std::string::npos);
+
+  j = nlohmann::json::parse(ReadFile(shipped));
+  j["device_min_days"] = 20;  // above the full tier
+  WriteFile(dir.path() / "inverted.json", j.dump());
+  auto inverted = LoadRtmRules((dir.path() / "inverted.json").string());
+  REQUIRE_FALSE(inverted.ok());
+  CHECK(inverted.status().message().find("device_min_days") != std::string::npos);
 }
 
 }  // namespace

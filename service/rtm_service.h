@@ -1,0 +1,37 @@
+// ptrack.v1.RtmService: Remote Therapeutic Monitoring episodes, clinician time entries and the
+// per-patient readiness (scheduler/rtm.h computes it; this class gathers the records: the
+// episode covering the date, the patient's data days from session receive times in their zone,
+// and the month's time entries).
+#pragma once
+
+#include "ptrack/v1/rtm.grpc.pb.h"
+#include "service/deps.h"
+
+namespace ptrack {
+
+class RtmServiceImpl final : public v1::RtmService::Service {
+ public:
+  explicit RtmServiceImpl(Deps deps) : deps_(deps) {}
+
+  grpc::Status StartRtmEpisode(grpc::ServerContext* context,
+                               const v1::StartRtmEpisodeRequest* request,
+                               v1::RtmEpisode* response) override;
+  grpc::Status EndRtmEpisode(grpc::ServerContext* context, const v1::EndRtmEpisodeRequest* request,
+                             v1::RtmEpisode* response) override;
+  grpc::Status ListRtmEpisodes(grpc::ServerContext* context,
+                               const v1::ListRtmEpisodesRequest* request,
+                               v1::ListRtmEpisodesResponse* response) override;
+  grpc::Status AddRtmTimeEntry(grpc::ServerContext* context,
+                               const v1::AddRtmTimeEntryRequest* request,
+                               v1::RtmTimeEntry* response) override;
+  grpc::Status ListRtmTimeEntries(grpc::ServerContext* context,
+                                  const v1::ListRtmTimeEntriesRequest* request,
+                                  v1::ListRtmTimeEntriesResponse* response) override;
+  grpc::Status GetRtmStatus(grpc::ServerContext* context, const v1::GetRtmStatusRequest* request,
+                            v1::RtmStatus* response) override;
+
+ private:
+  Deps deps_;
+};
+
+}  // namespace ptrack
