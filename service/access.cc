@@ -55,6 +55,8 @@ const std::map<std::string, AccessRule, std::less<>>& AccessTable() {
       {"/ptrack.v1.RtmService/AddRtmTimeEntry",             {Scope::kPatient,  _, T, _, audit}},
       {"/ptrack.v1.RtmService/ListRtmTimeEntries",          {Scope::kPatient,  _, T, A, audit}},
       {"/ptrack.v1.RtmService/GetRtmStatus",                {Scope::kPatient,  _, T, A, audit}},
+      {"/ptrack.v1.ExportService/ExportSessionsCsv",        {Scope::kClinic,   _, T, A, audit}},
+      {"/ptrack.v1.ExportService/ExportPatientFhir",        {Scope::kPatient,  P, T, A, audit}},
   };
   // clang-format on
   return table;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "ptrack/v1/export.pb.h"
+
 namespace ptrack {
 namespace {
 
@@ -45,6 +47,28 @@ void HttpServer::Routes() {
     }
     Reply(res, bridge_.Unary(req.path, req.get_header_value("Content-Type"), req.body,
                              req.get_header_value("Authorization"), timeout));
+  });
+
+  // The sessions CSV for spreadsheets and scripts: the query names ExportSessionsCsv's fields
+  // (parent, patient, start_date, end_date); the call goes through the bridge like any other, with
+  // the Authorization header, and a refusal answers in Connect's error format.
+  s.Get("/exports/sessions.csv", [this](const httplib::Request& req, httplib::Response& res) {
+    v1::ExportSessionsCsvRequest call;
+    call.set_parent(req.get_param_value("parent"));
+    call.set_patient(req.get_param_value("patient"));
+    call.set_start_date(req.get_param_value("start_date"));
+    call.set_end_date(req.get_param_value("end_date"));
+    const HttpReply reply = bridge_.Unary("/ptrack.v1.ExportService/ExportSessionsCsv",
+                                          "application/proto", call.SerializeAsString(),
+                                          req.get_header_value("Authorization"), std::nullopt);
+    v1::CsvFile file;
+    if (reply.status != 200 || !file.ParseFromString(reply.body)) {
+      Reply(res,
+            reply.status != 200 ? reply : ConnectBridge::Error("internal", "bad export answer"));
+      return;
+    }
+    res.set_header("Content-Disposition", "attachment; filename=\"" + file.filename() + "\"");
+    res.set_content(file.content(), "text/csv; charset=utf-8");
   });
 
   s.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {

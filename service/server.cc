@@ -17,6 +17,7 @@ PtrackServer::PtrackServer(Store& store, const Clock& clock, Config config)
       auth_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
       audit_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
       rtm_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
+      export_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
       catalog_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
       clinic_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
       program_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
@@ -48,6 +49,7 @@ Status PtrackServer::Start() {
   builder.RegisterService(&auth_);
   builder.RegisterService(&audit_);
   builder.RegisterService(&rtm_);
+  builder.RegisterService(&export_);
   builder.RegisterService(&catalog_);
   builder.RegisterService(&clinic_);
   builder.RegisterService(&program_);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "service/audit_service.h"
+#include "service/export_service.h"
 #include "service/rtm_service.h"
 #include "service/auth_service.h"
 #include "service/catalog_service.h"
@@ -56,6 +57,7 @@ class PtrackServer {
   AuthServiceImpl auth_;
   AuditServiceImpl audit_;
   RtmServiceImpl rtm_;
+  ExportServiceImpl export_;
   CatalogServiceImpl catalog_;
   ClinicServiceImpl clinic_;
   ProgramServiceImpl program_;

@@ -61,4 +61,8 @@ int RtmTime(Client& c);
 int RtmTimes(Client& c);
 int RtmStatus(Client& c);
 
+// Exports (commands_export.cc).
+int ExportCsv(Client& c);
+int ExportFhir(Client& c);
+
 }  // namespace ptrack::cli

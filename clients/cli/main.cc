@@ -98,6 +98,11 @@ const Command kCommands[] = {
      "list recorded clinician time"},
     {"rtm-status", ptrack::cli::RtmStatus, "rtm-status --patient P [--date D]",
      "RTM readiness: data days, minutes, supported codes and what is still needed"},
+    {"export-csv", ptrack::cli::ExportCsv,
+     "export-csv --from YYYY-MM-DD --to YYYY-MM-DD [--patient P] [--out FILE]",
+     "the clinic's (or one patient's) sessions as CSV for spreadsheets"},
+    {"export-fhir", ptrack::cli::ExportFhir, "export-fhir [--patient P] [--out FILE]",
+     "a patient's record as a FHIR R4 Bundle (JSON)"},
 };
 
 void PrintHelp() {

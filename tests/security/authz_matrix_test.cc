@@ -129,14 +129,14 @@ void Matrix::SetUp() {
   // Another clinic with its admin, therapist and patient C (cora).
   REQUIRE(store.CreateClinic({"east", "East Clinic", "Asia/Tokyo"}).ok());
   REQUIRE(store
-              .CreateAccount(account("east-admin", "east-admin-password", Role::kClinicAdmin,
-                                     "east", ""))
+              .CreateAccount(
+                  account("east-admin", "east-admin-password", Role::kClinicAdmin, "east", ""))
               .ok());
-  REQUIRE(store
-              .CreateTherapist({"east-t", "east", "Aki Mori", "east-t"},
-                               account("east-t", "east-t-password", Role::kTherapist, "east",
-                                       "east-t"))
-              .ok());
+  REQUIRE(
+      store
+          .CreateTherapist({"east-t", "east", "Aki Mori", "east-t"},
+                           account("east-t", "east-t-password", Role::kTherapist, "east", "east-t"))
+          .ok());
   REQUIRE(store
               .CreatePatient({"cora", "east", "Cora Sato", "Asia/Tokyo", "east-t", "cora", now, 1},
                              account("cora", "cora-password-1", Role::kPatient, "east", "cora"))
@@ -179,9 +179,8 @@ void Matrix::SetUp() {
     v1::ListDecisionsRequest decisions_req;
     decisions_req.set_parent(kJordanProgram);
     v1::ListDecisionsResponse decisions;
-    REQUIRE_OK(ServiceFixture::Call(*f_.progression,
-                                    &v1::ProgressionService::Stub::ListDecisions, admin,
-                                    decisions_req, &decisions));
+    REQUIRE_OK(ServiceFixture::Call(*f_.progression, &v1::ProgressionService::Stub::ListDecisions,
+                                    admin, decisions_req, &decisions));
     REQUIRE(decisions.decisions_size() > 0);
     const std::string& d = decisions.decisions(0).name();
     a.decision = d.substr(d.rfind('/') + 1);
@@ -190,9 +189,13 @@ void Matrix::SetUp() {
   program_and_session(admin, kSam, "patient2", "demo-patient2-pass", b);
   Target c{"east", "cora", "", "", a.decision, "east-t", "east"};
   program_and_session(east_admin, "clinics/east/patients/cora", "cora", "cora-password-1", c);
-  Target r{"demo", "9b2f6c1e-0d4a-4e8b-9a51-3c7d2e6f8a10", "1f0e2d3c-4b5a-4678-8899-aabbccddeeff",
-           "7d6c5b4a-3928-4716-8a5b-4c3d2e1f0a9b", a.decision,
-           "2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b", "zq7-no-such-clinic"};
+  Target r{"demo",
+           "9b2f6c1e-0d4a-4e8b-9a51-3c7d2e6f8a10",
+           "1f0e2d3c-4b5a-4678-8899-aabbccddeeff",
+           "7d6c5b4a-3928-4716-8a5b-4c3d2e1f0a9b",
+           a.decision,
+           "2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b",
+           "zq7-no-such-clinic"};
   targets_ = {{"A", a}, {"B", b}, {"other-clinic", c}, {"random", r}};
 
   // Callers. The expired token was issued 31 days ago; the revoked one was signed out.
@@ -306,7 +309,8 @@ void Matrix::Builders() {
     });
   };
   b["/ptrack.v1.ClinicService/ListTherapists"] = [](const Target& t) {
-    return Make<v1::ListTherapistsRequest>([&](auto& r) { r.set_parent(names::Clinic(t.scope_clinic)); });
+    return Make<v1::ListTherapistsRequest>(
+        [&](auto& r) { r.set_parent(names::Clinic(t.scope_clinic)); });
   };
   b["/ptrack.v1.ClinicService/CreatePatient"] = [](const Target& t) {
     return Make<v1::CreatePatientRequest>([&](auto& r) {
@@ -318,7 +322,8 @@ void Matrix::Builders() {
     });
   };
   b["/ptrack.v1.ClinicService/ListPatients"] = [](const Target& t) {
-    return Make<v1::ListPatientsRequest>([&](auto& r) { r.set_parent(names::Clinic(t.scope_clinic)); });
+    return Make<v1::ListPatientsRequest>(
+        [&](auto& r) { r.set_parent(names::Clinic(t.scope_clinic)); });
   };
   b["/ptrack.v1.AuditService/ListAuditEvents"] = [](const Target& t) {
     return Make<v1::ListAuditEventsRequest>(
@@ -354,8 +359,8 @@ void Matrix::Builders() {
     return Make<v1::UpdateProgramRequest>([&](auto& r) {
       r.mutable_program()->set_name(t.ProgramName());
       auto stored = store.GetProgram(t.program);
-      r.mutable_program()->set_etag(
-          "r" + std::to_string(stored.ok() ? stored->latest().revision : 1));
+      r.mutable_program()->set_etag("r" +
+                                    std::to_string(stored.ok() ? stored->latest().revision : 1));
       r.mutable_update_mask()->add_paths("rules");
       *r.mutable_rules() = default_rules_;
       r.set_reason("same rules again");
@@ -450,10 +455,20 @@ void Matrix::Builders() {
   b["/ptrack.v1.RtmService/GetRtmStatus"] = [](const Target& t) {
     return Make<v1::GetRtmStatusRequest>([&](auto& r) { r.set_parent(t.PatientName()); });
   };
+  b["/ptrack.v1.ExportService/ExportSessionsCsv"] = [](const Target& t) {
+    return Make<v1::ExportSessionsCsvRequest>([&](auto& r) {
+      r.set_parent(names::Clinic(t.scope_clinic));
+      r.set_patient(t.PatientName());
+      r.set_start_date("2026-11-01");
+      r.set_end_date("2026-11-20");
+    });
+  };
+  b["/ptrack.v1.ExportService/ExportPatientFhir"] = [](const Target& t) {
+    return Make<v1::ExportPatientFhirRequest>([&](auto& r) { r.set_name(t.PatientName()); });
+  };
 }
 
-grpc::Status Matrix::Invoke(const std::string& method, const Caller& caller,
-                            const Target& target) {
+grpc::Status Matrix::Invoke(const std::string& method, const Caller& caller, const Target& target) {
   std::unique_ptr<Message> request = builders.at(method)(target);
   // Signing out would end the caller's token for the rest of the matrix: those calls use a
   // fresh token of the same person.
@@ -572,10 +587,10 @@ TEST_CASE("Authorization matrix: every method x caller x object matches the chec
         const bool known_caller = !caller.username.empty();
         if (rule.audit && (known_caller || rule.scope == Scope::kPublic) &&
             !(method == "/ptrack.v1.AuthService/Enrol" && !status.ok())) {
-          CHECK(after.id == before + 1 + (method == "/ptrack.v1.AuthService/SignOut" &&
-                                                  known_caller
-                                              ? 1  // the fresh sign-in for it is audited too
-                                              : 0));
+          CHECK(after.id == before + 1 +
+                                (method == "/ptrack.v1.AuthService/SignOut" && known_caller
+                                     ? 1  // the fresh sign-in for it is audited too
+                                     : 0));
           CHECK(after.method == method);
           CHECK(after.outcome == code);
           if (rule.scope != Scope::kPublic) CHECK(after.username == caller.username);
@@ -592,10 +607,10 @@ TEST_CASE("Authorization matrix: every method x caller x object matches the chec
       const grpc::Status& foreign = answers["other-clinic"];
       const grpc::Status& random = answers["random"];
       if (caller.label != "admin-other-clinic") {
-        INFO(method << " by " << caller.label << ": other clinic = "
-                    << CodeName(foreign.error_code()) << " " << foreign.error_message()
-                    << "; random = " << CodeName(random.error_code()) << " "
-                    << random.error_message());
+        INFO(method << " by " << caller.label
+                    << ": other clinic = " << CodeName(foreign.error_code()) << " "
+                    << foreign.error_message() << "; random = " << CodeName(random.error_code())
+                    << " " << random.error_message());
         if (rule.scope != Scope::kSignedIn && rule.scope != Scope::kPublic) {
           CHECK(foreign.error_code() == random.error_code());
           CHECK(foreign.error_message() == random.error_message());
@@ -615,8 +630,8 @@ TEST_CASE("Authorization matrix: every method x caller x object matches the chec
             "# random = ids that exist nowhere. Clinic-scoped methods name the object's clinic.\n"
             "#\n";
     char header[200];
-    std::snprintf(header, sizeof header, "# %-43s %-19s %-19s %-19s %-19s %s\n", "method",
-                  "caller", kTargets[0], kTargets[1], kTargets[2], kTargets[3]);
+    std::snprintf(header, sizeof header, "# %-43s %-19s %-19s %-19s %-19s %s\n", "method", "caller",
+                  kTargets[0], kTargets[1], kTargets[2], kTargets[3]);
     file << header;
     for (const auto& [method, by_caller] : observed) {
       for (const Caller& caller : m.callers()) {

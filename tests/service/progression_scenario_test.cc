@@ -23,16 +23,8 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 using Code = grpc::StatusCode;
-// The scenarios jump the clock by days and weeks between a therapist's calls; they are about
-// progression, not idle sign-outs, so tokens here idle out only after a year.
-ServiceOptions ScenarioOptions() {
-  ServiceOptions options;
-  options.security.token_lifetime = std::chrono::hours(24 * 365);
-  options.security.patient_idle = options.security.staff_idle = std::chrono::hours(24 * 365);
-  return options;
-}
 struct F : ServiceFixture {
-  F() : ServiceFixture(ScenarioOptions()) {}
+  F() : ServiceFixture(LongLivedTokens()) {}
 };
 
 // A new UUID on every call (unique within the process, so within every test database).

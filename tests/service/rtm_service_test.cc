@@ -29,26 +29,10 @@ namespace {
 using Code = grpc::StatusCode;
 using Strings = std::vector<std::string>;
 
-// The clock jumps by days and weeks between calls; tokens here idle out only after a year.
-ServiceOptions LongLivedTokens() {
-  ServiceOptions options;
-  options.security.token_lifetime = std::chrono::hours(24 * 365);
-  options.security.patient_idle = options.security.staff_idle = std::chrono::hours(24 * 365);
-  return options;
-}
-
 struct F : ServiceFixture {
   F() : ServiceFixture(LongLivedTokens()), rtm(v1::RtmService::NewStub(channel)) {}
   std::unique_ptr<v1::RtmService::Stub> rtm;
 };
-
-// A new lower-case UUID on every call (unique within the process, so within every database).
-std::string NewUuid() {
-  static unsigned counter = 0;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "7e3a0c52-0000-4000-8000-%012x", ++counter);
-  return buf;
-}
 
 std::string Upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -81,7 +65,7 @@ struct TestPatient {
 TestPatient NewPatient(F& f, const Token& therapist, const std::string& username,
                        const std::string& zone, bool sign_in = false) {
   TestPatient p;
-  p.id = NewUuid();
+  p.id = SequentialUuid();
   v1::CreatePatientRequest create;
   create.set_parent(kClinic);
   create.set_patient_id(p.id);
@@ -97,7 +81,7 @@ TestPatient NewPatient(F& f, const Token& therapist, const std::string& username
 
   v1::CreateProgramRequest assign;
   assign.set_parent(p.name);
-  assign.set_program_id(NewUuid());
+  assign.set_program_id(SequentialUuid());
   assign.mutable_program()->set_protocol(kDefaultProtocol);
   assign.mutable_program()->set_start_date("2026-11-01");
   v1::Program program;
@@ -109,7 +93,7 @@ TestPatient NewPatient(F& f, const Token& therapist, const std::string& username
 
 // The patient logs a session performed at `perform`; the server receives it at the clock's now.
 v1::Session LogSession(F& f, const TestPatient& p, Instant perform) {
-  v1::LogSessionRequest req = SessionRequest(NewUuid(), perform);
+  v1::LogSessionRequest req = SessionRequest(SequentialUuid(), perform);
   req.set_parent(p.name);
   v1::LogSessionResponse resp;
   REQUIRE_OK(F::Call(*f.session, &v1::SessionService::Stub::LogSession, p.token, req, &resp));
@@ -207,7 +191,7 @@ TEST_CASE("Data days count the server's receive date in the patient's zone, not 
   F f;
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   const TestPatient p = NewPatient(f, therapist, "rtm-receive", kNewYork, true);
-  REQUIRE_OK(StartEpisode(f, therapist, p.name, NewUuid(), "2026-11-10"));
+  REQUIRE_OK(StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-10"));
 
   // Five sessions performed at noon on 2026-11-16..20, all synced on 2026-11-21 from 10:00 local.
   for (int day = 16; day <= 20; ++day) {
@@ -257,8 +241,8 @@ TEST_CASE("The same receive instants fall on different local dates in Auckland a
   const TestPatient akl = NewPatient(f, therapist, "rtm-auckland", kAuckland, true);
   const TestPatient la = NewPatient(f, therapist, "rtm-los-angeles", kLosAngeles, true);
   // Both monitored from 2026-11-01 local: period 1 is 11-01..11-30, period 2 12-01..12-30.
-  REQUIRE_OK(StartEpisode(f, therapist, akl.name, NewUuid(), "2026-11-01"));
-  REQUIRE_OK(StartEpisode(f, therapist, la.name, NewUuid(), "2026-11-01"));
+  REQUIRE_OK(StartEpisode(f, therapist, akl.name, SequentialUuid(), "2026-11-01"));
+  REQUIRE_OK(StartEpisode(f, therapist, la.name, SequentialUuid(), "2026-11-01"));
 
   // At 11:30 UTC it is 00:30 the next day in Auckland (NZDT, +13) and 03:30 the same day in Los
   // Angeles (PST, -8). Both patients' sessions arrive at exactly the same instants.
@@ -313,7 +297,7 @@ TEST_CASE("Device codes follow the data days: none at 1, 98985 at 2 and 15, 9897
   F f;
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   const TestPatient p = NewPatient(f, therapist, "rtm-tiers", kNewYork, true);
-  REQUIRE_OK(StartEpisode(f, therapist, p.name, NewUuid(), "2026-11-21"));  // to 2026-12-20
+  REQUIRE_OK(StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-21"));  // to 2026-12-20
 
   for (int n = 1; n <= 16; ++n) {
     const std::string today = AddDays("2026-11-21", n - 1);
@@ -347,9 +331,10 @@ TEST_CASE("Management codes follow the month's minutes once a live interaction i
 
   SECTION("9, 10, 19, 20, 39, 40 and 60 minutes with a live interaction") {
     const TestPatient p = NewPatient(f, therapist, "rtm-minutes", kNewYork);
-    REQUIRE_OK(StartEpisode(f, therapist, p.name, NewUuid(), "2026-11-02"));
+    REQUIRE_OK(StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-02"));
     // Time before the episode started does not count.
-    REQUIRE_OK(AddEntry(f, therapist, EntryRequest(p.name, NewUuid(), "2026-11-01", 30, true)));
+    REQUIRE_OK(
+        AddEntry(f, therapist, EntryRequest(p.name, SequentialUuid(), "2026-11-01", 30, true)));
     v1::RtmStatus s = Status(f, therapist, p.name, "2026-11-21");
     CHECK(s.month_start() == "2026-11-01");
     CHECK(s.month_end() == "2026-11-30");
@@ -374,8 +359,9 @@ TEST_CASE("Management codes follow the month's minutes once a live interaction i
     };
     for (const Step& step : steps) {
       INFO(step.total << " minutes");
-      REQUIRE_OK(AddEntry(f, therapist,
-                          EntryRequest(p.name, NewUuid(), step.date, step.minutes, step.live)));
+      REQUIRE_OK(
+          AddEntry(f, therapist,
+                   EntryRequest(p.name, SequentialUuid(), step.date, step.minutes, step.live)));
       s = Status(f, therapist, p.name, "2026-11-21");
       CHECK(s.minutes() == step.total);
       CHECK(s.live_interaction());
@@ -389,8 +375,10 @@ TEST_CASE("Management codes follow the month's minutes once a live interaction i
 
   SECTION("25 minutes without a live interaction support no management code") {
     const TestPatient p = NewPatient(f, therapist, "rtm-no-live", kNewYork);
-    REQUIRE_OK(StartEpisode(f, therapist, p.name, NewUuid(), "2026-11-02"));  // to 2026-12-01
-    REQUIRE_OK(AddEntry(f, therapist, EntryRequest(p.name, NewUuid(), "2026-11-20", 25, false)));
+    REQUIRE_OK(
+        StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-02"));  // to 2026-12-01
+    REQUIRE_OK(
+        AddEntry(f, therapist, EntryRequest(p.name, SequentialUuid(), "2026-11-20", 25, false)));
     const v1::RtmStatus s = Status(f, therapist, p.name, "2026-11-21");
     CHECK(s.minutes() == 25);
     CHECK_FALSE(s.live_interaction());
@@ -408,7 +396,8 @@ TEST_CASE("The set-up code 98975 is supported in the first period only, with onb
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   const TestPatient p = NewPatient(f, therapist, "rtm-setup", kNewYork, true);
   v1::RtmEpisode episode;
-  REQUIRE_OK(StartEpisode(f, therapist, p.name, NewUuid(), "2026-11-21", true, "", &episode));
+  REQUIRE_OK(
+      StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-21", true, "", &episode));
   CHECK(episode.onboarding_recorded());
 
   v1::RtmStatus s = Status(f, therapist, p.name, "2026-11-21");
@@ -438,7 +427,7 @@ TEST_CASE("The set-up code 98975 is supported in the first period only, with onb
 
   // Without onboarding recorded there is no set-up code even in period 1.
   const TestPatient q = NewPatient(f, therapist, "rtm-no-setup", kNewYork);
-  REQUIRE_OK(StartEpisode(f, therapist, q.name, NewUuid(), "2026-12-21"));
+  REQUIRE_OK(StartEpisode(f, therapist, q.name, SequentialUuid(), "2026-12-21"));
   CHECK(Codes(Status(f, therapist, q.name, "2026-12-21")).empty());
 }
 
@@ -447,13 +436,14 @@ TEST_CASE("The forecast names the period's last day, and the month resets while 
   F f;
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   const TestPatient p = NewPatient(f, therapist, "rtm-forecast", kNewYork, true);
-  REQUIRE_OK(StartEpisode(f, therapist, p.name, NewUuid(), "2026-11-21"));  // to 2026-12-20
+  REQUIRE_OK(StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-21"));  // to 2026-12-20
 
   for (int i = 0; i < 5; ++i) {  // data on 11-21..11-25
     f.clock.Set(LocalTime(kNewYork, AddDays("2026-11-21", i), 18));
     LogSession(f, p, f.clock.Now() - std::chrono::minutes(30));
   }
-  REQUIRE_OK(AddEntry(f, therapist, EntryRequest(p.name, NewUuid(), "2026-11-25", 25, true)));
+  REQUIRE_OK(
+      AddEntry(f, therapist, EntryRequest(p.name, SequentialUuid(), "2026-11-25", 25, true)));
   v1::RtmStatus s = Status(f, therapist, p.name, "2026-11-25");
   CHECK(s.data_days() == 5);
   CHECK(s.data_days_needed() == 11);
@@ -491,7 +481,8 @@ TEST_CASE("The forecast names the period's last day, and the month resets while 
   CHECK(s.forecast() == "Can no longer reach 16 data days this period (ends 2026-12-20).");
 
   // December's own time counts from December's first.
-  REQUIRE_OK(AddEntry(f, therapist, EntryRequest(p.name, NewUuid(), "2026-12-05", 12, true)));
+  REQUIRE_OK(
+      AddEntry(f, therapist, EntryRequest(p.name, SequentialUuid(), "2026-12-05", 12, true)));
   s = Status(f, therapist, p.name, "2026-12-11");
   CHECK(s.minutes() == 12);
   CHECK(Codes(s) == Strings{"98985 x1", "98979 x1"});
@@ -501,8 +492,8 @@ TEST_CASE("A time entry is stored exactly once per entry_id", "[rtm]") {
   F f;
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   const TestPatient p = NewPatient(f, therapist, "rtm-once", kNewYork);
-  REQUIRE_OK(StartEpisode(f, therapist, p.name, NewUuid(), "2026-11-02"));
-  const std::string id = NewUuid();
+  REQUIRE_OK(StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-02"));
+  const std::string id = SequentialUuid();
   const v1::AddRtmTimeEntryRequest req =
       EntryRequest(p.name, id, "2026-11-20", 15, true, "called the patient about the pain trend");
 
@@ -548,9 +539,9 @@ TEST_CASE("A time entry is stored exactly once per entry_id", "[rtm]") {
   // An entry without a date is recorded for today; its retry after local midnight is the same
   // request, so it is answered with the stored entry (dated the first day), not refused.
   const TestPatient q = NewPatient(f, therapist, "rtm-once-midnight", kNewYork);
-  REQUIRE_OK(StartEpisode(f, therapist, q.name, NewUuid(), "2026-11-02"));
+  REQUIRE_OK(StartEpisode(f, therapist, q.name, SequentialUuid(), "2026-11-02"));
   const v1::AddRtmTimeEntryRequest undated =
-      EntryRequest(q.name, NewUuid(), "", 10, true, "video call about the exercises");
+      EntryRequest(q.name, SequentialUuid(), "", 10, true, "video call about the exercises");
   f.clock.Set(LocalTime(kNewYork, "2026-11-21", 23, 55));
   v1::RtmTimeEntry before_midnight, after_midnight;
   REQUIRE_OK(AddEntry(f, therapist, undated, &before_midnight));
@@ -581,17 +572,20 @@ TEST_CASE("Invalid time entries are refused naming the field, and an admin canno
   };
   const std::string long_activity(501, 'a');
   const Case cases[] = {
-      {"0 minutes", EntryRequest(p.name, NewUuid(), "2026-11-20", 0, true), "entry.minutes"},
-      {"241 minutes", EntryRequest(p.name, NewUuid(), "2026-11-20", 241, true), "entry.minutes"},
-      {"empty activity", EntryRequest(p.name, NewUuid(), "2026-11-20", 10, true, ""),
+      {"0 minutes", EntryRequest(p.name, SequentialUuid(), "2026-11-20", 0, true), "entry.minutes"},
+      {"241 minutes", EntryRequest(p.name, SequentialUuid(), "2026-11-20", 241, true),
+       "entry.minutes"},
+      {"empty activity", EntryRequest(p.name, SequentialUuid(), "2026-11-20", 10, true, ""),
        "entry.activity"},
       {"501-character activity",
-       EntryRequest(p.name, NewUuid(), "2026-11-20", 10, true, long_activity), "entry.activity"},
-      {"tomorrow in New York", EntryRequest(p.name, NewUuid(), "2026-11-22", 10, true),
+       EntryRequest(p.name, SequentialUuid(), "2026-11-20", 10, true, long_activity),
+       "entry.activity"},
+      {"tomorrow in New York", EntryRequest(p.name, SequentialUuid(), "2026-11-22", 10, true),
        "entry.date"},
-      {"the day after Auckland's today", EntryRequest(akl.name, NewUuid(), "2026-11-23", 10, true),
+      {"the day after Auckland's today",
+       EntryRequest(akl.name, SequentialUuid(), "2026-11-23", 10, true), "entry.date"},
+      {"no such date", EntryRequest(p.name, SequentialUuid(), "2026-11-31", 10, true),
        "entry.date"},
-      {"no such date", EntryRequest(p.name, NewUuid(), "2026-11-31", 10, true), "entry.date"},
       {"non-UUID id", EntryRequest(p.name, "entry-1", "2026-11-20", 10, true), "entry_id"},
       {"no id", EntryRequest(p.name, "", "2026-11-20", 10, true), "entry_id"},
   };
@@ -604,16 +598,19 @@ TEST_CASE("Invalid time entries are refused naming the field, and an admin canno
   CHECK(ListEntries(f, therapist, p.name, "2026-11-01", "2026-11-30").empty());
 
   // The limits themselves are accepted.
-  REQUIRE_OK(AddEntry(f, therapist, EntryRequest(p.name, NewUuid(), "2026-11-21", 1, false)));
   REQUIRE_OK(
-      AddEntry(f, therapist,
-               EntryRequest(p.name, NewUuid(), "2026-11-21", 240, false, std::string(500, 'a'))));
-  REQUIRE_OK(AddEntry(f, therapist, EntryRequest(akl.name, NewUuid(), "2026-11-22", 10, true)));
+      AddEntry(f, therapist, EntryRequest(p.name, SequentialUuid(), "2026-11-21", 1, false)));
+  REQUIRE_OK(AddEntry(
+      f, therapist,
+      EntryRequest(p.name, SequentialUuid(), "2026-11-21", 240, false, std::string(500, 'a'))));
+  REQUIRE_OK(
+      AddEntry(f, therapist, EntryRequest(akl.name, SequentialUuid(), "2026-11-22", 10, true)));
   // No date means today in the patient's zone.
   v1::RtmTimeEntry today;
-  REQUIRE_OK(AddEntry(f, therapist, EntryRequest(p.name, NewUuid(), "", 10, true), &today));
+  REQUIRE_OK(AddEntry(f, therapist, EntryRequest(p.name, SequentialUuid(), "", 10, true), &today));
   CHECK(today.date() == "2026-11-21");
-  REQUIRE_OK(AddEntry(f, therapist, EntryRequest(akl.name, NewUuid(), "", 10, true), &today));
+  REQUIRE_OK(
+      AddEntry(f, therapist, EntryRequest(akl.name, SequentialUuid(), "", 10, true), &today));
   CHECK(today.date() == "2026-11-22");
   CHECK(ListEntries(f, therapist, p.name, "2026-11-01", "2026-11-30").size() == 3);
   CHECK(ListEntries(f, therapist, akl.name, "2026-11-01", "2026-11-30").size() == 2);
@@ -632,7 +629,7 @@ TEST_CASE("Invalid time entries are refused naming the field, and an admin canno
 
   // Time is the caller's own: an admin (who may read it) cannot record any.
   const Token admin = f.SignIn(kAdminUser, kAdminPass);
-  CHECK_CODE(AddEntry(f, admin, EntryRequest(p.name, NewUuid(), "2026-11-20", 15, true)),
+  CHECK_CODE(AddEntry(f, admin, EntryRequest(p.name, SequentialUuid(), "2026-11-20", 15, true)),
              Code::PERMISSION_DENIED);
   CHECK(ListEntries(f, admin, p.name, "2026-11-01", "2026-11-30").size() == 3);
 }
@@ -641,7 +638,7 @@ TEST_CASE("The database refuses to change or remove time entries", "[rtm]") {
   F f;
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   const TestPatient p = NewPatient(f, therapist, "rtm-append-only", kNewYork);
-  const std::string id = NewUuid();
+  const std::string id = SequentialUuid();
   REQUIRE_OK(AddEntry(f, therapist,
                       EntryRequest(p.name, id, "2026-11-20", 15, true, "reviewed the pain trend")));
 
@@ -672,7 +669,8 @@ TEST_CASE("The database refuses to change or remove time entries", "[rtm]") {
   CHECK(entries[0].minutes() == 15);
   CHECK(entries[0].activity() == "reviewed the pain trend");
   // Appending still works.
-  REQUIRE_OK(AddEntry(f, therapist, EntryRequest(p.name, NewUuid(), "2026-11-21", 5, false)));
+  REQUIRE_OK(
+      AddEntry(f, therapist, EntryRequest(p.name, SequentialUuid(), "2026-11-21", 5, false)));
   CHECK(ListEntries(f, therapist, p.name, "2026-11-01", "2026-11-30").size() == 2);
 }
 
@@ -681,7 +679,7 @@ TEST_CASE("One episode is open at a time, a replay returns it, and ending it end
   F f;  // 2026-11-21 in New York
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   const TestPatient p = NewPatient(f, therapist, "rtm-episodes", kNewYork);
-  const std::string first_id = NewUuid();
+  const std::string first_id = SequentialUuid();
 
   v1::RtmEpisode first;
   REQUIRE_OK(StartEpisode(f, therapist, p.name, first_id, "2026-11-10", false, "", &first));
@@ -693,7 +691,7 @@ TEST_CASE("One episode is open at a time, a replay returns it, and ending it end
   CHECK(first.create_time().seconds() == Ts(f.clock.Now()).seconds());
 
   f.clock.Advance(std::chrono::minutes(5));
-  CHECK_CODE(StartEpisode(f, therapist, p.name, NewUuid(), "2026-11-12"),
+  CHECK_CODE(StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-12"),
              Code::FAILED_PRECONDITION);
   v1::RtmEpisode replay;
   REQUIRE_OK(StartEpisode(f, therapist, p.name, first_id, "2026-11-10", false, "", &replay));
@@ -750,11 +748,11 @@ TEST_CASE("One episode is open at a time, a replay returns it, and ending it end
   // A new episode, started by the clinic's admin; not one that overlaps the first (its days and
   // the set-up code would be billed twice).
   const Token admin = f.SignIn(kAdminUser, kAdminPass);
-  const grpc::Status overlap = StartEpisode(f, admin, p.name, NewUuid(), "2026-11-15");
+  const grpc::Status overlap = StartEpisode(f, admin, p.name, SequentialUuid(), "2026-11-15");
   CHECK(overlap.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
   CHECK(overlap.error_message().find("ended 2026-11-15") != std::string::npos);
   REQUIRE(ListEpisodes(f, therapist, p.name).size() == 1);
-  const std::string second_id = NewUuid();
+  const std::string second_id = SequentialUuid();
   v1::RtmEpisode second;
   REQUIRE_OK(StartEpisode(f, admin, p.name, second_id, "2026-11-18", false, "", &second));
   CHECK(second.name() == p.name + "/rtmEpisodes/" + second_id);
@@ -801,17 +799,18 @@ TEST_CASE("An episode's practitioner and start date are validated", "[rtm]") {
         "clinics/demo/therapists/nobody", "therapists/rivera"}) {
     INFO(practitioner);
     const grpc::Status status =
-        StartEpisode(f, therapist, p.name, NewUuid(), "2026-11-21", false, practitioner);
+        StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-21", false, practitioner);
     CHECK_CODE(status, Code::INVALID_ARGUMENT);
     CHECK(BadRequestFields(status) == Strings{"episode.practitioner"});
   }
   for (const char* start : {"2026-11-22", "2026-11-31", ""}) {
     INFO("start_date '" << start << "'");
-    const grpc::Status status = StartEpisode(f, therapist, p.name, NewUuid(), start);
+    const grpc::Status status = StartEpisode(f, therapist, p.name, SequentialUuid(), start);
     CHECK_CODE(status, Code::INVALID_ARGUMENT);
     CHECK(BadRequestFields(status) == Strings{"episode.start_date"});
   }
-  const grpc::Status akl_tomorrow = StartEpisode(f, therapist, akl.name, NewUuid(), "2026-11-23");
+  const grpc::Status akl_tomorrow =
+      StartEpisode(f, therapist, akl.name, SequentialUuid(), "2026-11-23");
   CHECK_CODE(akl_tomorrow, Code::INVALID_ARGUMENT);
   CHECK(BadRequestFields(akl_tomorrow) == Strings{"episode.start_date"});
   CHECK(ListEpisodes(f, therapist, p.name).empty());
@@ -819,9 +818,10 @@ TEST_CASE("An episode's practitioner and start date are validated", "[rtm]") {
 
   // Today in the patient's zone is fine; so is another therapist of the patient's clinic.
   v1::RtmEpisode episode;
-  REQUIRE_OK(StartEpisode(f, therapist, akl.name, NewUuid(), "2026-11-22", false, "", &episode));
+  REQUIRE_OK(
+      StartEpisode(f, therapist, akl.name, SequentialUuid(), "2026-11-22", false, "", &episode));
   CHECK(episode.start_date() == "2026-11-22");
-  REQUIRE_OK(StartEpisode(f, therapist, p.name, NewUuid(), "2026-11-21", false,
+  REQUIRE_OK(StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-21", false,
                           "clinics/demo/therapists/lee", &episode));
   CHECK(episode.practitioner() == "clinics/demo/therapists/lee");
   CHECK(episode.author() == kRiveraName);

@@ -142,4 +142,18 @@ std::string Describe(const grpc::Status& status) {
   return out;
 }
 
+ServiceOptions LongLivedTokens() {
+  ServiceOptions options;
+  options.security.token_lifetime = std::chrono::hours(24 * 365);
+  options.security.patient_idle = options.security.staff_idle = std::chrono::hours(24 * 365);
+  return options;
+}
+
+std::string SequentialUuid() {
+  static std::atomic<unsigned> counter{0};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "5e9c0000-0000-4000-8000-%012x", ++counter);
+  return buf;
+}
+
 }  // namespace ptrack::testing

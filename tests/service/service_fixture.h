@@ -63,6 +63,13 @@ class TempDbFile {
   std::filesystem::path path_;
 };
 
+// Options for tests that move the clock by days and weeks between calls: tokens idle out and
+// expire only after a year, so the tests are about their subject, not about signing in again.
+ServiceOptions LongLivedTokens();
+
+// A new lower-case UUID on every call (unique within the process, so within every database).
+std::string SequentialUuid();
+
 class ServiceFixture {
  public:
   // `options`: the server's operational options (defaults: the shipped ones).
