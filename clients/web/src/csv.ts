@@ -14,7 +14,12 @@ export function csv(header: string[], rows: (string | number)[][]): string {
 
 /** Offers `text` as a file download named `filename`. */
 export function download(filename: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
+  downloadBlob(filename, new Blob([text], { type: "text/csv;charset=utf-8" }));
+}
+
+/** Offers `blob` as a file download named `filename`. */
+export function downloadBlob(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
   a.download = filename;

@@ -1,11 +1,12 @@
 // The clinic admin's overview: every patient's adherence over the last 7 and 30 days (credited
-// sessions over prescribed, counted by the server in the patient's own zone), last session and open flags, with a CSV
-// download of the same table.
+// sessions over prescribed, counted by the server in the patient's own zone), last session and
+// open flags, with a CSV download of the same table, and the server's sessions export (CSV) of
+// the last 30 days.
 import { clinics, describe, sessions } from "../api";
 import { type PatientStatus, pool, rank } from "../attention";
 import { addDays, todayIn } from "../dates";
-import { h, mount } from "../dom";
-import { csv, download } from "../csv";
+import { h, mount, toast } from "../dom";
+import { csv, download, downloadBlob } from "../csv";
 import { flagText, idOf } from "../format";
 import { FlagKind } from "../gen/ptrack/v1/progression_pb";
 import type { Adherence } from "../gen/ptrack/v1/session_pb";
@@ -76,10 +77,24 @@ export async function clinicOverview(root: HTMLElement, who: SignedIn): Promise<
       ]);
       download(`${idOf(who.clinic)}-adherence-${todayIn(clinic.timeZone)}.csv`, csv(CSV_HEADER, body));
     });
+    // Every session of the last 30 days, as the server exports it (GET /exports/sessions.csv).
+    const sessionsButton = h("button", { type: "button", "data-testid": "download-sessions-csv" }, "Download sessions (30 days)");
+    sessionsButton.addEventListener("click", async () => {
+      const to = todayIn(clinic.timeZone);
+      const query = new URLSearchParams({ parent: who.clinic, start_date: addDays(to, -29), end_date: to });
+      try {
+        const res = await fetch(`/exports/sessions.csv?${query}`, { headers: { Authorization: `Bearer ${who.token}` } });
+        if (!res.ok) throw new Error(((await res.json()) as { message?: string }).message ?? res.statusText);
+        const name = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") ?? "")?.[1] ?? "sessions.csv";
+        downloadBlob(name, await res.blob());
+      } catch (e) {
+        toast(`The export failed: ${e instanceof Error ? e.message : String(e)}`, "error");
+      }
+    });
     mount(root, h("section", { class: "card wide" },
       h("h1", null, clinic.displayName),
       h("p", { class: "hint" }, `Adherence: sessions done of those prescribed, in each patient's own time zone. ${rows.length} patients.`),
-      button, table));
+      h("div", { class: "actions" }, button, sessionsButton), table));
   } catch (e) {
     mount(root, h("p", { class: "error" }, `The overview could not be loaded: ${describe(e)}`));
   }

@@ -1,6 +1,7 @@
 // One patient, for their therapist (or an admin): an open red flag with the form to clear it,
 // the other flags, the decisions waiting for approval (approve / reject), today's exercises with
-// a dose adjustment form, the adherence calendar, the pain trend and the sessions.
+// a dose adjustment form, the adherence calendar, the pain trend, the sessions, and remote
+// monitoring (RTM) status with time recording.
 import { create } from "@bufbuild/protobuf";
 import { clinics, describe, programs, progression, sessions } from "../api";
 import { statusOf } from "../attention";
@@ -14,6 +15,7 @@ import { type Decision, FlagKind } from "../gen/ptrack/v1/progression_pb";
 import type { SignedIn } from "../session_store";
 import { uuid4 } from "../uuid";
 import { painPoints, sessionList } from "./history";
+import { rtmCard } from "./rtm_card";
 
 type Reload = () => Promise<void>;
 
@@ -128,6 +130,7 @@ export async function patientPage(root: HTMLElement, who: SignedIn, id: string):
         sessions.listSessions({ parent: name, startDate: addDays(today, -55), endDate: today, pageSize: 200 }),
       ])
       : [null, null, null];
+    const monitoring = await rtmCard(who, name, today, reload);
     const redFlag = st.flags.filter((f) => f.kind === FlagKind.RED_FLAG).pop();
     const others = st.flags.filter((f) => f.kind !== FlagKind.RED_FLAG);
     mount(root,
@@ -145,7 +148,8 @@ export async function patientPage(root: HTMLElement, who: SignedIn, id: string):
             adherenceCalendar(adherence!.days, today),
             h("p", null, `Adherence: ${Math.round(adherence!.ratio * 100)}% of prescribed sessions.`)),
           h("section", { class: "card" }, h("h2", null, "Pain trend"), painChart(painPoints(list!.sessions), addDays(today, -55), today)),
-          h("section", { class: "card" }, h("h2", null, "Sessions"), sessionList(list!.sessions))]);
+          h("section", { class: "card" }, h("h2", null, "Sessions"), sessionList(list!.sessions))],
+      monitoring);
   } catch (e) {
     mount(root, h("p", { class: "error" }, `This patient could not be loaded: ${describe(e)}`));
   }
