@@ -108,8 +108,9 @@ void HttpServer::Routes() {
                    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
     res.set_header("Referrer-Policy", "no-referrer");
     // Files are revalidated every time (a new build must reach phones; the service worker caches
-    // the shell); API answers, which carry health data, are never stored.
-    res.set_header("Cache-Control", req.method == "GET" ? "no-cache" : "no-store");
+    // the shell); API answers and exports, which carry health data, are never stored.
+    const bool health_data = req.method != "GET" || req.path.rfind("/exports/", 0) == 0;
+    res.set_header("Cache-Control", health_data ? "no-store" : "no-cache");
     if (!allowed(req)) return;
     res.set_header("Access-Control-Allow-Origin", req.get_header_value("Origin"));
     res.set_header("Vary", "Origin");

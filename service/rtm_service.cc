@@ -3,6 +3,7 @@
 // receive times (CLINICAL.md §6: "every day with patient-reported data (server receive time)").
 #include "service/rtm_service.h"
 
+#include <algorithm>
 #include <set>
 
 #include "scheduler/rtm.h"
@@ -115,8 +116,17 @@ grpc::Status RtmServiceImpl::EndRtmEpisode(grpc::ServerContext* context,
     PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
     PTRACK_ASSIGN_OR_RETURN(LocalDate end, DateOrToday(req->end_date(), "end_date",
                                                        LocalDateOf(deps_.clock.Now(), zone)));
-    PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.EndRtmEpisode(patient.id, end));
-    ToProto(patient.clinic_id, stored, resp);
+    auto stored = deps_.store.EndRtmEpisode(patient.id, end);
+    if (!stored.ok() && stored.status().code() == StatusCode::kNotFound) {
+      // A retry after a lost answer: the latest episode already ended on that date.
+      PTRACK_ASSIGN_OR_RETURN(auto episodes, deps_.store.ListRtmEpisodes(patient.id));
+      if (!episodes.empty() && episodes.back().end_date == end) {
+        ToProto(patient.clinic_id, episodes.back(), resp);
+        return Status::Ok();
+      }
+    }
+    if (!stored.ok()) return stored.status();
+    ToProto(patient.clinic_id, *stored, resp);
     return Status::Ok();
   });
 }
@@ -148,7 +158,8 @@ grpc::Status RtmServiceImpl::AddRtmTimeEntry(grpc::ServerContext* context,
     // An undated retry is the entry first stored under this id: its "today" may have passed.
     std::string date_text = in.date();
     if (date_text.empty() && !e.id.empty()) {
-      if (auto stored = deps_.store.GetRtmTimeEntry(e.id); stored.ok()) {
+      if (auto stored = deps_.store.GetRtmTimeEntry(e.id);
+          stored.ok() && stored->patient_id == patient.id) {
         date_text = FormatIsoDate(stored->date);
       }
     }
@@ -160,10 +171,17 @@ grpc::Status RtmServiceImpl::AddRtmTimeEntry(grpc::ServerContext* context,
     if (in.minutes() < 1 || in.minutes() > kMaxMinutes) {
       v.Add("entry.minutes", "must be 1.." + std::to_string(kMaxMinutes));
     }
-    if (in.activity().empty() || in.activity().size() > kMaxActivity) {
-      v.Add("entry.activity", "must be 1.." + std::to_string(kMaxActivity) + " characters");
-    }
+    validate::Text(in.activity(), "entry.activity", kMaxActivity, v);
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
+    // Time counts only inside a monitoring episode: refuse what could never be billed.
+    PTRACK_ASSIGN_OR_RETURN(auto episodes, deps_.store.ListRtmEpisodes(patient.id));
+    const bool covered = std::any_of(episodes.begin(), episodes.end(), [&](const auto& ep) {
+      return ep.start_date <= e.date && (!ep.end_date || e.date <= *ep.end_date);
+    });
+    if (!covered) {
+      return Status::FailedPrecondition("no monitoring episode on " + FormatIsoDate(e.date) +
+                                        ": start one first");
+    }
     e.patient_id = patient.id;
     e.therapist_id = call.who().subject_id;
     e.minutes = in.minutes();

@@ -42,7 +42,7 @@ Status PtrackServer::Start() {
     builder.AddListeningPort(config_.grpc_listen, creds, &port_);
   }
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
-  builder.SetMaxSendMessageSize(config_.max_message_bytes);
+  builder.SetMaxSendMessageSize(config_.max_response_bytes);
   grpc::ResourceQuota quota("ptrackd");
   quota.SetMaxThreads(config_.max_threads);
   builder.SetResourceQuota(quota);
@@ -65,7 +65,9 @@ Status PtrackServer::Start() {
 }
 
 std::shared_ptr<grpc::Channel> PtrackServer::InProcessChannel() {
-  return server_->InProcessChannel(grpc::ChannelArguments());
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(config_.max_response_bytes);  // the bridge relays exports
+  return server_->InProcessChannel(args);
 }
 
 void PtrackServer::Shutdown(std::chrono::milliseconds grace) {

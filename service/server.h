@@ -29,7 +29,9 @@ class PtrackServer {
     // on loopback unless told --insecure).
     std::string tls_cert_pem;
     std::string tls_key_pem;
-    int max_message_bytes = 1024 * 1024;  // requests and responses; a session is a few KiB
+    int max_message_bytes = 1024 * 1024;  // requests; a session is a few KiB
+    // Responses: exports (a clinic's year of sessions as CSV, a long FHIR record) are large.
+    int max_response_bytes = 64 * 1024 * 1024;
     int max_threads = 32;                 // bound on the sync server's handler threads
     ServiceOptions options;
     ClinicalDefaults clinical;  // REQUIRES: loaded from data (LoadClinicalDefaults)

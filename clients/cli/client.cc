@@ -46,7 +46,9 @@ std::shared_ptr<grpc::Channel> Client::channel() {
     }
     creds = grpc::SslCredentials(tls);
   }
-  channel_ = grpc::CreateChannel(server_, creds);
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);  // exports can be large (ptrackd's limit too)
+  channel_ = grpc::CreateCustomChannel(server_, creds, args);
   return channel_;
 }
 

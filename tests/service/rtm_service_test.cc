@@ -332,9 +332,12 @@ TEST_CASE("Management codes follow the month's minutes once a live interaction i
   SECTION("9, 10, 19, 20, 39, 40 and 60 minutes with a live interaction") {
     const TestPatient p = NewPatient(f, therapist, "rtm-minutes", kNewYork);
     REQUIRE_OK(StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-02"));
-    // Time before the episode started does not count.
-    REQUIRE_OK(
-        AddEntry(f, therapist, EntryRequest(p.name, SequentialUuid(), "2026-11-01", 30, true)));
+    // Time before the episode started could never be billed: it is refused, and stores nothing.
+    const grpc::Status before =
+        AddEntry(f, therapist, EntryRequest(p.name, SequentialUuid(), "2026-11-01", 30, true));
+    CHECK_CODE(before, Code::FAILED_PRECONDITION);
+    CHECK(before.error_message() == "no monitoring episode on 2026-11-01: start one first");
+    CHECK(ListEntries(f, therapist, p.name, "2026-11-01", "2026-11-30").empty());
     v1::RtmStatus s = Status(f, therapist, p.name, "2026-11-21");
     CHECK(s.month_start() == "2026-11-01");
     CHECK(s.month_end() == "2026-11-30");
@@ -564,6 +567,8 @@ TEST_CASE("Invalid time entries are refused naming the field, and an admin canno
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   const TestPatient p = NewPatient(f, therapist, "rtm-invalid", kNewYork);
   const TestPatient akl = NewPatient(f, therapist, "rtm-invalid-akl", kAuckland);
+  REQUIRE_OK(StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-01"));
+  REQUIRE_OK(StartEpisode(f, therapist, akl.name, SequentialUuid(), "2026-11-01"));
 
   struct Case {
     const char* what;
@@ -638,6 +643,7 @@ TEST_CASE("The database refuses to change or remove time entries", "[rtm]") {
   F f;
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   const TestPatient p = NewPatient(f, therapist, "rtm-append-only", kNewYork);
+  REQUIRE_OK(StartEpisode(f, therapist, p.name, SequentialUuid(), "2026-11-01"));
   const std::string id = SequentialUuid();
   REQUIRE_OK(AddEntry(f, therapist,
                       EntryRequest(p.name, id, "2026-11-20", 15, true, "reviewed the pain trend")));
@@ -724,6 +730,11 @@ TEST_CASE("One episode is open at a time, a replay returns it, and ending it end
   CHECK(ended.name() == first.name());
   CHECK(ended.end_date() == "2026-11-15");
   CHECK_CODE(EndEpisode(f, therapist, p.name, "2026-11-16"), Code::NOT_FOUND);
+  // A retry of the same end (its answer was lost) returns the ended episode.
+  v1::RtmEpisode again;
+  REQUIRE_OK(EndEpisode(f, therapist, p.name, "2026-11-15", &again));
+  CHECK(again.name() == ended.name());
+  CHECK(again.end_date() == "2026-11-15");
 
   // On the last day the forecast is cut short by the end; the day after, no monitoring.
   v1::RtmStatus s = Status(f, therapist, p.name, "2026-11-15");
