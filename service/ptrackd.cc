@@ -267,7 +267,8 @@ int main(int argc, char** argv) {
             << "  catalogue: " << counts->exercises << " exercises, " << counts->protocols
             << " protocols\n";
   if (!demo_accounts.empty()) {
-    if (http) std::cout << "\nOpen " << web_address << " in a browser and sign in with one of these.\n";
+    if (http)
+      std::cout << "\nOpen " << web_address << " in a browser and sign in with one of these.\n";
     std::cout << "Demo sign-ins (clinic \"demo\"):\n";
     for (const auto& a : demo_accounts) {
       std::printf("  %-10s %-22s %s\n", a.username.c_str(), a.password.c_str(), a.role.c_str());
