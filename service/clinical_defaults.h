@@ -1,6 +1,7 @@
 // The clinical defaults ptrackd serves from data/: the progression rules every new program
 // copies (a therapist may override them per program), the red-flag checklist every session
-// report carries, and the RTM billing thresholds and codes. Loaded once at start-up; read-only afterwards, so safe to share across threads.
+// report carries, and the RTM billing thresholds and codes. Loaded once at start-up; read-only
+// afterwards, so safe to share across threads.
 #pragma once
 
 #include <string>

@@ -10,13 +10,13 @@
 #include <string>
 
 #include "service/audit_service.h"
-#include "service/export_service.h"
-#include "service/rtm_service.h"
 #include "service/auth_service.h"
 #include "service/catalog_service.h"
 #include "service/clinic_service.h"
+#include "service/export_service.h"
 #include "service/program_service.h"
 #include "service/progression_service.h"
+#include "service/rtm_service.h"
 #include "service/session_service.h"
 
 namespace ptrack {
@@ -32,7 +32,7 @@ class PtrackServer {
     int max_message_bytes = 1024 * 1024;  // requests; a session is a few KiB
     // Responses: exports (a clinic's year of sessions as CSV, a long FHIR record) are large.
     int max_response_bytes = 64 * 1024 * 1024;
-    int max_threads = 32;                 // bound on the sync server's handler threads
+    int max_threads = 32;  // bound on the sync server's handler threads
     ServiceOptions options;
     ClinicalDefaults clinical;  // REQUIRES: loaded from data (LoadClinicalDefaults)
   };

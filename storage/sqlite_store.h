@@ -104,8 +104,7 @@ class SqliteStore final : public Store {
                                              bool* replayed) override;
   Result<RtmTimeEntryRecord> GetRtmTimeEntry(const std::string& id) override;
   Result<std::vector<RtmTimeEntryRecord>> ListRtmTimeEntries(const std::string& patient_id,
-                                                             LocalDate from,
-                                                             LocalDate to) override;
+                                                             LocalDate from, LocalDate to) override;
 
  private:
   explicit SqliteStore(std::string path, std::unique_ptr<SQLite::Database> writer);

@@ -191,8 +191,8 @@ class Store {
   virtual Result<std::vector<DailyFacts>> GetDailyFacts(const std::string& patient_id,
                                                         LocalDate from, LocalDate to) = 0;
   // When the server first stored each of the patient's sessions received in [from, to).
-  virtual Result<std::vector<Instant>> ListReceiveTimes(const std::string& patient_id,
-                                                        Instant from, Instant to) = 0;
+  virtual Result<std::vector<Instant>> ListReceiveTimes(const std::string& patient_id, Instant from,
+                                                        Instant to) = 0;
 
   // --- Remote Therapeutic Monitoring.
   // FAILED_PRECONDITION when the patient already has an open episode or the start is not after
@@ -212,8 +212,9 @@ class Store {
   // NOT_FOUND when no entry has this id.
   virtual Result<RtmTimeEntryRecord> GetRtmTimeEntry(const std::string& id) = 0;
   // Entries dated in [from, to], oldest first.
-  virtual Result<std::vector<RtmTimeEntryRecord>> ListRtmTimeEntries(
-      const std::string& patient_id, LocalDate from, LocalDate to) = 0;
+  virtual Result<std::vector<RtmTimeEntryRecord>> ListRtmTimeEntries(const std::string& patient_id,
+                                                                     LocalDate from,
+                                                                     LocalDate to) = 0;
 };
 
 }  // namespace ptrack

@@ -170,7 +170,8 @@ int Adjust(Client& c) {
   v1::Prescription* rx = nullptr;
   for (auto& phase : *program.mutable_phases()) {
     if (phase.number() == today.phase_number() && index >= 0 &&
-        index < phase.prescriptions_size() && phase.prescriptions_size() == today.exercises_size()) {
+        index < phase.prescriptions_size() &&
+        phase.prescriptions_size() == today.exercises_size()) {
       rx = phase.mutable_prescriptions(index);
     }
   }

@@ -123,8 +123,8 @@ void PrintHelp() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const ptrack::cli::Args args(argc, argv,
-                               {"json", "help", "week", "as-prescribed", "all", "onboarded", "live"});
+  const ptrack::cli::Args args(
+      argc, argv, {"json", "help", "week", "as-prescribed", "all", "onboarded", "live"});
   if (!args.error().empty()) return ptrack::cli::Usage(args.error());
   const auto& pos = args.positional();
   if (pos.empty() || pos[0] == "help") {

@@ -127,7 +127,8 @@ TEST_CASE("Connect: a validation error carries google.rpc.BadRequest in details"
   std::vector<std::string> fields;
   for (const auto& v : bad.field_violations()) fields.push_back(v.field());
   CHECK(std::find(fields.begin(), fields.end(), "session.pain_after") != fields.end());
-  CHECK(detail.at("debug").at("fieldViolations").size() == static_cast<size_t>(bad.field_violations_size()));
+  CHECK(detail.at("debug").at("fieldViolations").size() ==
+        static_cast<size_t>(bad.field_violations_size()));
 }
 
 TEST_CASE("Connect: binary protobuf bodies, and a session logged twice is stored once", "[web]") {
