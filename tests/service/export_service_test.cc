@@ -62,43 +62,10 @@ struct F : ServiceFixture {
   std::unique_ptr<v1::ExportService::Stub> exports;
 };
 
-struct TestPatient {
-  std::string name;  // "clinics/demo/patients/{uuid}"
-  std::string id;
-  std::string program_id;
-  Token token;  // the patient's own (signed in with "{username}-password")
-};
-
-// A patient of the therapist signed in as `therapist`, in `zone`, with the default protocol from
-// 2026-11-01 (program week 3 on the fixture's day), signed in.
+// The export tests' patients are always signed in.
 TestPatient NewPatient(F& f, const Token& therapist, const std::string& username,
                        const std::string& display_name, const std::string& zone) {
-  TestPatient p;
-  p.id = SequentialUuid();
-  v1::CreatePatientRequest create;
-  create.set_parent(kClinic);
-  create.set_patient_id(p.id);
-  create.mutable_patient()->set_display_name(display_name);
-  create.mutable_patient()->set_time_zone(zone);
-  create.set_username(username);
-  create.set_initial_password(username + "-password");
-  v1::Patient patient;
-  REQUIRE_OK(
-      F::Call(*f.clinic, &v1::ClinicService::Stub::CreatePatient, therapist, create, &patient));
-  p.name = patient.name();
-  REQUIRE(p.name == std::string(kClinic) + "/patients/" + p.id);
-
-  v1::CreateProgramRequest assign;
-  assign.set_parent(p.name);
-  p.program_id = SequentialUuid();
-  assign.set_program_id(p.program_id);
-  assign.mutable_program()->set_protocol(kDefaultProtocol);
-  assign.mutable_program()->set_start_date("2026-11-01");
-  v1::Program program;
-  REQUIRE_OK(
-      F::Call(*f.program, &v1::ProgramService::Stub::CreateProgram, therapist, assign, &program));
-  p.token = f.SignIn(username, username + "-password");
-  return p;
+  return testing::NewPatient(f, therapist, username, display_name, zone, /*sign_in=*/true);
 }
 
 struct Logged {

@@ -54,41 +54,10 @@ constexpr const char* kAuckland = "Pacific/Auckland";
 constexpr const char* kLosAngeles = "America/Los_Angeles";
 constexpr const char* kRiveraName = "clinics/demo/therapists/rivera";
 
-struct TestPatient {
-  std::string name;  // "clinics/demo/patients/{uuid}"
-  std::string id;
-  Token token;  // the patient's own; empty when created without a password
-};
-
-// A patient of the demo therapist in `zone`, with the default protocol from 2026-11-01 (so that
-// sessions can be logged), signed in when `sign_in`.
+// The RTM tests' patients are named after their username.
 TestPatient NewPatient(F& f, const Token& therapist, const std::string& username,
                        const std::string& zone, bool sign_in = false) {
-  TestPatient p;
-  p.id = SequentialUuid();
-  v1::CreatePatientRequest create;
-  create.set_parent(kClinic);
-  create.set_patient_id(p.id);
-  create.mutable_patient()->set_display_name("RTM " + username);
-  create.mutable_patient()->set_time_zone(zone);
-  create.set_username(username);
-  if (sign_in) create.set_initial_password(username + "-password");
-  v1::Patient patient;
-  REQUIRE_OK(
-      F::Call(*f.clinic, &v1::ClinicService::Stub::CreatePatient, therapist, create, &patient));
-  p.name = patient.name();
-  REQUIRE(p.name == std::string(kClinic) + "/patients/" + p.id);
-
-  v1::CreateProgramRequest assign;
-  assign.set_parent(p.name);
-  assign.set_program_id(SequentialUuid());
-  assign.mutable_program()->set_protocol(kDefaultProtocol);
-  assign.mutable_program()->set_start_date("2026-11-01");
-  v1::Program program;
-  REQUIRE_OK(
-      F::Call(*f.program, &v1::ProgramService::Stub::CreateProgram, therapist, assign, &program));
-  if (sign_in) p.token = f.SignIn(username, username + "-password");
-  return p;
+  return testing::NewPatient(f, therapist, username, "RTM " + username, zone, sign_in);
 }
 
 // The patient logs a session performed at `perform`; the server receives it at the clock's now.

@@ -17,6 +17,7 @@
 #include "service/credentials.h"
 #include "service/demo.h"
 #include "storage/catalogue_loader.h"
+#include "tests/service/test_helpers.h"
 
 namespace ptrack::testing {
 
@@ -154,6 +155,36 @@ std::string SequentialUuid() {
   char buf[40];
   std::snprintf(buf, sizeof buf, "5e9c0000-0000-4000-8000-%012x", ++counter);
   return buf;
+}
+
+TestPatient NewPatient(ServiceFixture& f, const Token& therapist, const std::string& username,
+                       const std::string& display_name, const std::string& zone, bool sign_in) {
+  TestPatient p;
+  p.id = SequentialUuid();
+  v1::CreatePatientRequest create;
+  create.set_parent(kClinic);
+  create.set_patient_id(p.id);
+  create.mutable_patient()->set_display_name(display_name);
+  create.mutable_patient()->set_time_zone(zone);
+  create.set_username(username);
+  if (sign_in) create.set_initial_password(username + "-password");
+  v1::Patient patient;
+  REQUIRE_OK(ServiceFixture::Call(*f.clinic, &v1::ClinicService::Stub::CreatePatient, therapist,
+                                  create, &patient));
+  p.name = patient.name();
+  REQUIRE(p.name == std::string(kClinic) + "/patients/" + p.id);
+
+  v1::CreateProgramRequest assign;
+  assign.set_parent(p.name);
+  p.program_id = SequentialUuid();
+  assign.set_program_id(p.program_id);
+  assign.mutable_program()->set_protocol(kDefaultProtocol);
+  assign.mutable_program()->set_start_date("2026-11-01");
+  v1::Program program;
+  REQUIRE_OK(ServiceFixture::Call(*f.program, &v1::ProgramService::Stub::CreateProgram, therapist,
+                                  assign, &program));
+  if (sign_in) p.token = f.SignIn(username, username + "-password");
+  return p;
 }
 
 }  // namespace ptrack::testing

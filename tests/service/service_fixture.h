@@ -70,6 +70,21 @@ ServiceOptions LongLivedTokens();
 // A new lower-case UUID on every call (unique within the process, so within every database).
 std::string SequentialUuid();
 
+class ServiceFixture;
+
+// A patient created through the API with the default protocol assigned from 2026-11-01 (so that
+// sessions can be logged on the fixture's day).
+struct TestPatient {
+  std::string name;  // "clinics/demo/patients/{uuid}"
+  std::string id;
+  std::string program_id;
+  Token token;  // the patient's own; empty when created without a password
+};
+// Creates it as `therapist` (who becomes its therapist); with `sign_in`, the account gets the
+// password "{username}-password" and the patient is signed in.
+TestPatient NewPatient(ServiceFixture& f, const Token& therapist, const std::string& username,
+                       const std::string& display_name, const std::string& zone, bool sign_in);
+
 class ServiceFixture {
  public:
   // `options`: the server's operational options (defaults: the shipped ones).
