@@ -1,18 +1,20 @@
 // Loading the catalogue for one evaluation.
 #include "service/catalogue_snapshot.h"
 
+#include "service/paging.h"
+
 namespace ptrack {
 
 Result<CatalogueSnapshot> CatalogueSnapshot::Load(Store& store, const std::string& clinic_id,
                                                   const Program& program) {
   CatalogueSnapshot snapshot;
-  PageRequest page{1000, ""};
-  do {
-    PTRACK_ASSIGN_OR_RETURN(auto listed,
-                            store.ListExercises(Region::kUnspecified, page, clinic_id));
-    for (Exercise& e : listed.items) snapshot.exercises_.emplace(e.id, std::move(e));
-    page.after = listed.next_after;
-  } while (!page.after.empty());
+  PTRACK_ASSIGN_OR_RETURN(auto listed, paging::All<Exercise>(
+                                           [&](const PageRequest& page) {
+                                             return store.ListExercises(Region::kUnspecified, page,
+                                                                        clinic_id);
+                                           },
+                                           1000));
+  for (Exercise& e : listed) snapshot.exercises_.emplace(e.id, std::move(e));
   for (const ProgramRevision& r : program.revisions) {
     for (const Phase& p : r.phases) {
       for (const Prescription& rx : p.prescriptions) {

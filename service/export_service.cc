@@ -8,25 +8,12 @@
 #include "service/csv.h"
 #include "service/fhir_bundle.h"
 #include "service/names.h"
+#include "service/paging.h"
 
 namespace ptrack {
 namespace {
 
 constexpr int kMaxDays = 366;
-constexpr int kPage = 200;
-
-// Every item of a paged store listing.
-template <typename T, typename List>
-Result<std::vector<T>> All(List list) {
-  std::vector<T> out;
-  PageRequest page{kPage, ""};
-  do {
-    PTRACK_ASSIGN_OR_RETURN(Page<T> got, list(page));
-    out.insert(out.end(), got.items.begin(), got.items.end());
-    page.after = got.next_after;
-  } while (!page.after.empty());
-  return out;
-}
 
 std::string InZone(Instant t, Zone zone) {
   return date::format(
@@ -63,7 +50,7 @@ grpc::Status ExportServiceImpl::ExportSessionsCsv(grpc::ServerContext* context,
         } else {
           const std::string therapist =
               call.who().role == Role::kTherapist ? call.who().subject_id : "";
-          PTRACK_ASSIGN_OR_RETURN(patients, All<Patient>([&](const PageRequest& page) {
+          PTRACK_ASSIGN_OR_RETURN(patients, paging::All<Patient>([&](const PageRequest& page) {
                                     return deps_.store.ListPatients(clinic_id, therapist, page);
                                   }));
         }
@@ -72,7 +59,7 @@ grpc::Status ExportServiceImpl::ExportSessionsCsv(grpc::ServerContext* context,
 
         std::vector<std::vector<std::string>> rows;
         for (const Patient& p : patients) {
-          PTRACK_ASSIGN_OR_RETURN(auto sessions, All<Session>([&](const PageRequest& page) {
+          PTRACK_ASSIGN_OR_RETURN(auto sessions, paging::All<Session>([&](const PageRequest& page) {
                                     return deps_.store.ListSessions(p.id, from, to, page);
                                   }));
           std::reverse(sessions.begin(), sessions.end());  // oldest first
@@ -122,7 +109,7 @@ grpc::Status ExportServiceImpl::ExportPatientFhir(grpc::ServerContext* context,
             }
           }
         }
-        PTRACK_ASSIGN_OR_RETURN(record.sessions, All<Session>([&](const PageRequest& page) {
+        PTRACK_ASSIGN_OR_RETURN(record.sessions, paging::All<Session>([&](const PageRequest& page) {
                                   return deps_.store.ListSessions(patient.id, std::nullopt,
                                                                   std::nullopt, page);
                                 }));
