@@ -79,16 +79,6 @@ const ExerciseLog* LogFor(const Session& s, const CurrentPrescription& cp) {
   return nullptr;
 }
 
-bool AtTarget(const ExerciseLog& l, const Dose& d) {
-  const int sets = d.pyramid_reps.empty() ? d.sets : static_cast<int>(d.pyramid_reps.size());
-  if (l.sets < sets) return false;
-  if (d.pyramid_reps.empty() && d.reps > 0 && l.reps < d.reps) return false;
-  if (d.hold_seconds > 0 && l.hold_seconds < d.hold_seconds) return false;
-  if (d.load_kg > 0 && l.load_kg + 1e-9 < d.load_kg) return false;
-  if (!d.band.empty() && !l.band.empty() && l.band != d.band) return false;  // empty: not reported
-  return true;
-}
-
 class Replay {
  public:
   Replay(const Program& program, const ProgramHistory& history, const CatalogueView& catalogue,
@@ -421,7 +411,7 @@ class Replay {
         const int pain = AttributedPain(*f, *log);
         max_pain = std::max(max_pain, pain);
         max_effort = std::max(max_effort, f->session->effort);
-        if (AtTarget(*log, cp.dose)) ++at_target;
+        if (AtFullDose(*log, cp.dose)) ++at_target;
         if (f->next_morning_worse) {
           bool blamed_elsewhere = false;
           for (const ExerciseLog& other : f->session->exercises) {

@@ -74,6 +74,7 @@ struct Flag {
   LocalDate date{};
   std::string detail;      // plain language
   std::string session_id;  // the session that raised it, when one did
+  bool operator==(const Flag&) const = default;
 };
 
 // What a therapist did, on the patient's local date it takes effect from. Within a day, actions

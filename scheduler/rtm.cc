@@ -59,6 +59,7 @@ RtmStatus ComputeRtm(const RtmRules& rules, const RtmEpisode& episode, LocalDate
   s.data_days = static_cast<int>(counted.size());
   s.data_days_needed = std::max(0, rules.device_full_days - s.data_days);
   const int remaining = DaysFrom(date, last_day) + (counted.count(date) ? 0 : 1);
+  s.days_left = remaining;
   s.device_full_reachable = s.data_days_needed <= remaining;
 
   // The management month: the calendar month, from the episode's start at the earliest.

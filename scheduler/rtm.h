@@ -69,6 +69,7 @@ struct RtmTimeEntry {
 struct RtmCode {
   std::string code;
   int units = 1;
+  bool operator==(const RtmCode&) const = default;
 };
 
 struct RtmStatus {
@@ -82,6 +83,7 @@ struct RtmStatus {
   // or episode end, whichever is first); 0 when already met.
   int data_days_needed = 0;
   bool device_full_reachable = true;  // false: too few days left in the period
+  int days_left = 0;  // days that can still add a data day (today when it has none yet)
   // The calendar month containing the date: [month_start, month_end].
   LocalDate month_start{};
   LocalDate month_end{};
@@ -89,6 +91,7 @@ struct RtmStatus {
   bool live_interaction = false;
   std::vector<RtmCode> codes;  // what the records support so far, in code-table order
   std::string forecast;        // one plain sentence for the report
+  bool operator==(const RtmStatus&) const = default;
 };
 
 // `data_days` are the patient's distinct data dates (any order, duplicates and dates outside the

@@ -5,6 +5,16 @@
 
 namespace ptrack {
 
+bool AtFullDose(const ExerciseLog& l, const Dose& d) {
+  const int sets = d.pyramid_reps.empty() ? d.sets : static_cast<int>(d.pyramid_reps.size());
+  if (l.sets < sets) return false;
+  if (d.pyramid_reps.empty() && d.reps > 0 && l.reps < d.reps) return false;
+  if (d.hold_seconds > 0 && l.hold_seconds < d.hold_seconds) return false;
+  if (d.load_kg > 0 && l.load_kg + 1e-9 < d.load_kg) return false;
+  if (!d.band.empty() && !l.band.empty() && l.band != d.band) return false;  // empty: not reported
+  return true;
+}
+
 bool SamePayload(const Session& a, const Session& b) {
   return a.id == b.id && a.patient_id == b.patient_id && a.perform_time == b.perform_time &&
          a.pain_before == b.pain_before && a.pain_after == b.pain_after && a.effort == b.effort &&

@@ -51,6 +51,10 @@ struct PainFollowUp {
 // retry that arrives days later is still the same session.
 bool SamePayload(const Session& a, const Session& b);
 
+// True when `log` reaches `dose`: at least its sets, reps (unless a pyramid), hold and load, and
+// its band when both name one (a log without a band did not report it).
+bool AtFullDose(const ExerciseLog& log, const Dose& dose);
+
 // Facts for one patient and local day.
 struct DailyFacts {
   LocalDate date{};

@@ -57,6 +57,10 @@ const std::map<std::string, AccessRule, std::less<>>& AccessTable() {
       {"/ptrack.v1.RtmService/GetRtmStatus",                {Scope::kPatient,  _, T, A, audit}},
       {"/ptrack.v1.ExportService/ExportSessionsCsv",        {Scope::kClinic,   _, T, A, audit}},
       {"/ptrack.v1.ExportService/ExportPatientFhir",        {Scope::kPatient,  P, T, A, audit}},
+      {"/ptrack.v1.ReportService/GetClinicReport",          {Scope::kClinic,   _, T, A, audit}},
+      {"/ptrack.v1.ReportService/WatchAlerts",              {Scope::kClinic,   _, T, A, audit}},
+      {"/ptrack.v1.ReportService/ListAlerts",               {Scope::kClinic,   _, T, A, audit}},
+      {"/ptrack.v1.ReportService/AcknowledgeAlert",         {Scope::kClinic,   _, T, A, audit}},
   };
   // clang-format on
   return table;

@@ -145,7 +145,7 @@ grpc::Status ClinicServiceImpl::UpdatePatient(grpc::ServerContext* context,
         }
         if (!updated.ok()) return updated.status();
         convert::ToProto(*updated, resp);
-        return Status::Ok();
+        return runner_.Refresh(*updated);
       });
 }
 

@@ -4,12 +4,13 @@
 
 #include "ptrack/v1/clinic.grpc.pb.h"
 #include "service/deps.h"
+#include "service/progress_runner.h"
 
 namespace ptrack {
 
 class ClinicServiceImpl final : public v1::ClinicService::Service {
  public:
-  explicit ClinicServiceImpl(Deps deps) : deps_(deps) {}
+  explicit ClinicServiceImpl(Deps deps) : deps_(deps), runner_(deps) {}
 
   grpc::Status GetClinic(grpc::ServerContext* context, const v1::GetClinicRequest* request,
                          v1::Clinic* response) override;
@@ -33,6 +34,7 @@ class ClinicServiceImpl final : public v1::ClinicService::Service {
 
  private:
   Deps deps_;
+  ProgressRunner runner_;  // a new zone moves the report row's "today"
 };
 
 }  // namespace ptrack

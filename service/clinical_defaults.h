@@ -1,6 +1,7 @@
 // The clinical defaults ptrackd serves from data/: the progression rules every new program
 // copies (a therapist may override them per program), the red-flag checklist every session
-// report carries, and the RTM billing thresholds and codes. Loaded once at start-up; read-only
+// report carries, the RTM billing thresholds and codes, and how long the report keeps flags open.
+// Loaded once at start-up; read-only
 // afterwards, so safe to share across threads.
 #pragma once
 
@@ -16,6 +17,7 @@ struct ClinicalDefaults {
   ProgressionRules rules;
   RedFlagChecklist red_flags;
   RtmRules rtm;
+  ReportRules report;
 
   bool IsRedFlag(const std::string& id) const {
     for (const RedFlagItem& r : red_flags.questions) {
@@ -26,13 +28,14 @@ struct ClinicalDefaults {
 };
 
 // Reads data_dir/rules/progression.json, data_dir/catalogue/red_flags.json and
-// data_dir/rules/rtm.json.
+// data_dir/rules/rtm.json and data_dir/rules/report.json.
 // FAILED_PRECONDITION naming the file when either is missing or invalid.
 inline Result<ClinicalDefaults> LoadClinicalDefaults(const std::string& data_dir) {
   PTRACK_ASSIGN_OR_RETURN(auto rules, LoadRules(data_dir + "/rules/progression.json"));
   PTRACK_ASSIGN_OR_RETURN(auto flags, LoadRedFlags(data_dir + "/catalogue/red_flags.json"));
   PTRACK_ASSIGN_OR_RETURN(auto rtm, LoadRtmRules(data_dir + "/rules/rtm.json"));
-  return ClinicalDefaults{std::move(rules), std::move(flags), std::move(rtm)};
+  PTRACK_ASSIGN_OR_RETURN(auto report, LoadReportRules(data_dir + "/rules/report.json"));
+  return ClinicalDefaults{std::move(rules), std::move(flags), std::move(rtm), std::move(report)};
 }
 
 }  // namespace ptrack

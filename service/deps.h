@@ -1,4 +1,5 @@
-// What every service class is given: the store, the clock, credentials and the access gate.
+// What every service class is given: the store, the clock, credentials, the access gate and the
+// alert hub.
 // Collaborators are passed in (never global) so tests can build services over a temporary
 // database and a fake clock.
 #pragma once
@@ -6,6 +7,7 @@
 #include <chrono>
 
 #include "service/access.h"
+#include "service/alert_hub.h"
 #include "service/clinical_defaults.h"
 #include "service/clock.h"
 #include "service/credentials.h"
@@ -30,6 +32,7 @@ struct Deps {
   Gate& gate;
   const ServiceOptions& options;
   const ClinicalDefaults& clinical;
+  AlertHub& alerts;
 };
 
 // The zone of a stored patient. A zone the tz database no longer knows is the server's problem,

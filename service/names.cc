@@ -80,6 +80,21 @@ Result<PatientName> ParseTherapist(const std::string& name, const std::string& f
   return PatientName{(*ids)[0], (*ids)[1]};
 }
 
+Result<AlertName> ParseAlert(const std::string& name, const std::string& field) {
+  auto ids = Match(name, field, {"clinics", "alerts"}, "clinics/{clinic}/alerts/{id}");
+  if (!ids.ok()) return ids.status();
+  const std::string& id = (*ids)[1];
+  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos ||
+      id[0] == '0') {
+    return Status::InvalidArgument(field, "must be clinics/{clinic}/alerts/{id}, id a number");
+  }
+  return AlertName{(*ids)[0], std::stoll(id)};
+}
+
+std::string Alert(const std::string& clinic, int64_t id) {
+  return Clinic(clinic) + "/alerts/" + std::to_string(id);
+}
+
 Result<ChildName> ParseProgram(const std::string& name, const std::string& field) {
   auto ids = Match(name, field, {"clinics", "patients", "programs"},
                    "clinics/{clinic}/patients/{patient}/programs/{program}");

@@ -3,6 +3,7 @@
 // error rather than NOT_FOUND.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "scheduler/status.h"
@@ -30,6 +31,11 @@ struct DecisionName {
   std::string decision;
 };
 Result<DecisionName> ParseDecision(const std::string& name, const std::string& field);
+struct AlertName {
+  std::string clinic;
+  int64_t id = 0;  // > 0
+};
+Result<AlertName> ParseAlert(const std::string& name, const std::string& field);
 Result<std::string> ParseExercise(const std::string& name, const std::string& field);
 Result<std::string> ParseProtocol(const std::string& name, const std::string& field);
 
@@ -38,6 +44,7 @@ std::string Patient(const std::string& clinic, const std::string& patient);
 std::string Therapist(const std::string& clinic, const std::string& therapist);
 std::string Program(const std::string& clinic, const std::string& patient, const std::string& id);
 std::string Session(const std::string& clinic, const std::string& patient, const std::string& id);
+std::string Alert(const std::string& clinic, int64_t id);
 std::string Exercise(const std::string& id);
 std::string Protocol(const std::string& id);
 

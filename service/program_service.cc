@@ -98,7 +98,7 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
         program.revisions.push_back(std::move(first));
         PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.CreateProgram(program));
         convert::ToProto(stored, patient.clinic_id, resp);
-        return Status::Ok();
+        return runner_.Refresh(patient);
       });
 }
 
@@ -177,7 +177,7 @@ grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
         PTRACK_ASSIGN_OR_RETURN(
             auto stored, deps_.store.AppendRevision(program.id, next, program.latest().revision));
         convert::ToProto(stored, clinic_id, resp);
-        return Status::Ok();
+        return runner_.Refresh(patient);
       });
 }
 

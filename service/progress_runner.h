@@ -2,7 +2,10 @@
 // (sessions, next-morning pain, therapist actions), the catalogue, and the patient's "today",
 // replays it with the progression engine (scheduler/progression.h), and keeps the stored
 // decisions in step with the result. Every read of a plan, adherence, decisions or flags goes
-// through here, so they all see the same evaluation.
+// through here, so they all see the same evaluation. For an active program it also keeps the
+// patient's derived report row (scheduler/summary.h) current and stores the alerts it raises,
+// waking alert watchers; evaluations of one patient are serialized so that an older evaluation
+// never overwrites a newer row.
 #pragma once
 
 #include <map>
@@ -34,8 +37,15 @@ class ProgressRunner {
   Result<Evaluated> Run(const Patient& patient, Program program);
   // The same for the patient's active program; FAILED_PRECONDITION when there is none.
   Result<Evaluated> RunActive(const Patient& patient);
+  // RunActive for its effect on the report row, after a write that changes what it shows; OK
+  // when the patient has no active program.
+  Status Refresh(const Patient& patient);
 
  private:
+  // Summarizes an evaluated active program and stores the row (and new alerts) when it changed.
+  Status KeepSummary(const Patient& patient, const Evaluated& evaluated,
+                     const std::vector<Session>& sessions);
+
   Deps deps_;
 };
 

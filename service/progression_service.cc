@@ -130,8 +130,9 @@ Status ProgressionServiceImpl::PatientAction(Call& call, const v1::PatientAction
     return Status::FailedPrecondition("no red flag is open");  // and nothing is recorded
   }
   TherapistAction action{kind, evaluated.today, "", req.note(), seen};
-  return deps_.store.AddTherapistAction(action_id, evaluated.program.id, action, ActorName(who),
-                                        seen);
+  PTRACK_RETURN_IF_ERROR(deps_.store.AddTherapistAction(action_id, evaluated.program.id, action,
+                                                        ActorName(who), seen));
+  return runner_.Refresh(patient);
 }
 
 grpc::Status ProgressionServiceImpl::ClearRedFlag(grpc::ServerContext* context,
@@ -165,7 +166,8 @@ grpc::Status ProgressionServiceImpl::ReportNextMorningPain(
         PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient({name.clinic, name.patient}));
         PTRACK_ASSIGN_OR_RETURN(auto session, deps_.store.GetSession(id));
         if (session.patient_id != patient.id) return Status::NotFound("session not found");
-        return deps_.store.AddPainFollowUp({id, req->pain()}, deps_.clock.Now());
+        PTRACK_RETURN_IF_ERROR(deps_.store.AddPainFollowUp({id, req->pain()}, deps_.clock.Now()));
+        return runner_.Refresh(patient);
       });
 }
 

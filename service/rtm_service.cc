@@ -4,12 +4,12 @@
 #include "service/rtm_service.h"
 
 #include <algorithm>
-#include <set>
 
 #include "scheduler/rtm.h"
 #include "service/call.h"
 #include "service/convert.h"
 #include "service/names.h"
+#include "service/rtm_facts.h"
 #include "service/validate.h"
 
 namespace ptrack {
@@ -50,11 +50,6 @@ Result<LocalDate> DateOrToday(const std::string& text, const char* field, LocalD
   if (!d) return Status::InvalidArgument(field, "must be a date as YYYY-MM-DD");
   if (*d > today) return Status::InvalidArgument(field, "must not be in the future");
   return *d;
-}
-
-Instant StartOfDay(LocalDate day, Zone zone) {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(
-      zone->to_sys(date::local_seconds(day), date::choose::earliest));
 }
 
 // Who recorded something: the caller's own resource, or the admin's account.
@@ -103,7 +98,7 @@ grpc::Status RtmServiceImpl::StartRtmEpisode(grpc::ServerContext* context,
     e.create_time = deps_.clock.Now();
     PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.CreateRtmEpisode(e));
     ToProto(patient.clinic_id, stored, resp);
-    return Status::Ok();
+    return runner_.Refresh(patient);
   });
 }
 
@@ -122,12 +117,12 @@ grpc::Status RtmServiceImpl::EndRtmEpisode(grpc::ServerContext* context,
       PTRACK_ASSIGN_OR_RETURN(auto episodes, deps_.store.ListRtmEpisodes(patient.id));
       if (!episodes.empty() && episodes.back().end_date == end) {
         ToProto(patient.clinic_id, episodes.back(), resp);
-        return Status::Ok();
+        return runner_.Refresh(patient);
       }
     }
     if (!stored.ok()) return stored.status();
     ToProto(patient.clinic_id, *stored, resp);
-    return Status::Ok();
+    return runner_.Refresh(patient);
   });
 }
 
@@ -191,7 +186,7 @@ grpc::Status RtmServiceImpl::AddRtmTimeEntry(grpc::ServerContext* context,
     bool replayed = false;
     PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.AddRtmTimeEntry(e, &replayed));
     ToProto(patient.clinic_id, stored, resp);
-    return Status::Ok();
+    return runner_.Refresh(patient);
   });
 }
 
@@ -229,38 +224,12 @@ grpc::Status RtmServiceImpl::GetRtmStatus(grpc::ServerContext* context,
     resp->set_parent(req->parent());
     resp->set_date(FormatIsoDate(day));
 
-    // The episode covering the day: the latest that started on or before it.
-    PTRACK_ASSIGN_OR_RETURN(auto episodes, deps_.store.ListRtmEpisodes(patient.id));
-    const RtmEpisodeRecord* found = nullptr;
-    for (const auto& e : episodes) {
-      if (e.start_date <= day && (!e.end_date || day <= *e.end_date)) found = &e;
-    }
-    RtmEpisode episode;
-    std::vector<LocalDate> data_days;
-    std::vector<RtmTimeEntry> entries;
-    if (found != nullptr) {
-      episode = {found->start_date, found->end_date, found->onboarding};
-      // A period is at most period_days long, so data from before that cannot count.
-      const LocalDate from = day - date::days{deps_.clinical.rtm.period_days};
-      PTRACK_ASSIGN_OR_RETURN(auto received,
-                              deps_.store.ListReceiveTimes(patient.id, StartOfDay(from, zone),
-                                                           StartOfDay(day + date::days{1}, zone)));
-      std::set<LocalDate> days;
-      for (Instant t : received) days.insert(LocalDateOf(t, zone));
-      data_days.assign(days.begin(), days.end());
-      const date::year_month_day ymd{day};
-      PTRACK_ASSIGN_OR_RETURN(
-          auto recorded,
-          deps_.store.ListRtmTimeEntries(patient.id, LocalDate{ymd.year() / ymd.month() / 1}, day));
-      for (const auto& r : recorded) entries.push_back({r.date, r.minutes, r.live});
-    } else {
-      episode.start_date = day + date::days{1};  // outside any episode
-    }
-    const RtmStatus s = ComputeRtm(deps_.clinical.rtm, episode, day, data_days, entries);
+    PTRACK_ASSIGN_OR_RETURN(auto rtm, ComputeRtmOn(deps_, patient, zone, day));
+    const RtmStatus& s = rtm.status;
     resp->set_in_episode(s.in_episode);
     resp->set_forecast(s.forecast);
     if (!s.in_episode) return Status::Ok();
-    resp->set_episode(EpisodeName(patient.clinic_id, *found));
+    resp->set_episode(EpisodeName(patient.clinic_id, *rtm.episode));
     resp->set_period_number(s.period_number);
     resp->set_period_start(FormatIsoDate(s.period_start));
     resp->set_period_end(FormatIsoDate(s.period_end));

@@ -6,12 +6,13 @@
 
 #include "ptrack/v1/rtm.grpc.pb.h"
 #include "service/deps.h"
+#include "service/progress_runner.h"
 
 namespace ptrack {
 
 class RtmServiceImpl final : public v1::RtmService::Service {
  public:
-  explicit RtmServiceImpl(Deps deps) : deps_(deps) {}
+  explicit RtmServiceImpl(Deps deps) : deps_(deps), runner_(deps) {}
 
   grpc::Status StartRtmEpisode(grpc::ServerContext* context,
                                const v1::StartRtmEpisodeRequest* request,
@@ -32,6 +33,7 @@ class RtmServiceImpl final : public v1::RtmService::Service {
 
  private:
   Deps deps_;
+  ProgressRunner runner_;  // keeps the report row current after RTM records change
 };
 
 }  // namespace ptrack

@@ -14,15 +14,18 @@ PtrackServer::PtrackServer(Store& store, const Clock& clock, Config config)
       options_(config_.options),
       credentials_(store, clock, options_.security),
       gate_(credentials_, store),
-      auth_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
-      audit_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
-      rtm_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
-      export_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
-      catalog_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
-      clinic_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
-      program_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
-      session_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}),
-      progression_(Deps{store, clock, credentials_, gate_, options_, config_.clinical}) {}
+      alerts_(config_.max_alert_watchers),
+      auth_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
+      audit_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
+      rtm_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
+      export_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
+      catalog_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
+      clinic_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
+      program_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
+      session_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
+      progression_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
+      report_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
+      sweeper_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}) {}
 
 PtrackServer::~PtrackServer() {
   if (server_) Shutdown(std::chrono::milliseconds(0));
@@ -55,12 +58,14 @@ Status PtrackServer::Start() {
   builder.RegisterService(&program_);
   builder.RegisterService(&session_);
   builder.RegisterService(&progression_);
+  builder.RegisterService(&report_);
   server_ = builder.BuildAndStart();
   if (!server_ || (!config_.grpc_listen.empty() && port_ == 0)) {
     server_.reset();
     return Status::Unavailable("cannot listen on " + config_.grpc_listen);
   }
   server_->GetHealthCheckService()->SetServingStatus(true);
+  if (config_.summary_sweep_interval.count() > 0) sweeper_.Start(config_.summary_sweep_interval);
   return Status::Ok();
 }
 
@@ -73,6 +78,8 @@ std::shared_ptr<grpc::Channel> PtrackServer::InProcessChannel() {
 void PtrackServer::Shutdown(std::chrono::milliseconds grace) {
   if (!server_) return;
   server_->GetHealthCheckService()->SetServingStatus(false);
+  alerts_.Close();
+  sweeper_.Stop();
   server_->Shutdown(std::chrono::system_clock::now() + grace);
 }
 

@@ -16,8 +16,10 @@
 #include "service/export_service.h"
 #include "service/program_service.h"
 #include "service/progression_service.h"
+#include "service/report_service.h"
 #include "service/rtm_service.h"
 #include "service/session_service.h"
+#include "service/summary_sweeper.h"
 
 namespace ptrack {
 
@@ -33,6 +35,11 @@ class PtrackServer {
     // Responses: exports (a clinic's year of sessions as CSV, a long FHIR record) are large.
     int max_response_bytes = 64 * 1024 * 1024;
     int max_threads = 32;  // bound on the sync server's handler threads
+    int max_alert_watchers = 8;  // open WatchAlerts streams (each holds a handler thread)
+    // How often patients whose summary is from an earlier local day are re-evaluated (so that
+    // inactivity, re-evaluation and RTM deadlines reach the report and the alerts without any
+    // session); 0 = never (tests call SweepSummaries).
+    std::chrono::seconds summary_sweep_interval{300};
     ServiceOptions options;
     ClinicalDefaults clinical;  // REQUIRES: loaded from data (LoadClinicalDefaults)
   };
@@ -47,7 +54,11 @@ class PtrackServer {
   int port() const { return port_; }
   // A channel to the running server that does not go through the network.
   std::shared_ptr<grpc::Channel> InProcessChannel();
-  // Marks health NOT_SERVING, then stops accepting and waits up to `grace` for in-flight calls.
+  // Re-evaluates every patient whose report row is from an earlier local day (SummarySweeper);
+  // the server does this every summary_sweep_interval on its own.
+  SweepCounts SweepSummaries() { return sweeper_.SweepOnce(); }
+  // Marks health NOT_SERVING, ends alert watches (UNAVAILABLE) and the sweeper, then stops
+  // accepting and waits up to `grace` for in-flight calls.
   void Shutdown(std::chrono::milliseconds grace);
   void Wait();
 
@@ -56,6 +67,7 @@ class PtrackServer {
   ServiceOptions options_;
   Credentials credentials_;
   Gate gate_;
+  AlertHub alerts_;
   AuthServiceImpl auth_;
   AuditServiceImpl audit_;
   RtmServiceImpl rtm_;
@@ -65,6 +77,8 @@ class PtrackServer {
   ProgramServiceImpl program_;
   SessionServiceImpl session_;
   ProgressionServiceImpl progression_;
+  ReportServiceImpl report_;
+  SummarySweeper sweeper_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

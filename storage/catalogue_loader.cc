@@ -101,13 +101,18 @@ Result<ProgressionRules> LoadRules(const std::string& path) {
   return rules;
 }
 
-Result<RtmRules> LoadRtmRules(const std::string& path) {
+namespace {
+
+// Reads a flat JSON object whose keys ForEach(rules, on_number[, on_code]) names, then
+// Validate(rules). The first missing or mistyped key is named in the error.
+template <typename Rules, typename ForEach>
+Result<Rules> LoadFlatRules(const std::string& path, ForEach for_each) {
   auto j = ReadJsonFile(path);
   if (!j.ok()) return j.status();
   if (!j->is_object()) return Status::FailedPrecondition(path + ": must be a JSON object");
-  RtmRules r;
+  Rules r;
   std::string missing;
-  ForEachRtmField(
+  for_each(
       r,
       [&](const char* key, int& out) {
         if (!j->contains(key) || !(*j)[key].is_number_integer()) {
@@ -126,6 +131,19 @@ Result<RtmRules> LoadRtmRules(const std::string& path) {
   if (!missing.empty()) return Status::FailedPrecondition(path + ": " + missing);
   if (auto s = Validate(r); !s.ok()) return InFile(path, s);
   return r;
+}
+
+}  // namespace
+
+Result<RtmRules> LoadRtmRules(const std::string& path) {
+  return LoadFlatRules<RtmRules>(path, [](RtmRules& r, auto on_number, auto on_code) {
+    ForEachRtmField(r, on_number, on_code);
+  });
+}
+
+Result<ReportRules> LoadReportRules(const std::string& path) {
+  return LoadFlatRules<ReportRules>(
+      path, [](ReportRules& r, auto on_number, auto) { ForEachReportField(r, on_number); });
 }
 
 Result<RedFlagChecklist> LoadRedFlags(const std::string& path) {

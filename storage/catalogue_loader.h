@@ -7,6 +7,7 @@
 #include <string>
 
 #include "scheduler/rtm.h"
+#include "scheduler/summary.h"
 #include "storage/store.h"
 
 namespace ptrack {
@@ -26,6 +27,10 @@ Result<ProgressionRules> LoadRules(const std::string& path);
 // Reads and validates the Remote Therapeutic Monitoring thresholds and codes
 // (data/rules/rtm.json, CLINICAL.md §6). FAILED_PRECONDITION naming the file and key.
 Result<RtmRules> LoadRtmRules(const std::string& path);
+
+// Reads and validates how long flags stay open in the clinic report and when RTM is at risk
+// (data/rules/report.json). FAILED_PRECONDITION naming the file and key.
+Result<ReportRules> LoadReportRules(const std::string& path);
 
 // The red-flag checklist (data/catalogue/red_flags.json): the questions every session report
 // asks, and what a patient is told when any answer is yes.

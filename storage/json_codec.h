@@ -13,6 +13,7 @@
 #include "scheduler/rules.h"
 #include "scheduler/session.h"
 #include "scheduler/status.h"
+#include "scheduler/summary.h"
 
 namespace ptrack::json {
 
@@ -23,8 +24,10 @@ nlohmann::json EncodePhases(const std::vector<Phase>& phases);
 nlohmann::json EncodeLogs(const std::vector<ExerciseLog>& logs);
 nlohmann::json Encode(const ProgressionRules& rules);
 nlohmann::json Encode(const Decision& decision);
+nlohmann::json Encode(const PatientSummary& summary);  // storage/summary_codec.cc
 
 Result<Dose> DecodeDose(const nlohmann::json& j);
+Result<PatientSummary> DecodeSummary(const nlohmann::json& j);
 Result<Exercise> DecodeExercise(const nlohmann::json& j);
 Result<Protocol> DecodeProtocol(const nlohmann::json& j);
 Result<std::vector<Phase>> DecodePhases(const nlohmann::json& j);

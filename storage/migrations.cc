@@ -246,6 +246,37 @@ BEGIN SELECT RAISE(ABORT, 'time entries are append-only'); END;
 
 CREATE INDEX sessions_by_patient_receive ON sessions(patient_id, receive_ms);
 )sql",
+      // 7: the clinic report's derived row per patient (rewritten after each evaluation; the body
+      // is storage/summary_codec.cc's JSON) and the alert log, whose id is the watchers' cursor.
+      R"sql(
+CREATE TABLE patient_status(
+  patient_id TEXT PRIMARY KEY REFERENCES patients(id),
+  as_of TEXT NOT NULL,
+  body TEXT NOT NULL,
+  update_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE alerts(
+  id INTEGER PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  kind INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  local_date TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  create_ms INTEGER NOT NULL,
+  ack_ms INTEGER,
+  ack_by TEXT NOT NULL DEFAULT '',
+  UNIQUE(patient_id, key)
+) STRICT;
+CREATE INDEX alerts_by_clinic ON alerts(clinic_id, id);
+CREATE TRIGGER alerts_no_delete BEFORE DELETE ON alerts
+BEGIN SELECT RAISE(ABORT, 'alerts are kept'); END;
+CREATE TRIGGER alerts_only_ack BEFORE UPDATE OF
+  id, clinic_id, patient_id, kind, key, local_date, detail, session_id, create_ms ON alerts
+BEGIN SELECT RAISE(ABORT, 'only an acknowledgement changes an alert'); END;
+)sql",
   };
   return steps;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "scheduler/summary.h"
 #include "scheduler/time.h"
 
 namespace ptrack {
@@ -108,6 +109,37 @@ struct RtmTimeEntryRecord {
   bool live = false;
   std::string activity;
   Instant create_time{};
+};
+
+// One patient's row of the clinic report: who they are (as stored now) and the summary of their
+// latest evaluation — none before their first one, or without an active program.
+struct PatientStatusRow {
+  std::string patient_id;
+  std::string display_name;
+  std::string therapist_id;
+  std::string time_zone;
+  std::optional<PatientSummary> summary;
+  Instant update_time{};  // when the summary was stored
+};
+
+// A patient whose summary may need refreshing: every patient with an active program, with the
+// date of their stored summary (none when there is none).
+struct SummaryAge {
+  std::string patient_id;
+  std::string time_zone;
+  std::optional<LocalDate> as_of;
+};
+
+// An alert raised for a patient's therapist and clinic admins. Stored once per (patient, key);
+// `id` increases with every alert stored, so it is the cursor a watcher resumes from.
+struct AlertRecord {
+  int64_t id = 0;
+  std::string clinic_id;
+  std::string patient_id;
+  AlertCandidate alert;
+  Instant create_time{};
+  std::optional<Instant> ack_time;  // set once, by the first acknowledgement
+  std::string ack_by;               // who acknowledged it (a resource name)
 };
 
 }  // namespace ptrack

@@ -106,6 +106,20 @@ class SqliteStore final : public Store {
   Result<std::vector<RtmTimeEntryRecord>> ListRtmTimeEntries(const std::string& patient_id,
                                                              LocalDate from, LocalDate to) override;
 
+  Result<PatientSummary> GetPatientSummary(const std::string& patient_id) override;
+  Result<std::vector<AlertRecord>> SavePatientSummary(const std::string& clinic_id,
+                                                      const std::string& patient_id,
+                                                      const PatientSummary& summary,
+                                                      Instant at) override;
+  Result<std::vector<PatientStatusRow>> ListPatientStatus(
+      const std::string& clinic_id, const std::string& therapist_filter) override;
+  Result<std::vector<SummaryAge>> ListSummaryAges() override;
+  Result<std::vector<AlertRecord>> ListAlerts(const std::string& clinic_id,
+                                              const std::string& therapist_filter,
+                                              int64_t after_id, int limit) override;
+  Result<AlertRecord> GetAlert(int64_t id) override;
+  Result<AlertRecord> AcknowledgeAlert(int64_t id, const std::string& by, Instant at) override;
+
  private:
   explicit SqliteStore(std::string path, std::unique_ptr<SQLite::Database> writer);
 

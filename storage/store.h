@@ -215,6 +215,32 @@ class Store {
   virtual Result<std::vector<RtmTimeEntryRecord>> ListRtmTimeEntries(const std::string& patient_id,
                                                                      LocalDate from,
                                                                      LocalDate to) = 0;
+
+  // --- Derived report rows and alerts (scheduler/summary.h).
+  // The patient's stored summary. NOT_FOUND when there is none (or it no longer decodes).
+  virtual Result<PatientSummary> GetPatientSummary(const std::string& patient_id) = 0;
+  // In one transaction: replaces the patient's summary and stores each of summary.alerts whose
+  // key the patient has not had an alert for. Returns the alerts it stored (with their ids).
+  virtual Result<std::vector<AlertRecord>> SavePatientSummary(const std::string& clinic_id,
+                                                              const std::string& patient_id,
+                                                              const PatientSummary& summary,
+                                                              Instant at) = 0;
+  // One row per patient of the clinic (therapist_filter non-empty: that therapist's), ordered by
+  // patient id.
+  virtual Result<std::vector<PatientStatusRow>> ListPatientStatus(
+      const std::string& clinic_id, const std::string& therapist_filter) = 0;
+  // Every patient with an active program, ordered by patient id.
+  virtual Result<std::vector<SummaryAge>> ListSummaryAges() = 0;
+  // Alerts of the clinic (therapist_filter non-empty: of that therapist's patients now) with an
+  // id above `after_id`, oldest first, at most `limit`.
+  virtual Result<std::vector<AlertRecord>> ListAlerts(const std::string& clinic_id,
+                                                      const std::string& therapist_filter,
+                                                      int64_t after_id, int limit) = 0;
+  // NOT_FOUND when no alert has this id.
+  virtual Result<AlertRecord> GetAlert(int64_t id) = 0;
+  // Marks the alert acknowledged by `by` at `at` unless it already is; returns it as stored.
+  // NOT_FOUND when no alert has this id.
+  virtual Result<AlertRecord> AcknowledgeAlert(int64_t id, const std::string& by, Instant at) = 0;
 };
 
 }  // namespace ptrack

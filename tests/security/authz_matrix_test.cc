@@ -22,6 +22,7 @@
 #include <future>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "service/access.h"
 #include "service/convert.h"
@@ -38,6 +39,7 @@ using Message = google::protobuf::Message;
 struct Target {
   std::string clinic, patient, program, session, decision, therapist;
   std::string scope_clinic;  // the clinic that clinic-scoped methods name
+  std::string alert;         // an alert id of the patient
 
   std::string PatientName() const { return names::Patient(clinic, patient); }
   std::string ProgramName() const { return names::Program(clinic, patient, program); }
@@ -52,6 +54,21 @@ struct Caller {
 };
 
 constexpr const char* kTargets[] = {"A", "B", "other-clinic", "random"};
+
+struct AuditRow {
+  int64_t id = 0;
+  std::string username, patient_id, method, outcome;
+};
+
+AuditRow NewestAudit(const std::string& db_path) {
+  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+  SQLite::Statement q(db,
+                      "SELECT id, username, patient_id, method, outcome FROM audit_events "
+                      "ORDER BY id DESC LIMIT 1");
+  if (!q.executeStep()) return {};
+  return {q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+          q.getColumn(3).getString(), q.getColumn(4).getString()};
+}
 
 std::string CodeName(Code code) {
   static const std::map<Code, std::string> names = {
@@ -100,6 +117,7 @@ class Matrix {
     return o;
   }
   Token SignIn(const std::string& user, const std::string& pass) { return f_.SignIn(user, pass); }
+  grpc::Status Watch(const Message& request, const Token& token);
   void Builders();
 
   ServiceFixture f_;
@@ -166,7 +184,7 @@ void Matrix::SetUp() {
                                     SignIn(patient_user, patient_pass), log, &logged));
     t.session = log.session_id();
   };
-  Target a{"demo", "jordan", "jordan-program", "", "", "rivera", "demo"};
+  Target a{"demo", "jordan", "jordan-program", "", "", "rivera", "demo", ""};
   {
     v1::ListSessionsRequest list;
     list.set_parent(kJordan);
@@ -185,9 +203,9 @@ void Matrix::SetUp() {
     const std::string& d = decisions.decisions(0).name();
     a.decision = d.substr(d.rfind('/') + 1);
   }
-  Target b{"demo", "sam", "", "", a.decision, "lee", "demo"};
+  Target b{"demo", "sam", "", "", a.decision, "lee", "demo", ""};
   program_and_session(admin, kSam, "patient2", "demo-patient2-pass", b);
-  Target c{"east", "cora", "", "", a.decision, "east-t", "east"};
+  Target c{"east", "cora", "", "", a.decision, "east-t", "east", ""};
   program_and_session(east_admin, "clinics/east/patients/cora", "cora", "cora-password-1", c);
   Target r{"demo",
            "9b2f6c1e-0d4a-4e8b-9a51-3c7d2e6f8a10",
@@ -195,7 +213,25 @@ void Matrix::SetUp() {
            "7d6c5b4a-3928-4716-8a5b-4c3d2e1f0a9b",
            a.decision,
            "2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b",
-           "zq7-no-such-clinic"};
+           "zq7-no-such-clinic",
+           ""};
+  // One alert each for A, B and C, written straight into the log (alerts are otherwise raised
+  // by flags, which would change what the other methods answer).
+  {
+    SQLite::Database db(f_.db_file.path().string(), SQLite::OPEN_READWRITE);
+    for (const auto& [t, id] : {std::pair<Target*, int>{&a, 9001}, {&b, 9002}, {&c, 9003}}) {
+      SQLite::Statement ins(db,
+                            "INSERT INTO alerts(id, clinic_id, patient_id, kind, key, local_date, "
+                            "detail, session_id, create_ms) VALUES (?, ?, ?, 2, 'matrix', "
+                            "'2026-11-20', 'a pain flare', '', 0)");
+      ins.bind(1, id);
+      ins.bind(2, t->clinic);
+      ins.bind(3, t->patient);
+      ins.exec();
+      t->alert = std::to_string(id);
+    }
+    r.alert = "9999999";
+  }
   targets_ = {{"A", a}, {"B", b}, {"other-clinic", c}, {"random", r}};
 
   // Callers. The expired token was issued 31 days ago; the revoked one was signed out.
@@ -466,6 +502,22 @@ void Matrix::Builders() {
   b["/ptrack.v1.ExportService/ExportPatientFhir"] = [](const Target& t) {
     return Make<v1::ExportPatientFhirRequest>([&](auto& r) { r.set_name(t.PatientName()); });
   };
+  b["/ptrack.v1.ReportService/GetClinicReport"] = [](const Target& t) {
+    return Make<v1::GetClinicReportRequest>(
+        [&](auto& r) { r.set_parent(names::Clinic(t.scope_clinic)); });
+  };
+  b["/ptrack.v1.ReportService/WatchAlerts"] = [](const Target& t) {
+    return Make<v1::WatchAlertsRequest>(
+        [&](auto& r) { r.set_parent(names::Clinic(t.scope_clinic)); });
+  };
+  b["/ptrack.v1.ReportService/ListAlerts"] = [](const Target& t) {
+    return Make<v1::ListAlertsRequest>(
+        [&](auto& r) { r.set_parent(names::Clinic(t.scope_clinic)); });
+  };
+  b["/ptrack.v1.ReportService/AcknowledgeAlert"] = [](const Target& t) {
+    return Make<v1::AcknowledgeAlertRequest>(
+        [&](auto& r) { r.set_name(names::Clinic(t.scope_clinic) + "/alerts/" + t.alert); });
+  };
 }
 
 grpc::Status Matrix::Invoke(const std::string& method, const Caller& caller, const Target& target) {
@@ -476,6 +528,7 @@ grpc::Status Matrix::Invoke(const std::string& method, const Caller& caller, con
   if (method == "/ptrack.v1.AuthService/SignOut" && !caller.username.empty()) {
     token = SignIn(caller.username, caller.password);
   }
+  if (method == "/ptrack.v1.ReportService/WatchAlerts") return Watch(*request, token);
   grpc::GenericStub generic(f_.channel);
   auto context = ServiceFixture::Context(token);
   const std::string bytes = request->SerializeAsString();
@@ -486,6 +539,29 @@ grpc::Status Matrix::Invoke(const std::string& method, const Caller& caller, con
   generic.UnaryCall(context.get(), method, grpc::StubOptions(), &request_buffer, &response,
                     [&done](grpc::Status s) { done.set_value(std::move(s)); });
   return done.get_future().get();
+}
+
+// A watch that is allowed stays open: it counts as OK when it is still open after a moment
+// (the client then cancels it). It is audited when the server notices the cancellation, so wait
+// for that row before the caller looks for it.
+grpc::Status Matrix::Watch(const Message& request, const Token& token) {
+  v1::WatchAlertsRequest req;
+  REQUIRE(req.ParseFromString(request.SerializeAsString()));
+  const std::string db_path = f_.db_file.path().string();
+  const int64_t before = NewestAudit(db_path).id;
+  auto stub = v1::ReportService::NewStub(f_.channel);
+  auto context = ServiceFixture::Context(token);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
+  auto reader = stub->WatchAlerts(context.get(), req);
+  v1::Alert alert;
+  while (reader->Read(&alert)) {
+  }
+  grpc::Status status = reader->Finish();
+  if (status.error_code() != Code::DEADLINE_EXCEEDED) return status;
+  for (int i = 0; i < 100 && NewestAudit(db_path).id == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return grpc::Status::OK;
 }
 
 // method -> caller -> target -> code name
@@ -504,21 +580,6 @@ Table ReadTable(const std::string& path) {
     for (const char* t : kTargets) row >> table["/ptrack.v1." + method][caller][t];
   }
   return table;
-}
-
-struct AuditRow {
-  int64_t id = 0;
-  std::string username, patient_id, method, outcome;
-};
-
-AuditRow NewestAudit(const std::string& db_path) {
-  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-  SQLite::Statement q(db,
-                      "SELECT id, username, patient_id, method, outcome FROM audit_events "
-                      "ORDER BY id DESC LIMIT 1");
-  if (!q.executeStep()) return {};
-  return {q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-          q.getColumn(3).getString(), q.getColumn(4).getString()};
 }
 
 bool RoleAllowed(const AccessRule& rule, const std::string& caller) {

@@ -72,6 +72,7 @@ ServiceFixture::ServiceFixture(ServiceOptions options) : clock(FixtureNow()) {
   config.grpc_listen = "";  // in-process only
   config.clinical = TestDefaults();
   config.options = options;
+  config.summary_sweep_interval = std::chrono::seconds(0);  // tests sweep when they mean to
   server = std::make_unique<PtrackServer>(*store, clock, config);
   const Status started = server->Start();
   INFO(started.ToString());
@@ -87,6 +88,7 @@ ServiceFixture::ServiceFixture(ServiceOptions options) : clock(FixtureNow()) {
   session = v1::SessionService::NewStub(channel);
   progression = v1::ProgressionService::NewStub(channel);
   audit = v1::AuditService::NewStub(channel);
+  report = v1::ReportService::NewStub(channel);
 }
 
 ServiceFixture::~ServiceFixture() {

@@ -1,0 +1,163 @@
+// A patient's standing for the report: windows of adherence, pain trend, open flags and alerts.
+#include "scheduler/summary.h"
+
+#include <algorithm>
+#include <map>
+
+#include "scheduler/adherence.h"
+#include "scheduler/calendar.h"
+#include "scheduler/plan.h"
+
+namespace ptrack {
+namespace {
+
+static_assert(static_cast<int>(AlertKind::kMaintenancePainReturn) ==
+                  static_cast<int>(FlagKind::kMaintenancePainReturn),
+              "AlertKind mirrors FlagKind");
+
+const char* KeyName(AlertKind kind) {
+  switch (kind) {
+    case AlertKind::kRedFlag:
+      return "red_flag";
+    case AlertKind::kPainFlare:
+      return "pain_flare";
+    case AlertKind::kInactivity:
+      return "inactivity";
+    case AlertKind::kReevaluationDue:
+      return "reevaluation_due";
+    case AlertKind::kPhaseGateStalled:
+      return "phase_gate_stalled";
+    case AlertKind::kMaintenancePainReturn:
+      return "maintenance_pain_return";
+    case AlertKind::kRtmAtRisk:
+      return "rtm_at_risk";
+  }
+  return "unknown";
+}
+
+AdherenceWindow Window(const Program& program, const Timeline& timeline, LocalDate from,
+                       LocalDate to, const std::vector<Session>& sessions,
+                       const std::vector<DailyFacts>& facts) {
+  AdherenceWindow w;
+  const Adherence a = ComputeAdherence(program, from, to, facts, &timeline);
+  w.sessions_prescribed = a.sessions_prescribed;
+  w.sessions_done = a.sessions_done;
+  for (const Session& s : sessions) {
+    if (s.local_date < from || s.local_date > to) continue;
+    const PlanDay plan = PlanFor(program, timeline, s.local_date);
+    for (const PlannedExercise& p : plan.exercises) {
+      ++w.exercises_planned;
+      for (const ExerciseLog& log : s.exercises) {
+        if (log.sets > 0 && log.exercise_id == p.exercise_id && AtFullDose(log, p.dose)) {
+          ++w.exercises_full_dose;
+          break;
+        }
+      }
+    }
+  }
+  return w;
+}
+
+// Whether `flag` still needs attention on `today`.
+bool IsOpen(const Flag& flag, const Program& program, const Timeline& timeline, LocalDate today,
+            const std::optional<LocalDate>& last_session, const ReportRules& rules) {
+  const int age = static_cast<int>((today - flag.date).count());
+  switch (flag.kind) {
+    case FlagKind::kRedFlag: {
+      // Open while the program is suspended, for the red flags since it last was not.
+      if (!timeline.StateOn(today).suspended) return false;
+      LocalDate since = program.start_date;
+      for (const auto& [from, state] : timeline.states) {
+        if (from <= today && !state.suspended) since = from;
+      }
+      return flag.date >= since;
+    }
+    case FlagKind::kPainFlare:
+    case FlagKind::kMaintenancePainReturn:
+      return age < rules.pain_flare_open_days;
+    case FlagKind::kInactivity:
+      return !timeline.StateOn(today).suspended && (!last_session || *last_session < flag.date);
+    case FlagKind::kReevaluationDue:
+    case FlagKind::kPhaseGateStalled:
+      if (age >= rules.review_open_days) return false;
+      // A revision from the flag's day on is the therapist's answer to it.
+      for (const ProgramRevision& r : program.revisions) {
+        if (r.revision > 1 && r.effective_date >= flag.date) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+double MeanPainAfter(const std::vector<const Session*>& sessions) {
+  if (sessions.empty()) return -1;
+  double sum = 0;
+  for (const Session* s : sessions) sum += s->pain_after;
+  return sum / static_cast<double>(sessions.size());
+}
+
+}  // namespace
+
+Status Validate(const ReportRules& r) {
+  Violations v;
+  ForEachReportField(r, [&](const char* field, int value) {
+    const int min = std::string(field) == "rtm_at_risk_margin_days" ? 0 : 1;
+    if (value < min)
+      v.Add(std::string("report.") + field, "must be at least " + std::to_string(min));
+  });
+  return v.ToStatus();
+}
+
+PatientSummary Summarize(const Program& program, const Timeline& timeline, LocalDate today,
+                         const std::vector<Session>& sessions, const std::vector<DailyFacts>& facts,
+                         const RtmStatus& rtm, const ReportRules& rules) {
+  PatientSummary out;
+  out.as_of = today;
+  out.program_id = program.id;
+  const PlanDay plan = PlanFor(program, timeline, today);
+  out.phase_number = plan.phase_number;
+  out.phase_name = plan.phase_name;
+  out.suspended = timeline.StateOn(today).suspended;
+
+  const LocalDate from_7 = std::max(program.start_date, today - date::days{6});
+  const LocalDate from_30 = std::max(program.start_date, today - date::days{29});
+  if (from_7 <= today) out.last_7 = Window(program, timeline, from_7, today, sessions, facts);
+  if (from_30 <= today) out.last_30 = Window(program, timeline, from_30, today, sessions, facts);
+
+  // Pain: the first program week with sessions against the last 7 days.
+  std::map<int, std::vector<const Session*>> by_week;
+  std::vector<const Session*> recent;
+  for (const Session& s : sessions) {
+    if (s.local_date > today) continue;
+    by_week[ProgramWeek(program.start_date, s.local_date)].push_back(&s);
+    if (s.local_date >= today - date::days{6}) recent.push_back(&s);
+    if (!out.last_session || *out.last_session < s.local_date) out.last_session = s.local_date;
+  }
+  if (!by_week.empty()) out.pain_baseline = MeanPainAfter(by_week.begin()->second);
+  out.pain_recent = MeanPainAfter(recent);
+
+  for (const Flag& f : timeline.flags) {
+    if (f.date > today || !IsOpen(f, program, timeline, today, out.last_session, rules)) continue;
+    out.open_flags.push_back(f);
+    const auto kind = static_cast<AlertKind>(static_cast<int>(f.kind));
+    out.alerts.push_back(
+        {kind, std::string(KeyName(kind)) + "/" + FormatIsoDate(f.date) + "/" + f.session_id,
+         f.date, f.detail, f.session_id});
+  }
+  for (const Decision& d : timeline.decisions) {
+    if (d.status == DecisionStatus::kPending) ++out.pending_decisions;
+  }
+
+  out.rtm = rtm;
+  out.rtm_at_risk = rtm.in_episode && rtm.data_days_needed > 0 &&
+                    rtm.days_left - rtm.data_days_needed <= rules.rtm_at_risk_margin_days;
+  if (out.rtm_at_risk) {
+    out.alerts.push_back(
+        {AlertKind::kRtmAtRisk,
+         std::string(KeyName(AlertKind::kRtmAtRisk)) + "/" + FormatIsoDate(rtm.period_start), today,
+         "RTM: " + rtm.forecast, ""});
+  }
+  return out;
+}
+
+}  // namespace ptrack
