@@ -61,6 +61,12 @@ int RtmTime(Client& c);
 int RtmTimes(Client& c);
 int RtmStatus(Client& c);
 
+// Report and alerts (commands_report.cc).
+int Report(Client& c);
+int Alerts(Client& c);
+int Watch(Client& c);
+int Ack(Client& c);
+
 // Exports (commands_export.cc).
 int ExportCsv(Client& c);
 int ExportFhir(Client& c);

@@ -98,6 +98,13 @@ const Command kCommands[] = {
      "list recorded clinician time"},
     {"rtm-status", ptrack::cli::RtmStatus, "rtm-status --patient P [--date D]",
      "RTM readiness: data days, minutes, supported codes and what is still needed"},
+    {"report", ptrack::cli::Report, "report [--order FIELD[ desc]]",
+     "the clinic report: adherence, pain, phase, flags, RTM per patient (most need first)"},
+    {"alerts", ptrack::cli::Alerts, "alerts [--after CURSOR] [--unacknowledged]",
+     "the alerts raised for your patients (red flags, pain flares, inactivity, ...)"},
+    {"watch", ptrack::cli::Watch, "watch [--after CURSOR]",
+     "print alerts as they happen; reconnects from the last one after a drop"},
+    {"ack", ptrack::cli::Ack, "ack ALERT", "acknowledge an alert (its cursor number or name)"},
     {"export-csv", ptrack::cli::ExportCsv,
      "export-csv --from YYYY-MM-DD --to YYYY-MM-DD [--patient P] [--out FILE]",
      "the clinic's (or one patient's) sessions as CSV for spreadsheets"},
@@ -124,7 +131,7 @@ void PrintHelp() {
 
 int main(int argc, char** argv) {
   const ptrack::cli::Args args(
-      argc, argv, {"json", "help", "week", "as-prescribed", "all", "onboarded", "live"});
+      argc, argv, {"json", "help", "week", "as-prescribed", "all", "onboarded", "live", "unacknowledged"});
   if (!args.error().empty()) return ptrack::cli::Usage(args.error());
   const auto& pos = args.positional();
   if (pos.empty() || pos[0] == "help") {
