@@ -46,6 +46,7 @@ void ToProto(const std::string& clinic, const PatientStatusRow& row, v1::ReportR
   out->set_display_name(row.display_name);
   out->set_therapist(names::Therapist(clinic, row.therapist_id));
   out->set_attention(AttentionScore(row));
+  out->set_time_zone(row.time_zone);
   if (!row.summary) return;
   const PatientSummary& s = *row.summary;
   out->set_has_program(true);

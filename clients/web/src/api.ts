@@ -7,6 +7,7 @@ import { AuthService } from "./gen/ptrack/v1/auth_pb";
 import { ClinicService } from "./gen/ptrack/v1/clinic_pb";
 import { ProgramService } from "./gen/ptrack/v1/program_pb";
 import { ProgressionService } from "./gen/ptrack/v1/progression_pb";
+import { ReportService } from "./gen/ptrack/v1/report_pb";
 import { RtmService } from "./gen/ptrack/v1/rtm_pb";
 import { SessionService } from "./gen/ptrack/v1/session_pb";
 import { current } from "./session_store";
@@ -31,6 +32,7 @@ export const programs = createClient(ProgramService, transport);
 export const progression = createClient(ProgressionService, transport);
 export const sessions = createClient(SessionService, transport);
 export const rtm = createClient(RtmService, transport);
+export const reports = createClient(ReportService, transport);
 
 /** The ConnectError code of `e`, with anything that is not one (a fetch failure) as Unknown. */
 export function codeOf(e: unknown): Code {

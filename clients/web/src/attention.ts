@@ -3,8 +3,8 @@
 // session. Sorting is most urgent first: an open red flag, then pain flares, pending decisions,
 // inactivity and the rest. The weights order the kinds; they are not clinical thresholds (those
 // are in the server's rules).
-// The list is gathered per patient with a few calls each, at most four patients at a time: fine
-// for a therapist's caseload; the clinic report (a later server feature) will serve large clinics.
+// Used for one patient's page; lists of patients read the server's clinic report (report.ts),
+// which orders them the same way.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, programs, progression, sessions } from "./api";
 import { ProgramState } from "./gen/ptrack/v1/program_pb";
@@ -69,24 +69,4 @@ export async function statusOf(patient: Patient): Promise<PatientStatus> {
   st.score = open.reduce((sum, f) => sum + (WEIGHT[f.kind] ?? 1), 0) + PENDING_WEIGHT * st.pending.length +
     (st.hasProgram ? 0 : 5);
   return st;
-}
-
-/** `fn` over `items`, at most `limit` at a time; results in the items' order. */
-export async function pool<T, R>(items: T[], fn: (item: T) => Promise<R>, limit = 4): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-/** statusOf for every patient, four at a time, most urgent first (ties by name). */
-export async function rank(patients: Patient[]): Promise<PatientStatus[]> {
-  const out = await pool(patients, statusOf);
-  return out.sort((a, b) => b.score - a.score || a.patient.displayName.localeCompare(b.patient.displayName));
 }

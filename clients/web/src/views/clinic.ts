@@ -1,42 +1,28 @@
-// The clinic admin's overview: every patient's adherence over the last 7 and 30 days (credited
-// sessions over prescribed, counted by the server in the patient's own zone), last session and
-// open flags, with a CSV download of the same table, and the server's sessions export (CSV) of
-// the last 30 days.
-import { clinics, describe, sessions } from "../api";
-import { type PatientStatus, pool, rank } from "../attention";
+// The clinic admin's overview, from the server's clinic report: every patient's adherence over
+// the last 7 and 30 days (credited sessions over prescribed, and the share of exercises done at
+// the full dose, in the patient's own zone), pain trend, last session, open flags and RTM data
+// days, with a CSV download of the same table, and the server's sessions export (CSV) of the last
+// 30 days.
+import { clinics, describe } from "../api";
 import { addDays, todayIn } from "../dates";
 import { h, mount, toast } from "../dom";
 import { csv, download, downloadBlob } from "../csv";
-import { flagText, idOf } from "../format";
-import { FlagKind } from "../gen/ptrack/v1/progression_pb";
-import type { Adherence } from "../gen/ptrack/v1/session_pb";
+import { idOf } from "../format";
+import type { AdherenceWindow, ReportRow } from "../gen/ptrack/v1/report_pb";
+import { openFlagTexts, reportRows } from "../report";
 import type { SignedIn } from "../session_store";
-import { allPatients } from "./patients";
 
 interface Row {
-  st: PatientStatus;
+  r: ReportRow;
   therapist: string;
   today: string;
-  d7: [number, number];   // [done, prescribed]
-  d30: [number, number];
 }
 
-/** Credited sessions over prescribed in the `n` days up to `today`, as the server counts them. */
-async function adherence(st: PatientStatus, today: string, n: number): Promise<[number, number]> {
-  if (!st.hasProgram) return [0, 0];
-  const a: Adherence = await sessions.getAdherence({ parent: st.patient.name, startDate: addDays(today, 1 - n), endDate: today });
-  return [a.sessionsDone, a.sessionsPrescribed];
-}
-
-const pct = ([done, of]: [number, number]) => (of === 0 ? "–" : `${Math.round((100 * done) / of)}%`);
-
-function openFlags(st: PatientStatus): string[] {
-  if (st.error) return [`Could not be read: ${st.error}`];
-  const out = st.flags.filter((f) => f.kind !== FlagKind.RED_FLAG).map((f) => flagText(f.kind));
-  if (st.suspended) out.unshift("Red flag");
-  if (!st.hasProgram) out.push("No program");
-  return out;
-}
+const done = (w?: AdherenceWindow) => w?.sessionsDone ?? 0;
+const prescribed = (w?: AdherenceWindow) => w?.sessionsPrescribed ?? 0;
+const pct = (w?: AdherenceWindow) => (prescribed(w) === 0 ? "–" : `${Math.round(100 * (w?.sessionsRatio ?? 0))}%`);
+const dose = (w?: AdherenceWindow) => ((w?.exercisesPlanned ?? 0) === 0 ? "–" : `${Math.round(100 * (w?.doseRatio ?? 0))}%`);
+const pain = (v: number) => (v < 0 ? "–" : v.toFixed(1));
 
 export const CSV_HEADER = [
   "patient_id", "patient", "therapist", "time_zone", "date",
@@ -47,33 +33,34 @@ export const CSV_HEADER = [
 export async function clinicOverview(root: HTMLElement, who: SignedIn): Promise<void> {
   mount(root, h("p", { class: "loading" }, "Loading the clinic…"));
   try {
-    const [clinic, therapists, list] = await Promise.all([
+    const [clinic, therapists, report] = await Promise.all([
       clinics.getClinic({ name: who.clinic }),
       clinics.listTherapists({ parent: who.clinic, pageSize: 200 }),
-      allPatients(who.clinic),
+      reportRows(who.clinic),
     ]);
     const therapistName = new Map(therapists.therapists.map((t) => [t.name, t.displayName]));
-    const ranked = await rank(list);
-    const rows: Row[] = await pool(ranked, async (st) => {
-      const today = todayIn(st.patient.timeZone);
-      const [d7, d30] = st.error ? [[0, 0], [0, 0]] as [number, number][]
-        : await Promise.all([adherence(st, today, 7), adherence(st, today, 30)]);
-      return { st, today, therapist: therapistName.get(st.patient.therapist) ?? idOf(st.patient.therapist), d7, d30 };
-    });
+    const rows: Row[] = report.map((r) => ({
+      r, today: r.asOf || todayIn(r.timeZone), therapist: therapistName.get(r.therapist) ?? idOf(r.therapist),
+    }));
     const table = h("table", { class: "overview", "data-testid": "overview" },
-      h("thead", null, h("tr", null, ["Patient", "Therapist", "7 days", "30 days", "Last session", "Needs"].map((t) => h("th", { scope: "col" }, t)))),
-      h("tbody", null, rows.map((r) => h("tr", { "data-patient": r.st.patient.name },
-        h("th", { scope: "row" }, h("a", { href: `#/patients/${idOf(r.st.patient.name)}` }, r.st.patient.displayName)),
-        h("td", null, r.therapist),
-        h("td", null, `${pct(r.d7)} (${r.d7[0]}/${r.d7[1]})`),
-        h("td", null, `${pct(r.d30)} (${r.d30[0]}/${r.d30[1]})`),
-        h("td", null, r.st.lastSession || "–"),
-        h("td", null, [...openFlags(r.st), r.st.pending.length ? `${r.st.pending.length} pending` : ""].filter(Boolean).join(", ") || "On track")))));
+      h("thead", null, h("tr", null, ["Patient", "Therapist", "7 days", "30 days", "Full dose", "Pain", "Last session", "RTM days", "Needs"]
+        .map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", null, rows.map(({ r, therapist }) => h("tr", { "data-patient": r.patient },
+        h("th", { scope: "row" }, h("a", { href: `#/patients/${idOf(r.patient)}` }, r.displayName)),
+        h("td", null, therapist),
+        h("td", null, `${pct(r.last7Days)} (${done(r.last7Days)}/${prescribed(r.last7Days)})`),
+        h("td", null, `${pct(r.last30Days)} (${done(r.last30Days)}/${prescribed(r.last30Days)})`),
+        h("td", null, dose(r.last30Days)),
+        h("td", null, r.hasProgram ? `${pain(r.painBaseline)} → ${pain(r.painRecent)}` : "–"),
+        h("td", null, r.lastSessionDate || "–"),
+        h("td", null, r.rtm?.inEpisode ? String(r.rtm.dataDays) : "–"),
+        h("td", null, [...openFlagTexts(r), r.pendingDecisions ? `${r.pendingDecisions} pending` : ""].filter(Boolean).join(", ") || "On track")))));
     const button = h("button", { type: "button", class: "primary", "data-testid": "download-csv" }, "Download CSV");
     button.addEventListener("click", () => {
-      const body = rows.map((r) => [
-        idOf(r.st.patient.name), r.st.patient.displayName, r.therapist, r.st.patient.timeZone, r.today,
-        r.d7[0], r.d7[1], r.d30[0], r.d30[1], r.st.lastSession, openFlags(r.st).join("; "), r.st.pending.length,
+      const body = rows.map(({ r, therapist, today }) => [
+        idOf(r.patient), r.displayName, therapist, r.timeZone, today,
+        done(r.last7Days), prescribed(r.last7Days), done(r.last30Days), prescribed(r.last30Days),
+        r.lastSessionDate, openFlagTexts(r).join("; "), r.pendingDecisions,
       ]);
       download(`${idOf(who.clinic)}-adherence-${todayIn(clinic.timeZone)}.csv`, csv(CSV_HEADER, body));
     });
