@@ -58,19 +58,37 @@ AdherenceWindow Window(const Program& program, const Timeline& timeline, LocalDa
   return w;
 }
 
+// When the server received each session (by id), and the latest red-flag clearing.
+struct Receipts {
+  std::map<std::string, Instant> received;
+  std::optional<Instant> last_clearing;
+};
+
+Receipts ReceiptsOf(const ProgramHistory& history) {
+  Receipts r;
+  for (const Session& s : history.sessions) r.received[s.id] = s.receive_time;
+  for (const TherapistAction& a : history.actions) {
+    if (a.kind == TherapistAction::Kind::kClearRedFlag &&
+        (!r.last_clearing || *r.last_clearing < a.at)) {
+      r.last_clearing = a.at;
+    }
+  }
+  return r;
+}
+
 // Whether `flag` still needs attention on `today`.
 bool IsOpen(const Flag& flag, const Program& program, const Timeline& timeline, LocalDate today,
-            const std::optional<LocalDate>& last_session, const ReportRules& rules) {
+            const std::optional<LocalDate>& last_session, const Receipts& receipts,
+            const ReportRules& rules) {
   const int age = static_cast<int>((today - flag.date).count());
   switch (flag.kind) {
     case FlagKind::kRedFlag: {
-      // Open while the program is suspended, for the red flags since it last was not.
+      // Open while the program is suspended, unless a clearing recorded after the server received
+      // it covered it (progression.h: a clearing covers the red flags received before it).
       if (!timeline.StateOn(today).suspended) return false;
-      LocalDate since = program.start_date;
-      for (const auto& [from, state] : timeline.states) {
-        if (from <= today && !state.suspended) since = from;
-      }
-      return flag.date >= since;
+      const auto received = receipts.received.find(flag.session_id);
+      return !receipts.last_clearing ||
+             (received != receipts.received.end() && received->second > *receipts.last_clearing);
     }
     case FlagKind::kPainFlare:
     case FlagKind::kMaintenancePainReturn:
@@ -109,8 +127,10 @@ Status Validate(const ReportRules& r) {
 }
 
 PatientSummary Summarize(const Program& program, const Timeline& timeline, LocalDate today,
-                         const std::vector<Session>& sessions, const std::vector<DailyFacts>& facts,
+                         const ProgramHistory& history, const std::vector<DailyFacts>& facts,
                          const RtmStatus& rtm, const ReportRules& rules) {
+  const std::vector<Session>& sessions = history.sessions;
+  const Receipts receipts = ReceiptsOf(history);
   PatientSummary out;
   out.as_of = today;
   out.program_id = program.id;
@@ -137,7 +157,9 @@ PatientSummary Summarize(const Program& program, const Timeline& timeline, Local
   out.pain_recent = MeanPainAfter(recent);
 
   for (const Flag& f : timeline.flags) {
-    if (f.date > today || !IsOpen(f, program, timeline, today, out.last_session, rules)) continue;
+    if (f.date > today || !IsOpen(f, program, timeline, today, out.last_session, receipts, rules)) {
+      continue;
+    }
     out.open_flags.push_back(f);
     const auto kind = static_cast<AlertKind>(static_cast<int>(f.kind));
     out.alerts.push_back(

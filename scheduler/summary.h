@@ -84,12 +84,13 @@ struct PatientSummary {
   bool operator==(const PatientSummary&) const = default;
 };
 
-// The summary of `program` on `today` from its evaluated `timeline`. `sessions`: the program's
-// sessions (any order); `facts`: its daily facts (any order, at least the 30 days to today);
-// `rtm`: ComputeRtm for today (in_episode false when not monitored).
+// The summary of `program` on `today` from its evaluated `timeline`. `history`: what the
+// timeline was evaluated from (its sessions and therapist actions, any order); `facts`: the daily
+// facts (any order, at least the 30 days to today); `rtm`: ComputeRtm for today (in_episode
+// false when not monitored).
 // REQUIRES: !timeline.states.empty(); Validate(rules).ok().
 PatientSummary Summarize(const Program& program, const Timeline& timeline, LocalDate today,
-                         const std::vector<Session>& sessions, const std::vector<DailyFacts>& facts,
+                         const ProgramHistory& history, const std::vector<DailyFacts>& facts,
                          const RtmStatus& rtm, const ReportRules& rules);
 
 }  // namespace ptrack

@@ -74,18 +74,18 @@ Result<Evaluated> ProgressRunner::Run(const Patient& patient, Program program) {
   out.program = std::move(program);
   out.catalogue = std::move(catalogue);  // its View is not used after this point
   if (out.program.state == ProgramState::kActive) {
-    PTRACK_RETURN_IF_ERROR(KeepSummary(patient, out, history.sessions));
+    PTRACK_RETURN_IF_ERROR(KeepSummary(patient, out, history));
   }
   return out;
 }
 
 Status ProgressRunner::KeepSummary(const Patient& patient, const Evaluated& evaluated,
-                                   const std::vector<Session>& sessions) {
+                                   const ProgramHistory& history) {
   const LocalDate today = evaluated.today;
   PTRACK_ASSIGN_OR_RETURN(auto facts,
                           deps_.store.GetDailyFacts(patient.id, today - date::days{29}, today));
   PTRACK_ASSIGN_OR_RETURN(auto rtm, ComputeRtmOn(deps_, patient, evaluated.zone, today));
-  PatientSummary summary = Summarize(evaluated.program, evaluated.timeline, today, sessions, facts,
+  PatientSummary summary = Summarize(evaluated.program, evaluated.timeline, today, history, facts,
                                      rtm.status, deps_.clinical.report);
   auto stored = deps_.store.GetPatientSummary(patient.id);
   if (stored.ok() && *stored == summary) return Status::Ok();  // reads are frequent: no write

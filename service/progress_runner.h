@@ -44,7 +44,7 @@ class ProgressRunner {
  private:
   // Summarizes an evaluated active program and stores the row (and new alerts) when it changed.
   Status KeepSummary(const Patient& patient, const Evaluated& evaluated,
-                     const std::vector<Session>& sessions);
+                     const ProgramHistory& history);
 
   Deps deps_;
 };

@@ -25,6 +25,7 @@ double Ratio(const AdherenceWindow& w) {
 
 // The figure a key sorts by; rows without a summary (or without the figure) sort as lowest.
 double Figure(const PatientStatusRow& row, ReportKey key) {
+  if (key == ReportKey::kName) return 0;  // sorted by the name itself
   if (!row.summary) return -1e9;
   const PatientSummary& s = *row.summary;
   switch (key) {
@@ -101,10 +102,12 @@ void SortReport(std::vector<PatientStatusRow>& rows, const ReportOrder& order) {
   std::vector<std::pair<double, PatientStatusRow*>> keyed;
   keyed.reserve(rows.size());
   for (PatientStatusRow& r : rows) keyed.emplace_back(Figure(r, order.key), &r);
+  const bool names_reversed = order.key == ReportKey::kName && order.descending;
   std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
     if (a.first != b.first) return high_first ? a.first > b.first : a.first < b.first;
-    return std::tie(a.second->display_name, a.second->patient_id) <
-           std::tie(b.second->display_name, b.second->patient_id);
+    const auto ka = std::tie(a.second->display_name, a.second->patient_id);
+    const auto kb = std::tie(b.second->display_name, b.second->patient_id);
+    return names_reversed ? kb < ka : ka < kb;
   });
   std::vector<PatientStatusRow> sorted;
   sorted.reserve(rows.size());

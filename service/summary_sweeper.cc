@@ -15,6 +15,7 @@ SweepCounts SummarySweeper::SweepOnce() {
   }
   const Instant now = deps_.clock.Now();
   for (const SummaryAge& age : *ages) {
+    if (Stopping()) break;  // a shutdown does not wait for a long sweep
     ++counts.checked;
     auto zone = LocateZone(age.time_zone, "time_zone");
     if (zone.ok() && age.as_of && *age.as_of == LocalDateOf(now, *zone)) continue;
@@ -43,6 +44,11 @@ void SummarySweeper::Start(std::chrono::seconds interval) {
       cv_.wait_for(lock, interval, [&] { return stopping_; });
     }
   });
+}
+
+bool SummarySweeper::Stopping() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stopping_;
 }
 
 void SummarySweeper::Stop() {

@@ -1,8 +1,8 @@
 // Keeps the report rows current when nothing happens: a patient who logs nothing is still due an
 // inactivity flag, a re-evaluation or an RTM deadline. SweepOnce re-evaluates every patient with
 // an active program whose stored summary is from an earlier local day (in their zone) or missing;
-// Start runs it now and then every `interval` on its own thread until Stop. One patient's failure
-// is counted and the sweep goes on.
+// Start runs it now and then every `interval` on its own thread until Stop, which also cuts a
+// running sweep short. One patient's failure is counted and the sweep goes on.
 #pragma once
 
 #include <chrono>
@@ -32,6 +32,8 @@ class SummarySweeper {
   void Stop();
 
  private:
+  bool Stopping();
+
   Deps deps_;
   ProgressRunner runner_;
   std::mutex mu_;

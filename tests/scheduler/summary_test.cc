@@ -30,7 +30,7 @@ PatientSummary SummaryOn(const World& w, const ProgramHistory& h, LocalDate toda
   }
   std::vector<DailyFacts> list;
   for (const auto& [day, f] : facts) list.push_back(f);
-  return Summarize(w.program, tl, today, h.sessions, list, rtm, kRules);
+  return Summarize(w.program, tl, today, h, list, rtm, kRules);
 }
 
 std::vector<AlertCandidate> RtmAlerts(const PatientSummary& s) {
@@ -165,7 +165,7 @@ TEST_CASE("Summary: a review flag closes after review_open_days or with a revisi
   tl.flags.clear();
   tl.flags.push_back({FlagKind::kReevaluationDue, today - date::days{27}, "re-evaluate", ""});
   auto summarize = [&](const Program& p, const Timeline& t) {
-    return Summarize(p, t, today, {}, {}, RtmStatus{}, kRules);
+    return Summarize(p, t, today, ProgramHistory{}, {}, RtmStatus{}, kRules);
   };
   CHECK(HasOpen(summarize(w.program, tl), FlagKind::kReevaluationDue));  // 27 days old
   tl.flags.back().date = today - date::days{28};
