@@ -11,6 +11,7 @@
 #include "service/clinical_defaults.h"
 #include "service/clock.h"
 #include "service/credentials.h"
+#include "service/refresh_queue.h"
 #include "service/security_policy.h"
 #include "storage/store.h"
 
@@ -33,6 +34,7 @@ struct Deps {
   const ServiceOptions& options;
   const ClinicalDefaults& clinical;
   AlertHub& alerts;
+  RefreshQueue& refresh;  // patients whose report row the summary worker must re-derive
 };
 
 // The zone of a stored patient. A zone the tz database no longer knows is the server's problem,

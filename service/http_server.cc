@@ -11,6 +11,8 @@
 namespace ptrack {
 namespace {
 
+constexpr size_t kHttpThreads = 64;  // concurrent HTTP connections served
+
 void Reply(httplib::Response& res, const HttpReply& reply) {
   res.status = reply.status;
   res.set_content(reply.body, reply.content_type.c_str());
@@ -28,6 +30,9 @@ HttpServer::~HttpServer() { Stop(); }
 void HttpServer::Routes() {
   httplib::Server& s = *server_;
   s.set_payload_max_length(options_.max_body_bytes);
+  // A kept-alive connection holds one of these threads while it is open: the default (8 on this
+  // machine) made a ninth client wait for another's connection to close.
+  s.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
 
   s.Post(R"(/[A-Za-z0-9_.]+/[A-Za-z0-9_]+)", [this](const httplib::Request& req,
                                                     httplib::Response& res) {

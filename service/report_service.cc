@@ -21,6 +21,9 @@ constexpr auto kRecheckInterval = std::chrono::seconds(30);
 // for it); a wake without a new alert reads nothing.
 constexpr auto kIdleWake = std::chrono::milliseconds(250);
 constexpr int kDrainBatch = 100;
+// The report and the alert list wait this long at most for the summary worker to derive the rows
+// of sessions just stored (usually milliseconds; longer only under a burst of sessions).
+constexpr auto kDrainWait = std::chrono::seconds(2);
 
 // A therapist sees their own patients; an admin the whole clinic ("").
 std::string TherapistScope(const Principal& who) {
@@ -150,6 +153,7 @@ grpc::Status ReportServiceImpl::GetClinicReport(grpc::ServerContext* context,
         PTRACK_ASSIGN_OR_RETURN(auto page,
                                 paging::FromRequest(req->page_size(), req->page_token()));
         PTRACK_ASSIGN_OR_RETURN(size_t offset, ReportOffset(page, order));
+        deps_.refresh.Drain(kDrainWait);
         PTRACK_ASSIGN_OR_RETURN(
             auto rows, deps_.store.ListPatientStatus(clinic_id, TherapistScope(call.who())));
         SortReport(rows, order);
@@ -220,6 +224,7 @@ grpc::Status ReportServiceImpl::ListAlerts(grpc::ServerContext* context,
     PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
     PTRACK_ASSIGN_OR_RETURN(int64_t cursor, Cursor(req->after_cursor()));
     PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), ""));
+    deps_.refresh.Drain(kDrainWait);
     PTRACK_ASSIGN_OR_RETURN(
         auto batch,
         deps_.store.ListAlerts(clinic_id, TherapistScope(call.who()), cursor, page.limit));

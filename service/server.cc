@@ -15,17 +15,26 @@ PtrackServer::PtrackServer(Store& store, const Clock& clock, Config config)
       credentials_(store, clock, options_.security),
       gate_(credentials_, store),
       alerts_(config_.max_alert_watchers),
-      auth_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
-      audit_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
-      rtm_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
-      export_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
-      catalog_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
-      clinic_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
-      program_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
-      session_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
-      progression_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
-      report_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}),
-      sweeper_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_}) {}
+      auth_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
+      audit_(
+          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
+      rtm_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
+      export_(
+          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
+      catalog_(
+          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
+      clinic_(
+          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
+      program_(
+          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
+      session_(
+          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
+      progression_(
+          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
+      report_(
+          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
+      sweeper_(
+          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}) {}
 
 PtrackServer::~PtrackServer() {
   if (server_) Shutdown(std::chrono::milliseconds(0));
@@ -65,6 +74,7 @@ Status PtrackServer::Start() {
     return Status::Unavailable("cannot listen on " + config_.grpc_listen);
   }
   server_->GetHealthCheckService()->SetServingStatus(true);
+  sweeper_.StartWorker();
   if (config_.summary_sweep_interval.count() > 0) sweeper_.Start(config_.summary_sweep_interval);
   return Status::Ok();
 }
@@ -79,7 +89,7 @@ void PtrackServer::Shutdown(std::chrono::milliseconds grace) {
   if (!server_) return;
   server_->GetHealthCheckService()->SetServingStatus(false);
   alerts_.Close();
-  sweeper_.Stop();
+  sweeper_.Stop();  // and the worker, after the rows it is deriving
   server_->Shutdown(std::chrono::system_clock::now() + grace);
 }
 

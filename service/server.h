@@ -34,7 +34,9 @@ class PtrackServer {
     int max_message_bytes = 1024 * 1024;  // requests; a session is a few KiB
     // Responses: exports (a clinic's year of sessions as CSV, a long FHIR record) are large.
     int max_response_bytes = 64 * 1024 * 1024;
-    int max_threads = 32;  // bound on the sync server's handler threads
+    // Bound on the sync server's handler threads: each call in flight holds one, so this is how
+    // many calls can be in flight before the server answers RESOURCE_EXHAUSTED.
+    int max_threads = 160;
     int max_alert_watchers = 8;  // open WatchAlerts streams (each holds a handler thread)
     // How often patients whose summary is from an earlier local day are re-evaluated (so that
     // inactivity, re-evaluation and RTM deadlines reach the report and the alerts without any
@@ -68,6 +70,7 @@ class PtrackServer {
   Credentials credentials_;
   Gate gate_;
   AlertHub alerts_;
+  RefreshQueue refresh_;
   AuthServiceImpl auth_;
   AuditServiceImpl audit_;
   RtmServiceImpl rtm_;

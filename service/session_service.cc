@@ -103,10 +103,24 @@ Status SessionServiceImpl::CheckWindow(Instant perform_time) const {
   return Status::Ok();
 }
 
-Status SessionServiceImpl::ReportSuspension(const Patient& patient, v1::LogSessionResponse& resp) {
-  PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
-  const ProgressState& now = evaluated.timeline.StateOn(evaluated.today);
-  if (now.suspended) {
+Status SessionServiceImpl::ReportSuspension(const Patient& patient, const Session& session,
+                                            v1::LogSessionResponse& resp) {
+  // Without replaying the history (the summary worker does that next): this session's red flag,
+  // one still on its way into the patient's row, or the row's own state. A clearing rewrites the
+  // row before it answers, so the row is never behind one.
+  bool suspended = !session.red_flags.empty() || deps_.refresh.PendingRedFlag(patient.id);
+  if (!suspended) {
+    auto row = deps_.store.GetPatientSummary(patient.id);
+    if (row.ok()) {
+      suspended = row->suspended;
+    } else if (row.status().code() == StatusCode::kNotFound) {
+      PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));  // no row yet
+      suspended = evaluated.timeline.StateOn(evaluated.today).suspended;
+    } else {
+      return row.status();
+    }
+  }
+  if (suspended) {
     resp.set_program_suspended(true);
     resp.set_stop_message(deps_.clinical.red_flags.stop_message);
   }
@@ -132,7 +146,7 @@ grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
       }
       convert::ToProto(*stored, patient.clinic_id, resp->mutable_session());
       resp->set_replayed(true);
-      return ReportSuspension(patient, *resp);
+      return ReportSuspension(patient, *stored, *resp);
     }
     if (stored.status().code() != StatusCode::kNotFound) return stored.status();
     PTRACK_RETURN_IF_ERROR(CheckWindow(session.perform_time));
@@ -152,7 +166,8 @@ grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
     PTRACK_ASSIGN_OR_RETURN(auto logged, deps_.store.LogSession(session));
     convert::ToProto(logged.session, patient.clinic_id, resp->mutable_session());
     resp->set_replayed(logged.replayed);
-    return ReportSuspension(patient, *resp);
+    if (!logged.replayed) deps_.refresh.Schedule(patient.id, !logged.session.red_flags.empty());
+    return ReportSuspension(patient, logged.session, *resp);
   });
 }
 

@@ -31,7 +31,9 @@ class SessionServiceImpl final : public v1::SessionService::Service {
   Status CheckWindow(Instant perform_time) const;
   // Fills program_suspended / stop_message from a fresh evaluation (a red flag in this very
   // session suspends at once).
-  Status ReportSuspension(const Patient& patient, v1::LogSessionResponse& resp);
+  // Sets program_suspended and the stop message when the patient's program is suspended now.
+  Status ReportSuspension(const Patient& patient, const Session& session,
+                          v1::LogSessionResponse& resp);
   Deps deps_;
   ProgressRunner runner_;
 };

@@ -51,13 +51,32 @@ bool SummarySweeper::Stopping() {
   return stopping_;
 }
 
+void SummarySweeper::StartWorker() {
+  worker_ = std::thread([this] {
+    ProgressRunner runner(deps_);
+    while (!Stopping()) {
+      auto id = deps_.refresh.Next(std::chrono::milliseconds(250));
+      if (!id) continue;
+      auto patient = deps_.store.GetPatient(*id);
+      const Status s = patient.ok() ? runner.Refresh(*patient) : patient.status();
+      deps_.refresh.Done(*id);
+      if (!s.ok()) {
+        // The row stays as it was until the patient's next session, read or sweep.
+        std::cerr << "summary worker: a patient could not be evaluated: " << s.ToString() << "\n";
+      }
+    }
+  });
+}
+
 void SummarySweeper::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
   }
   cv_.notify_all();
+  deps_.refresh.Close();
   if (thread_.joinable()) thread_.join();
+  if (worker_.joinable()) worker_.join();
 }
 
 }  // namespace ptrack

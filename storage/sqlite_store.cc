@@ -131,6 +131,72 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   }
 }
 
+Status SqliteStore::RunWrite(WriteJob& job) {
+  constexpr size_t kMaxBatch = 256;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_.push_back(&job);
+  while (!job.done) {
+    if (leading_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // Lead batches until this caller's own write is done, then hand over: a waiting caller
+    // whose write is still queued wakes up and leads the next batch.
+    leading_ = true;
+    while (!job.done) {
+      const size_t n = std::min(queue_.size(), kMaxBatch);
+      std::vector<WriteJob*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      lock.unlock();
+      CommitBatch(batch);
+      lock.lock();
+      for (WriteJob* j : batch) j->done = true;
+      queue_cv_.notify_all();
+    }
+    leading_ = false;
+    queue_cv_.notify_all();
+  }
+  return job.status;
+}
+
+void SqliteStore::CommitBatch(const std::vector<WriteJob*>& batch) {
+  SQLite::Database& db = *writer_;
+  auto fail_all = [&](const Status& s) {
+    for (WriteJob* j : batch) j->status = s;
+  };
+  try {
+    db.exec("BEGIN IMMEDIATE");
+  } catch (const SQLite::Exception& e) {
+    fail_all(sqlite::FromException(e));
+    return;
+  }
+  try {
+    for (WriteJob* j : batch) {
+      db.exec("SAVEPOINT write");
+      Status s;
+      try {
+        s = j->run(db);
+      } catch (const SQLite::Exception& e) {
+        s = sqlite::FromException(e);
+      } catch (const std::exception&) {
+        s = Status::Internal("stored data could not be written");
+      }
+      if (!s.ok()) db.exec("ROLLBACK TO write");
+      db.exec("RELEASE write");
+      j->status = s;
+    }
+    db.exec("COMMIT");
+  } catch (const SQLite::Exception& e) {
+    // The transaction cannot go on (an I/O error, a full disk, a failed commit): nothing of the
+    // batch is stored, and every caller hears so.
+    fail_all(sqlite::FromException(e));
+    try {
+      if (!db.getHandle() || !sqlite3_get_autocommit(db.getHandle())) db.exec("ROLLBACK");
+    } catch (const SQLite::Exception&) {
+    }
+  }
+}
+
 std::unique_ptr<SQLite::Database> SqliteStore::CheckoutReader() {
   {
     std::lock_guard<std::mutex> lock(pool_mu_);

@@ -1,9 +1,18 @@
 // The SQLite implementation of Store: one database file in WAL mode with synchronous=FULL,
-// foreign keys on, STRICT tables, migrations on open. One writer connection serialised by a
-// mutex (writes use BEGIN IMMEDIATE) and a pool of reader connections, each used by one thread
-// at a time. SQLite exceptions are caught here and returned as Status; none crosses the interface.
+// foreign keys on, STRICT tables, migrations on open. One writer connection and a pool of reader
+// connections, each used by one thread at a time. SQLite exceptions are caught here and returned
+// as Status; none crosses the interface.
+//
+// Group commit: concurrent writes are gathered into one transaction (BEGIN IMMEDIATE). Each runs
+// in its own savepoint, so a write that fails is rolled back alone and changes nothing; the batch
+// is committed once (one fsync for all of them), and only then is each caller answered — with its
+// own result, or with the commit's error, in which case none of the batch was stored. The first
+// caller to find no batch running leads it; the others wait for their answer.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -115,8 +124,8 @@ class SqliteStore final : public Store {
       const std::string& clinic_id, const std::string& therapist_filter) override;
   Result<std::vector<SummaryAge>> ListSummaryAges() override;
   Result<std::vector<AlertRecord>> ListAlerts(const std::string& clinic_id,
-                                              const std::string& therapist_filter,
-                                              int64_t after_id, int limit) override;
+                                              const std::string& therapist_filter, int64_t after_id,
+                                              int limit) override;
   Result<AlertRecord> GetAlert(int64_t id) override;
   Result<AlertRecord> AcknowledgeAlert(int64_t id, const std::string& by, Instant at) override;
 
@@ -126,16 +135,31 @@ class SqliteStore final : public Store {
   // Runs `fn(db)` on a reader connection checked out for this call.
   template <typename T, typename Fn>
   Result<T> Read(Fn&& fn);
-  // Runs `fn(db)` inside BEGIN IMMEDIATE on the writer; commits when it returns OK.
+  // Runs `fn(db)` on the writer inside a transaction (group commit, above); its changes are
+  // kept, and committed, when it returns OK, and rolled back otherwise.
   template <typename T, typename Fn>
   Result<T> Write(Fn&& fn);
+
+  // One write waiting for, or in, a batch. `run` returns the write's own status.
+  struct WriteJob {
+    std::function<Status(SQLite::Database&)> run;
+    Status status;
+    bool done = false;  // guarded by queue_mu_
+  };
+  // Queues `job` and returns when its batch has committed (or failed): its status.
+  Status RunWrite(WriteJob& job);
+  // Runs `batch` in one transaction on the writer and sets each job's status.
+  void CommitBatch(const std::vector<WriteJob*>& batch);
 
   std::unique_ptr<SQLite::Database> CheckoutReader();
   void ReturnReader(std::unique_ptr<SQLite::Database> db);
 
   const std::string path_;
-  std::mutex write_mu_;
-  std::unique_ptr<SQLite::Database> writer_;  // guarded by write_mu_
+  std::unique_ptr<SQLite::Database> writer_;  // used only by the batch leader
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<WriteJob*> queue_;  // guarded by queue_mu_
+  bool leading_ = false;         // guarded by queue_mu_: a batch is being run
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<SQLite::Database>> idle_readers_;  // guarded by pool_mu_
 };

@@ -9,6 +9,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "scheduler/time.h"
@@ -75,17 +76,15 @@ Result<T> SqliteStore::Read(Fn&& fn) {
 
 template <typename T, typename Fn>
 Result<T> SqliteStore::Write(Fn&& fn) {
-  std::lock_guard<std::mutex> lock(write_mu_);
-  try {
-    SQLite::Transaction tx(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
-    Result<T> result = fn(*writer_);
-    if (result.ok()) tx.commit();  // otherwise the destructor rolls back
-    return result;
-  } catch (const SQLite::Exception& e) {
-    return sqlite::FromException(e);
-  } catch (const std::exception&) {
-    return Status::Internal("stored data could not be written");
-  }
+  std::optional<Result<T>> result;
+  WriteJob job;
+  job.run = [&](SQLite::Database& db) -> Status {
+    result.emplace(fn(db));
+    return result->ok() ? Status::Ok() : result->status();
+  };
+  Status status = RunWrite(job);
+  if (!status.ok()) return status;  // its own failure, or the batch's commit failed
+  return std::move(*result);
 }
 
 }  // namespace ptrack

@@ -59,6 +59,7 @@ class Ptrackd {
   // Sends SIGTERM and waits; returns the exit status (0 = clean shutdown).
   int Stop();
   std::string Log() const;  // stdout + stderr so far
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;

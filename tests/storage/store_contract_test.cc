@@ -877,5 +877,57 @@ TEST_CASE("LogSession from many threads stores each id once with consistent dail
   CHECK(SortedFacts(store, "p1", first_day, first_day + date::days{kDays}) == expected_facts);
 }
 
+// Group commit (sqlite_store.h) gathers concurrent writes into one transaction: a write that
+// fails inside such a batch must be rolled back alone, and every write that succeeded must be
+// there — whatever else shared its transaction.
+TEST_CASE("concurrent writes: each is stored or refused alone, whatever shares its batch",
+          "[foundation][store]") {
+  StoreFixture f;
+  Store& store = f.store();
+  SeedClinic(store, "c1");
+  constexpr int kThreads = 16, kEach = 20;
+  std::vector<std::thread> threads;
+  std::atomic<int> unexpected{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        // Every odd write reuses the therapist id of the write before it with a fresh username:
+        // refused after its account row was inserted, so only a rollback of that write alone
+        // leaves no account behind.
+        const int n = i % 2 == 1 ? i - 1 : i;
+        Therapist th = MakeTherapist("t" + std::to_string(t) + "-" + std::to_string(n), "c1");
+        th.username = "u" + std::to_string(t) + "-" + std::to_string(i);
+        const Status s = store.CreateTherapist(th, AccountFor(th));
+        const bool expect_ok = i % 2 == 0;
+        if (s.ok() != expect_ok || (!expect_ok && s.code() != StatusCode::kAlreadyExists)) {
+          ++unexpected;
+        }
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  CHECK(unexpected == 0);
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kEach; ++i) {
+      const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+      const std::string username = "u" + std::to_string(t) + "-" + std::to_string(i);
+      if (i % 2 == 0) {
+        auto got = store.GetTherapist(id);
+        PTRACK_REQUIRE_OK(got);
+        CHECK(got->username == username);
+        auto account = store.GetAccount(username);
+        PTRACK_REQUIRE_OK(account);
+        CHECK(account->subject_id == id);
+      } else {
+        PTRACK_CHECK_CODE(store.GetAccount(username), kNotFound);
+      }
+    }
+  }
+  auto all = AllPages<Therapist>([&](const std::string& after) {
+    return store.ListTherapists("c1", PageRequest{200, after});
+  });
+  CHECK(FlatIds(all).size() == static_cast<size_t>(kThreads * kEach / 2));
+}
+
 }  // namespace
 }  // namespace ptrack::testing

@@ -1,0 +1,69 @@
+// RefreshQueue: two deques, a set for coalescing, one condition variable.
+#include "service/refresh_queue.h"
+
+namespace ptrack {
+
+void RefreshQueue::Schedule(const std::string& patient_id, bool red_flag) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (red_flag) red_.insert(patient_id);
+    if (queued_.count(patient_id) > 0) {
+      if (!red_flag) return;
+      // Already queued: move it to the front line.
+      for (auto it = normal_.begin(); it != normal_.end(); ++it) {
+        if (*it == patient_id) {
+          normal_.erase(it);
+          urgent_.push_back(patient_id);
+          break;
+        }
+      }
+    } else {
+      queued_.insert(patient_id);
+      (red_flag ? urgent_ : normal_).push_back(patient_id);
+    }
+  }
+  cv_.notify_all();
+}
+
+bool RefreshQueue::PendingRedFlag(const std::string& patient_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return red_.count(patient_id) > 0;
+}
+
+bool RefreshQueue::Drain(std::chrono::milliseconds limit) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_for(lock, limit,
+                      [&] { return closed_ || (queued_.empty() && running_.empty()); });
+}
+
+std::optional<std::string> RefreshQueue::Next(std::chrono::milliseconds wait) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, wait, [&] { return closed_ || !queued_.empty(); });
+  if (closed_ || queued_.empty()) return std::nullopt;
+  std::deque<std::string>& from = urgent_.empty() ? normal_ : urgent_;
+  std::string id = std::move(from.front());
+  from.pop_front();
+  queued_.erase(id);
+  running_.insert(id);
+  return id;
+}
+
+void RefreshQueue::Done(const std::string& patient_id) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    running_.erase(patient_id);
+    // A red flag stays pending while the patient is queued again (a later session).
+    if (queued_.count(patient_id) == 0) red_.erase(patient_id);
+  }
+  cv_.notify_all();
+}
+
+void RefreshQueue::Close() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+  }
+  cv_.notify_all();
+}
+
+}  // namespace ptrack
