@@ -33,6 +33,9 @@ void HttpServer::Routes() {
   // A kept-alive connection holds one of these threads while it is open: the default (8 on this
   // machine) made a ninth client wait for another's connection to close.
   s.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
+  // httplib closes a kept-alive connection after 5 requests by default; a client that sent its
+  // next request just then sees a broken connection.
+  s.set_keep_alive_max_count(1000);
 
   s.Post(R"(/[A-Za-z0-9_.]+/[A-Za-z0-9_]+)", [this](const httplib::Request& req,
                                                     httplib::Response& res) {
