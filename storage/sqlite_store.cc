@@ -198,20 +198,31 @@ void SqliteStore::CommitBatch(const std::vector<WriteJob*>& batch) {
 }
 
 std::unique_ptr<SQLite::Database> SqliteStore::CheckoutReader() {
-  {
-    std::lock_guard<std::mutex> lock(pool_mu_);
-    if (!idle_readers_.empty()) {
-      auto db = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-      return db;
-    }
+  std::unique_lock<std::mutex> lock(pool_mu_);
+  pool_cv_.wait(lock, [&] { return !idle_readers_.empty() || open_readers_ < kMaxReaders; });
+  if (!idle_readers_.empty()) {
+    auto db = std::move(idle_readers_.back());
+    idle_readers_.pop_back();
+    return db;
   }
-  return sqlite::OpenConnection(path_);
+  ++open_readers_;
+  lock.unlock();
+  try {
+    return sqlite::OpenConnection(path_);
+  } catch (...) {
+    lock.lock();
+    --open_readers_;
+    pool_cv_.notify_one();
+    throw;
+  }
 }
 
 void SqliteStore::ReturnReader(std::unique_ptr<SQLite::Database> db) {
-  std::lock_guard<std::mutex> lock(pool_mu_);
-  idle_readers_.push_back(std::move(db));
+  {
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    idle_readers_.push_back(std::move(db));
+  }
+  pool_cv_.notify_one();
 }
 
 // --- Catalogue -------------------------------------------------------------------------------

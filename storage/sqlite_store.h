@@ -1,7 +1,7 @@
 // The SQLite implementation of Store: one database file in WAL mode with synchronous=FULL,
 // foreign keys on, STRICT tables, migrations on open. One writer connection and a pool of reader
-// connections, each used by one thread at a time. SQLite exceptions are caught here and returned
-// as Status; none crosses the interface.
+// connections (at most kMaxReaders), each used by one thread at a time. SQLite exceptions are
+// caught here and returned as Status; none crosses the interface.
 //
 // Group commit: concurrent writes are gathered into one transaction (BEGIN IMMEDIATE). Each runs
 // in its own savepoint, so a write that fails is rolled back alone and changes nothing; the batch
@@ -160,8 +160,13 @@ class SqliteStore final : public Store {
   std::condition_variable queue_cv_;
   std::deque<WriteJob*> queue_;  // guarded by queue_mu_
   bool leading_ = false;         // guarded by queue_mu_: a batch is being run
+  // At most kMaxReaders reader connections (each with its own page cache): a read waits for an
+  // idle one rather than opening more, so memory stays bounded however many calls are in flight.
+  static constexpr int kMaxReaders = 16;
   std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<SQLite::Database>> idle_readers_;  // guarded by pool_mu_
+  int open_readers_ = 0;                                         // guarded by pool_mu_
 };
 
 }  // namespace ptrack

@@ -410,6 +410,7 @@ TEST_CASE("The audit table refuses UPDATE, DELETE and REPLACE", "[security]") {
   const std::string last = std::to_string(rows.back().id);
 
   SQLite::Database db(f.db_file.path().string(), SQLite::OPEN_READWRITE);
+  db.exec("PRAGMA busy_timeout = 5000");  // the server's summary worker may be writing
   db.exec("PRAGMA busy_timeout = 5000");
   const std::string columns =
       "audit_events(id, time_ms, username, role, clinic_id, patient_id, method, outcome)";
@@ -447,6 +448,7 @@ TEST_CASE("When the audit row cannot be written, no patient data leaves", "[secu
   const size_t rows = RowsAfter(f).size();
   // The database refuses every new audit row (as a full disk or a failing device would).
   SQLite::Database db(f.db_file.path().string(), SQLite::OPEN_READWRITE);
+  db.exec("PRAGMA busy_timeout = 5000");  // the server's summary worker may be writing
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec(
       "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_events "

@@ -219,6 +219,7 @@ void Matrix::SetUp() {
   // by flags, which would change what the other methods answer).
   {
     SQLite::Database db(f_.db_file.path().string(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA busy_timeout = 5000");  // the server's summary worker may be writing
     for (const auto& [t, id] : {std::pair<Target*, int>{&a, 9001}, {&b, 9002}, {&c, 9003}}) {
       SQLite::Statement ins(db,
                             "INSERT INTO alerts(id, clinic_id, patient_id, kind, key, local_date, "

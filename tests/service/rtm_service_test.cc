@@ -618,6 +618,7 @@ TEST_CASE("The database refuses to change or remove time entries", "[rtm]") {
                       EntryRequest(p.name, id, "2026-11-20", 15, true, "reviewed the pain trend")));
 
   SQLite::Database db(f.db_file.path().string(), SQLite::OPEN_READWRITE);
+  db.exec("PRAGMA busy_timeout = 5000");  // the server's summary worker may be writing
   db.exec("PRAGMA busy_timeout = 5000");
   const std::string columns =
       "rtm_time_entries(id, patient_id, therapist_id, local_date, minutes, live, activity, "
