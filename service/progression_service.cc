@@ -132,6 +132,7 @@ Status ProgressionServiceImpl::PatientAction(Call& call, const v1::PatientAction
   TherapistAction action{kind, evaluated.today, "", req.note(), seen};
   PTRACK_RETURN_IF_ERROR(deps_.store.AddTherapistAction(action_id, evaluated.program.id, action,
                                                         ActorName(who), seen));
+  if (kind == TherapistAction::Kind::kClearRedFlag) deps_.refresh.RedFlagsCleared(patient.id, seen);
   return runner_.Refresh(patient);
 }
 

@@ -1,12 +1,19 @@
 // RefreshQueue: two deques, a set for coalescing, one condition variable.
 #include "service/refresh_queue.h"
 
+#include <algorithm>
+
 namespace ptrack {
 
-void RefreshQueue::Schedule(const std::string& patient_id, bool red_flag) {
+void RefreshQueue::Schedule(const std::string& patient_id,
+                            std::optional<Instant> red_flag_received) {
+  const bool red_flag = red_flag_received.has_value();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (red_flag) red_.insert(patient_id);
+    if (red_flag) {
+      Instant& latest = red_[patient_id];
+      latest = std::max(latest, *red_flag_received);
+    }
     if (queued_.count(patient_id) > 0) {
       if (!red_flag) return;
       // Already queued: move it to the front line.
@@ -28,6 +35,12 @@ void RefreshQueue::Schedule(const std::string& patient_id, bool red_flag) {
 bool RefreshQueue::PendingRedFlag(const std::string& patient_id) const {
   std::lock_guard<std::mutex> lock(mu_);
   return red_.count(patient_id) > 0;
+}
+
+void RefreshQueue::RedFlagsCleared(const std::string& patient_id, Instant cleared_at) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = red_.find(patient_id);
+  if (it != red_.end() && it->second <= cleared_at) red_.erase(it);
 }
 
 bool RefreshQueue::Drain(std::chrono::milliseconds limit) const {

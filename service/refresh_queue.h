@@ -9,19 +9,26 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+
+#include "scheduler/time.h"
 
 namespace ptrack {
 
 class RefreshQueue {
  public:
   // Queues the patient (once however often it is called before the worker takes it).
-  void Schedule(const std::string& patient_id, bool red_flag);
+  // `red_flag_received`: the server's receive time of a session with a red flag.
+  void Schedule(const std::string& patient_id, std::optional<Instant> red_flag_received);
   // A red flag for the patient is queued or being evaluated, not yet in their row.
   bool PendingRedFlag(const std::string& patient_id) const;
+  // A therapist's clearing recorded at `cleared_at` covers the red flags received before it
+  // (progression.h): they no longer count as pending.
+  void RedFlagsCleared(const std::string& patient_id, Instant cleared_at);
   // Waits until nothing is queued or being evaluated, at most `limit`. True when drained.
   bool Drain(std::chrono::milliseconds limit) const;
 
@@ -36,9 +43,10 @@ class RefreshQueue {
   mutable std::condition_variable cv_;
   std::deque<std::string> urgent_, normal_;  // guarded by mu_
   std::set<std::string> queued_;             // guarded by mu_: in urgent_ or normal_
-  std::set<std::string> red_;                // guarded by mu_: queued or running with a red flag
-  std::set<std::string> running_;            // guarded by mu_
-  bool closed_ = false;                      // guarded by mu_
+  // guarded by mu_: patients queued or running with a red flag -> its latest receive time
+  std::map<std::string, Instant> red_;
+  std::set<std::string> running_;  // guarded by mu_
+  bool closed_ = false;            // guarded by mu_
 };
 
 }  // namespace ptrack

@@ -166,7 +166,11 @@ grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
     PTRACK_ASSIGN_OR_RETURN(auto logged, deps_.store.LogSession(session));
     convert::ToProto(logged.session, patient.clinic_id, resp->mutable_session());
     resp->set_replayed(logged.replayed);
-    if (!logged.replayed) deps_.refresh.Schedule(patient.id, !logged.session.red_flags.empty());
+    if (!logged.replayed) {
+      deps_.refresh.Schedule(patient.id, logged.session.red_flags.empty()
+                                             ? std::nullopt
+                                             : std::optional<Instant>(logged.session.receive_time));
+    }
     return ReportSuspension(patient, logged.session, *resp);
   });
 }
