@@ -166,58 +166,35 @@ class Target {
   }
 
   LoadFigures NullRpc(int inflight, double seconds) {
-    return RunCallbackLoad(inflight, seconds, [&](int, auto done) {
-      struct Call {
-        grpc::ClientContext ctx;
-        grpc::health::v1::HealthCheckRequest req;
-        grpc::health::v1::HealthCheckResponse resp;
-      };
-      auto* call = new Call;
-      health_->async()->Check(&call->ctx, &call->req, &call->resp, [call, done](grpc::Status s) {
-        done(s.ok(), s.error_message());
-        delete call;
-      });
-    });
+    return Unary<grpc::health::v1::HealthCheckRequest, grpc::health::v1::HealthCheckResponse>(
+        inflight, seconds, 0, false, [](std::mt19937_64&, auto&) {},
+        [&](auto* ctx, auto* req, auto* resp, auto done) {
+          health_->async()->Check(ctx, req, resp, std::move(done));
+        },
+        [](const grpc::Status& s, const auto&) { return s.ok(); });
   }
 
   LoadFigures LogSessions(int inflight, double seconds) {
-    std::vector<std::mt19937_64> rngs;
-    for (int i = 0; i < inflight; ++i) rngs.emplace_back(1000 + i);
-    return RunCallbackLoad(inflight, seconds, [&](int slot, auto done) {
-      struct Call {
-        grpc::ClientContext ctx;
-        v1::LogSessionRequest req;
-        v1::LogSessionResponse resp;
-      };
-      auto* call = new Call;
-      Authorize(call->ctx);
-      call->req = SessionRequest(rngs[slot]);
-      sessions_->async()->LogSession(&call->ctx, &call->req, &call->resp,
-                                     [call, done](grpc::Status s) {
-                                       done(s.ok() && !call->resp.replayed(), s.error_message());
-                                       delete call;
-                                     });
-    });
+    return Unary<v1::LogSessionRequest, v1::LogSessionResponse>(
+        inflight, seconds, 1000, true,
+        [&](std::mt19937_64& rng, v1::LogSessionRequest& req) { req = SessionRequest(rng); },
+        [&](auto* ctx, auto* req, auto* resp, auto done) {
+          sessions_->async()->LogSession(ctx, req, resp, std::move(done));
+        },
+        // A replay would mean the id was not fresh: count it as a failure.
+        [](const grpc::Status& s, const v1::LogSessionResponse& r) {
+          return s.ok() && !r.replayed();
+        });
   }
 
   LoadFigures Plans(int inflight, double seconds) {
-    std::vector<std::mt19937_64> rngs;
-    for (int i = 0; i < inflight; ++i) rngs.emplace_back(2000 + i);
-    return RunCallbackLoad(inflight, seconds, [&](int slot, auto done) {
-      struct Call {
-        grpc::ClientContext ctx;
-        v1::GetPlanRequest req;
-        v1::Plan resp;
-      };
-      auto* call = new Call;
-      Authorize(call->ctx);
-      call->req.set_parent(Patient(rngs[slot]));
-      programs_->async()->GetPlan(&call->ctx, &call->req, &call->resp,
-                                  [call, done](grpc::Status s) {
-                                    done(s.ok(), s.error_message());
-                                    delete call;
-                                  });
-    });
+    return Unary<v1::GetPlanRequest, v1::Plan>(
+        inflight, seconds, 2000, true,
+        [&](std::mt19937_64& rng, v1::GetPlanRequest& req) { req.set_parent(Patient(rng)); },
+        [&](auto* ctx, auto* req, auto* resp, auto done) {
+          programs_->async()->GetPlan(ctx, req, resp, std::move(done));
+        },
+        [](const grpc::Status& s, const auto&) { return s.ok(); });
   }
 
   // LogSession as JSON through the Connect bridge, one blocking client per thread.
@@ -265,6 +242,30 @@ class Target {
   }
 
  private:
+  // Keeps `inflight` unary calls going through the stub's callback API: fill(rng, request) builds
+  // each request (one random stream per slot, seeded from `seed`), issue(context, request,
+  // response, done) starts the call, ok(status, response) judges the answer.
+  template <typename Req, typename Resp, typename Fill, typename Issue, typename Ok>
+  LoadFigures Unary(int inflight, double seconds, uint64_t seed, bool authorize, Fill fill,
+                    Issue issue, Ok ok) {
+    std::vector<std::mt19937_64> rngs;
+    for (int i = 0; i < inflight; ++i) rngs.emplace_back(seed + static_cast<uint64_t>(i));
+    return RunCallbackLoad(inflight, seconds, [&](int slot, auto done) {
+      struct Pending {
+        grpc::ClientContext ctx;
+        Req req;
+        Resp resp;
+      };
+      auto* p = new Pending;
+      if (authorize) Authorize(p->ctx);
+      fill(rngs[slot], p->req);
+      issue(&p->ctx, &p->req, &p->resp, [p, done, ok](grpc::Status s) {
+        done(ok(s, p->resp), s.error_message());
+        delete p;
+      });
+    });
+  }
+
   int http_port_ = 0;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;

@@ -15,26 +15,18 @@ PtrackServer::PtrackServer(Store& store, const Clock& clock, Config config)
       credentials_(store, clock, options_.security),
       gate_(credentials_, store),
       alerts_(config_.max_alert_watchers),
-      auth_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
-      audit_(
-          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
-      rtm_(Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
-      export_(
-          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
-      catalog_(
-          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
-      clinic_(
-          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
-      program_(
-          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
-      session_(
-          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
-      progression_(
-          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
-      report_(
-          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}),
-      sweeper_(
-          Deps{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_}) {}
+      deps_{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_},
+      auth_(deps_),
+      audit_(deps_),
+      rtm_(deps_),
+      export_(deps_),
+      catalog_(deps_),
+      clinic_(deps_),
+      program_(deps_),
+      session_(deps_),
+      progression_(deps_),
+      report_(deps_),
+      sweeper_(deps_) {}
 
 PtrackServer::~PtrackServer() {
   if (server_) Shutdown(std::chrono::milliseconds(0));

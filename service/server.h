@@ -71,6 +71,7 @@ class PtrackServer {
   Gate gate_;
   AlertHub alerts_;
   RefreshQueue refresh_;
+  Deps deps_;  // what every service below is given (declared after what it refers to)
   AuthServiceImpl auth_;
   AuditServiceImpl audit_;
   RtmServiceImpl rtm_;
