@@ -1,14 +1,11 @@
-// How much a patient needs their therapist's attention, from what the server already says about
-// them: open flags (ListFlags), decisions waiting for approval (ListDecisions) and the last
-// session. Sorting is most urgent first: an open red flag, then pain flares, pending decisions,
-// inactivity and the rest. The weights order the kinds; they are not clinical thresholds (those
-// are in the server's rules).
-// Used for one patient's page; lists of patients read the server's clinic report (report.ts),
-// which orders them the same way.
+// What one patient's page needs to know about their state, from what the server already says:
+// open flags and suspension (ListFlags), decisions waiting for approval (ListDecisions) and the
+// last session. Lists of patients read the server's clinic report instead (report.ts), which
+// also orders them by need of attention.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, programs, progression, sessions } from "./api";
 import { ProgramState } from "./gen/ptrack/v1/program_pb";
-import { type Decision, DecisionStatus, type Flag, FlagKind } from "./gen/ptrack/v1/progression_pb";
+import { type Decision, DecisionStatus, type Flag } from "./gen/ptrack/v1/progression_pb";
 import type { Patient } from "./gen/ptrack/v1/clinic_pb";
 
 export interface PatientStatus {
@@ -20,22 +17,11 @@ export interface PatientStatus {
   program: string;
   lastSession: string;  // local date, "" when none
   error: string;        // why this patient's status could not be read; "" when it was
-  score: number;
 }
-
-const WEIGHT: Partial<Record<FlagKind, number>> = {
-  [FlagKind.RED_FLAG]: 1000,
-  [FlagKind.PAIN_FLARE]: 100,
-  [FlagKind.MAINTENANCE_PAIN_RETURN]: 80,
-  [FlagKind.INACTIVITY]: 20,
-  [FlagKind.REEVALUATION_DUE]: 10,
-  [FlagKind.PHASE_GATE_STALLED]: 10,
-};
-const PENDING_WEIGHT = 50;
 
 export async function statusOf(patient: Patient): Promise<PatientStatus> {
   const st: PatientStatus = {
-    patient, hasProgram: true, suspended: false, flags: [], pending: [], program: "", lastSession: "", error: "", score: 0,
+    patient, hasProgram: true, suspended: false, flags: [], pending: [], program: "", lastSession: "", error: "",
   };
   try {
     const [flags, progs, last] = await Promise.all([
@@ -59,14 +45,9 @@ export async function statusOf(patient: Patient): Promise<PatientStatus> {
     } else if (code === Code.Unauthenticated) {
       throw e;
     } else {
-      // One patient's failure must not hide the others; this one goes to the top, marked.
       st.error = describe(e);
-      st.score = Number.MAX_SAFE_INTEGER;
       return st;
     }
   }
-  const open = st.flags.filter((f) => f.kind !== FlagKind.RED_FLAG || st.suspended);
-  st.score = open.reduce((sum, f) => sum + (WEIGHT[f.kind] ?? 1), 0) + PENDING_WEIGHT * st.pending.length +
-    (st.hasProgram ? 0 : 5);
   return st;
 }
