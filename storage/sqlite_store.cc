@@ -12,9 +12,8 @@
 namespace ptrack {
 namespace sqlite {
 
-std::unique_ptr<SQLite::Database> OpenConnection(const std::string& path) {
-  auto db = std::make_unique<SQLite::Database>(
-      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+std::unique_ptr<Connection> OpenConnection(const std::string& path) {
+  auto db = std::make_unique<Connection>(path);
   db->exec("PRAGMA busy_timeout = 5000");  // first, so that the steps below wait when busy
   db->exec("PRAGMA foreign_keys = ON");
   db->exec("PRAGMA synchronous = FULL");
@@ -71,8 +70,8 @@ Patient PatientFrom(SQLite::Statement& q) {
 constexpr const char* kPatientColumns =
     "id, clinic_id, display_name, time_zone, therapist_id, username, create_ms, version";
 
-std::optional<Patient> LoadPatient(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement q(db, std::string("SELECT ") + kPatientColumns + " FROM patients WHERE id = ?");
+std::optional<Patient> LoadPatient(sqlite::Connection& db, const std::string& id) {
+  sqlite::Prepared q(db, std::string("SELECT ") + kPatientColumns + " FROM patients WHERE id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
   return PatientFrom(q);
@@ -83,10 +82,10 @@ Therapist TherapistFrom(SQLite::Statement& q) {
                    q.getColumn(2).getString(), q.getColumn(3).getString()};
 }
 
-void InsertAccount(SQLite::Database& db, const Account& a) {
-  SQLite::Statement q(db,
-                      "INSERT INTO accounts(username, password_hash, role, clinic_id, subject_id, "
-                      "create_ms) VALUES(?, ?, ?, ?, ?, ?)");
+void InsertAccount(sqlite::Connection& db, const Account& a) {
+  sqlite::Prepared q(db,
+                     "INSERT INTO accounts(username, password_hash, role, clinic_id, subject_id, "
+                     "create_ms) VALUES(?, ?, ?, ?, ?, ?)");
   q.bind(1, a.username);
   q.bind(2, a.password_hash);
   q.bind(3, static_cast<int>(a.role));
@@ -108,7 +107,7 @@ Result<T> BodyFrom(const SQLite::Column& column, Decode decode, const char* what
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::string path, std::unique_ptr<SQLite::Database> writer)
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<sqlite::Connection> writer)
     : path_(std::move(path)), writer_(std::move(writer)) {}
 
 SqliteStore::~SqliteStore() = default;
@@ -160,19 +159,19 @@ Status SqliteStore::RunWrite(WriteJob& job) {
 }
 
 void SqliteStore::CommitBatch(const std::vector<WriteJob*>& batch) {
-  SQLite::Database& db = *writer_;
+  sqlite::Connection& db = *writer_;
   auto fail_all = [&](const Status& s) {
     for (WriteJob* j : batch) j->status = s;
   };
   try {
-    db.exec("BEGIN IMMEDIATE");
+    db.Run("BEGIN IMMEDIATE");
   } catch (const SQLite::Exception& e) {
     fail_all(sqlite::FromException(e));
     return;
   }
   try {
     for (WriteJob* j : batch) {
-      db.exec("SAVEPOINT write");
+      db.Run("SAVEPOINT write");
       Status s;
       try {
         s = j->run(db);
@@ -181,11 +180,11 @@ void SqliteStore::CommitBatch(const std::vector<WriteJob*>& batch) {
       } catch (const std::exception&) {
         s = Status::Internal("stored data could not be written");
       }
-      if (!s.ok()) db.exec("ROLLBACK TO write");
-      db.exec("RELEASE write");
+      if (!s.ok()) db.Run("ROLLBACK TO write");
+      db.Run("RELEASE write");
       j->status = s;
     }
-    db.exec("COMMIT");
+    db.Run("COMMIT");
   } catch (const SQLite::Exception& e) {
     // The transaction cannot go on (an I/O error, a full disk, a failed commit): nothing of the
     // batch is stored, and every caller hears so.
@@ -197,7 +196,7 @@ void SqliteStore::CommitBatch(const std::vector<WriteJob*>& batch) {
   }
 }
 
-std::unique_ptr<SQLite::Database> SqliteStore::CheckoutReader() {
+std::unique_ptr<sqlite::Connection> SqliteStore::CheckoutReader() {
   std::unique_lock<std::mutex> lock(pool_mu_);
   pool_cv_.wait(lock, [&] { return !idle_readers_.empty() || open_readers_ < kMaxReaders; });
   if (!idle_readers_.empty()) {
@@ -217,7 +216,7 @@ std::unique_ptr<SQLite::Database> SqliteStore::CheckoutReader() {
   }
 }
 
-void SqliteStore::ReturnReader(std::unique_ptr<SQLite::Database> db) {
+void SqliteStore::ReturnReader(std::unique_ptr<sqlite::Connection> db) {
   {
     std::lock_guard<std::mutex> lock(pool_mu_);
     idle_readers_.push_back(std::move(db));
@@ -230,11 +229,11 @@ void SqliteStore::ReturnReader(std::unique_ptr<SQLite::Database> db) {
 namespace {
 
 // Shipped entries (clinic_id empty) replace a shipped entry of the same id, never a clinic's.
-void UpsertExercise(SQLite::Database& db, const Exercise& e) {
-  SQLite::Statement q(db,
-                      "INSERT INTO exercises(id, region, body, retired, clinic_id) "
-                      "VALUES(?1, ?2, ?3, 0, NULLIF(?4, '')) ON CONFLICT(id) DO UPDATE SET "
-                      "region = ?2, body = ?3, retired = 0 WHERE clinic_id IS NULL");
+void UpsertExercise(sqlite::Connection& db, const Exercise& e) {
+  sqlite::Prepared q(db,
+                     "INSERT INTO exercises(id, region, body, retired, clinic_id) "
+                     "VALUES(?1, ?2, ?3, 0, NULLIF(?4, '')) ON CONFLICT(id) DO UPDATE SET "
+                     "region = ?2, body = ?3, retired = 0 WHERE clinic_id IS NULL");
   q.bind(1, e.id);
   q.bind(2, json::RegionName(e.region));
   q.bind(3, json::Encode(e).dump());
@@ -242,11 +241,11 @@ void UpsertExercise(SQLite::Database& db, const Exercise& e) {
   q.exec();
 }
 
-void UpsertProtocol(SQLite::Database& db, const Protocol& p) {
-  SQLite::Statement q(db,
-                      "INSERT INTO protocols(id, body, retired, clinic_id) "
-                      "VALUES(?1, ?2, 0, NULLIF(?3, '')) ON CONFLICT(id) DO UPDATE SET "
-                      "body = ?2, retired = 0 WHERE clinic_id IS NULL");
+void UpsertProtocol(sqlite::Connection& db, const Protocol& p) {
+  sqlite::Prepared q(db,
+                     "INSERT INTO protocols(id, body, retired, clinic_id) "
+                     "VALUES(?1, ?2, 0, NULLIF(?3, '')) ON CONFLICT(id) DO UPDATE SET "
+                     "body = ?2, retired = 0 WHERE clinic_id IS NULL");
   q.bind(1, p.id);
   q.bind(2, json::Encode(p).dump());
   q.bind(3, p.clinic_id);
@@ -268,7 +267,7 @@ Result<Protocol> ProtocolRow(SQLite::Statement& r) {
 }  // namespace
 
 Status SqliteStore::PutExercise(const Exercise& e) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
            UpsertExercise(db, e);
            return Done{};
          })
@@ -276,10 +275,10 @@ Status SqliteStore::PutExercise(const Exercise& e) {
 }
 
 Status SqliteStore::CreateExercise(const Exercise& e) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db,
-                               "INSERT INTO exercises(id, region, body, retired, clinic_id) "
-                               "VALUES(?, ?, ?, 0, ?)");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared q(db,
+                              "INSERT INTO exercises(id, region, body, retired, clinic_id) "
+                              "VALUES(?, ?, ?, 0, ?)");
            q.bind(1, e.id);
            q.bind(2, json::RegionName(e.region));
            q.bind(3, json::Encode(e).dump());
@@ -291,10 +290,10 @@ Status SqliteStore::CreateExercise(const Exercise& e) {
 }
 
 Status SqliteStore::CreateProtocol(const Protocol& p) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db,
-                               "INSERT INTO protocols(id, body, retired, clinic_id) "
-                               "VALUES(?, ?, 0, ?)");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared q(db,
+                              "INSERT INTO protocols(id, body, retired, clinic_id) "
+                              "VALUES(?, ?, 0, ?)");
            q.bind(1, p.id);
            q.bind(2, json::Encode(p).dump());
            q.bind(3, p.clinic_id);
@@ -306,7 +305,7 @@ Status SqliteStore::CreateProtocol(const Protocol& p) {
 
 Status SqliteStore::ReplaceCatalogue(const std::vector<Exercise>& exercises,
                                      const std::vector<Protocol>& protocols) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
            db.exec("UPDATE exercises SET retired = 1 WHERE clinic_id IS NULL");
            db.exec("UPDATE protocols SET retired = 1 WHERE clinic_id IS NULL");
            for (const Exercise& e : exercises) UpsertExercise(db, e);
@@ -317,8 +316,8 @@ Status SqliteStore::ReplaceCatalogue(const std::vector<Exercise>& exercises,
 }
 
 Result<Exercise> SqliteStore::GetExercise(const std::string& id) {
-  return Read<Exercise>([&](SQLite::Database& db) -> Result<Exercise> {
-    SQLite::Statement q(db, "SELECT id, body, clinic_id FROM exercises WHERE id = ?");
+  return Read<Exercise>([&](sqlite::Connection& db) -> Result<Exercise> {
+    sqlite::Prepared q(db, "SELECT id, body, clinic_id FROM exercises WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Status::NotFound("exercise not found");
     return ExerciseRow(q);
@@ -327,12 +326,12 @@ Result<Exercise> SqliteStore::GetExercise(const std::string& id) {
 
 Result<Page<Exercise>> SqliteStore::ListExercises(Region region, const PageRequest& page,
                                                   const std::string& clinic_id) {
-  return Read<Page<Exercise>>([&](SQLite::Database& db) -> Result<Page<Exercise>> {
+  return Read<Page<Exercise>>([&](sqlite::Connection& db) -> Result<Page<Exercise>> {
     const bool filter = region != Region::kUnspecified;
-    SQLite::Statement q(db, std::string("SELECT id, body, clinic_id FROM exercises WHERE "
-                                        "retired = 0 AND id > ?1 AND (clinic_id IS NULL OR "
-                                        "clinic_id = ?2)") +
-                                (filter ? " AND region = ?3" : "") + " ORDER BY id LIMIT ?4");
+    sqlite::Prepared q(db, std::string("SELECT id, body, clinic_id FROM exercises WHERE "
+                                       "retired = 0 AND id > ?1 AND (clinic_id IS NULL OR "
+                                       "clinic_id = ?2)") +
+                               (filter ? " AND region = ?3" : "") + " ORDER BY id LIMIT ?4");
     q.bind(1, page.after);
     q.bind(2, clinic_id);
     if (filter) q.bind(3, json::RegionName(region));
@@ -343,7 +342,7 @@ Result<Page<Exercise>> SqliteStore::ListExercises(Region region, const PageReque
 }
 
 Status SqliteStore::PutProtocol(const Protocol& p) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
            UpsertProtocol(db, p);
            return Done{};
          })
@@ -351,8 +350,8 @@ Status SqliteStore::PutProtocol(const Protocol& p) {
 }
 
 Result<Protocol> SqliteStore::GetProtocol(const std::string& id) {
-  return Read<Protocol>([&](SQLite::Database& db) -> Result<Protocol> {
-    SQLite::Statement q(db, "SELECT id, body, clinic_id FROM protocols WHERE id = ?");
+  return Read<Protocol>([&](sqlite::Connection& db) -> Result<Protocol> {
+    sqlite::Prepared q(db, "SELECT id, body, clinic_id FROM protocols WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Status::NotFound("protocol not found");
     return ProtocolRow(q);
@@ -361,10 +360,10 @@ Result<Protocol> SqliteStore::GetProtocol(const std::string& id) {
 
 Result<Page<Protocol>> SqliteStore::ListProtocols(const PageRequest& page,
                                                   const std::string& clinic_id) {
-  return Read<Page<Protocol>>([&](SQLite::Database& db) -> Result<Page<Protocol>> {
-    SQLite::Statement q(db,
-                        "SELECT id, body, clinic_id FROM protocols WHERE retired = 0 AND id > ?1 "
-                        "AND (clinic_id IS NULL OR clinic_id = ?2) ORDER BY id LIMIT ?3");
+  return Read<Page<Protocol>>([&](sqlite::Connection& db) -> Result<Page<Protocol>> {
+    sqlite::Prepared q(db,
+                       "SELECT id, body, clinic_id FROM protocols WHERE retired = 0 AND id > ?1 "
+                       "AND (clinic_id IS NULL OR clinic_id = ?2) ORDER BY id LIMIT ?3");
     q.bind(1, page.after);
     q.bind(2, clinic_id);
     q.bind(3, sqlite::PageLimit(page) + 1);
@@ -376,9 +375,9 @@ Result<Page<Protocol>> SqliteStore::ListProtocols(const PageRequest& page,
 // --- Clinics and people ----------------------------------------------------------------------
 
 Status SqliteStore::CreateClinic(const Clinic& c) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db,
-                               "INSERT INTO clinics(id, display_name, time_zone) VALUES(?, ?, ?)");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared q(db,
+                              "INSERT INTO clinics(id, display_name, time_zone) VALUES(?, ?, ?)");
            q.bind(1, c.id);
            q.bind(2, c.display_name);
            q.bind(3, c.time_zone);
@@ -389,8 +388,8 @@ Status SqliteStore::CreateClinic(const Clinic& c) {
 }
 
 Result<Clinic> SqliteStore::GetClinic(const std::string& id) {
-  return Read<Clinic>([&](SQLite::Database& db) -> Result<Clinic> {
-    SQLite::Statement q(db, "SELECT id, display_name, time_zone FROM clinics WHERE id = ?");
+  return Read<Clinic>([&](sqlite::Connection& db) -> Result<Clinic> {
+    sqlite::Prepared q(db, "SELECT id, display_name, time_zone FROM clinics WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Status::NotFound("clinic not found");
     return Clinic{q.getColumn(0).getString(), q.getColumn(1).getString(),
@@ -399,7 +398,7 @@ Result<Clinic> SqliteStore::GetClinic(const std::string& id) {
 }
 
 Status SqliteStore::CreateAccount(const Account& a) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
            InsertAccount(db, a);
            return Done{};
          })
@@ -407,10 +406,10 @@ Status SqliteStore::CreateAccount(const Account& a) {
 }
 
 Result<Account> SqliteStore::GetAccount(const std::string& username) {
-  return Read<Account>([&](SQLite::Database& db) -> Result<Account> {
-    SQLite::Statement q(db,
-                        "SELECT username, password_hash, role, clinic_id, subject_id, create_ms, "
-                        "failed_sign_ins, last_failed_ms FROM accounts WHERE username = ?");
+  return Read<Account>([&](sqlite::Connection& db) -> Result<Account> {
+    sqlite::Prepared q(db,
+                       "SELECT username, password_hash, role, clinic_id, subject_id, create_ms, "
+                       "failed_sign_ins, last_failed_ms FROM accounts WHERE username = ?");
     q.bind(1, username);
     if (!q.executeStep()) return Status::NotFound("account not found");
     Account a;
@@ -427,9 +426,9 @@ Result<Account> SqliteStore::GetAccount(const std::string& username) {
 }
 
 Status SqliteStore::CreateTherapist(const Therapist& t, const Account& a) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
            InsertAccount(db, a);
-           SQLite::Statement q(
+           sqlite::Prepared q(
                db, "INSERT INTO therapists(id, clinic_id, display_name, username) VALUES(?,?,?,?)");
            q.bind(1, t.id);
            q.bind(2, t.clinic_id);
@@ -442,9 +441,9 @@ Status SqliteStore::CreateTherapist(const Therapist& t, const Account& a) {
 }
 
 Result<Therapist> SqliteStore::GetTherapist(const std::string& id) {
-  return Read<Therapist>([&](SQLite::Database& db) -> Result<Therapist> {
-    SQLite::Statement q(
-        db, "SELECT id, clinic_id, display_name, username FROM therapists WHERE id = ?");
+  return Read<Therapist>([&](sqlite::Connection& db) -> Result<Therapist> {
+    sqlite::Prepared q(db,
+                       "SELECT id, clinic_id, display_name, username FROM therapists WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Status::NotFound("therapist not found");
     return TherapistFrom(q);
@@ -453,10 +452,10 @@ Result<Therapist> SqliteStore::GetTherapist(const std::string& id) {
 
 Result<Page<Therapist>> SqliteStore::ListTherapists(const std::string& clinic_id,
                                                     const PageRequest& page) {
-  return Read<Page<Therapist>>([&](SQLite::Database& db) -> Result<Page<Therapist>> {
-    SQLite::Statement q(db,
-                        "SELECT id, clinic_id, display_name, username FROM therapists "
-                        "WHERE clinic_id = ? AND id > ? ORDER BY id LIMIT ?");
+  return Read<Page<Therapist>>([&](sqlite::Connection& db) -> Result<Page<Therapist>> {
+    sqlite::Prepared q(db,
+                       "SELECT id, clinic_id, display_name, username FROM therapists "
+                       "WHERE clinic_id = ? AND id > ? ORDER BY id LIMIT ?");
     q.bind(1, clinic_id);
     q.bind(2, page.after);
     q.bind(3, sqlite::PageLimit(page) + 1);
@@ -466,7 +465,7 @@ Result<Page<Therapist>> SqliteStore::ListTherapists(const std::string& clinic_id
 }
 
 Result<Patient> SqliteStore::CreatePatient(const Patient& p, const Account& a) {
-  return Write<Patient>([&](SQLite::Database& db) -> Result<Patient> {
+  return Write<Patient>([&](sqlite::Connection& db) -> Result<Patient> {
     if (auto stored = LoadPatient(db, p.id)) {
       if (stored->clinic_id == p.clinic_id && stored->display_name == p.display_name &&
           stored->time_zone == p.time_zone && stored->therapist_id == p.therapist_id &&
@@ -475,13 +474,13 @@ Result<Patient> SqliteStore::CreatePatient(const Patient& p, const Account& a) {
       }
       return Status::AlreadyExists("a different patient with this id already exists");
     }
-    SQLite::Statement t(db, "SELECT 1 FROM therapists WHERE id = ? AND clinic_id = ?");
+    sqlite::Prepared t(db, "SELECT 1 FROM therapists WHERE id = ? AND clinic_id = ?");
     t.bind(1, p.therapist_id);
     t.bind(2, p.clinic_id);
     if (!t.executeStep()) return Status::FailedPrecondition("therapist is not in this clinic");
     InsertAccount(db, a);
-    SQLite::Statement q(db, std::string("INSERT INTO patients(") + kPatientColumns +
-                                ") VALUES(?, ?, ?, ?, ?, ?, ?, 1)");
+    sqlite::Prepared q(db, std::string("INSERT INTO patients(") + kPatientColumns +
+                               ") VALUES(?, ?, ?, ?, ?, ?, ?, 1)");
     q.bind(1, p.id);
     q.bind(2, p.clinic_id);
     q.bind(3, p.display_name);
@@ -497,7 +496,7 @@ Result<Patient> SqliteStore::CreatePatient(const Patient& p, const Account& a) {
 }
 
 Result<Patient> SqliteStore::GetPatient(const std::string& id) {
-  return Read<Patient>([&](SQLite::Database& db) -> Result<Patient> {
+  return Read<Patient>([&](sqlite::Connection& db) -> Result<Patient> {
     auto p = LoadPatient(db, id);
     if (!p) return Status::NotFound("patient not found");
     return *p;
@@ -507,11 +506,11 @@ Result<Patient> SqliteStore::GetPatient(const std::string& id) {
 Result<Page<Patient>> SqliteStore::ListPatients(const std::string& clinic_id,
                                                 const std::string& therapist_filter,
                                                 const PageRequest& page) {
-  return Read<Page<Patient>>([&](SQLite::Database& db) -> Result<Page<Patient>> {
+  return Read<Page<Patient>>([&](sqlite::Connection& db) -> Result<Page<Patient>> {
     const bool filter = !therapist_filter.empty();
-    SQLite::Statement q(db, std::string("SELECT ") + kPatientColumns +
-                                " FROM patients WHERE clinic_id = ? AND id > ?" +
-                                (filter ? " AND therapist_id = ?" : "") + " ORDER BY id LIMIT ?");
+    sqlite::Prepared q(db, std::string("SELECT ") + kPatientColumns +
+                               " FROM patients WHERE clinic_id = ? AND id > ?" +
+                               (filter ? " AND therapist_id = ?" : "") + " ORDER BY id LIMIT ?");
     q.bind(1, clinic_id);
     q.bind(2, page.after);
     int i = 3;
@@ -523,19 +522,19 @@ Result<Page<Patient>> SqliteStore::ListPatients(const std::string& clinic_id,
 }
 
 Result<Patient> SqliteStore::UpdatePatient(const Patient& p) {
-  return Write<Patient>([&](SQLite::Database& db) -> Result<Patient> {
+  return Write<Patient>([&](sqlite::Connection& db) -> Result<Patient> {
     auto stored = LoadPatient(db, p.id);
     if (!stored) return Status::NotFound("patient not found");
     if (stored->version != p.version) {
       return Status::Aborted("the patient changed since it was read; re-read and retry");
     }
-    SQLite::Statement t(db, "SELECT 1 FROM therapists WHERE id = ? AND clinic_id = ?");
+    sqlite::Prepared t(db, "SELECT 1 FROM therapists WHERE id = ? AND clinic_id = ?");
     t.bind(1, p.therapist_id);
     t.bind(2, stored->clinic_id);
     if (!t.executeStep()) return Status::FailedPrecondition("therapist is not in this clinic");
-    SQLite::Statement q(db,
-                        "UPDATE patients SET display_name = ?, time_zone = ?, therapist_id = ?, "
-                        "version = version + 1 WHERE id = ?");
+    sqlite::Prepared q(db,
+                       "UPDATE patients SET display_name = ?, time_zone = ?, therapist_id = ?, "
+                       "version = version + 1 WHERE id = ?");
     q.bind(1, p.display_name);
     q.bind(2, p.time_zone);
     q.bind(3, p.therapist_id);

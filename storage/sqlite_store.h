@@ -20,9 +20,9 @@
 
 #include "storage/store.h"
 
-namespace SQLite {
-class Database;
-}  // namespace SQLite
+namespace ptrack::sqlite {
+class Connection;
+}  // namespace ptrack::sqlite
 
 namespace ptrack {
 
@@ -130,7 +130,7 @@ class SqliteStore final : public Store {
   Result<AlertRecord> AcknowledgeAlert(int64_t id, const std::string& by, Instant at) override;
 
  private:
-  explicit SqliteStore(std::string path, std::unique_ptr<SQLite::Database> writer);
+  explicit SqliteStore(std::string path, std::unique_ptr<sqlite::Connection> writer);
 
   // Runs `fn(db)` on a reader connection checked out for this call.
   template <typename T, typename Fn>
@@ -142,7 +142,7 @@ class SqliteStore final : public Store {
 
   // One write waiting for, or in, a batch. `run` returns the write's own status.
   struct WriteJob {
-    std::function<Status(SQLite::Database&)> run;
+    std::function<Status(sqlite::Connection&)> run;
     Status status;
     bool done = false;  // guarded by queue_mu_
   };
@@ -151,11 +151,11 @@ class SqliteStore final : public Store {
   // Runs `batch` in one transaction on the writer and sets each job's status.
   void CommitBatch(const std::vector<WriteJob*>& batch);
 
-  std::unique_ptr<SQLite::Database> CheckoutReader();
-  void ReturnReader(std::unique_ptr<SQLite::Database> db);
+  std::unique_ptr<sqlite::Connection> CheckoutReader();
+  void ReturnReader(std::unique_ptr<sqlite::Connection> db);
 
   const std::string path_;
-  std::unique_ptr<SQLite::Database> writer_;  // used only by the batch leader
+  std::unique_ptr<sqlite::Connection> writer_;  // used only by the batch leader
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<WriteJob*> queue_;  // guarded by queue_mu_
@@ -165,8 +165,8 @@ class SqliteStore final : public Store {
   static constexpr int kMaxReaders = 16;
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<SQLite::Database>> idle_readers_;  // guarded by pool_mu_
-  int open_readers_ = 0;                                         // guarded by pool_mu_
+  std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_;  // guarded by pool_mu_
+  int open_readers_ = 0;                                           // guarded by pool_mu_
 };
 
 }  // namespace ptrack

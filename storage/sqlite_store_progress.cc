@@ -26,17 +26,17 @@ Result<TherapistAction> ActionFrom(SQLite::Statement& q) {
 }  // namespace
 
 Status SqliteStore::AddPainFollowUp(const PainFollowUp& f, Instant reported) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement exists(db, "SELECT 1 FROM sessions WHERE id = ?");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared exists(db, "SELECT 1 FROM sessions WHERE id = ?");
            exists.bind(1, f.session_id);
            if (!exists.executeStep()) return Status::NotFound("session not found");
-           SQLite::Statement stored(db, "SELECT pain FROM pain_followups WHERE session_id = ?");
+           sqlite::Prepared stored(db, "SELECT pain FROM pain_followups WHERE session_id = ?");
            stored.bind(1, f.session_id);
            if (stored.executeStep()) {
              if (stored.getColumn(0).getInt() == f.pain) return Done{};
              return Status::AlreadyExists("a different next-morning pain was already reported");
            }
-           SQLite::Statement q(
+           sqlite::Prepared q(
                db, "INSERT INTO pain_followups(session_id, pain, report_ms) VALUES(?, ?, ?)");
            q.bind(1, f.session_id);
            q.bind(2, f.pain);
@@ -49,11 +49,11 @@ Status SqliteStore::AddPainFollowUp(const PainFollowUp& f, Instant reported) {
 
 Result<std::vector<PainFollowUp>> SqliteStore::ListPainFollowUps(const std::string& program_id) {
   return Read<std::vector<PainFollowUp>>(
-      [&](SQLite::Database& db) -> Result<std::vector<PainFollowUp>> {
-        SQLite::Statement q(db,
-                            "SELECT f.session_id, f.pain FROM pain_followups f "
-                            "JOIN sessions s ON s.id = f.session_id WHERE s.program_id = ? "
-                            "ORDER BY f.session_id");
+      [&](sqlite::Connection& db) -> Result<std::vector<PainFollowUp>> {
+        sqlite::Prepared q(db,
+                           "SELECT f.session_id, f.pain FROM pain_followups f "
+                           "JOIN sessions s ON s.id = f.session_id WHERE s.program_id = ? "
+                           "ORDER BY f.session_id");
         q.bind(1, program_id);
         std::vector<PainFollowUp> out;
         while (q.executeStep()) {
@@ -66,10 +66,10 @@ Result<std::vector<PainFollowUp>> SqliteStore::ListPainFollowUps(const std::stri
 Status SqliteStore::AddTherapistAction(const std::string& id, const std::string& program_id,
                                        const TherapistAction& a, const std::string& author,
                                        Instant created) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement stored(db,
-                                    "SELECT program_id, kind, local_date, decision_id, note "
-                                    "FROM therapist_actions WHERE id = ?");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared stored(db,
+                                   "SELECT program_id, kind, local_date, decision_id, note "
+                                   "FROM therapist_actions WHERE id = ?");
            stored.bind(1, id);
            if (stored.executeStep()) {
              const bool same = stored.getColumn(0).getString() == program_id &&
@@ -80,9 +80,9 @@ Status SqliteStore::AddTherapistAction(const std::string& id, const std::string&
              if (same) return Done{};
              return Status::AlreadyExists("a different action with this id was already recorded");
            }
-           SQLite::Statement q(db,
-                               "INSERT INTO therapist_actions(id, program_id, kind, local_date, "
-                               "decision_id, note, author, create_ms) VALUES(?,?,?,?,?,?,?,?)");
+           sqlite::Prepared q(db,
+                              "INSERT INTO therapist_actions(id, program_id, kind, local_date, "
+                              "decision_id, note, author, create_ms) VALUES(?,?,?,?,?,?,?,?)");
            q.bind(1, id);
            q.bind(2, program_id);
            q.bind(3, static_cast<int>(a.kind));
@@ -100,10 +100,10 @@ Status SqliteStore::AddTherapistAction(const std::string& id, const std::string&
 Result<std::vector<TherapistAction>> SqliteStore::ListTherapistActions(
     const std::string& program_id) {
   return Read<std::vector<TherapistAction>>(
-      [&](SQLite::Database& db) -> Result<std::vector<TherapistAction>> {
-        SQLite::Statement q(db, std::string("SELECT ") + kActionColumns +
-                                    " FROM therapist_actions WHERE program_id = ? "
-                                    "ORDER BY local_date, create_ms, id");
+      [&](sqlite::Connection& db) -> Result<std::vector<TherapistAction>> {
+        sqlite::Prepared q(db, std::string("SELECT ") + kActionColumns +
+                                   " FROM therapist_actions WHERE program_id = ? "
+                                   "ORDER BY local_date, create_ms, id");
         q.bind(1, program_id);
         std::vector<TherapistAction> out;
         while (q.executeStep()) {
@@ -115,8 +115,8 @@ Result<std::vector<TherapistAction>> SqliteStore::ListTherapistActions(
 }
 
 Result<TherapistAction> SqliteStore::GetTherapistAction(const std::string& id) {
-  return Read<TherapistAction>([&](SQLite::Database& db) -> Result<TherapistAction> {
-    SQLite::Statement q(
+  return Read<TherapistAction>([&](sqlite::Connection& db) -> Result<TherapistAction> {
+    sqlite::Prepared q(
         db, std::string("SELECT ") + kActionColumns + " FROM therapist_actions WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Status::NotFound("action not found");
@@ -126,12 +126,12 @@ Result<TherapistAction> SqliteStore::GetTherapistAction(const std::string& id) {
 
 Status SqliteStore::SaveDecisions(const std::string& program_id,
                                   const std::vector<Decision>& decisions) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
            // Mark, then upsert what changed, then drop what the replay no longer produces.
            db.exec("CREATE TEMP TABLE IF NOT EXISTS kept_decisions(id TEXT PRIMARY KEY)");
            db.exec("DELETE FROM kept_decisions");
-           SQLite::Statement keep(db, "INSERT OR IGNORE INTO kept_decisions(id) VALUES(?)");
-           SQLite::Statement upsert(
+           sqlite::Prepared keep(db, "INSERT OR IGNORE INTO kept_decisions(id) VALUES(?)");
+           sqlite::Prepared upsert(
                db,
                "INSERT INTO decisions(program_id, id, week, status, body) VALUES(?, ?, ?, ?, ?) "
                "ON CONFLICT(program_id, id) DO UPDATE SET week = excluded.week, "
@@ -149,9 +149,9 @@ Status SqliteStore::SaveDecisions(const std::string& program_id,
              upsert.exec();
              upsert.reset();
            }
-           SQLite::Statement drop(db,
-                                  "DELETE FROM decisions WHERE program_id = ? AND id NOT IN "
-                                  "(SELECT id FROM kept_decisions)");
+           sqlite::Prepared drop(db,
+                                 "DELETE FROM decisions WHERE program_id = ? AND id NOT IN "
+                                 "(SELECT id FROM kept_decisions)");
            drop.bind(1, program_id);
            drop.exec();
            return Done{};
@@ -160,8 +160,8 @@ Status SqliteStore::SaveDecisions(const std::string& program_id,
 }
 
 Result<std::vector<Decision>> SqliteStore::ListDecisions(const std::string& program_id) {
-  return Read<std::vector<Decision>>([&](SQLite::Database& db) -> Result<std::vector<Decision>> {
-    SQLite::Statement q(db, "SELECT body FROM decisions WHERE program_id = ? ORDER BY week, id");
+  return Read<std::vector<Decision>>([&](sqlite::Connection& db) -> Result<std::vector<Decision>> {
+    sqlite::Prepared q(db, "SELECT body FROM decisions WHERE program_id = ? ORDER BY week, id");
     q.bind(1, program_id);
     std::vector<Decision> out;
     while (q.executeStep()) {

@@ -39,8 +39,8 @@ std::optional<PatientSummary> SummaryFrom(const SQLite::Column& body) {
   return std::move(s).value();
 }
 
-Result<AlertRecord> AlertById(SQLite::Database& db, int64_t id) {
-  SQLite::Statement q(db, std::string("SELECT ") + kAlertColumns + " FROM alerts a WHERE a.id = ?");
+Result<AlertRecord> AlertById(sqlite::Connection& db, int64_t id) {
+  sqlite::Prepared q(db, std::string("SELECT ") + kAlertColumns + " FROM alerts a WHERE a.id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return Status::NotFound("alert not found");
   return AlertFrom(q);
@@ -49,8 +49,8 @@ Result<AlertRecord> AlertById(SQLite::Database& db, int64_t id) {
 }  // namespace
 
 Result<PatientSummary> SqliteStore::GetPatientSummary(const std::string& patient_id) {
-  return Read<PatientSummary>([&](SQLite::Database& db) -> Result<PatientSummary> {
-    SQLite::Statement q(db, "SELECT body FROM patient_status WHERE patient_id = ?");
+  return Read<PatientSummary>([&](sqlite::Connection& db) -> Result<PatientSummary> {
+    sqlite::Prepared q(db, "SELECT body FROM patient_status WHERE patient_id = ?");
     q.bind(1, patient_id);
     if (!q.executeStep()) return Status::NotFound("no summary");
     auto s = SummaryFrom(q.getColumn(0));
@@ -63,23 +63,23 @@ Result<std::vector<AlertRecord>> SqliteStore::SavePatientSummary(const std::stri
                                                                  const std::string& patient_id,
                                                                  const PatientSummary& summary,
                                                                  Instant at) {
-  return Write<std::vector<AlertRecord>>([&](SQLite::Database& db)
+  return Write<std::vector<AlertRecord>>([&](sqlite::Connection& db)
                                              -> Result<std::vector<AlertRecord>> {
-    SQLite::Statement put(db,
-                          "INSERT INTO patient_status(patient_id, as_of, body, update_ms) "
-                          "VALUES (?, ?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET "
-                          "as_of = excluded.as_of, body = excluded.body, "
-                          "update_ms = excluded.update_ms");
+    sqlite::Prepared put(db,
+                         "INSERT INTO patient_status(patient_id, as_of, body, update_ms) "
+                         "VALUES (?, ?, ?, ?) ON CONFLICT(patient_id) DO UPDATE SET "
+                         "as_of = excluded.as_of, body = excluded.body, "
+                         "update_ms = excluded.update_ms");
     put.bind(1, patient_id);
     put.bind(2, FormatIsoDate(summary.as_of));
     put.bind(3, json::Encode(summary).dump());
     put.bind(4, Ms(at));
     put.exec();
     std::vector<AlertRecord> raised;
-    SQLite::Statement ins(db,
-                          "INSERT INTO alerts(clinic_id, patient_id, kind, key, local_date, "
-                          "detail, session_id, create_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                          "ON CONFLICT(patient_id, key) DO NOTHING");
+    sqlite::Prepared ins(db,
+                         "INSERT INTO alerts(clinic_id, patient_id, kind, key, local_date, "
+                         "detail, session_id, create_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                         "ON CONFLICT(patient_id, key) DO NOTHING");
     for (const AlertCandidate& a : summary.alerts) {
       ins.reset();
       ins.bind(1, clinic_id);
@@ -101,12 +101,12 @@ Result<std::vector<AlertRecord>> SqliteStore::SavePatientSummary(const std::stri
 Result<std::vector<PatientStatusRow>> SqliteStore::ListPatientStatus(
     const std::string& clinic_id, const std::string& therapist_filter) {
   using Rows = std::vector<PatientStatusRow>;
-  return Read<Rows>([&](SQLite::Database& db) -> Result<Rows> {
-    SQLite::Statement q(db,
-                        "SELECT p.id, p.display_name, p.therapist_id, p.time_zone, s.body, "
-                        "s.update_ms FROM patients p LEFT JOIN patient_status s "
-                        "ON s.patient_id = p.id WHERE p.clinic_id = ? "
-                        "AND (? = '' OR p.therapist_id = ?) ORDER BY p.id");
+  return Read<Rows>([&](sqlite::Connection& db) -> Result<Rows> {
+    sqlite::Prepared q(db,
+                       "SELECT p.id, p.display_name, p.therapist_id, p.time_zone, s.body, "
+                       "s.update_ms FROM patients p LEFT JOIN patient_status s "
+                       "ON s.patient_id = p.id WHERE p.clinic_id = ? "
+                       "AND (? = '' OR p.therapist_id = ?) ORDER BY p.id");
     q.bind(1, clinic_id);
     q.bind(2, therapist_filter);
     q.bind(3, therapist_filter);
@@ -127,12 +127,12 @@ Result<std::vector<PatientStatusRow>> SqliteStore::ListPatientStatus(
 
 Result<std::vector<SummaryAge>> SqliteStore::ListSummaryAges() {
   using Ages = std::vector<SummaryAge>;
-  return Read<Ages>([&](SQLite::Database& db) -> Result<Ages> {
-    SQLite::Statement q(db,
-                        "SELECT p.id, p.time_zone, s.as_of FROM programs g "
-                        "JOIN patients p ON p.id = g.patient_id "
-                        "LEFT JOIN patient_status s ON s.patient_id = p.id "
-                        "WHERE g.state = 1 ORDER BY p.id");
+  return Read<Ages>([&](sqlite::Connection& db) -> Result<Ages> {
+    sqlite::Prepared q(db,
+                       "SELECT p.id, p.time_zone, s.as_of FROM programs g "
+                       "JOIN patients p ON p.id = g.patient_id "
+                       "LEFT JOIN patient_status s ON s.patient_id = p.id "
+                       "WHERE g.state = 1 ORDER BY p.id");
     Ages out;
     while (q.executeStep()) {
       SummaryAge a{q.getColumn(0).getString(), q.getColumn(1).getString(), std::nullopt};
@@ -147,11 +147,11 @@ Result<std::vector<AlertRecord>> SqliteStore::ListAlerts(const std::string& clin
                                                          const std::string& therapist_filter,
                                                          int64_t after_id, int limit) {
   using Alerts = std::vector<AlertRecord>;
-  return Read<Alerts>([&](SQLite::Database& db) -> Result<Alerts> {
-    SQLite::Statement q(db, std::string("SELECT ") + kAlertColumns +
-                                " FROM alerts a JOIN patients p ON p.id = a.patient_id "
-                                "WHERE a.clinic_id = ? AND a.id > ? "
-                                "AND (? = '' OR p.therapist_id = ?) ORDER BY a.id LIMIT ?");
+  return Read<Alerts>([&](sqlite::Connection& db) -> Result<Alerts> {
+    sqlite::Prepared q(db, std::string("SELECT ") + kAlertColumns +
+                               " FROM alerts a JOIN patients p ON p.id = a.patient_id "
+                               "WHERE a.clinic_id = ? AND a.id > ? "
+                               "AND (? = '' OR p.therapist_id = ?) ORDER BY a.id LIMIT ?");
     q.bind(1, clinic_id);
     q.bind(2, after_id);
     q.bind(3, therapist_filter);
@@ -164,13 +164,13 @@ Result<std::vector<AlertRecord>> SqliteStore::ListAlerts(const std::string& clin
 }
 
 Result<AlertRecord> SqliteStore::GetAlert(int64_t id) {
-  return Read<AlertRecord>([&](SQLite::Database& db) { return AlertById(db, id); });
+  return Read<AlertRecord>([&](sqlite::Connection& db) { return AlertById(db, id); });
 }
 
 Result<AlertRecord> SqliteStore::AcknowledgeAlert(int64_t id, const std::string& by, Instant at) {
-  return Write<AlertRecord>([&](SQLite::Database& db) -> Result<AlertRecord> {
-    SQLite::Statement q(db,
-                        "UPDATE alerts SET ack_ms = ?, ack_by = ? WHERE id = ? AND ack_ms IS NULL");
+  return Write<AlertRecord>([&](sqlite::Connection& db) -> Result<AlertRecord> {
+    sqlite::Prepared q(db,
+                       "UPDATE alerts SET ack_ms = ?, ack_by = ? WHERE id = ? AND ack_ms IS NULL");
     q.bind(1, Ms(at));
     q.bind(2, by);
     q.bind(3, id);

@@ -25,9 +25,9 @@ RtmEpisodeRecord EpisodeFrom(SQLite::Statement& q) {
   return e;
 }
 
-std::optional<RtmEpisodeRecord> OpenEpisode(SQLite::Database& db, const std::string& patient_id) {
-  SQLite::Statement q(db, std::string("SELECT ") + kEpisodeColumns +
-                              " FROM rtm_episodes WHERE patient_id = ? AND end_date IS NULL");
+std::optional<RtmEpisodeRecord> OpenEpisode(sqlite::Connection& db, const std::string& patient_id) {
+  sqlite::Prepared q(db, std::string("SELECT ") + kEpisodeColumns +
+                             " FROM rtm_episodes WHERE patient_id = ? AND end_date IS NULL");
   q.bind(1, patient_id);
   if (!q.executeStep()) return std::nullopt;
   return EpisodeFrom(q);
@@ -58,10 +58,10 @@ bool SameEntry(const RtmTimeEntryRecord& a, const RtmTimeEntryRecord& b) {
 
 Result<std::vector<Instant>> SqliteStore::ListReceiveTimes(const std::string& patient_id,
                                                            Instant from, Instant to) {
-  return Read<std::vector<Instant>>([&](SQLite::Database& db) -> Result<std::vector<Instant>> {
-    SQLite::Statement q(db,
-                        "SELECT receive_ms FROM sessions WHERE patient_id = ? AND receive_ms >= ? "
-                        "AND receive_ms < ? ORDER BY receive_ms");
+  return Read<std::vector<Instant>>([&](sqlite::Connection& db) -> Result<std::vector<Instant>> {
+    sqlite::Prepared q(db,
+                       "SELECT receive_ms FROM sessions WHERE patient_id = ? AND receive_ms >= ? "
+                       "AND receive_ms < ? ORDER BY receive_ms");
     q.bind(1, patient_id);
     q.bind(2, Ms(from));
     q.bind(3, Ms(to));
@@ -72,8 +72,8 @@ Result<std::vector<Instant>> SqliteStore::ListReceiveTimes(const std::string& pa
 }
 
 Result<RtmEpisodeRecord> SqliteStore::CreateRtmEpisode(const RtmEpisodeRecord& episode) {
-  return Write<RtmEpisodeRecord>([&](SQLite::Database& db) -> Result<RtmEpisodeRecord> {
-    SQLite::Statement get(
+  return Write<RtmEpisodeRecord>([&](sqlite::Connection& db) -> Result<RtmEpisodeRecord> {
+    sqlite::Prepared get(
         db, std::string("SELECT ") + kEpisodeColumns + " FROM rtm_episodes WHERE id = ?");
     get.bind(1, episode.id);
     if (get.executeStep()) {
@@ -88,19 +88,19 @@ Result<RtmEpisodeRecord> SqliteStore::CreateRtmEpisode(const RtmEpisodeRecord& e
     if (OpenEpisode(db, episode.patient_id)) {
       return Status::FailedPrecondition("the patient already has an open monitoring episode");
     }
-    SQLite::Statement overlap(db,
-                              "SELECT max(end_date) FROM rtm_episodes WHERE patient_id = ? AND "
-                              "end_date >= ?");
+    sqlite::Prepared overlap(db,
+                             "SELECT max(end_date) FROM rtm_episodes WHERE patient_id = ? AND "
+                             "end_date >= ?");
     overlap.bind(1, episode.patient_id);
     overlap.bind(2, FormatIsoDate(episode.start_date));
     if (overlap.executeStep() && !overlap.getColumn(0).isNull()) {
       return Status::FailedPrecondition("the start overlaps an earlier monitoring episode (ended " +
                                         overlap.getColumn(0).getString() + ")");
     }
-    SQLite::Statement ins(db,
-                          "INSERT INTO rtm_episodes(id, patient_id, start_date, end_date, "
-                          "onboarding, practitioner_id, author, create_ms) "
-                          "VALUES (?, ?, ?, NULL, ?, ?, ?, ?)");
+    sqlite::Prepared ins(db,
+                         "INSERT INTO rtm_episodes(id, patient_id, start_date, end_date, "
+                         "onboarding, practitioner_id, author, create_ms) "
+                         "VALUES (?, ?, ?, NULL, ?, ?, ?, ?)");
     ins.bind(1, episode.id);
     ins.bind(2, episode.patient_id);
     ins.bind(3, FormatIsoDate(episode.start_date));
@@ -117,13 +117,13 @@ Result<RtmEpisodeRecord> SqliteStore::CreateRtmEpisode(const RtmEpisodeRecord& e
 
 Result<RtmEpisodeRecord> SqliteStore::EndRtmEpisode(const std::string& patient_id,
                                                     LocalDate end_date) {
-  return Write<RtmEpisodeRecord>([&](SQLite::Database& db) -> Result<RtmEpisodeRecord> {
+  return Write<RtmEpisodeRecord>([&](sqlite::Connection& db) -> Result<RtmEpisodeRecord> {
     auto open = OpenEpisode(db, patient_id);
     if (!open) return Status::NotFound("the patient has no open monitoring episode");
     if (end_date < open->start_date) {
       return Status::InvalidArgument("end_date", "is before the episode's start");
     }
-    SQLite::Statement q(db, "UPDATE rtm_episodes SET end_date = ? WHERE id = ?");
+    sqlite::Prepared q(db, "UPDATE rtm_episodes SET end_date = ? WHERE id = ?");
     q.bind(1, FormatIsoDate(end_date));
     q.bind(2, open->id);
     q.exec();
@@ -134,10 +134,10 @@ Result<RtmEpisodeRecord> SqliteStore::EndRtmEpisode(const std::string& patient_i
 
 Result<std::vector<RtmEpisodeRecord>> SqliteStore::ListRtmEpisodes(const std::string& patient_id) {
   return Read<std::vector<RtmEpisodeRecord>>(
-      [&](SQLite::Database& db) -> Result<std::vector<RtmEpisodeRecord>> {
-        SQLite::Statement q(db, std::string("SELECT ") + kEpisodeColumns +
-                                    " FROM rtm_episodes WHERE patient_id = ? "
-                                    "ORDER BY start_date, create_ms");
+      [&](sqlite::Connection& db) -> Result<std::vector<RtmEpisodeRecord>> {
+        sqlite::Prepared q(db, std::string("SELECT ") + kEpisodeColumns +
+                                   " FROM rtm_episodes WHERE patient_id = ? "
+                                   "ORDER BY start_date, create_ms");
         q.bind(1, patient_id);
         std::vector<RtmEpisodeRecord> out;
         while (q.executeStep()) out.push_back(EpisodeFrom(q));
@@ -148,8 +148,8 @@ Result<std::vector<RtmEpisodeRecord>> SqliteStore::ListRtmEpisodes(const std::st
 Result<RtmTimeEntryRecord> SqliteStore::AddRtmTimeEntry(const RtmTimeEntryRecord& entry,
                                                         bool* replayed) {
   *replayed = false;
-  return Write<RtmTimeEntryRecord>([&](SQLite::Database& db) -> Result<RtmTimeEntryRecord> {
-    SQLite::Statement get(
+  return Write<RtmTimeEntryRecord>([&](sqlite::Connection& db) -> Result<RtmTimeEntryRecord> {
+    sqlite::Prepared get(
         db, std::string("SELECT ") + kEntryColumns + " FROM rtm_time_entries WHERE id = ?");
     get.bind(1, entry.id);
     if (get.executeStep()) {
@@ -160,9 +160,9 @@ Result<RtmTimeEntryRecord> SqliteStore::AddRtmTimeEntry(const RtmTimeEntryRecord
       *replayed = true;
       return stored;
     }
-    SQLite::Statement ins(db,
-                          "INSERT INTO rtm_time_entries(id, patient_id, therapist_id, local_date, "
-                          "minutes, live, activity, create_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite::Prepared ins(db,
+                         "INSERT INTO rtm_time_entries(id, patient_id, therapist_id, local_date, "
+                         "minutes, live, activity, create_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, entry.id);
     ins.bind(2, entry.patient_id);
     ins.bind(3, entry.therapist_id);
@@ -177,8 +177,8 @@ Result<RtmTimeEntryRecord> SqliteStore::AddRtmTimeEntry(const RtmTimeEntryRecord
 }
 
 Result<RtmTimeEntryRecord> SqliteStore::GetRtmTimeEntry(const std::string& id) {
-  return Read<RtmTimeEntryRecord>([&](SQLite::Database& db) -> Result<RtmTimeEntryRecord> {
-    SQLite::Statement q(
+  return Read<RtmTimeEntryRecord>([&](sqlite::Connection& db) -> Result<RtmTimeEntryRecord> {
+    sqlite::Prepared q(
         db, std::string("SELECT ") + kEntryColumns + " FROM rtm_time_entries WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Status::NotFound("no such time entry");
@@ -189,10 +189,10 @@ Result<RtmTimeEntryRecord> SqliteStore::GetRtmTimeEntry(const std::string& id) {
 Result<std::vector<RtmTimeEntryRecord>> SqliteStore::ListRtmTimeEntries(
     const std::string& patient_id, LocalDate from, LocalDate to) {
   return Read<std::vector<RtmTimeEntryRecord>>(
-      [&](SQLite::Database& db) -> Result<std::vector<RtmTimeEntryRecord>> {
-        SQLite::Statement q(db, std::string("SELECT ") + kEntryColumns +
-                                    " FROM rtm_time_entries WHERE patient_id = ? AND local_date "
-                                    "BETWEEN ? AND ? ORDER BY local_date, create_ms");
+      [&](sqlite::Connection& db) -> Result<std::vector<RtmTimeEntryRecord>> {
+        sqlite::Prepared q(db, std::string("SELECT ") + kEntryColumns +
+                                   " FROM rtm_time_entries WHERE patient_id = ? AND local_date "
+                                   "BETWEEN ? AND ? ORDER BY local_date, create_ms");
         q.bind(1, patient_id);
         q.bind(2, FormatIsoDate(from));
         q.bind(3, FormatIsoDate(to));

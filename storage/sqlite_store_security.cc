@@ -32,10 +32,10 @@ AuditEvent AuditFrom(SQLite::Statement& q) {
 // --- Account security ------------------------------------------------------------------------
 
 Result<int> SqliteStore::AddSignInFailure(const std::string& username, Instant at) {
-  return Write<int>([&](SQLite::Database& db) -> Result<int> {
-    SQLite::Statement q(db,
-                        "UPDATE accounts SET failed_sign_ins = failed_sign_ins + 1, "
-                        "last_failed_ms = ? WHERE username = ? RETURNING failed_sign_ins");
+  return Write<int>([&](sqlite::Connection& db) -> Result<int> {
+    sqlite::Prepared q(db,
+                       "UPDATE accounts SET failed_sign_ins = failed_sign_ins + 1, "
+                       "last_failed_ms = ? WHERE username = ? RETURNING failed_sign_ins");
     q.bind(1, Ms(at));
     q.bind(2, username);
     if (!q.executeStep()) return Status::NotFound("account not found");
@@ -46,8 +46,8 @@ Result<int> SqliteStore::AddSignInFailure(const std::string& username, Instant a
 }
 
 Status SqliteStore::ResetSignInFailures(const std::string& username) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db, "UPDATE accounts SET failed_sign_ins = 0 WHERE username = ?");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared q(db, "UPDATE accounts SET failed_sign_ins = 0 WHERE username = ?");
            q.bind(1, username);
            if (q.exec() == 0) return Status::NotFound("account not found");
            return Done{};
@@ -56,8 +56,8 @@ Status SqliteStore::ResetSignInFailures(const std::string& username) {
 }
 
 Status SqliteStore::SetPasswordHash(const std::string& username, const std::string& hash) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db, "UPDATE accounts SET password_hash = ? WHERE username = ?");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared q(db, "UPDATE accounts SET password_hash = ? WHERE username = ?");
            q.bind(1, hash);
            q.bind(2, username);
            if (q.exec() == 0) return Status::NotFound("account not found");
@@ -69,10 +69,10 @@ Status SqliteStore::SetPasswordHash(const std::string& username, const std::stri
 // --- Tokens ----------------------------------------------------------------------------------
 
 Status SqliteStore::PutToken(const TokenRecord& t) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db,
-                               "INSERT INTO tokens(hash, username, create_ms, expire_ms, revoked, "
-                               "last_use_ms) VALUES(?, ?, ?, ?, ?, ?)");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared q(db,
+                              "INSERT INTO tokens(hash, username, create_ms, expire_ms, revoked, "
+                              "last_use_ms) VALUES(?, ?, ?, ?, ?, ?)");
            BindBlob(q, 1, t.token_hash);
            q.bind(2, t.username);
            q.bind(3, Ms(t.create_time));
@@ -86,10 +86,10 @@ Status SqliteStore::PutToken(const TokenRecord& t) {
 }
 
 Result<TokenRecord> SqliteStore::GetToken(const std::string& hash) {
-  return Read<TokenRecord>([&](SQLite::Database& db) -> Result<TokenRecord> {
-    SQLite::Statement q(db,
-                        "SELECT username, create_ms, expire_ms, revoked, last_use_ms FROM tokens "
-                        "WHERE hash = ?");
+  return Read<TokenRecord>([&](sqlite::Connection& db) -> Result<TokenRecord> {
+    sqlite::Prepared q(db,
+                       "SELECT username, create_ms, expire_ms, revoked, last_use_ms FROM tokens "
+                       "WHERE hash = ?");
     BindBlob(q, 1, hash);
     if (!q.executeStep()) return Status::NotFound("token not found");
     TokenRecord t;
@@ -104,8 +104,8 @@ Result<TokenRecord> SqliteStore::GetToken(const std::string& hash) {
 }
 
 Status SqliteStore::RevokeToken(const std::string& hash) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db, "UPDATE tokens SET revoked = 1 WHERE hash = ?");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared q(db, "UPDATE tokens SET revoked = 1 WHERE hash = ?");
            BindBlob(q, 1, hash);
            if (q.exec() == 0) return Status::NotFound("token not found");
            return Done{};
@@ -114,8 +114,8 @@ Status SqliteStore::RevokeToken(const std::string& hash) {
 }
 
 Status SqliteStore::RevokeTokens(const std::string& username) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db, "UPDATE tokens SET revoked = 1 WHERE username = ?");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared q(db, "UPDATE tokens SET revoked = 1 WHERE username = ?");
            q.bind(1, username);
            q.exec();
            return Done{};
@@ -124,9 +124,9 @@ Status SqliteStore::RevokeTokens(const std::string& username) {
 }
 
 Status SqliteStore::TouchToken(const std::string& hash, Instant at) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(
-               db, "UPDATE tokens SET last_use_ms = max(last_use_ms, ?) WHERE hash = ?");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared q(db,
+                              "UPDATE tokens SET last_use_ms = max(last_use_ms, ?) WHERE hash = ?");
            q.bind(1, Ms(at));
            BindBlob(q, 2, hash);
            if (q.exec() == 0) return Status::NotFound("token not found");
@@ -138,19 +138,19 @@ Status SqliteStore::TouchToken(const std::string& hash, Instant at) {
 // --- Enrolment codes -------------------------------------------------------------------------
 
 Status SqliteStore::PutEnrolmentCode(const EnrolmentCodeRecord& c) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement exists(db, "SELECT 1 FROM accounts WHERE username = ?");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared exists(db, "SELECT 1 FROM accounts WHERE username = ?");
            exists.bind(1, c.username);
            if (!exists.executeStep()) return Status::NotFound("account not found");
-           SQLite::Statement voids(db,
-                                   "UPDATE enrolment_codes SET redeemed_ms = ? "
-                                   "WHERE username = ? AND redeemed_ms IS NULL");
+           sqlite::Prepared voids(db,
+                                  "UPDATE enrolment_codes SET redeemed_ms = ? "
+                                  "WHERE username = ? AND redeemed_ms IS NULL");
            voids.bind(1, Ms(c.create_time));
            voids.bind(2, c.username);
            voids.exec();
-           SQLite::Statement q(db,
-                               "INSERT INTO enrolment_codes(hash, username, create_ms, expire_ms) "
-                               "VALUES(?, ?, ?, ?)");
+           sqlite::Prepared q(db,
+                              "INSERT INTO enrolment_codes(hash, username, create_ms, expire_ms) "
+                              "VALUES(?, ?, ?, ?)");
            BindBlob(q, 1, c.code_hash);
            q.bind(2, c.username);
            q.bind(3, Ms(c.create_time));
@@ -163,23 +163,23 @@ Status SqliteStore::PutEnrolmentCode(const EnrolmentCodeRecord& c) {
 
 Result<Account> SqliteStore::RedeemEnrolmentCode(const std::string& code_hash, Instant now,
                                                  const std::string& password_hash) {
-  auto username = Write<std::string>([&](SQLite::Database& db) -> Result<std::string> {
-    SQLite::Statement q(db,
-                        "UPDATE enrolment_codes SET redeemed_ms = ? WHERE hash = ? AND "
-                        "redeemed_ms IS NULL AND expire_ms > ? RETURNING username");
+  auto username = Write<std::string>([&](sqlite::Connection& db) -> Result<std::string> {
+    sqlite::Prepared q(db,
+                       "UPDATE enrolment_codes SET redeemed_ms = ? WHERE hash = ? AND "
+                       "redeemed_ms IS NULL AND expire_ms > ? RETURNING username");
     q.bind(1, Ms(now));
     BindBlob(q, 2, code_hash);
     q.bind(3, Ms(now));
     if (!q.executeStep()) return Status::NotFound("unknown, used or expired enrolment code");
     std::string user = q.getColumn(0).getString();
     q.reset();
-    SQLite::Statement pw(db,
-                         "UPDATE accounts SET password_hash = ?, failed_sign_ins = 0 "
-                         "WHERE username = ?");
+    sqlite::Prepared pw(db,
+                        "UPDATE accounts SET password_hash = ?, failed_sign_ins = 0 "
+                        "WHERE username = ?");
     pw.bind(1, password_hash);
     pw.bind(2, user);
     pw.exec();
-    SQLite::Statement revoke(db, "UPDATE tokens SET revoked = 1 WHERE username = ?");
+    sqlite::Prepared revoke(db, "UPDATE tokens SET revoked = 1 WHERE username = ?");
     revoke.bind(1, user);
     revoke.exec();
     return user;
@@ -191,10 +191,10 @@ Result<Account> SqliteStore::RedeemEnrolmentCode(const std::string& code_hash, I
 // --- Audit -----------------------------------------------------------------------------------
 
 Status SqliteStore::AppendAudit(const AuditEvent& e) {
-  return Write<Done>([&](SQLite::Database& db) -> Result<Done> {
-           SQLite::Statement q(db,
-                               "INSERT INTO audit_events(time_ms, username, role, clinic_id, "
-                               "patient_id, method, outcome) VALUES(?, ?, ?, ?, ?, ?, ?)");
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared q(db,
+                              "INSERT INTO audit_events(time_ms, username, role, clinic_id, "
+                              "patient_id, method, outcome) VALUES(?, ?, ?, ?, ?, ?, ?)");
            q.bind(1, Ms(e.time));
            q.bind(2, e.username);
            q.bind(3, static_cast<int>(e.role));
@@ -211,7 +211,7 @@ Status SqliteStore::AppendAudit(const AuditEvent& e) {
 Result<Page<AuditEvent>> SqliteStore::ListAudit(const std::string& clinic_id,
                                                 const std::string& patient_filter,
                                                 const PageRequest& page) {
-  return Read<Page<AuditEvent>>([&](SQLite::Database& db) -> Result<Page<AuditEvent>> {
+  return Read<Page<AuditEvent>>([&](sqlite::Connection& db) -> Result<Page<AuditEvent>> {
     int64_t before = INT64_MAX;
     if (!page.after.empty()) {
       try {
@@ -234,7 +234,7 @@ Result<Page<AuditEvent>> SqliteStore::ListAudit(const std::string& clinic_id,
                   "WHERE patient_id = ?4 AND id < ?2 AND (clinic_id = ?1 OR EXISTS "
                   "(SELECT 1 FROM patients p WHERE p.id = ?4 AND p.clinic_id = ?1)) "
                   "ORDER BY id DESC LIMIT ?3";
-    SQLite::Statement q(db, sql);
+    sqlite::Prepared q(db, sql);
     q.bind(1, clinic_id);
     q.bind(2, before);
     q.bind(3, sqlite::PageLimit(page) + 1);

@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kProgramColumns = "id, patient_id, protocol_id, start_date, state, create_ms";
 
 // Reads the program row under the cursor of `q` (kProgramColumns) and all its revisions.
-Result<Program> ProgramFrom(SQLite::Database& db, SQLite::Statement& q) {
+Result<Program> ProgramFrom(sqlite::Connection& db, SQLite::Statement& q) {
   Program p;
   p.id = q.getColumn(0).getString();
   p.patient_id = q.getColumn(1).getString();
@@ -20,9 +20,9 @@ Result<Program> ProgramFrom(SQLite::Database& db, SQLite::Statement& q) {
   p.start_date = sqlite::DateColumn(q.getColumn(3));
   p.state = static_cast<ProgramState>(q.getColumn(4).getInt());
   p.create_time = FromUnixMillis(q.getColumn(5).getInt64());
-  SQLite::Statement r(db,
-                      "SELECT revision, effective_date, reason, author, create_ms, phases, rules "
-                      "FROM program_revisions WHERE program_id = ? ORDER BY revision");
+  sqlite::Prepared r(db,
+                     "SELECT revision, effective_date, reason, author, create_ms, phases, rules "
+                     "FROM program_revisions WHERE program_id = ? ORDER BY revision");
   r.bind(1, p.id);
   while (r.executeStep()) {
     ProgramRevision rev;
@@ -49,11 +49,11 @@ Result<Program> ProgramFrom(SQLite::Database& db, SQLite::Statement& q) {
   return p;
 }
 
-void InsertRevision(SQLite::Database& db, const std::string& program_id,
+void InsertRevision(sqlite::Connection& db, const std::string& program_id,
                     const ProgramRevision& rev) {
-  SQLite::Statement r(db,
-                      "INSERT INTO program_revisions(program_id, revision, effective_date, "
-                      "reason, author, create_ms, phases, rules) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite::Prepared r(db,
+                     "INSERT INTO program_revisions(program_id, revision, effective_date, "
+                     "reason, author, create_ms, phases, rules) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
   r.bind(1, program_id);
   r.bind(2, rev.revision);
   r.bind(3, FormatIsoDate(rev.effective_date));
@@ -65,9 +65,10 @@ void InsertRevision(SQLite::Database& db, const std::string& program_id,
   r.exec();
 }
 
-Result<Program> LoadProgramWhere(SQLite::Database& db, const char* where, const std::string& key) {
-  SQLite::Statement q(db,
-                      std::string("SELECT ") + kProgramColumns + " FROM programs WHERE " + where);
+Result<Program> LoadProgramWhere(sqlite::Connection& db, const char* where,
+                                 const std::string& key) {
+  sqlite::Prepared q(db,
+                     std::string("SELECT ") + kProgramColumns + " FROM programs WHERE " + where);
   q.bind(1, key);
   if (!q.executeStep()) return Status::NotFound("program not found");
   return ProgramFrom(db, q);
@@ -103,8 +104,8 @@ Result<Session> SessionFrom(SQLite::Statement& q) {
   return s;
 }
 
-std::optional<Result<Session>> LoadSession(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement q(db, std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ?");
+std::optional<Result<Session>> LoadSession(sqlite::Connection& db, const std::string& id) {
+  sqlite::Prepared q(db, std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
   return SessionFrom(q);
@@ -115,7 +116,7 @@ std::optional<Result<Session>> LoadSession(SQLite::Database& db, const std::stri
 // --- Programs --------------------------------------------------------------------------------
 
 Result<Program> SqliteStore::CreateProgram(const Program& p) {
-  return Write<Program>([&](SQLite::Database& db) -> Result<Program> {
+  return Write<Program>([&](sqlite::Connection& db) -> Result<Program> {
     auto existing = LoadProgramWhere(db, "id = ?", p.id);
     if (existing.ok()) {
       const ProgramRevision& stored_first = existing->revisions.front();
@@ -129,12 +130,12 @@ Result<Program> SqliteStore::CreateProgram(const Program& p) {
       return Status::AlreadyExists("a different program with this id already exists");
     }
     if (existing.status().code() != StatusCode::kNotFound) return existing.status();
-    SQLite::Statement active(db, "SELECT 1 FROM programs WHERE patient_id = ? AND state = 1");
+    sqlite::Prepared active(db, "SELECT 1 FROM programs WHERE patient_id = ? AND state = 1");
     active.bind(1, p.patient_id);
     if (active.executeStep()) {
       return Status::FailedPrecondition("the patient already has an active program");
     }
-    SQLite::Statement q(
+    sqlite::Prepared q(
         db, std::string("INSERT INTO programs(") + kProgramColumns + ") VALUES(?, ?, ?, ?, ?, ?)");
     q.bind(1, p.id);
     q.bind(2, p.patient_id);
@@ -149,19 +150,19 @@ Result<Program> SqliteStore::CreateProgram(const Program& p) {
 }
 
 Result<Program> SqliteStore::GetProgram(const std::string& id) {
-  return Read<Program>([&](SQLite::Database& db) { return LoadProgramWhere(db, "id = ?", id); });
+  return Read<Program>([&](sqlite::Connection& db) { return LoadProgramWhere(db, "id = ?", id); });
 }
 
 Result<Program> SqliteStore::GetActiveProgram(const std::string& patient_id) {
-  return Read<Program>([&](SQLite::Database& db) {
+  return Read<Program>([&](sqlite::Connection& db) {
     return LoadProgramWhere(db, "patient_id = ? AND state = 1", patient_id);
   });
 }
 
 Result<std::vector<Program>> SqliteStore::ListPrograms(const std::string& patient_id) {
-  return Read<std::vector<Program>>([&](SQLite::Database& db) -> Result<std::vector<Program>> {
-    SQLite::Statement q(db, std::string("SELECT ") + kProgramColumns +
-                                " FROM programs WHERE patient_id = ? ORDER BY create_ms DESC, id");
+  return Read<std::vector<Program>>([&](sqlite::Connection& db) -> Result<std::vector<Program>> {
+    sqlite::Prepared q(db, std::string("SELECT ") + kProgramColumns +
+                               " FROM programs WHERE patient_id = ? ORDER BY create_ms DESC, id");
     q.bind(1, patient_id);
     std::vector<Program> out;
     while (q.executeStep()) {
@@ -175,7 +176,7 @@ Result<std::vector<Program>> SqliteStore::ListPrograms(const std::string& patien
 
 Result<Program> SqliteStore::AppendRevision(const std::string& program_id,
                                             const ProgramRevision& revision, int expected_latest) {
-  return Write<Program>([&](SQLite::Database& db) -> Result<Program> {
+  return Write<Program>([&](sqlite::Connection& db) -> Result<Program> {
     PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgramWhere(db, "id = ?", program_id));
     if (program.latest().revision != expected_latest) {
       return Status::Aborted("the program changed since it was read; re-read and retry");
@@ -187,9 +188,9 @@ Result<Program> SqliteStore::AppendRevision(const std::string& program_id,
 }
 
 Result<std::vector<Session>> SqliteStore::ListProgramSessions(const std::string& program_id) {
-  return Read<std::vector<Session>>([&](SQLite::Database& db) -> Result<std::vector<Session>> {
-    SQLite::Statement q(db, std::string("SELECT ") + kSessionColumns +
-                                " FROM sessions WHERE program_id = ? ORDER BY perform_ms, id");
+  return Read<std::vector<Session>>([&](sqlite::Connection& db) -> Result<std::vector<Session>> {
+    sqlite::Prepared q(db, std::string("SELECT ") + kSessionColumns +
+                               " FROM sessions WHERE program_id = ? ORDER BY perform_ms, id");
     q.bind(1, program_id);
     std::vector<Session> out;
     while (q.executeStep()) {
@@ -203,7 +204,7 @@ Result<std::vector<Session>> SqliteStore::ListProgramSessions(const std::string&
 // --- Sessions --------------------------------------------------------------------------------
 
 Result<LogResult> SqliteStore::LogSession(const Session& s) {
-  return Write<LogResult>([&](SQLite::Database& db) -> Result<LogResult> {
+  return Write<LogResult>([&](sqlite::Connection& db) -> Result<LogResult> {
     if (auto stored = LoadSession(db, s.id)) {
       if (!stored->ok()) return stored->status();
       if (!SamePayload(**stored, s)) {
@@ -211,8 +212,8 @@ Result<LogResult> SqliteStore::LogSession(const Session& s) {
       }
       return LogResult{std::move(**stored), true};
     }
-    SQLite::Statement q(db, std::string("INSERT INTO sessions(") + kSessionColumns +
-                                ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite::Prepared q(db, std::string("INSERT INTO sessions(") + kSessionColumns +
+                               ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, s.id);
     q.bind(2, s.patient_id);
     q.bind(3, s.program_id);
@@ -229,9 +230,9 @@ Result<LogResult> SqliteStore::LogSession(const Session& s) {
 
     DailyFacts facts;
     facts.date = s.local_date;
-    SQLite::Statement f(db,
-                        "SELECT sessions_done, exercises_done, max_pain FROM daily_facts "
-                        "WHERE patient_id = ? AND local_date = ?");
+    sqlite::Prepared f(db,
+                       "SELECT sessions_done, exercises_done, max_pain FROM daily_facts "
+                       "WHERE patient_id = ? AND local_date = ?");
     f.bind(1, s.patient_id);
     f.bind(2, FormatIsoDate(s.local_date));
     if (f.executeStep()) {
@@ -240,9 +241,9 @@ Result<LogResult> SqliteStore::LogSession(const Session& s) {
       facts.max_pain = f.getColumn(2).getInt();
     }
     facts = Accumulate(facts, s);
-    SQLite::Statement u(db,
-                        "INSERT OR REPLACE INTO daily_facts(patient_id, local_date, sessions_done, "
-                        "exercises_done, max_pain) VALUES(?, ?, ?, ?, ?)");
+    sqlite::Prepared u(db,
+                       "INSERT OR REPLACE INTO daily_facts(patient_id, local_date, sessions_done, "
+                       "exercises_done, max_pain) VALUES(?, ?, ?, ?, ?)");
     u.bind(1, s.patient_id);
     u.bind(2, FormatIsoDate(s.local_date));
     u.bind(3, facts.sessions_done);
@@ -254,7 +255,7 @@ Result<LogResult> SqliteStore::LogSession(const Session& s) {
 }
 
 Result<Session> SqliteStore::GetSession(const std::string& id) {
-  return Read<Session>([&](SQLite::Database& db) -> Result<Session> {
+  return Read<Session>([&](sqlite::Connection& db) -> Result<Session> {
     auto s = LoadSession(db, id);
     if (!s) return Status::NotFound("session not found");
     return std::move(*s);
@@ -265,7 +266,7 @@ Result<Page<Session>> SqliteStore::ListSessions(const std::string& patient_id,
                                                 std::optional<LocalDate> from,
                                                 std::optional<LocalDate> to,
                                                 const PageRequest& page) {
-  return Read<Page<Session>>([&](SQLite::Database& db) -> Result<Page<Session>> {
+  return Read<Page<Session>>([&](sqlite::Connection& db) -> Result<Page<Session>> {
     // The cursor is "<perform_ms>/<id>" of the last row returned.
     int64_t after_ms = INT64_MAX;
     std::string after_id;
@@ -285,7 +286,7 @@ Result<Page<Session>> SqliteStore::ListSessions(const std::string& patient_id,
     if (from) sql += " AND local_date >= ?4";
     if (to) sql += " AND local_date <= ?5";
     sql += " ORDER BY perform_ms DESC, id DESC LIMIT ?6";
-    SQLite::Statement q(db, sql);
+    sqlite::Prepared q(db, sql);
     q.bind(1, patient_id);
     q.bind(2, static_cast<int64_t>(after_ms));
     q.bind(3, after_id);
@@ -301,11 +302,11 @@ Result<Page<Session>> SqliteStore::ListSessions(const std::string& patient_id,
 Result<std::vector<DailyFacts>> SqliteStore::GetDailyFacts(const std::string& patient_id,
                                                            LocalDate from, LocalDate to) {
   return Read<std::vector<DailyFacts>>(
-      [&](SQLite::Database& db) -> Result<std::vector<DailyFacts>> {
-        SQLite::Statement q(db,
-                            "SELECT local_date, sessions_done, exercises_done, max_pain "
-                            "FROM daily_facts WHERE patient_id = ? AND local_date BETWEEN ? AND ? "
-                            "ORDER BY local_date");
+      [&](sqlite::Connection& db) -> Result<std::vector<DailyFacts>> {
+        sqlite::Prepared q(db,
+                           "SELECT local_date, sessions_done, exercises_done, max_pain "
+                           "FROM daily_facts WHERE patient_id = ? AND local_date BETWEEN ? AND ? "
+                           "ORDER BY local_date");
         q.bind(1, patient_id);
         q.bind(2, FormatIsoDate(from));
         q.bind(3, FormatIsoDate(to));

@@ -13,13 +13,14 @@
 #include <string>
 
 #include "scheduler/time.h"
+#include "storage/sqlite_connection.h"
 #include "storage/sqlite_store.h"
 
 namespace ptrack::sqlite {
 
 // Opens `path` with the project's pragmas (WAL, synchronous=FULL, foreign_keys, busy_timeout).
 // Throws SQLite::Exception.
-std::unique_ptr<SQLite::Database> OpenConnection(const std::string& path);
+std::unique_ptr<Connection> OpenConnection(const std::string& path);
 
 // Maps a SQLite failure to a Status without SQL text: constraint conflicts to ALREADY_EXISTS or
 // FAILED_PRECONDITION, busy/full/I-O errors to UNAVAILABLE, the rest to INTERNAL.
@@ -59,7 +60,7 @@ namespace ptrack {
 
 template <typename T, typename Fn>
 Result<T> SqliteStore::Read(Fn&& fn) {
-  std::unique_ptr<SQLite::Database> db;
+  std::unique_ptr<sqlite::Connection> db;
   try {
     db = CheckoutReader();
     Result<T> result = fn(*db);
@@ -78,7 +79,7 @@ template <typename T, typename Fn>
 Result<T> SqliteStore::Write(Fn&& fn) {
   std::optional<Result<T>> result;
   WriteJob job;
-  job.run = [&](SQLite::Database& db) -> Status {
+  job.run = [&](sqlite::Connection& db) -> Status {
     result.emplace(fn(db));
     return result->ok() ? Status::Ok() : result->status();
   };

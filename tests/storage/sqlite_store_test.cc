@@ -158,3 +158,44 @@ TEST_CASE("SqliteStore: WAL journal and enforced foreign keys", "[foundation][sq
 
 }  // namespace
 }  // namespace ptrack::testing
+
+namespace ptrack::testing {
+namespace {
+
+// Statements are prepared once per connection and reused (storage/sqlite_connection.h): one
+// returned mid-iteration must not resume where it stopped, nor keep the old snapshot open.
+TEST_CASE("SqliteStore: reused statements start afresh and see the latest commit",
+          "[foundation][sqlite]") {
+  StoreFixture f;
+  Store& store = f.store();
+  SeedClinic(store, "c1");
+  SeedTherapist(store, "t1", "c1");
+  for (const char* id : {"p-1", "p-2", "p-3"}) SeedPatient(store, id, "c1", "t1");
+  for (int i = 0; i < 20; ++i) {
+    auto first = store.ListPatients("c1", "", PageRequest{1, ""});  // stops after two rows
+    PTRACK_REQUIRE_OK(first);
+    REQUIRE(first->items.size() == 1);
+    CHECK(first->items[0].id == "p-1");
+  }
+  SeedPatient(store, "p-0", "c1", "t1");
+  auto all = store.ListPatients("c1", "", PageRequest{10, ""});
+  PTRACK_REQUIRE_OK(all);
+  std::vector<std::string> ids;
+  for (const auto& p : all->items) ids.push_back(p.id);
+  CHECK(ids == std::vector<std::string>{"p-0", "p-1", "p-2", "p-3"});
+
+  // A refused write leaves its statements usable by the next one.
+  Patient twin = *store.GetPatient("p-1");
+  twin.display_name = "Someone else";
+  Account account{"p-1-other", "", Role::kPatient, "c1", "p-1", twin.create_time};
+  twin.username = account.username;
+  CHECK_FALSE(store.CreatePatient(twin, account).ok());
+  SeedPatient(store, "p-4", "c1", "t1");
+  auto after = store.ListPatients("c1", "", PageRequest{10, "p-3"});
+  PTRACK_REQUIRE_OK(after);
+  REQUIRE(after->items.size() == 1);
+  CHECK(after->items[0].id == "p-4");
+}
+
+}  // namespace
+}  // namespace ptrack::testing
