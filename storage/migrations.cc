@@ -277,6 +277,11 @@ CREATE TRIGGER alerts_only_ack BEFORE UPDATE OF
   id, clinic_id, patient_id, kind, key, local_date, detail, session_id, create_ms ON alerts
 BEGIN SELECT RAISE(ABORT, 'only an acknowledgement changes an alert'); END;
 )sql",
+      // 8: the fingerprint of each program's stored decisions (scheduler/fingerprint.h), so that
+      // an evaluation can tell whether they changed without reading them back (NULL: unknown).
+      R"sql(
+ALTER TABLE programs ADD COLUMN decisions_digest INTEGER;
+)sql",
   };
   return steps;
 }

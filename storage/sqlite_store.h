@@ -93,8 +93,9 @@ class SqliteStore final : public Store {
                             Instant created) override;
   Result<std::vector<TherapistAction>> ListTherapistActions(const std::string& program_id) override;
   Result<TherapistAction> GetTherapistAction(const std::string& id) override;
-  Status SaveDecisions(const std::string& program_id,
-                       const std::vector<Decision>& decisions) override;
+  Status SaveDecisions(const std::string& program_id, const std::vector<Decision>& decisions,
+                       uint64_t fingerprint) override;
+  Result<bool> DecisionsDiffer(const std::string& program_id, uint64_t fingerprint) override;
   Result<std::vector<Decision>> ListDecisions(const std::string& program_id) override;
 
   Result<LogResult> LogSession(const Session& session) override;

@@ -2,6 +2,8 @@
 // therapist actions) and the decisions derived from them.
 #include <SQLiteCpp/Statement.h>
 
+#include <cstdint>
+
 #include "storage/json_codec.h"
 #include "storage/sqlite_store.h"
 #include "storage/sqlite_support.h"
@@ -124,8 +126,20 @@ Result<TherapistAction> SqliteStore::GetTherapistAction(const std::string& id) {
   });
 }
 
+// The fingerprint is kept as SQLite's signed INTEGER, bit for bit.
+Result<bool> SqliteStore::DecisionsDiffer(const std::string& program_id, uint64_t fingerprint) {
+  const auto digest = static_cast<int64_t>(fingerprint);
+  return Read<bool>([&](sqlite::Connection& db) -> Result<bool> {
+    sqlite::Prepared q(db, "SELECT decisions_digest FROM programs WHERE id = ?");
+    q.bind(1, program_id);
+    if (!q.executeStep()) return Status::NotFound("program not found");
+    return q.getColumn(0).isNull() || q.getColumn(0).getInt64() != digest;
+  });
+}
+
 Status SqliteStore::SaveDecisions(const std::string& program_id,
-                                  const std::vector<Decision>& decisions) {
+                                  const std::vector<Decision>& decisions, uint64_t fingerprint) {
+  const auto digest = static_cast<int64_t>(fingerprint);
   return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
            // Mark, then upsert what changed, then drop what the replay no longer produces.
            db.exec("CREATE TEMP TABLE IF NOT EXISTS kept_decisions(id TEXT PRIMARY KEY)");
@@ -154,6 +168,10 @@ Status SqliteStore::SaveDecisions(const std::string& program_id,
                                  "(SELECT id FROM kept_decisions)");
            drop.bind(1, program_id);
            drop.exec();
+           sqlite::Prepared note(db, "UPDATE programs SET decisions_digest = ? WHERE id = ?");
+           note.bind(1, digest);
+           note.bind(2, program_id);
+           note.exec();
            return Done{};
          })
       .status();

@@ -169,11 +169,16 @@ class Store {
       const std::string& program_id) = 0;
   // NOT_FOUND when no action has this id.
   virtual Result<TherapistAction> GetTherapistAction(const std::string& id) = 0;
-  // Makes the stored decisions of the program equal `decisions` (writing only what changed).
+  // Makes the stored decisions of the program equal `decisions` (writing only what changed) and
+  // keeps `fingerprint` with them (scheduler/fingerprint.h; opaque to the store).
   virtual Status SaveDecisions(const std::string& program_id,
-                               const std::vector<Decision>& decisions) = 0;
+                               const std::vector<Decision>& decisions, uint64_t fingerprint) = 0;
   // In week order.
   virtual Result<std::vector<Decision>> ListDecisions(const std::string& program_id) = 0;
+  // Whether the fingerprint kept by the last SaveDecisions of the program differs from
+  // `fingerprint` (true when none was kept); reads one value, not the decisions. NOT_FOUND when
+  // there is no such program.
+  virtual Result<bool> DecisionsDiffer(const std::string& program_id, uint64_t fingerprint) = 0;
 
   // --- Sessions.
   // Stores the session and updates its day's DailyFacts in one transaction, exactly once per

@@ -99,7 +99,7 @@ TEST_CASE("decisions: saved, replaced and removed to match the latest evaluation
   Seeded s;
   const Decision w1 = MakeDecision("w1-chin-nod", 1, DecisionStatus::kApplied);
   Decision w2 = MakeDecision("w2-chin-nod", 2, DecisionStatus::kPending);
-  PTRACK_REQUIRE_OK(s.store.SaveDecisions("prog1", {w2, w1}));
+  PTRACK_REQUIRE_OK(s.store.SaveDecisions("prog1", {w2, w1}, 1));
   auto listed = s.store.ListDecisions("prog1");
   PTRACK_REQUIRE_OK(listed);
   REQUIRE(listed->size() == 2);
@@ -107,11 +107,35 @@ TEST_CASE("decisions: saved, replaced and removed to match the latest evaluation
   CHECK(listed->at(1) == w2);
 
   w2.status = DecisionStatus::kApproved;
-  PTRACK_REQUIRE_OK(s.store.SaveDecisions("prog1", {w2}));
+  PTRACK_REQUIRE_OK(s.store.SaveDecisions("prog1", {w2}, 2));
   listed = s.store.ListDecisions("prog1");
   PTRACK_REQUIRE_OK(listed);
   REQUIRE(listed->size() == 1);
   CHECK(listed->at(0).status == DecisionStatus::kApproved);
+}
+
+TEST_CASE("DecisionsDiffer: true until a fingerprint is kept, then only for another one",
+          "[foundation][store]") {
+  Seeded s;
+  const Decision w1 = MakeDecision("w1-chin-nod", 1, DecisionStatus::kApplied);
+  auto differ = [&](uint64_t fingerprint) {
+    auto r = s.store.DecisionsDiffer("prog1", fingerprint);
+    PTRACK_REQUIRE_OK(r);
+    return *r;
+  };
+  CHECK(differ(0));  // nothing saved yet: unknown, so it differs from anything
+  CHECK(differ(42));
+  const uint64_t high = 0xfedcba9876543210ull;  // above INT64_MAX: kept bit for bit
+  PTRACK_REQUIRE_OK(s.store.SaveDecisions("prog1", {w1}, high));
+  CHECK_FALSE(differ(high));
+  CHECK(differ(high - 1));
+  PTRACK_REQUIRE_OK(s.store.SaveDecisions("prog1", {}, 7));
+  CHECK_FALSE(differ(7));
+  CHECK(differ(high));
+  auto listed = s.store.ListDecisions("prog1");
+  PTRACK_REQUIRE_OK(listed);
+  CHECK(listed->empty());
+  CHECK(s.store.DecisionsDiffer("no-such-program", 7).status().code() == StatusCode::kNotFound);
 }
 
 TEST_CASE("revisions append only on the expected latest, with their rules", "[foundation][store]") {
