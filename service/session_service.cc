@@ -151,7 +151,7 @@ grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
     if (stored.status().code() != StatusCode::kNotFound) return stored.status();
     PTRACK_RETURN_IF_ERROR(CheckWindow(session.perform_time));
     PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
-    auto program = deps_.store.GetActiveProgram(patient.id);
+    auto program = deps_.store.GetActiveProgramRef(patient.id);
     if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
       return Status::FailedPrecondition("the patient has no active program");
     }

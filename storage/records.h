@@ -111,6 +111,12 @@ struct RtmTimeEntryRecord {
   Instant create_time{};
 };
 
+// A patient's active program without its revisions: what storing a session needs of it.
+struct ActiveProgramRef {
+  std::string id;
+  LocalDate start_date{};
+};
+
 // One patient's row of the clinic report: who they are (as stored now) and the summary of their
 // latest evaluation — none before their first one, or without an active program.
 struct PatientStatusRow {

@@ -81,6 +81,7 @@ class SqliteStore final : public Store {
   Result<Program> CreateProgram(const Program& program) override;
   Result<Program> GetProgram(const std::string& id) override;
   Result<Program> GetActiveProgram(const std::string& patient_id) override;
+  Result<ActiveProgramRef> GetActiveProgramRef(const std::string& patient_id) override;
   Result<std::vector<Program>> ListPrograms(const std::string& patient_id) override;
 
   Result<Program> AppendRevision(const std::string& program_id, const ProgramRevision& revision,

@@ -159,6 +159,16 @@ Result<Program> SqliteStore::GetActiveProgram(const std::string& patient_id) {
   });
 }
 
+Result<ActiveProgramRef> SqliteStore::GetActiveProgramRef(const std::string& patient_id) {
+  return Read<ActiveProgramRef>([&](sqlite::Connection& db) -> Result<ActiveProgramRef> {
+    sqlite::Prepared q(db,
+                       "SELECT id, start_date FROM programs WHERE patient_id = ? AND state = 1");
+    q.bind(1, patient_id);
+    if (!q.executeStep()) return Status::NotFound("program not found");
+    return ActiveProgramRef{q.getColumn(0).getString(), sqlite::DateColumn(q.getColumn(1))};
+  });
+}
+
 Result<std::vector<Program>> SqliteStore::ListPrograms(const std::string& patient_id) {
   return Read<std::vector<Program>>([&](sqlite::Connection& db) -> Result<std::vector<Program>> {
     sqlite::Prepared q(db, std::string("SELECT ") + kProgramColumns +

@@ -145,6 +145,8 @@ class Store {
   virtual Result<Program> GetProgram(const std::string& id) = 0;
   // NOT_FOUND when the patient has no active program.
   virtual Result<Program> GetActiveProgram(const std::string& patient_id) = 0;
+  // The same program's id and start date only (no revisions read); NOT_FOUND as above.
+  virtual Result<ActiveProgramRef> GetActiveProgramRef(const std::string& patient_id) = 0;
   // Newest first.
   virtual Result<std::vector<Program>> ListPrograms(const std::string& patient_id) = 0;
 

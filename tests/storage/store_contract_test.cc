@@ -502,6 +502,7 @@ TEST_CASE("CreateProgram keeps revision 1, replays idempotently, allows one acti
   PTRACK_REQUIRE_OK(store.PutProtocol(other_protocol));
 
   PTRACK_CHECK_CODE(store.GetActiveProgram("p1"), kNotFound);
+  PTRACK_CHECK_CODE(store.GetActiveProgramRef("p1"), kNotFound);
 
   const Program program = MakeProgram("prog1", "p1", protocol, Ymd(2026, 3, 2));
   auto created = store.CreateProgram(program);
@@ -528,6 +529,10 @@ TEST_CASE("CreateProgram keeps revision 1, replays idempotently, allows one acti
   auto active = store.GetActiveProgram("p1");
   PTRACK_REQUIRE_OK(active);
   CHECK(active->id == "prog1");
+  auto ref = store.GetActiveProgramRef("p1");
+  PTRACK_REQUIRE_OK(ref);
+  CHECK(ref->id == "prog1");
+  CHECK(ref->start_date == Ymd(2026, 3, 2));
 
   // Replay of the same program: success with the stored program, still one program.
   auto replay = store.CreateProgram(program);
@@ -561,10 +566,14 @@ TEST_CASE("CreateProgram keeps revision 1, replays idempotently, allows one acti
   ended.state = ProgramState::kEnded;
   PTRACK_REQUIRE_OK(store.CreateProgram(ended));
   PTRACK_CHECK_CODE(store.GetActiveProgram("p2"), kNotFound);
+  PTRACK_CHECK_CODE(store.GetActiveProgramRef("p2"), kNotFound);
   PTRACK_REQUIRE_OK(store.CreateProgram(MakeProgram("new", "p2", other_protocol, Ymd(2026, 3, 2))));
   active = store.GetActiveProgram("p2");
   PTRACK_REQUIRE_OK(active);
   CHECK(active->id == "new");
+  ref = store.GetActiveProgramRef("p2");
+  PTRACK_REQUIRE_OK(ref);
+  CHECK(ref->id == "new");  // not the ended one
   list = store.ListPrograms("p2");
   PTRACK_REQUIRE_OK(list);
   REQUIRE(list->size() == 2);
