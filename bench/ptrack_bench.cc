@@ -205,6 +205,7 @@ class Target {
     for (int t = 0; t < threads; ++t) {
       clients.push_back(std::make_unique<httplib::Client>("127.0.0.1", http_port_));
       clients.back()->set_keep_alive(true);
+      clients.back()->set_tcp_nodelay(true);  // as a browser does
       clients.back()->set_read_timeout(60, 0);
       rngs.emplace_back(3000 + t);
     }
