@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "service/admin_command.h"
+#include "service/backup_command.h"
 #include "service/clinical_defaults.h"
 #include "service/clock.h"
 #include "service/connect_bridge.h"
@@ -20,6 +21,7 @@
 #include "service/demo.h"
 #include "service/http_server.h"
 #include "service/server.h"
+#include "storage/backup.h"
 #include "storage/catalogue_loader.h"
 #include "storage/sqlite_store.h"
 
@@ -34,6 +36,8 @@ namespace {
 
 constexpr const char* kUsage = R"(Usage: ptrackd [flags]
        ptrackd admin COMMAND ...   (operator commands; `ptrackd admin --help`)
+       ptrackd backup --db PATH --out NEW_FILE      (safe while serving)
+       ptrackd restore --from BACKUP --db PATH      (with ptrackd stopped)
 
 Serves the ptrack API (gRPC) over an embedded SQLite database.
 
@@ -160,6 +164,10 @@ int main(int argc, char** argv) {
     return ptrack::RunAdminCommand(std::vector<std::string>(argv + 2, argv + argc), std::cout,
                                    std::cerr);
   }
+  if (argc >= 2 && (std::string(argv[1]) == "backup" || std::string(argv[1]) == "restore")) {
+    return ptrack::RunBackupCommand(argv[1], std::vector<std::string>(argv + 2, argv + argc),
+                                    std::cout, std::cerr);
+  }
   if (!ParseFlags(argc, argv, flags, help)) return 2;
   if (help) {
     std::cout << kUsage;
@@ -200,6 +208,12 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // One server per database file: a second one, or a restore, is refused while this one runs.
+  auto lock = ptrack::ServerLock::Acquire(flags.db);
+  if (!lock.ok()) {
+    std::cerr << "ptrackd: " << lock.status().message() << "\n";
+    return 1;
+  }
   auto store = ptrack::SqliteStore::Open(flags.db);
   if (!store.ok()) {
     std::cerr << "ptrackd: " << flags.db << ": " << store.status().message() << "\n";

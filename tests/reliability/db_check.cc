@@ -1,0 +1,24 @@
+// Reading a ptrack database file directly (SQLiteCpp) for the reliability tests.
+#include "tests/reliability/db_check.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+namespace ptrack::testing {
+
+StoredSessions ReadStoredSessions(const std::string& db_path, const std::string& patient_id) {
+  SQLite::Database db(db_path, SQLite::OPEN_READWRITE);
+  StoredSessions out;
+  SQLite::Statement q(db, "SELECT id FROM sessions WHERE patient_id = ?");
+  q.bind(1, patient_id);
+  while (q.executeStep()) out.ids.insert(q.getColumn(0).getString());
+  SQLite::Statement sum(
+      db, "SELECT COALESCE(SUM(sessions_done), 0) FROM daily_facts WHERE patient_id = ?");
+  sum.bind(1, patient_id);
+  sum.executeStep();
+  out.day_count_sum = sum.getColumn(0).getInt64();
+  out.integrity = db.execAndGet("PRAGMA integrity_check").getString();
+  return out;
+}
+
+}  // namespace ptrack::testing

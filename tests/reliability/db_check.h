@@ -1,0 +1,23 @@
+// Looking behind the server at its database file, for the reliability tests: the demo patient's
+// stored session ids, the sum of the day counts kept beside them (each stored session must be
+// counted exactly once), and SQLite's own integrity check. Opens the file read-write, so a WAL
+// left by a killed server is recovered exactly as a restart would; use only while no server has
+// the file open, or on a copy.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+
+namespace ptrack::testing {
+
+struct StoredSessions {
+  std::set<std::string> ids;
+  int64_t day_count_sum = 0;
+  std::string integrity;  // "ok" when PRAGMA integrity_check finds nothing
+};
+
+StoredSessions ReadStoredSessions(const std::string& db_path,
+                                  const std::string& patient_id = "jordan");
+
+}  // namespace ptrack::testing
