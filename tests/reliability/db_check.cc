@@ -4,6 +4,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <catch2/catch.hpp>
+
 namespace ptrack::testing {
 
 StoredSessions ReadStoredSessions(const std::string& db_path, const std::string& patient_id) {
@@ -19,6 +21,15 @@ StoredSessions ReadStoredSessions(const std::string& db_path, const std::string&
   out.day_count_sum = sum.getColumn(0).getInt64();
   out.integrity = db.execAndGet("PRAGMA integrity_check").getString();
   return out;
+}
+
+void CheckHolds(const StoredSessions& stored, const std::set<std::string>& expected) {
+  CHECK(stored.integrity == "ok");
+  CHECK(stored.day_count_sum == static_cast<int64_t>(stored.ids.size()));
+  for (const std::string& id : expected) {
+    INFO("expected session " << id);
+    CHECK(stored.ids.count(id) == 1);
+  }
 }
 
 }  // namespace ptrack::testing

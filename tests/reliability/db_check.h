@@ -20,4 +20,8 @@ struct StoredSessions {
 StoredSessions ReadStoredSessions(const std::string& db_path,
                                   const std::string& patient_id = "jordan");
 
+// Catch2 checks that `stored` is intact (integrity "ok"), self-consistent (the day counts add up
+// to the sessions) and holds each of `expected` exactly once.
+void CheckHolds(const StoredSessions& stored, const std::set<std::string>& expected);
+
 }  // namespace ptrack::testing
