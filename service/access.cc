@@ -70,10 +70,13 @@ std::string Gate::BearerToken(const grpc::ServerContext& context) {
   const auto& md = context.client_metadata();
   auto it = md.find("authorization");
   if (it == md.end()) return "";
-  const std::string value(it->second.data(), it->second.size());
-  static const std::string kPrefix = "Bearer ";
-  if (value.size() <= kPrefix.size() || value.compare(0, kPrefix.size(), kPrefix) != 0) return "";
-  return value.substr(kPrefix.size());
+  return BearerToken(std::string_view(it->second.data(), it->second.size()));
+}
+
+std::string Gate::BearerToken(std::string_view authorization) {
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (authorization.size() <= kPrefix.size() || !authorization.starts_with(kPrefix)) return "";
+  return std::string(authorization.substr(kPrefix.size()));
 }
 
 Status Gate::Enter(const grpc::ServerContext& context, std::string_view method, Principal* who) {

@@ -64,6 +64,9 @@ class Gate {
 
   // The bearer token of the call, or empty.
   static std::string BearerToken(const grpc::ServerContext& context);
+  // The token of an Authorization value "Bearer <token>"; empty for anything else (another
+  // scheme, a missing token, a different case of "Bearer").
+  static std::string BearerToken(std::string_view authorization);
 
  private:
   Credentials& credentials_;

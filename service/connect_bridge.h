@@ -18,6 +18,14 @@
 
 namespace ptrack {
 
+// The request headers a Connect unary call reads; nullopt when the request did not send one.
+struct ConnectHeaders {
+  std::optional<std::string> content_type;
+  std::optional<std::string> content_encoding;
+  std::optional<std::string> authorization;
+  std::optional<std::string> timeout_ms;  // Connect-Timeout-Ms
+};
+
 struct HttpReply {
   int status = 200;
   std::string content_type;
@@ -28,6 +36,11 @@ class ConnectBridge {
  public:
   // `channel`: an in-process channel to the running server.
   explicit ConnectBridge(std::shared_ptr<grpc::Channel> channel);
+
+  // One POST /{package.Service}/{Method} as it arrived over HTTP: refuses a compressed body and a
+  // Connect-Timeout-Ms that is not a number (a clear Connect error, nothing called), then Unary.
+  HttpReply Post(std::string_view path, const ConnectHeaders& headers,
+                 const std::string& body) const;
 
   // One unary Connect call. `authorization` is the request's Authorization header (passed on
   // as gRPC metadata), `timeout` its Connect-Timeout-Ms (capped at 60 s; default 30 s).

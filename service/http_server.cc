@@ -40,25 +40,17 @@ void HttpServer::Routes() {
   // client's delayed ACK (~40 ms on Linux) on every kept-alive request.
   s.set_tcp_nodelay(true);
 
-  s.Post(R"(/[A-Za-z0-9_.]+/[A-Za-z0-9_]+)", [this](const httplib::Request& req,
-                                                    httplib::Response& res) {
-    if (req.has_header("Content-Encoding") &&
-        req.get_header_value("Content-Encoding") != "identity") {
-      Reply(res, ConnectBridge::Error("unimplemented", "compressed requests are not accepted"));
-      return;
-    }
-    std::optional<std::chrono::milliseconds> timeout;
-    if (req.has_header("Connect-Timeout-Ms")) {
-      try {
-        timeout = std::chrono::milliseconds(std::stoll(req.get_header_value("Connect-Timeout-Ms")));
-      } catch (const std::exception&) {
-        Reply(res, ConnectBridge::Error("invalid_argument", "Connect-Timeout-Ms is not a number"));
-        return;
-      }
-    }
-    Reply(res, bridge_.Unary(req.path, req.get_header_value("Content-Type"), req.body,
-                             req.get_header_value("Authorization"), timeout));
-  });
+  s.Post(R"(/[A-Za-z0-9_.]+/[A-Za-z0-9_]+)",
+         [this](const httplib::Request& req, httplib::Response& res) {
+           auto header = [&req](const char* name) -> std::optional<std::string> {
+             if (!req.has_header(name)) return std::nullopt;
+             return req.get_header_value(name);
+           };
+           Reply(res, bridge_.Post(req.path,
+                                   {header("Content-Type"), header("Content-Encoding"),
+                                    header("Authorization"), header("Connect-Timeout-Ms")},
+                                   req.body));
+         });
 
   // The sessions CSV for spreadsheets and scripts: the query names ExportSessionsCsv's fields
   // (parent, patient, start_date, end_date); the call goes through the bridge like any other, with

@@ -3,9 +3,14 @@
 // validation error is 400 with a google.rpc.BadRequest in `details`; binary protobuf works like
 // JSON; a session logged twice through the bridge is stored once; unknown methods, oversized
 // bodies, unsupported media types and bad JSON get Connect errors with the right HTTP status;
-// CORS answers only configured origins; /healthz reports readiness.
+// CORS answers only configured origins; /healthz reports readiness; an Authorization header
+// that gRPC cannot carry is refused without taking the server down.
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <sodium.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -106,6 +111,45 @@ TEST_CASE("Connect: no token is 401 unauthenticated, a role denial 403", "[web]"
   REQUIRE(denied);
   CHECK(denied->status == 403);
   CHECK(json::parse(denied->body).at("code") == "permission_denied");
+}
+
+// Sends `request` as raw bytes (no client-side header checks) and returns all of the answer.
+std::string RawHttp(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+  std::string answer;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, n);
+  ::close(fd);
+  return answer;
+}
+
+// Regression (found by fuzz/connect_fuzzer.cc): gRPC aborts the process when given a metadata
+// value that is not printable ASCII, and the bridge passed the Authorization header on as is — one
+// unauthenticated request stopped the server.
+TEST_CASE("Connect: an Authorization header with bytes gRPC refuses is 401 and the server lives",
+          "[web]") {
+  Bridge b;
+  const std::string body = "{}";
+  for (const std::string& bad : {std::string("Bearer \xff\xfe"), std::string("Bearer a\x01b")}) {
+    const std::string answer =
+        RawHttp(b.server.http_port(),
+                "POST /ptrack.v1.AuthService/WhoAmI HTTP/1.1\r\nHost: x\r\n"
+                "Content-Type: application/json\r\nAuthorization: " +
+                    bad + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n" + body);
+    INFO(answer);
+    CHECK(answer.rfind("HTTP/1.1 401", 0) == 0);
+    CHECK(answer.find("\"unauthenticated\"") != std::string::npos);
+  }
+  auto health = b.Post("grpc.health.v1.Health/Check", "{}");
+  REQUIRE(health);  // the server is still there
+  CHECK(health->status == 200);
 }
 
 TEST_CASE("Connect: a validation error carries google.rpc.BadRequest in details", "[web]") {
