@@ -22,7 +22,9 @@ Status Call::Finish(Status outcome) {
   event.outcome = CodeName(outcome.code());
   Status recorded = deps_.store.AppendAudit(event);
   if (!recorded.ok() && outcome.ok()) {
-    return Status::Unavailable("the access could not be recorded; try again");
+    // The change itself is done (a retry is answered as a replay); say why the answer is not OK.
+    return Status::Unavailable("the access could not be recorded in the audit log (" +
+                               recorded.message() + "); try again");
   }
   return outcome;
 }

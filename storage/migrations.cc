@@ -290,7 +290,12 @@ ALTER TABLE programs ADD COLUMN decisions_digest INTEGER;
 
 int LatestSchemaVersion() { return static_cast<int>(Steps().size()); }
 
-Status Migrate(SQLite::Database& db) {
+Status Migrate(SQLite::Database& db) { return MigrateTo(db, LatestSchemaVersion()); }
+
+Status MigrateTo(SQLite::Database& db, int target) {
+  if (target < 0 || target > LatestSchemaVersion()) {
+    return Status::InvalidArgument("target", "no such schema version");
+  }
   try {
     const int current = db.execAndGet("PRAGMA user_version").getInt();
     if (current > LatestSchemaVersion()) {
@@ -299,7 +304,7 @@ Status Migrate(SQLite::Database& db) {
                                         std::to_string(LatestSchemaVersion()) +
                                         "); use a newer ptrackd");
     }
-    for (int v = current + 1; v <= LatestSchemaVersion(); ++v) {
+    for (int v = current + 1; v <= target; ++v) {
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
       db.exec(Steps()[v - 1]);
       db.exec("PRAGMA user_version = " + std::to_string(v));

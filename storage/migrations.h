@@ -16,4 +16,10 @@ int LatestSchemaVersion();
 // binary; UNAVAILABLE/INTERNAL on database errors. REQUIRES: no other writer is migrating.
 Status Migrate(SQLite::Database& db);
 
+// Brings `db` to schema version `target` (0..LatestSchemaVersion()) with the same steps, one
+// transaction each; a database already at or past `target` (but not newer than the binary) is
+// left as it is. Used by tests to build a database as an earlier ptrack wrote it; ptrackd itself
+// only calls Migrate. Errors as Migrate; INVALID_ARGUMENT when `target` is out of range.
+Status MigrateTo(SQLite::Database& db, int target);
+
 }  // namespace ptrack

@@ -8,6 +8,7 @@
 #include "storage/json_codec.h"
 #include "storage/migrations.h"
 #include "storage/sqlite_support.h"
+#include "storage/wal_bound.h"
 
 namespace ptrack {
 namespace sqlite {
@@ -29,10 +30,22 @@ Status FromException(const SQLite::Exception& e) {
         return Status::AlreadyExists("a record with that id or name already exists");
       }
       return Status::FailedPrecondition("the change conflicts with stored data");
+    // Storage faults are UNAVAILABLE, the code clients retry on (the phone keeps the session and
+    // sends it again with the same id). The change is not confirmed; it may still have reached
+    // the file (an error after the commit record was written, e.g. in the checkpoint), which is
+    // why the message promises no more than that a retry is stored once.
+    case SQLITE_FULL:
+      return Status::Unavailable("the server's storage is full (sqlite code " +
+                                 std::to_string(ext) +
+                                 "): the change is not confirmed; retry later (a retried "
+                                 "request is stored once)");
+    case SQLITE_IOERR:
+      return Status::Unavailable("the server's storage failed to read or write (sqlite code " +
+                                 std::to_string(ext) +
+                                 "): the change is not confirmed; retry later (a retried "
+                                 "request is stored once)");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_NOMEM:
@@ -108,7 +121,9 @@ Result<T> BodyFrom(const SQLite::Column& column, Decode decode, const char* what
 }  // namespace
 
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<sqlite::Connection> writer)
-    : path_(std::move(path)), writer_(std::move(writer)) {}
+    : path_(std::move(path)),
+      writer_(std::move(writer)),
+      wal_bound_(std::make_unique<sqlite::WalBound>(writer_->getHandle())) {}
 
 SqliteStore::~SqliteStore() = default;
 

@@ -22,6 +22,7 @@
 
 namespace ptrack::sqlite {
 class Connection;
+class WalBound;
 }  // namespace ptrack::sqlite
 
 namespace ptrack {
@@ -157,7 +158,8 @@ class SqliteStore final : public Store {
   void ReturnReader(std::unique_ptr<sqlite::Connection> db);
 
   const std::string path_;
-  std::unique_ptr<sqlite::Connection> writer_;  // used only by the batch leader
+  std::unique_ptr<sqlite::Connection> writer_;   // used only by the batch leader
+  std::unique_ptr<sqlite::WalBound> wal_bound_;  // the writer's checkpoints (destroyed first)
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<WriteJob*> queue_;  // guarded by queue_mu_

@@ -26,9 +26,11 @@ std::string ReadFile(const std::string& path) {
   return buf.str();
 }
 
-// Forks and execs argv with stdout/stderr redirected to files; returns the child's pid.
+// Forks and execs argv with stdout/stderr redirected to files, calling `in_child` (when set) in
+// the child just before exec; returns the child's pid.
 pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-            const std::string& out_path, const std::string& err_path) {
+            const std::string& out_path, const std::string& err_path,
+            const std::function<void()>& in_child = {}) {
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -46,6 +48,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, st
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    if (in_child) in_child();
     execv(args[0], args.data());
     _exit(127);
   }
@@ -118,7 +121,12 @@ Ptrackd::Ptrackd(const std::string& binary, const std::string& db, const std::st
     : Ptrackd(binary, db, workdir, extra_args, "127.0.0.1:0") {}
 
 Ptrackd::Ptrackd(const std::string& binary, const std::string& db, const std::string& workdir,
-                 const std::vector<std::string>& extra_args, const std::string& listen) {
+                 const std::vector<std::string>& extra_args, const std::string& listen)
+    : Ptrackd(binary, db, workdir, extra_args, listen, {}) {}
+
+Ptrackd::Ptrackd(const std::string& binary, const std::string& db, const std::string& workdir,
+                 const std::vector<std::string>& extra_args, const std::string& listen,
+                 const std::function<void()>& in_child) {
   static int counter = 0;
   const std::string tag = std::to_string(getpid()) + "-" + std::to_string(++counter);
   const std::string port_file = workdir + "/port-" + tag;
@@ -130,7 +138,7 @@ Ptrackd::Ptrackd(const std::string& binary, const std::string& db, const std::st
     argv.insert(argv.end(), {"--http-listen", "127.0.0.1:0"});
   }
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  pid_ = Spawn(argv, {}, log_path_, log_path_);
+  pid_ = Spawn(argv, {}, log_path_, log_path_, in_child);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     const std::string content = ReadFile(port_file);

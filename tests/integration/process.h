@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -50,6 +51,12 @@ class Ptrackd {
   // 127.0.0.1, so `listen` must include the IPv4 loopback (127.0.0.1, localhost, 0.0.0.0).
   Ptrackd(const std::string& binary, const std::string& db, const std::string& workdir,
           const std::vector<std::string>& extra_args, const std::string& listen);
+  // The same, calling `in_child` in the forked child just before exec: for what exec keeps, such
+  // as resource limits or an ignored signal. Only async-signal-safe calls (the test process may
+  // have threads): setrlimit, signal.
+  Ptrackd(const std::string& binary, const std::string& db, const std::string& workdir,
+          const std::vector<std::string>& extra_args, const std::string& listen,
+          const std::function<void()>& in_child);
   // Stops the server with SIGTERM if it is still running.
   ~Ptrackd();
 

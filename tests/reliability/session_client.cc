@@ -89,6 +89,15 @@ grpc::Status SessionClient::Log(const v1::LogSessionRequest& req,
   return v1::SessionService::NewStub(Channel())->LogSession(&ctx, req, resp ? resp : &ignored);
 }
 
+grpc::Status SessionClient::WhoAmI(std::chrono::milliseconds deadline) const {
+  v1::WhoAmIRequest req;
+  v1::Principal resp;
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token_);
+  ctx.set_deadline(std::chrono::system_clock::now() + deadline);
+  return v1::AuthService::NewStub(Channel())->WhoAmI(&ctx, req, &resp);
+}
+
 bool SessionClient::Transient(const grpc::Status& s) {
   return s.error_code() == grpc::StatusCode::UNAVAILABLE ||
          s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||

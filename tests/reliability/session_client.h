@@ -33,6 +33,10 @@ class SessionClient {
   grpc::Status Log(const v1::LogSessionRequest& req, std::chrono::milliseconds deadline,
                    v1::LogSessionResponse* resp = nullptr) const;
 
+  // AuthService/WhoAmI with the patient's token: a signed-in call that reads the database (the
+  // token) and writes nothing that it needs (no audit row).
+  grpc::Status WhoAmI(std::chrono::milliseconds deadline) const;
+
   // True for the statuses a client sees when the server went away mid-call (and should retry).
   static bool Transient(const grpc::Status& s);
 
