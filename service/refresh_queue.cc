@@ -10,6 +10,7 @@ void RefreshQueue::Schedule(const std::string& patient_id,
   const bool red_flag = red_flag_received.has_value();
   {
     std::lock_guard<std::mutex> lock(mu_);
+    const uint64_t ticket = ++issued_;
     if (red_flag) {
       Instant& latest = red_[patient_id];
       latest = std::max(latest, *red_flag_received);
@@ -25,7 +26,7 @@ void RefreshQueue::Schedule(const std::string& patient_id,
         }
       }
     } else {
-      queued_.insert(patient_id);
+      queued_.emplace(patient_id, ticket);  // a later Schedule before Next is covered by this one
       (red_flag ? urgent_ : normal_).push_back(patient_id);
     }
   }
@@ -45,8 +46,13 @@ void RefreshQueue::RedFlagsCleared(const std::string& patient_id, Instant cleare
 
 bool RefreshQueue::Drain(std::chrono::milliseconds limit) const {
   std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, limit,
-                      [&] { return closed_ || (queued_.empty() && running_.empty()); });
+  const uint64_t horizon = issued_;
+  const auto done = [&] {
+    const auto earlier = [&](const auto& entry) { return entry.second <= horizon; };
+    return closed_ || (std::none_of(queued_.begin(), queued_.end(), earlier) &&
+                       std::none_of(running_.begin(), running_.end(), earlier));
+  };
+  return cv_.wait_for(lock, limit, done);
 }
 
 std::optional<std::string> RefreshQueue::Next(std::chrono::milliseconds wait) {
@@ -56,8 +62,9 @@ std::optional<std::string> RefreshQueue::Next(std::chrono::milliseconds wait) {
   std::deque<std::string>& from = urgent_.empty() ? normal_ : urgent_;
   std::string id = std::move(from.front());
   from.pop_front();
-  queued_.erase(id);
-  running_.insert(id);
+  auto queued = queued_.find(id);
+  running_[id] = queued->second;
+  queued_.erase(queued);
   return id;
 }
 

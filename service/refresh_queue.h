@@ -8,11 +8,11 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 
 #include "scheduler/time.h"
@@ -29,7 +29,8 @@ class RefreshQueue {
   // A therapist's clearing recorded at `cleared_at` covers the red flags received before it
   // (progression.h): they no longer count as pending.
   void RedFlagsCleared(const std::string& patient_id, Instant cleared_at);
-  // Waits until nothing is queued or being evaluated, at most `limit`. True when drained.
+  // Waits until every patient scheduled before the call has been evaluated (work scheduled
+  // while it waits does not hold it up), at most `limit`. True when that happened.
   bool Drain(std::chrono::milliseconds limit) const;
 
   // For the worker: the next patient (red flags first), waiting up to `wait`; nullopt when none
@@ -42,11 +43,14 @@ class RefreshQueue {
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   std::deque<std::string> urgent_, normal_;  // guarded by mu_
-  std::set<std::string> queued_;             // guarded by mu_: in urgent_ or normal_
+  // guarded by mu_: the patients in urgent_ or normal_ -> the ticket of the Schedule that queued
+  // them (the earliest one it covers); running_ the same for the patients being evaluated.
+  std::map<std::string, uint64_t> queued_;
+  std::map<std::string, uint64_t> running_;
+  uint64_t issued_ = 0;  // guarded by mu_: the last ticket handed out by Schedule
   // guarded by mu_: patients queued or running with a red flag -> its latest receive time
   std::map<std::string, Instant> red_;
-  std::set<std::string> running_;  // guarded by mu_
-  bool closed_ = false;            // guarded by mu_
+  bool closed_ = false;  // guarded by mu_
 };
 
 }  // namespace ptrack

@@ -3,6 +3,7 @@
 // arrived covers it, never one recorded before — and Drain waiting for the work in hand.
 #include "service/refresh_queue.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <thread>
 
@@ -70,6 +71,31 @@ TEST_CASE("Refresh queue: Drain waits for the patient being evaluated", "[report
   worker.join();
   q.Close();
   CHECK(q.Next(milliseconds(0)) == std::nullopt);
+}
+
+// Under a steady stream of sessions the queue is never empty; a report must still only wait for
+// the rows of what was stored before it asked (found by the soak: every report waited 2 s).
+TEST_CASE("Refresh queue: Drain does not wait for patients scheduled after it began", "[reports]") {
+  RefreshQueue q;
+  q.Schedule("early", std::nullopt);
+  std::atomic<bool> drained{false};
+  std::thread reader([&] { drained = q.Drain(milliseconds(5000)); });
+  // More work arrives while the reader waits (200 ms: time for it to be waiting), and keeps the
+  // queue busy to the end.
+  std::this_thread::sleep_for(milliseconds(200));
+  q.Schedule("later", std::nullopt);
+  REQUIRE(q.Next(milliseconds(0)) == "early");
+  CHECK_FALSE(drained.load());  // the work it waits for is still running
+  q.Done("early");
+  reader.join();
+  CHECK(drained.load());  // true: "later" (still queued) did not hold it up
+  // A patient scheduled again while queued keeps its first ticket: a Drain after the second
+  // Schedule waits for that patient's evaluation.
+  q.Schedule("later", std::nullopt);
+  CHECK_FALSE(q.Drain(milliseconds(10)));
+  REQUIRE(q.Next(milliseconds(0)) == "later");
+  q.Done("later");
+  CHECK(q.Drain(milliseconds(0)));
 }
 
 }  // namespace
