@@ -9,7 +9,7 @@ DB ?= ./ptrack.db
 GRPC_LISTEN ?= 127.0.0.1:50051
 HTTP_LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps test-deps configure build run test clean format
+.PHONY: all deps test-deps configure build run test fuzz clean format
 
 all: build
 
@@ -30,6 +30,10 @@ run: build
 
 test: test-deps build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The long fuzzing run (docs/RELIABILITY.md): RUNS executions per target, corpus merged back.
+fuzz:
+	@./scripts/fuzz.sh
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i

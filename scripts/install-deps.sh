@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages ptrack needs to build and run, and with --test also what the
-# tests need (Debian's Chromium for the browser tests). Idempotent and silent when everything is
-# already present: it asks dpkg first and calls apt-get only for what is missing. Needs root (or
-# sudo) only when something is missing. The web app's npm packages are installed by the build
+# Installs the Debian 12 packages ptrack needs to build and run, with --test also what the tests
+# need (Debian's Chromium for the browser tests), with --fuzz what scripts/fuzz.sh needs (clang
+# with libFuzzer). Idempotent and silent when everything is already present: it asks dpkg first
+# and calls apt-get only for what is missing. Needs root (or sudo) only when something is missing. The web app's npm packages are installed by the build
 # (clients/web/CMakeLists.txt: npm ci from the committed lockfile).
 set -euo pipefail
 
@@ -17,6 +17,9 @@ packages=(
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium)  # the browser tests drive /usr/bin/chromium; never a downloaded browser
+fi
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)  # scripts/fuzz.sh: clang with libFuzzer and the sanitizers
 fi
 # Node.js and npm build the web app. The machine's own Node.js is used when present (Debian 12's
 # nodejs package is 18; the web tooling needs 20 or later).
