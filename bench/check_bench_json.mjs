@@ -1,6 +1,7 @@
 // The bench smoke test (CTest label "bench"): runs ptrack-bench at tiny sizes with --json and
 // checks that every figure the performance issue names is present and sane — numbers where they
-// must be, calls that succeeded, ratios that are ratios. It asserts nothing about speed.
+// must be, calls that succeeded, ratios that are ratios; then a 12-second soak (--soak), checking
+// its samples and verdicts are all there. It asserts nothing about speed.
 //   node check_bench_json.mjs path/to/ptrack-bench
 import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
@@ -27,3 +28,38 @@ assert.ok(Math.abs(fig.log_ratio - fig.log_session_qps / fig.null_rpc_qps) < 1e-
 assert.ok(Math.abs(fig.plan_ratio - fig.plan_qps / fig.null_rpc_qps) < 1e-3, "plan_ratio = plan / null");
 assert.ok(fig.null_rpc_p50_ms <= fig.null_rpc_p99_ms && fig.log_session_p50_ms <= fig.log_session_p99_ms);
 assert.equal(fig.report_rows, 22, "the report lists the 20 generated patients and the demo's two");
+
+// The soak mode (docs/RELIABILITY.md, item 5), 12 s with a sample every second: the shape of its
+// JSON — every sample with its figures, the verdicts with their rules — and no failed call. Its
+// verdicts on memory, WAL and latency are figures, not asserted.
+const soakOut = execFileSync(bench, ["--soak", "12", "--json", "--patients", "20", "--days", "21", "--seconds", "1",
+  "--inflight", "8"], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "inherit"] });
+const soakLines = soakOut.trim().split("\n");
+const soak = JSON.parse(soakLines[soakLines.length - 1]);
+console.log({ ...soak, samples: `${soak.samples.length} samples`, mix: soak.mix.map((m) => `${m.kind} ${m.calls}`) });
+assert.equal(soak.mode, "soak");
+for (const k of ["capacity_qps", "rate_qps", "achieved_qps", "scheduled", "calls", "interval_s", "rss_base_mb",
+  "wal_max_bytes", "wal_bound_bytes", "p99_first_third_ms", "p99_last_third_ms"]) {
+  assert.ok(Number.isFinite(soak[k]) && soak[k] > 0, `${k} = ${soak[k]} should be positive`);
+}
+assert.ok(Math.abs(soak.rate_qps - 0.8 * soak.capacity_qps) < 1e-2, "the soak runs at 80 % of capacity");
+assert.equal(soak.errors, 0, `soak calls failed: ${JSON.stringify(soak.errors_by_code)}`);
+assert.equal(soak.capacity_failed, 0, "calls failed while measuring capacity");
+assert.equal(soak.calls + soak.not_made, soak.scheduled, "every scheduled call was made or counted as not made");
+assert.equal(soak.samples.length, 12, "a sample a second");
+for (const s of soak.samples) {
+  for (const k of ["t_s", "calls", "errors", "late", "p50_ms", "p99_ms", "max_ms", "rss_mb", "wal_bytes", "db_bytes"]) {
+    assert.equal(typeof s[k], "number", `sample ${JSON.stringify(s)}: ${k}`);
+  }
+  assert.ok(s.calls > 0 && s.rss_mb > 0 && s.db_bytes > 0 && s.p50_ms <= s.p99_ms && s.p99_ms <= s.max_ms);
+}
+assert.equal(soak.samples.reduce((n, s) => n + s.calls, 0), soak.calls, "the samples add up to the calls");
+const kinds = soak.mix.map((m) => m.kind);
+assert.deepEqual(kinds, ["log_session", "connect_log", "plan", "list_sessions", "adherence", "report"]);
+assert.equal(soak.mix.reduce((n, m) => n + m.weight, 0), 1000, "weights per 1,000 calls");
+for (const v of ["errors", "rss_growth", "wal_bounded", "latency_stable", "schedule_kept"]) {
+  assert.ok(v in soak.verdicts, `verdict ${v}`);
+  assert.equal(typeof soak.verdicts[v].met, "boolean", `verdict ${v} is met or missed`);
+  assert.equal(typeof soak.verdicts[v].rule, "string");
+}
+assert.equal(soak.verdicts.errors.met, true);

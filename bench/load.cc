@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -102,6 +103,73 @@ LoadFigures RunThreadedLoad(int threads, double seconds,
   }
   for (std::thread& th : pool) th.join();
   return tally.Figures(std::chrono::duration<double>(Steady::now() - begin).count());
+}
+
+OpenLoadFigures RunOpenLoad(double rate, double seconds, double interval, int workers,
+                            double late_ms, const std::function<std::string(int worker)>& call,
+                            const std::function<void(const IntervalFigures&)>& on_interval) {
+  OpenLoadFigures out;
+  out.scheduled = static_cast<int64_t>(std::ceil(seconds * rate));
+  std::mutex mu;
+  IntervalFigures current;  // the open interval, guarded by mu
+  std::atomic<int64_t> next{0};
+  auto at = [](double s) {
+    return std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(s));
+  };
+  // A little ahead, so that every worker is waiting when the first call is due.
+  const Steady::time_point begin = Steady::now() + std::chrono::milliseconds(50);
+  const Steady::time_point end = begin + at(seconds);
+  std::atomic<int64_t> made{0};
+  std::vector<std::thread> pool;
+  for (int w = 0; w < workers; ++w) {
+    pool.emplace_back([&, w] {
+      for (int64_t k = next++; k < out.scheduled; k = next++) {
+        const Steady::time_point due = begin + at(static_cast<double>(k) / rate);
+        if (Steady::now() >= end) break;  // too far behind: the rest are not made
+        std::this_thread::sleep_until(due);
+        ++made;
+        const Steady::time_point t0 = Steady::now();
+        const double late_by = std::chrono::duration<double, std::milli>(t0 - due).count();
+        const std::string error = call(w);
+        const double ms = MsSince(t0);
+        std::lock_guard<std::mutex> lock(mu);
+        ++current.calls;
+        if (error.empty()) {
+          current.latencies_ms.push_back(ms);
+        } else {
+          ++current.failed;
+          ++current.errors[error];
+        }
+        if (late_by > late_ms) ++current.late;
+        current.max_late_ms = std::max(current.max_late_ms, late_by);
+      }
+    });
+  }
+  auto close = [&](double end_s) {
+    IntervalFigures f;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      std::swap(f, current);
+    }
+    f.end_s = end_s;
+    f.p50_ms = Quantile(f.latencies_ms, 0.5);
+    f.p99_ms = Quantile(f.latencies_ms, 0.99);
+    if (!f.latencies_ms.empty()) {
+      f.max_ms = *std::max_element(f.latencies_ms.begin(), f.latencies_ms.end());
+    }
+    on_interval(f);
+    out.intervals.push_back(std::move(f));
+  };
+  const int intervals = std::max(1, static_cast<int>(std::ceil(seconds / interval - 1e-9)));
+  for (int i = 1; i < intervals; ++i) {
+    std::this_thread::sleep_until(begin + at(i * interval));
+    close(i * interval);
+  }
+  for (std::thread& th : pool) th.join();
+  out.seconds = std::chrono::duration<double>(Steady::now() - begin).count();
+  out.not_made = out.scheduled - made;
+  close(out.seconds);
+  return out;
 }
 
 }  // namespace ptrack::bench

@@ -1,0 +1,41 @@
+// The ptrackd that ptrack-bench starts and measures. Serve generates a clinic of N patients x D
+// days (clinic_gen.h) on a memory file system when there is one, copies the database into `dir`
+// on disk, starts the real ptrackd (PTRACKD) on free ports over it, and returns it with a Target
+// signed in and given the generated patients; the server stops when Served::server is reset or
+// destroyed. RssMb and CpuSeconds read a process's resident memory and CPU time from /proc.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "bench/clinic_gen.h"
+#include "bench/options.h"
+#include "bench/target.h"
+#include "scheduler/status.h"
+#include "tests/integration/process.h"
+
+namespace ptrack::bench {
+
+// A generated clinic served by a fresh ptrackd in `dir`.
+struct Served {
+  GeneratedClinic clinic;
+  double db_bytes_per_session = 0;
+  double startup_ms = 0;
+  std::filesystem::path db;  // the server's database (its WAL is db + "-wal")
+  std::unique_ptr<testing::Ptrackd> server;
+  std::unique_ptr<Target> target;
+};
+
+// Generates a clinic of `patients` x `days` and serves it from `dir` (o.data_dir is the server's
+// data; progress on a terminal).
+Result<Served> Serve(const Options& o, const std::filesystem::path& dir, int patients, int days);
+
+// Megabytes of resident memory (VmRSS) of the process; 0 when unreadable.
+double RssMb(pid_t pid);
+
+// Seconds of CPU (user + system) the process has used; -1 when unreadable.
+double CpuSeconds(pid_t pid);
+
+}  // namespace ptrack::bench

@@ -1,0 +1,463 @@
+// The soak: its workload (Mix), its run sampled every interval, and its verdicts and report.
+#include "bench/soak.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <vector>
+
+#include "bench/load.h"
+
+namespace ptrack::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using Steady = std::chrono::steady_clock;
+
+// The soak's workload, as a clinic's traffic is made: patients' phones log sessions (the app over
+// gRPC, the web app through the Connect bridge) and read today's plan, their history and their
+// adherence; therapists read adherence, and now and then open the clinic report. Weights per
+// 1,000 calls; writes are 55 %.
+struct MixKind {
+  const char* name;
+  const char* what;
+  int weight;
+};
+constexpr MixKind kMix[] = {
+    {"log_session", "LogSession over gRPC, fresh UUID, 5 exercises (phone app)", 400},
+    {"connect_log", "LogSession as Connect JSON over HTTP (web app on a phone)", 150},
+    {"plan", "GetPlan, today (phone)", 250},
+    {"list_sessions", "ListSessions, 20 newest (phone history)", 100},
+    {"adherence", "GetAdherence, last 28 days (phone, therapist)", 98},
+    {"report", "GetClinicReport, first 200 rows (therapist, admin)", 2},
+};
+constexpr int kMixKinds = sizeof kMix / sizeof kMix[0];
+enum MixIndex { kLog, kConnect, kPlan, kList, kAdherence, kReport };
+
+// Makes the mix's calls from any number of threads, each with its own random stream; the
+// Connect calls share `http_clients` kept-alive connections (each holds one of the server's HTTP
+// threads while open). Keeps each kind's latencies and failures, and the first message of each
+// error code.
+class Mix {
+ public:
+  Mix(Target& t, int threads, int http_clients)
+      : t_(t),
+        log_(t.LogSessionCall()),
+        plan_(t.PlanCall()),
+        list_(t.ListSessionsCall()),
+        adherence_(t.AdherenceCall()),
+        report_(t.ReportCall()) {
+    for (int i = 0; i < kMixKinds; ++i) weights_[i] = kMix[i].weight;
+    if (!t.has_http()) {  // no HTTP port: its LogSessions go over gRPC
+      weights_[kLog] += weights_[kConnect];
+      weights_[kConnect] = 0;
+    }
+    for (int w : weights_) total_weight_ += w;
+    for (int i = 0; i < threads; ++i) rngs_.emplace_back(5000 + i);
+    if (t.has_http()) {
+      for (int i = 0; i < http_clients; ++i) http_.push_back(t.HttpClient());
+    }
+  }
+
+  int weight(int kind) const { return weights_[kind]; }
+
+  // One call of a kind drawn by weight: "" or its error code.
+  std::string Call(int thread) {
+    std::mt19937_64& rng = rngs_[thread];
+    int kind = 0;
+    for (int r = static_cast<int>(rng() % total_weight_); r >= weights_[kind]; ++kind) {
+      r -= weights_[kind];
+    }
+    std::string code, message;
+    const auto t0 = Steady::now();
+    switch (kind) {
+      case kLog:
+        code = t_.Once(log_, rng, &message);
+        break;
+      case kConnect: {
+        std::unique_ptr<httplib::Client> client = TakeHttp();
+        message = t_.ConnectLogSession(*client, rng, &code);
+        GiveHttp(std::move(client));
+        break;
+      }
+      case kPlan:
+        code = t_.Once(plan_, rng, &message);
+        break;
+      case kList:
+        code = t_.Once(list_, rng, &message);
+        break;
+      case kAdherence:
+        code = t_.Once(adherence_, rng, &message);
+        break;
+      default:
+        code = t_.Once(report_, rng, &message);
+        break;
+    }
+    const double ms = std::chrono::duration<double, std::milli>(Steady::now() - t0).count();
+    std::lock_guard<std::mutex> lock(mu_);
+    ++calls_[kind];
+    if (code.empty()) {
+      latencies_[kind].push_back(ms);
+    } else {
+      ++failed_[kind];
+      first_message_.emplace(code, message);
+    }
+    return code;
+  }
+
+  // Forgets the figures so far (after the capacity phase).
+  void Reset() {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int i = 0; i < kMixKinds; ++i) {
+      calls_[i] = failed_[i] = 0;
+      latencies_[i].clear();
+    }
+    first_message_.clear();
+  }
+
+  int64_t calls(int kind) const { return calls_[kind]; }
+  int64_t failed(int kind) const { return failed_[kind]; }
+  double p50(int kind) const { return Quantile(latencies_[kind], 0.5); }
+  double p99(int kind) const { return Quantile(latencies_[kind], 0.99); }
+  const std::map<std::string, std::string>& first_messages() const { return first_message_; }
+
+ private:
+  std::unique_ptr<httplib::Client> TakeHttp() {
+    std::unique_lock<std::mutex> lock(http_mu_);
+    http_free_.wait(lock, [&] { return !http_.empty(); });
+    std::unique_ptr<httplib::Client> client = std::move(http_.back());
+    http_.pop_back();
+    return client;
+  }
+  void GiveHttp(std::unique_ptr<httplib::Client> client) {
+    {
+      std::lock_guard<std::mutex> lock(http_mu_);
+      http_.push_back(std::move(client));
+    }
+    http_free_.notify_one();
+  }
+
+  Target& t_;
+  UnaryCall<v1::LogSessionRequest, v1::LogSessionResponse> log_;
+  UnaryCall<v1::GetPlanRequest, v1::Plan> plan_;
+  UnaryCall<v1::ListSessionsRequest, v1::ListSessionsResponse> list_;
+  UnaryCall<v1::GetAdherenceRequest, v1::Adherence> adherence_;
+  UnaryCall<v1::GetClinicReportRequest, v1::ClinicReport> report_;
+  std::array<int, kMixKinds> weights_{};
+  int total_weight_ = 0;
+  std::vector<std::mt19937_64> rngs_;
+  std::mutex http_mu_;
+  std::condition_variable http_free_;
+  std::vector<std::unique_ptr<httplib::Client>> http_;
+  std::mutex mu_;
+  std::array<int64_t, kMixKinds> calls_{}, failed_{};
+  std::array<std::vector<double>, kMixKinds> latencies_;
+  std::map<std::string, std::string> first_message_;
+};
+
+// The soak's rules (docs/RELIABILITY.md, item 5).
+constexpr double kSoakLoad = 0.8;       // of the mixed capacity measured just before
+constexpr double kWarmUpShare = 0.1;    // the first 10 % (60 s of 600) is warm-up
+constexpr double kRssGrowthMax = 0.05;  // RSS: max of the last 10 % vs end of warm-up
+// The store restarts the log at 4,000 frames (storage/wal_bound.h: 16 MiB of pages plus frame
+// headers); the bound leaves room for one restart that had to wait for a long reader.
+constexpr double kWalBoundBytes = 24 << 20;
+constexpr double kWalTrendMax = 1.25;   // WAL: max of the last third vs the first third
+constexpr double kP99RatioMax = 1.5;    // p99: the last third vs the first third
+constexpr double kLateMs = 10;          // a call started later than this is late
+constexpr double kLateShareMax = 0.01;  // the schedule is kept when <= 1 % are late
+
+// What the harness reads from the server at each sample; absent with --target.
+struct ServerSample {
+  std::optional<double> rss_mb, wal_bytes, db_bytes;
+  std::optional<double> cpu_pct;  // the server's CPU use in the interval (100 = one core)
+};
+
+std::string Opt(const std::optional<double>& v, int decimals) {
+  return v ? Num(*v, decimals) : "null";
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+int Soak(const Options& o, Target& t, const Served& served,
+         const std::map<std::string, double>& clinic_fig) {
+  const int workers = 4 * o.inflight;  // enough that a slow stretch does not stall the schedule
+  Mix mix(t, workers, std::min(o.inflight, 16));
+  std::string mix_text;
+  for (int i = 0; i < kMixKinds; ++i) {
+    mix_text += std::string(i ? ", " : "") + kMix[i].name + " " + std::to_string(mix.weight(i));
+  }
+  Say(o, "soak mix (per 1,000 calls): " + mix_text);
+
+  const LoadFigures cap =
+      RunThreadedLoad(o.inflight, o.seconds, [&](int w) { return mix.Call(w); });
+  Say(o, "capacity (mix, closed loop, " + std::to_string(o.inflight) + " in flight, " +
+             Num(o.seconds, 0) + " s): " + Num(cap.qps, 0) + " calls/s, p50 " + Num(cap.p50_ms, 2) +
+             " ms, p99 " + Num(cap.p99_ms, 2) + " ms, " + std::to_string(cap.failed) + " failed" +
+             (cap.first_error.empty() ? "" : " (first: " + cap.first_error + ")"));
+  if (cap.qps <= 0) {
+    std::cerr << "ptrack-bench: no call of the mix succeeded; cannot soak\n";
+    return 1;
+  }
+  mix.Reset();
+  const double rate = kSoakLoad * cap.qps;
+  const double interval = std::min(10.0, std::max(1.0, std::round(o.soak / 30)));
+  const int expected_samples = static_cast<int>(std::ceil(o.soak / interval - 1e-9));
+  Say(o, "soak: " + Num(rate, 0) + " calls/s (" + Num(100 * kSoakLoad, 0) + " % of capacity) for " +
+             Num(o.soak, 0) + " s, " + std::to_string(workers) + " workers, a sample every " +
+             Num(interval, 0) + " s");
+
+  std::vector<ServerSample> server_samples;
+  const std::string wal = served.db.string() + "-wal";
+  double cpu_before = served.server ? CpuSeconds(served.server->pid()) : -1;
+  double prev_end_s = 0;
+  const OpenLoadFigures run = RunOpenLoad(
+      rate, o.soak, interval, workers, kLateMs, [&](int w) { return mix.Call(w); },
+      [&](const IntervalFigures& f) {
+        ServerSample s;
+        if (served.server) {
+          std::error_code ec;
+          s.rss_mb = RssMb(served.server->pid());
+          const double cpu = CpuSeconds(served.server->pid());
+          if (cpu >= 0 && cpu_before >= 0 && f.end_s > prev_end_s) {
+            s.cpu_pct = 100 * (cpu - cpu_before) / (f.end_s - prev_end_s);
+          }
+          cpu_before = cpu;
+          prev_end_s = f.end_s;
+          const auto wal_size = fs::file_size(wal, ec);
+          s.wal_bytes = ec ? 0.0 : static_cast<double>(wal_size);
+          const auto db_size = fs::file_size(served.db, ec);
+          if (!ec) s.db_bytes = static_cast<double>(db_size);
+        }
+        server_samples.push_back(s);
+        Progress("soak", static_cast<int>(server_samples.size()), expected_samples);
+      });
+  const std::vector<IntervalFigures>& iv = run.intervals;
+  const int n = static_cast<int>(iv.size());
+
+  // Totals.
+  int64_t calls = 0, failed = 0, late = 0;
+  double max_late_ms = 0;
+  std::map<std::string, int64_t> errors;
+  for (const IntervalFigures& f : iv) {
+    calls += f.calls;
+    failed += f.failed;
+    late += f.late;
+    max_late_ms = std::max(max_late_ms, f.max_late_ms);
+    for (const auto& [code, count] : f.errors) errors[code] += count;
+  }
+
+  // Windows: warm-up = the samples up to 10 % of the soak (at least the first); after it, the
+  // first and the last third of the remaining samples; "the end" = the samples after 90 %.
+  int warm = 0;
+  while (warm < n && iv[warm].end_s <= kWarmUpShare * o.soak + 1e-6) ++warm;
+  warm = std::clamp(warm, 1, std::max(1, n - 1));
+  const int third = std::max(1, (n - warm) / 3);
+  const int first_begin = warm, first_end = std::min(n, warm + third);
+  const int last_begin = std::max(warm, n - third);
+  int end_begin = n - 1;
+  while (end_begin > warm && iv[end_begin - 1].end_s > (1 - kWarmUpShare) * o.soak + 1e-6) {
+    --end_begin;
+  }
+  auto window_p99 = [&](int from, int to) {
+    std::vector<double> ms;
+    for (int i = from; i < to; ++i) {
+      ms.insert(ms.end(), iv[i].latencies_ms.begin(), iv[i].latencies_ms.end());
+    }
+    return Quantile(ms, 0.99);
+  };
+  auto window_max = [&](int from, int to, auto field) {
+    std::optional<double> m;
+    for (int i = from; i < to; ++i) {
+      const std::optional<double>& v = server_samples[i].*field;
+      if (v) m = std::max(m.value_or(0), *v);
+    }
+    return m;
+  };
+
+  struct Verdict {
+    std::string name, figure, rule;
+    std::optional<bool> met;  // absent: not measured
+  };
+  std::vector<Verdict> verdicts;
+  verdicts.push_back({"errors", std::to_string(failed) + " of " + std::to_string(calls) + " calls",
+                      "== 0", failed == 0});
+
+  const std::optional<double> rss_base = server_samples[warm - 1].rss_mb;
+  const std::optional<double> rss_end = window_max(end_begin, n, &ServerSample::rss_mb);
+  std::optional<double> rss_growth;
+  if (rss_base && rss_end && *rss_base > 0) rss_growth = *rss_end / *rss_base - 1;
+  verdicts.push_back(
+      {"rss_growth",
+       rss_growth ? Num(100 * *rss_growth, 1) + " % (max after " + Num(iv[end_begin - 1].end_s, 0) +
+                        " s " + Num(*rss_end, 1) + " MB vs " + Num(*rss_base, 1) + " MB at " +
+                        Num(iv[warm - 1].end_s, 0) + " s)"
+                  : "not measured (--target)",
+       "< 5 % (max of the last 10 % of the soak vs the sample ending the warm-up)",
+       rss_growth ? std::optional<bool>(*rss_growth < kRssGrowthMax) : std::nullopt});
+
+  const std::optional<double> wal_max = window_max(0, n, &ServerSample::wal_bytes);
+  const std::optional<double> wal_first =
+      window_max(first_begin, first_end, &ServerSample::wal_bytes);
+  const std::optional<double> wal_last = window_max(last_begin, n, &ServerSample::wal_bytes);
+  std::optional<double> wal_trend;
+  if (wal_first && wal_last)
+    wal_trend = *wal_first > 0 ? *wal_last / *wal_first : (*wal_last > 0 ? 1e9 : 1);
+  verdicts.push_back(
+      {"wal_bounded",
+       wal_max ? "max " + Num(*wal_max / (1 << 20), 2) + " MB; last third / first third " +
+                     Num(*wal_trend, 2)
+               : "not measured (--target)",
+       "max <= 24 MB (the store restarts the log at 16 MiB) and last third max <= 1.25x first "
+       "third "
+       "max",
+       wal_max ? std::optional<bool>(*wal_max <= kWalBoundBytes && *wal_trend <= kWalTrendMax)
+               : std::nullopt});
+
+  const double p99_first = window_p99(first_begin, first_end);
+  const double p99_last = window_p99(last_begin, n);
+  const double p99_ratio = p99_first > 0 ? p99_last / p99_first : 0;
+  verdicts.push_back({"latency_stable",
+                      "p99 " + Num(p99_last, 2) + " ms (last third) / " + Num(p99_first, 2) +
+                          " ms (first third after warm-up) = " + Num(p99_ratio, 2),
+                      "<= 1.5", p99_first > 0 && p99_ratio <= kP99RatioMax});
+
+  const double late_share =
+      run.scheduled > 0 ? static_cast<double>(late + run.not_made) / run.scheduled : 0;
+  verdicts.push_back(
+      {"schedule_kept",
+       std::to_string(late) + " of " + std::to_string(run.scheduled) +
+           " calls started > 10 ms late, " + std::to_string(run.not_made) + " not made (" +
+           Num(100 * late_share, 2) + " %); latest start " + Num(max_late_ms, 0) + " ms late",
+       "<= 1 % late or not made (a late call waited for a free worker or a late wake-up; its "
+       "latency counts from its start; calls still waiting at the end are not made)",
+       late_share <= kLateShareMax});
+
+  if (o.json) {
+    std::ostringstream out;
+    out << "{\"mode\":\"soak\",\"soak_s\":" << Num(o.soak, 1)
+        << ",\"interval_s\":" << Num(interval, 1)
+        << ",\"warm_up_s\":" << Num(iv[warm - 1].end_s, 3);
+    for (const auto& [k, v] : clinic_fig) out << ",\"" << k << "\":" << Num(v, 4);
+    out << ",\"mix\":[";
+    for (int i = 0; i < kMixKinds; ++i) {
+      out << (i ? "," : "") << "{\"kind\":\"" << kMix[i].name << "\",\"weight\":" << mix.weight(i)
+          << ",\"what\":" << JsonString(kMix[i].what) << ",\"calls\":" << mix.calls(i)
+          << ",\"failed\":" << mix.failed(i) << ",\"p50_ms\":" << Num(mix.p50(i), 3)
+          << ",\"p99_ms\":" << Num(mix.p99(i), 3) << "}";
+    }
+    out << "],\"capacity_qps\":" << Num(cap.qps, 3) << ",\"capacity_p50_ms\":" << Num(cap.p50_ms, 3)
+        << ",\"capacity_p99_ms\":" << Num(cap.p99_ms, 3) << ",\"capacity_failed\":" << cap.failed
+        << ",\"rate_qps\":" << Num(rate, 3)
+        << ",\"achieved_qps\":" << Num(run.seconds > 0 ? calls / run.seconds : 0, 3)
+        << ",\"workers\":" << workers << ",\"scheduled\":" << run.scheduled
+        << ",\"not_made\":" << run.not_made << ",\"calls\":" << calls << ",\"errors\":" << failed
+        << ",\"errors_by_code\":{";
+    bool first = true;
+    for (const auto& [code, count] : errors) {
+      out << (first ? "" : ",") << JsonString(code) << ":" << count;
+      first = false;
+    }
+    out << "},\"late\":" << late << ",\"samples\":[";
+    for (int i = 0; i < n; ++i) {
+      const IntervalFigures& f = iv[i];
+      const ServerSample& s = server_samples[i];
+      out << (i ? "," : "") << "{\"t_s\":" << Num(f.end_s, 3) << ",\"calls\":" << f.calls
+          << ",\"errors\":" << f.failed << ",\"errors_by_code\":{";
+      first = true;
+      for (const auto& [code, count] : f.errors) {
+        out << (first ? "" : ",") << JsonString(code) << ":" << count;
+        first = false;
+      }
+      out << "},\"late\":" << f.late << ",\"p50_ms\":" << Num(f.p50_ms, 3)
+          << ",\"p99_ms\":" << Num(f.p99_ms, 3) << ",\"max_ms\":" << Num(f.max_ms, 3)
+          << ",\"rss_mb\":" << Opt(s.rss_mb, 3) << ",\"wal_bytes\":" << Opt(s.wal_bytes, 0)
+          << ",\"db_bytes\":" << Opt(s.db_bytes, 0) << ",\"server_cpu_pct\":" << Opt(s.cpu_pct, 1)
+          << "}";
+    }
+    out << "],\"rss_base_mb\":" << Opt(rss_base, 3) << ",\"rss_end_max_mb\":" << Opt(rss_end, 3)
+        << ",\"rss_growth\":" << Opt(rss_growth, 4) << ",\"wal_max_bytes\":" << Opt(wal_max, 0)
+        << ",\"wal_bound_bytes\":" << Num(kWalBoundBytes, 0)
+        << ",\"wal_first_third_max_bytes\":" << Opt(wal_first, 0)
+        << ",\"wal_last_third_max_bytes\":" << Opt(wal_last, 0)
+        << ",\"wal_trend\":" << Opt(wal_trend, 4) << ",\"p99_first_third_ms\":" << Num(p99_first, 3)
+        << ",\"p99_last_third_ms\":" << Num(p99_last, 3) << ",\"p99_ratio\":" << Num(p99_ratio, 4)
+        << ",\"late_share\":" << Num(late_share, 6) << ",\"verdicts\":{";
+    for (size_t i = 0; i < verdicts.size(); ++i) {
+      const Verdict& v = verdicts[i];
+      out << (i ? "," : "") << "\"" << v.name << "\":{\"figure\":" << JsonString(v.figure)
+          << ",\"rule\":" << JsonString(v.rule)
+          << ",\"met\":" << (v.met ? (*v.met ? "true" : "false") : "null") << "}";
+    }
+    out << "}}";
+    std::cout << out.str() << "\n";
+    return 0;
+  }
+
+  std::printf("\nsoak: %.0f s at %.0f calls/s scheduled (%.0f %% of %.0f measured), %d workers\n",
+              o.soak, rate, 100 * kSoakLoad, cap.qps, workers);
+  std::printf("%8s %7s %8s %6s %5s %8s %8s %8s %8s %8s %9s %6s\n", "t_s", "calls", "calls/s",
+              "errors", "late", "p50_ms", "p99_ms", "max_ms", "rss_mb", "wal_mb", "db_mb", "cpu_%");
+  double prev = 0;
+  for (int i = 0; i < n; ++i) {
+    const IntervalFigures& f = iv[i];
+    const ServerSample& s = server_samples[i];
+    auto mb = [](const std::optional<double>& b) {
+      return b ? Num(*b / (1 << 20), 2) : std::string("-");
+    };
+    std::printf("%8.1f %7lld %8.1f %6lld %5lld %8.2f %8.2f %8.2f %8s %8s %9s %6s%s\n", f.end_s,
+                static_cast<long long>(f.calls), f.calls / std::max(1e-9, f.end_s - prev),
+                static_cast<long long>(f.failed), static_cast<long long>(f.late), f.p50_ms,
+                f.p99_ms, f.max_ms, s.rss_mb ? Num(*s.rss_mb, 1).c_str() : "-",
+                mb(s.wal_bytes).c_str(), mb(s.db_bytes).c_str(),
+                s.cpu_pct ? Num(*s.cpu_pct, 0).c_str() : "-", i + 1 == warm ? "  <- warm-up" : "");
+    prev = f.end_s;
+  }
+  std::printf("\n%-14s %6s %8s %7s %8s %8s  %s\n", "kind", "weight", "calls", "failed", "p50_ms",
+              "p99_ms", "what");
+  for (int i = 0; i < kMixKinds; ++i) {
+    std::printf("%-14s %6d %8lld %7lld %8.2f %8.2f  %s\n", kMix[i].name, mix.weight(i),
+                static_cast<long long>(mix.calls(i)), static_cast<long long>(mix.failed(i)),
+                mix.p50(i), mix.p99(i), kMix[i].what);
+  }
+  for (const auto& [code, count] : errors) {
+    const auto m = mix.first_messages().find(code);
+    std::printf("error %s: %lld (first: %s)\n", code.c_str(), static_cast<long long>(count),
+                m == mix.first_messages().end() ? "" : m->second.c_str());
+  }
+  std::printf("\n%-15s %-7s %s\n", "verdict", "", "figure  [rule]");
+  for (const Verdict& v : verdicts) {
+    std::printf("%-15s %-7s %s  [%s]\n", v.name.c_str(),
+                v.met ? (*v.met ? "met" : "missed") : "n/a", v.figure.c_str(), v.rule.c_str());
+  }
+  return 0;
+}
+
+}  // namespace ptrack::bench
