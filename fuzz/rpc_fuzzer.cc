@@ -29,6 +29,13 @@
 namespace ptrack::fuzz {
 namespace {
 
+// The descriptor of "/ptrack.v1.X/Y" (the method "ptrack.v1.X.Y"), or null.
+const google::protobuf::MethodDescriptor* MethodOf(const std::string& path) {
+  std::string full = path.substr(1);
+  full[full.rfind('/')] = '.';
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full);
+}
+
 // The unary methods an input may call, in the access table's (sorted) order.
 const std::vector<std::string>& Methods() {
   static const std::vector<std::string> methods = [] {
@@ -38,11 +45,7 @@ const std::vector<std::string>& Methods() {
           path == "/ptrack.v1.AuthService/SignOut") {
         continue;
       }
-      // "/ptrack.v1.X/Y" -> "ptrack.v1.X.Y"
-      std::string full = path.substr(1);
-      full[full.rfind('/')] = '.';
-      const auto* method =
-          google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full);
+      const auto* method = MethodOf(path);
       Require(method != nullptr, "no descriptor for " + path);
       if (method->client_streaming() || method->server_streaming()) continue;
       out.push_back(path);
@@ -68,11 +71,9 @@ grpc::Status Call(const World& world, Caller caller, const std::string& path,
   return done.get_future().get();
 }
 
-// Whether `bytes` parse as the request message of `path`.
+// Whether `bytes` parse as the request message of `path` (one of Methods()).
 bool ParsesAs(const std::string& path, const std::string& bytes) {
-  std::string full = path.substr(1);
-  full[full.rfind('/')] = '.';
-  const auto* method = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full);
+  const auto* method = MethodOf(path);
   std::unique_ptr<google::protobuf::Message> message(
       google::protobuf::MessageFactory::generated_factory()
           ->GetPrototype(method->input_type())

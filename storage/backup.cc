@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "storage/migrations.h"
+#include "storage/sqlite_connection.h"
 
 namespace ptrack {
 namespace {
@@ -63,7 +64,7 @@ std::string DirOf(const std::string& path) {
 Status Copy(const std::string& from, const std::string& to) {
   try {
     SQLite::Database src(from, SQLite::OPEN_READONLY);
-    src.exec("PRAGMA busy_timeout = 5000");
+    src.exec("PRAGMA busy_timeout = " + std::to_string(sqlite::kBusyTimeoutMs));
     SQLite::Database dst(to, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     SQLite::Backup backup(dst, src);
     backup.executeStep(-1);  // one snapshot: all pages in one read transaction

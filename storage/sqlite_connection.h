@@ -17,6 +17,10 @@
 
 namespace ptrack::sqlite {
 
+// How long a connection waits for a lock held by another (busy_timeout), in milliseconds: every
+// connection of the store, the backup's and the writer after a checkpoint that waited less.
+inline constexpr int kBusyTimeoutMs = 5000;
+
 class Connection : public SQLite::Database {
  public:
   // Opens `path` read-write (created when absent), serialized mode. Throws SQLite::Exception.

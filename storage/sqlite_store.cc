@@ -15,7 +15,8 @@ namespace sqlite {
 
 std::unique_ptr<Connection> OpenConnection(const std::string& path) {
   auto db = std::make_unique<Connection>(path);
-  db->exec("PRAGMA busy_timeout = 5000");  // first, so that the steps below wait when busy
+  db->exec("PRAGMA busy_timeout = " +
+           std::to_string(kBusyTimeoutMs));  // first, so that the steps below wait when busy
   db->exec("PRAGMA foreign_keys = ON");
   db->exec("PRAGMA synchronous = FULL");
   db->exec("PRAGMA journal_mode = WAL");
@@ -132,7 +133,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
     {
       // Refuse a newer schema before anything (even the journal mode) touches the file.
       SQLite::Database probe(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-      probe.exec("PRAGMA busy_timeout = 5000");
+      probe.exec("PRAGMA busy_timeout = " + std::to_string(sqlite::kBusyTimeoutMs));
       const int version = probe.execAndGet("PRAGMA user_version").getInt();
       if (version > LatestSchemaVersion()) return Migrate(probe);  // explains the refusal
     }

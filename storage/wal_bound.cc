@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include "storage/sqlite_connection.h"
+
 namespace ptrack::sqlite {
 
 WalBound::WalBound(sqlite3* db) : db_(db) { sqlite3_wal_hook(db_, &WalBound::Hook, this); }
@@ -22,7 +24,7 @@ int WalBound::Hook(void* self_ptr, sqlite3* db, const char* schema, int frames) 
   ++self->restarts_tried_;
   sqlite3_busy_timeout(db, static_cast<int>(kRestartWait.count()));
   const int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
-  sqlite3_busy_timeout(db, 5000);  // the connection's own (sqlite_store.cc OpenConnection)
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);  // back to the connection's own
   if (rc == SQLITE_OK) {
     ++self->restarts_done_;
     self->next_restart_ = kRestartFrames;
