@@ -20,6 +20,7 @@ Result<Program> ProgramServiceImpl::LoadProgram(Call& call, const std::string& n
   PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(parsed.child));
   if (program.patient_id != patient.id) return Status::NotFound("program not found");
   *clinic_id = patient.clinic_id;
+  FillDefaultRules(program, deps_.clinical.rules);  // shown (and copied) as they are applied
   return program;
 }
 
@@ -66,6 +67,7 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
           // phases copied from the catalogue, which a new release may have changed since.
           auto existing = deps_.store.GetProgram(id);
           if (existing.ok()) {
+            FillDefaultRules(*existing, deps_.clinical.rules);
             if (existing->patient_id != patient.id || existing->protocol_id != protocol->id ||
                 existing->start_date != *start) {
               return Status::AlreadyExists("a different program with this id already exists");
@@ -191,6 +193,7 @@ grpc::Status ProgramServiceImpl::ListPrograms(grpc::ServerContext* context,
                  PTRACK_ASSIGN_OR_RETURN(auto page,
                                          paging::FromRequest(req->page_size(), req->page_token()));
                  PTRACK_ASSIGN_OR_RETURN(auto programs, deps_.store.ListPrograms(patient.id));
+                 for (Program& p : programs) FillDefaultRules(p, deps_.clinical.rules);
                  // A patient has a handful of programs: page over the list in memory by offset.
                  PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
                  for (size_t i = offset; i < programs.size() && i < offset + page.limit; ++i) {

@@ -29,7 +29,8 @@ class ProgramServiceImpl final : public v1::ProgramService::Service {
 
  private:
   // Loads the named program after checking access to its patient; NOT_FOUND when the program
-  // belongs to another patient.
+  // belongs to another patient. A revision stored before rules were (schema 1) comes with the
+  // server's default rules filled in, which is what its evaluation applies.
   Result<Program> LoadProgram(Call& call, const std::string& name, const std::string& field,
                               std::string* clinic_id);
   Deps deps_;

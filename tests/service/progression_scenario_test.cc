@@ -3,6 +3,7 @@
 // day on the fake clock — today's plan read at 18:30 local time, a session logged from it on
 // training days — and then checks what the service answers: plans, decisions, flags, adherence.
 // The error-path scenarios (approvals, next-morning pain, session validation) follow.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>
@@ -969,6 +970,55 @@ TEST_CASE("UpdateProgram: etag, dates and rules are checked; a rules override ta
   for (const v1::Decision& d : p.Decisions()) {
     if (d.week() == 1 && !d.exercise().empty()) CHECK(d.rule() == "effort.too_high");
   }
+}
+
+TEST_CASE("a revision stored before rules were (schema 1) shows the default rules it follows",
+          "[progression][scenario]") {
+  F f;
+  SimPatient p(f, "lena", "Europe/Berlin");
+  const v1::Program created = GetProgram(f, p.therapist, p.program);
+  REQUIRE(created.rules().pain_acceptable_max() > 0);  // the defaults, recorded at creation
+  {
+    // What migration 2 leaves in a revision recorded by schema 1: no rules at all. (Revisions
+    // are append-only; the trigger is lifted for this edit and put back as it was.)
+    SQLite::Database db(f.db_file.path().string(), SQLite::OPEN_READWRITE);
+    SQLite::Transaction edit(db);
+    const std::string trigger =
+        db.execAndGet("SELECT sql FROM sqlite_schema WHERE name = 'program_revisions_no_update'")
+            .getString();
+    db.exec("DROP TRIGGER program_revisions_no_update");
+    SQLite::Statement clear(db, "UPDATE program_revisions SET rules = NULL WHERE program_id = ?");
+    clear.bind(1, p.program.substr(p.program.rfind('/') + 1));
+    REQUIRE(clear.exec() == 1);
+    db.exec(trigger);
+    edit.commit();
+  }
+  const v1::Program shown = GetProgram(f, p.therapist, p.program);
+  CHECK(MessageDifferencer::Equals(shown.rules(), created.rules()));
+
+  v1::ListProgramsRequest list;
+  list.set_parent(p.name);
+  v1::ListProgramsResponse programs;
+  REQUIRE_OK(
+      F::Call(*f.program, &v1::ProgramService::Stub::ListPrograms, p.therapist, list, &programs));
+  REQUIRE(programs.programs_size() == 1);
+  CHECK(MessageDifferencer::Equals(programs.programs(0).rules(), created.rules()));
+
+  v1::ListProgramRevisionsRequest revisions;
+  revisions.set_parent(p.program);
+  v1::ListProgramRevisionsResponse history;
+  REQUIRE_OK(F::Call(*f.program, &v1::ProgramService::Stub::ListProgramRevisions, p.therapist,
+                     revisions, &history));
+  REQUIRE(history.revisions_size() == 1);
+  CHECK(MessageDifferencer::Equals(history.revisions(0).rules(), created.rules()));
+
+  // Editing the phases only records the rules the program was following.
+  v1::Program edited;
+  REQUIRE_OK(F::Call(*f.program, &v1::ProgramService::Stub::UpdateProgram, p.therapist,
+                     ModeEdit(shown, v1::PROGRESSION_MODE_SUGGEST), &edited));
+  CHECK(edited.revision() == 2);
+  CHECK(MessageDifferencer::Equals(edited.rules(), created.rules()));
+  CHECK(MessageDifferencer::Equals(GetProgram(f, p.therapist, p.program).rules(), created.rules()));
 }
 
 TEST_CASE("a clinic's own exercise and protocol: created, validated, visible only to it",
