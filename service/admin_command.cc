@@ -52,13 +52,12 @@ int RunAdminCommand(const std::vector<std::string>& args, std::ostream& out, std
   }
   const std::string command = args[0];
   std::map<std::string, std::string> flags;
-  for (size_t i = 1; i < args.size(); ++i) {
+  for (size_t i = 1; i < args.size(); i += 2) {
     if (args[i].rfind("--", 0) != 0 || i + 1 >= args.size()) {
       err << "ptrackd admin: expected --flag VALUE, got " << args[i] << "\n" << kUsage;
       return 2;
     }
     flags[args[i].substr(2)] = args[i + 1];
-    ++i;
   }
   auto need = [&](std::initializer_list<const char*> names) {
     bool ok = true;

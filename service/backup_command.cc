@@ -23,7 +23,7 @@ restore  replaces the database at PATH with BACKUP after checking it; stop ptrac
 int RunBackupCommand(const std::string& command, const std::vector<std::string>& args,
                      std::ostream& out, std::ostream& err) {
   std::map<std::string, std::string> flags;
-  for (size_t i = 0; i < args.size(); ++i) {
+  for (size_t i = 0; i < args.size(); i += 2) {
     if (args[i] == "--help" || args[i] == "-h") {
       out << kUsage;
       return 0;
@@ -33,7 +33,6 @@ int RunBackupCommand(const std::string& command, const std::vector<std::string>&
       return 2;
     }
     flags[args[i].substr(2)] = args[i + 1];
-    ++i;
   }
   const char* other = command == "backup" ? "out" : "from";
   for (const auto& [name, value] : flags) {
