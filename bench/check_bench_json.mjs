@@ -39,7 +39,7 @@ const soakLines = soakOut.trim().split("\n");
 const soak = JSON.parse(soakLines[soakLines.length - 1]);
 console.log({ ...soak, samples: `${soak.samples.length} samples`, mix: soak.mix.map((m) => `${m.kind} ${m.calls}`) });
 assert.equal(soak.mode, "soak");
-for (const k of ["capacity_qps", "rate_qps", "achieved_qps", "scheduled", "calls", "interval_s", "rss_base_mb",
+for (const k of ["capacity_qps", "capacity_after_qps", "rate_qps", "achieved_qps", "scheduled", "calls", "interval_s", "rss_base_mb",
   "wal_max_bytes", "wal_bound_bytes", "p99_first_third_ms", "p99_last_third_ms"]) {
   assert.ok(Number.isFinite(soak[k]) && soak[k] > 0, `${k} = ${soak[k]} should be positive`);
 }

@@ -2,6 +2,7 @@
 #include "bench/soak.h"
 
 #include <httplib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -179,10 +180,12 @@ constexpr double kP99RatioMax = 1.5;    // p99: the last third vs the first thir
 constexpr double kLateMs = 10;          // a call started later than this is late
 constexpr double kLateShareMax = 0.01;  // the schedule is kept when <= 1 % are late
 
-// What the harness reads from the server at each sample; absent with --target.
-struct ServerSample {
+// What the harness reads at each sample: the server's figures (absent with --target) and its own
+// CPU use.
+struct Sample {
   std::optional<double> rss_mb, wal_bytes, db_bytes;
-  std::optional<double> cpu_pct;  // the server's CPU use in the interval (100 = one core)
+  std::optional<double> cpu_pct;        // the server's CPU use in the interval (100 = one core)
+  std::optional<double> bench_cpu_pct;  // this harness's own (it shares the machine's cores)
 };
 
 std::string Opt(const std::optional<double>& v, int decimals) {
@@ -234,14 +237,20 @@ int Soak(const Options& o, Target& t, const Served& served,
              Num(o.soak, 0) + " s, " + std::to_string(workers) + " workers, a sample every " +
              Num(interval, 0) + " s");
 
-  std::vector<ServerSample> server_samples;
+  std::vector<Sample> samples;
   const std::string wal = served.db.string() + "-wal";
   double cpu_before = served.server ? CpuSeconds(served.server->pid()) : -1;
+  double bench_cpu_before = CpuSeconds(getpid());
   double prev_end_s = 0;
   const OpenLoadFigures run = RunOpenLoad(
       rate, o.soak, interval, workers, kLateMs, [&](int w) { return mix.Call(w); },
       [&](const IntervalFigures& f) {
-        ServerSample s;
+        Sample s;
+        const double bench_cpu = CpuSeconds(getpid());
+        if (bench_cpu >= 0 && bench_cpu_before >= 0 && f.end_s > prev_end_s) {
+          s.bench_cpu_pct = 100 * (bench_cpu - bench_cpu_before) / (f.end_s - prev_end_s);
+        }
+        bench_cpu_before = bench_cpu;
         if (served.server) {
           std::error_code ec;
           s.rss_mb = RssMb(served.server->pid());
@@ -250,17 +259,26 @@ int Soak(const Options& o, Target& t, const Served& served,
             s.cpu_pct = 100 * (cpu - cpu_before) / (f.end_s - prev_end_s);
           }
           cpu_before = cpu;
-          prev_end_s = f.end_s;
           const auto wal_size = fs::file_size(wal, ec);
           s.wal_bytes = ec ? 0.0 : static_cast<double>(wal_size);
           const auto db_size = fs::file_size(served.db, ec);
           if (!ec) s.db_bytes = static_cast<double>(db_size);
         }
-        server_samples.push_back(s);
-        Progress("soak", static_cast<int>(server_samples.size()), expected_samples);
+        prev_end_s = f.end_s;
+        samples.push_back(s);
+        Progress("soak", static_cast<int>(samples.size()), expected_samples);
       });
   const std::vector<IntervalFigures>& iv = run.intervals;
   const int n = static_cast<int>(iv.size());
+  // Capacity again, on what the soak left: each call costs more as the patients' histories
+  // grow, so the soak's fixed rate is a larger share of it by the end.
+  Mix again(t, o.inflight, std::min(o.inflight, 16));
+  const LoadFigures cap_after =
+      RunThreadedLoad(o.inflight, o.seconds, [&](int w) { return again.Call(w); });
+  Say(o, "capacity after the soak: " + Num(cap_after.qps, 0) + " calls/s (the soak's rate is " +
+             Num(cap_after.qps > 0 ? 100 * rate / cap_after.qps : 0, 0) + " % of it), p50 " +
+             Num(cap_after.p50_ms, 2) + " ms, p99 " + Num(cap_after.p99_ms, 2) + " ms, " +
+             std::to_string(cap_after.failed) + " failed");
 
   // Totals.
   int64_t calls = 0, failed = 0, late = 0;
@@ -296,7 +314,7 @@ int Soak(const Options& o, Target& t, const Served& served,
   auto window_max = [&](int from, int to, auto field) {
     std::optional<double> m;
     for (int i = from; i < to; ++i) {
-      const std::optional<double>& v = server_samples[i].*field;
+      const std::optional<double>& v = samples[i].*field;
       if (v) m = std::max(m.value_or(0), *v);
     }
     return m;
@@ -310,8 +328,8 @@ int Soak(const Options& o, Target& t, const Served& served,
   verdicts.push_back({"errors", std::to_string(failed) + " of " + std::to_string(calls) + " calls",
                       "== 0", failed == 0});
 
-  const std::optional<double> rss_base = server_samples[warm - 1].rss_mb;
-  const std::optional<double> rss_end = window_max(end_begin, n, &ServerSample::rss_mb);
+  const std::optional<double> rss_base = samples[warm - 1].rss_mb;
+  const std::optional<double> rss_end = window_max(end_begin, n, &Sample::rss_mb);
   std::optional<double> rss_growth;
   if (rss_base && rss_end && *rss_base > 0) rss_growth = *rss_end / *rss_base - 1;
   verdicts.push_back(
@@ -323,10 +341,9 @@ int Soak(const Options& o, Target& t, const Served& served,
        "< 5 % (max of the last 10 % of the soak vs the sample ending the warm-up)",
        rss_growth ? std::optional<bool>(*rss_growth < kRssGrowthMax) : std::nullopt});
 
-  const std::optional<double> wal_max = window_max(0, n, &ServerSample::wal_bytes);
-  const std::optional<double> wal_first =
-      window_max(first_begin, first_end, &ServerSample::wal_bytes);
-  const std::optional<double> wal_last = window_max(last_begin, n, &ServerSample::wal_bytes);
+  const std::optional<double> wal_max = window_max(0, n, &Sample::wal_bytes);
+  const std::optional<double> wal_first = window_max(first_begin, first_end, &Sample::wal_bytes);
+  const std::optional<double> wal_last = window_max(last_begin, n, &Sample::wal_bytes);
   std::optional<double> wal_trend;
   if (wal_first && wal_last)
     wal_trend = *wal_first > 0 ? *wal_last / *wal_first : (*wal_last > 0 ? 1e9 : 1);
@@ -375,7 +392,7 @@ int Soak(const Options& o, Target& t, const Served& served,
     }
     out << "],\"capacity_qps\":" << Num(cap.qps, 3) << ",\"capacity_p50_ms\":" << Num(cap.p50_ms, 3)
         << ",\"capacity_p99_ms\":" << Num(cap.p99_ms, 3) << ",\"capacity_failed\":" << cap.failed
-        << ",\"rate_qps\":" << Num(rate, 3)
+        << ",\"capacity_after_qps\":" << Num(cap_after.qps, 3) << ",\"rate_qps\":" << Num(rate, 3)
         << ",\"achieved_qps\":" << Num(run.seconds > 0 ? calls / run.seconds : 0, 3)
         << ",\"workers\":" << workers << ",\"scheduled\":" << run.scheduled
         << ",\"not_made\":" << run.not_made << ",\"calls\":" << calls << ",\"errors\":" << failed
@@ -388,7 +405,7 @@ int Soak(const Options& o, Target& t, const Served& served,
     out << "},\"late\":" << late << ",\"samples\":[";
     for (int i = 0; i < n; ++i) {
       const IntervalFigures& f = iv[i];
-      const ServerSample& s = server_samples[i];
+      const Sample& s = samples[i];
       out << (i ? "," : "") << "{\"t_s\":" << Num(f.end_s, 3) << ",\"calls\":" << f.calls
           << ",\"errors\":" << f.failed << ",\"errors_by_code\":{";
       first = true;
@@ -400,7 +417,7 @@ int Soak(const Options& o, Target& t, const Served& served,
           << ",\"p99_ms\":" << Num(f.p99_ms, 3) << ",\"max_ms\":" << Num(f.max_ms, 3)
           << ",\"rss_mb\":" << Opt(s.rss_mb, 3) << ",\"wal_bytes\":" << Opt(s.wal_bytes, 0)
           << ",\"db_bytes\":" << Opt(s.db_bytes, 0) << ",\"server_cpu_pct\":" << Opt(s.cpu_pct, 1)
-          << "}";
+          << ",\"bench_cpu_pct\":" << Opt(s.bench_cpu_pct, 1) << "}";
     }
     out << "],\"rss_base_mb\":" << Opt(rss_base, 3) << ",\"rss_end_max_mb\":" << Opt(rss_end, 3)
         << ",\"rss_growth\":" << Opt(rss_growth, 4) << ",\"wal_max_bytes\":" << Opt(wal_max, 0)
@@ -423,21 +440,24 @@ int Soak(const Options& o, Target& t, const Served& served,
 
   std::printf("\nsoak: %.0f s at %.0f calls/s scheduled (%.0f %% of %.0f measured), %d workers\n",
               o.soak, rate, 100 * kSoakLoad, cap.qps, workers);
-  std::printf("%8s %7s %8s %6s %5s %8s %8s %8s %8s %8s %9s %6s\n", "t_s", "calls", "calls/s",
-              "errors", "late", "p50_ms", "p99_ms", "max_ms", "rss_mb", "wal_mb", "db_mb", "cpu_%");
+  std::printf("%8s %7s %8s %6s %5s %8s %8s %8s %8s %8s %9s %6s %7s\n", "t_s", "calls", "calls/s",
+              "errors", "late", "p50_ms", "p99_ms", "max_ms", "rss_mb", "wal_mb", "db_mb", "cpu_%",
+              "bench_%");
   double prev = 0;
   for (int i = 0; i < n; ++i) {
     const IntervalFigures& f = iv[i];
-    const ServerSample& s = server_samples[i];
+    const Sample& s = samples[i];
     auto mb = [](const std::optional<double>& b) {
       return b ? Num(*b / (1 << 20), 2) : std::string("-");
     };
-    std::printf("%8.1f %7lld %8.1f %6lld %5lld %8.2f %8.2f %8.2f %8s %8s %9s %6s%s\n", f.end_s,
+    std::printf("%8.1f %7lld %8.1f %6lld %5lld %8.2f %8.2f %8.2f %8s %8s %9s %6s %7s%s\n", f.end_s,
                 static_cast<long long>(f.calls), f.calls / std::max(1e-9, f.end_s - prev),
                 static_cast<long long>(f.failed), static_cast<long long>(f.late), f.p50_ms,
                 f.p99_ms, f.max_ms, s.rss_mb ? Num(*s.rss_mb, 1).c_str() : "-",
                 mb(s.wal_bytes).c_str(), mb(s.db_bytes).c_str(),
-                s.cpu_pct ? Num(*s.cpu_pct, 0).c_str() : "-", i + 1 == warm ? "  <- warm-up" : "");
+                s.cpu_pct ? Num(*s.cpu_pct, 0).c_str() : "-",
+                s.bench_cpu_pct ? Num(*s.bench_cpu_pct, 0).c_str() : "-",
+                i + 1 == warm ? "  <- warm-up" : "");
     prev = f.end_s;
   }
   std::printf("\n%-14s %6s %8s %7s %8s %8s  %s\n", "kind", "weight", "calls", "failed", "p50_ms",
