@@ -124,7 +124,7 @@ Result<T> BodyFrom(const SQLite::Column& column, Decode decode, const char* what
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<sqlite::Connection> writer)
     : path_(std::move(path)),
       writer_(std::move(writer)),
-      wal_bound_(std::make_unique<sqlite::WalBound>(writer_->getHandle())) {}
+      wal_bound_(std::make_unique<sqlite::WalBound>(writer_->getHandle(), path_)) {}
 
 SqliteStore::~SqliteStore() = default;
 

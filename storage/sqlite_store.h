@@ -1,6 +1,7 @@
 // The SQLite implementation of Store: one database file in WAL mode with synchronous=FULL,
 // foreign keys on, STRICT tables, migrations on open. One writer connection and a pool of reader
-// connections (at most kMaxReaders), each used by one thread at a time. SQLite exceptions are
+// connections (at most kMaxReaders), each used by one thread at a time; checkpoints run on a
+// connection and thread of their own (wal_bound.h), not inside commits. SQLite exceptions are
 // caught here and returned as Status; none crosses the interface.
 //
 // Group commit: concurrent writes are gathered into one transaction (BEGIN IMMEDIATE). Each runs
@@ -159,7 +160,7 @@ class SqliteStore final : public Store {
 
   const std::string path_;
   std::unique_ptr<sqlite::Connection> writer_;   // used only by the batch leader
-  std::unique_ptr<sqlite::WalBound> wal_bound_;  // the writer's checkpoints (destroyed first)
+  std::unique_ptr<sqlite::WalBound> wal_bound_;  // the checkpointer (stopped first)
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<WriteJob*> queue_;  // guarded by queue_mu_

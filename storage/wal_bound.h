@@ -1,23 +1,34 @@
-// Keeps the write-ahead log bounded under a steady stream of reads. SQLite's automatic checkpoint
-// is PASSIVE: it copies what no reader still needs and never waits, and the log starts again from
-// its beginning only when no reader is using it. With reads always in flight (phones asking for
-// plans while others log sessions) some reader always holds a snapshot in the log, so it is never
-// restarted and grows without bound (the soak saw 1.2 GB in ten minutes, and every read slowed
-// with it). WalBound replaces the automatic checkpoint on the writer connection: after a commit
-// that leaves at least kCheckpointFrames in the log, a PASSIVE checkpoint as before; at
-// kRestartFrames, a RESTART checkpoint, which waits up to kRestartWait for the readers of older
-// snapshots to finish (new reads go on; new writes wait) so that the next write starts the log
-// again. A RESTART that times out is retried only after another kRetryFrames, so a long reader
-// (an export, an evaluation of a long history) delays a commit now and then, not every commit.
-// Checkpoint failures never fail the commit that triggered them (the commit is already durable).
-// Not thread-safe: used by the store's single writer.
+// Keeps the write-ahead log bounded under a steady stream of reads, and its checkpoints off the
+// write path. SQLite's automatic checkpoint runs inside the commit on the committing connection:
+// once the log holds 1,000 frames, every write batch also copies frames into the database file
+// and syncs it before its callers hear back. And it is PASSIVE: it copies what no reader still
+// needs and never waits, and the log starts again from its beginning only when no reader is using
+// it. With reads always in flight (phones asking for plans while others log sessions) some reader
+// always holds a snapshot in the log, so it is never restarted and grows without bound (the soak
+// saw 1.2 GB in ten minutes, and every read slowed with it). WalBound replaces it: the writer's
+// WAL hook only records the log's length and wakes a checkpointer thread with its own connection,
+// which runs a PASSIVE checkpoint once the log holds kCheckpointFrames (writes go on meanwhile)
+// and at kRestartFrames a RESTART, which waits up to kRestartWait for the readers of older
+// snapshots (new reads go on; new writes wait, within the writer's busy timeout) so that the next
+// write starts the log again. A RESTART that times out is retried only after another
+// kRetryFrames, so a long reader (an export, an evaluation of a long history) holds writes up now
+// and then, not at every commit. A checkpoint that fails fails no write (the writes are already
+// durable in the log); the next commit wakes the checkpointer again. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
 
 struct sqlite3;
 
 namespace ptrack::sqlite {
+
+class Connection;
 
 class WalBound {
  public:
@@ -26,24 +37,33 @@ class WalBound {
   static constexpr int kRetryFrames = 2000;       // after a RESTART that timed out
   static constexpr std::chrono::milliseconds kRestartWait{1000};
 
-  // Installs the hook on `db` (the writer). REQUIRES: `db` outlives this object, which removes
-  // the hook again.
-  explicit WalBound(sqlite3* db);
+  // Installs the hook on `writer` (the store's single writer connection, to the database at
+  // `path`) and starts the checkpointer on a connection of its own. Throws SQLite::Exception when
+  // that connection cannot be opened. REQUIRES: `writer` outlives this object, and no write runs
+  // on it while the destructor does, which gives the writer SQLite's automatic checkpoint back.
+  WalBound(sqlite3* writer, const std::string& path);
   ~WalBound();
   WalBound(const WalBound&) = delete;
   WalBound& operator=(const WalBound&) = delete;
 
   // RESTART checkpoints run and those that completed (for tests and figures).
-  int restarts_tried() const { return restarts_tried_; }
-  int restarts_done() const { return restarts_done_; }
+  int restarts_tried() const { return restarts_tried_.load(); }
+  int restarts_done() const { return restarts_done_.load(); }
 
  private:
+  // The writer's WAL hook, run after each commit with the log's length in frames.
   static int Hook(void* self, sqlite3* db, const char* schema, int frames);
+  void Run();  // the checkpointer thread
 
-  sqlite3* db_;
-  int next_restart_ = kRestartFrames;  // frames at which the next RESTART is tried
-  int restarts_tried_ = 0;
-  int restarts_done_ = 0;
+  sqlite3* writer_;
+  std::unique_ptr<Connection> db_;  // the checkpointer's own, used only by its thread
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int frames_ = 0;         // guarded by mu_: the log's length after the latest commit
+  bool stopping_ = false;  // guarded by mu_
+  std::atomic<int> restarts_tried_{0};
+  std::atomic<int> restarts_done_{0};
+  std::thread thread_;  // last: started once everything above is ready
 };
 
 }  // namespace ptrack::sqlite
