@@ -1,4 +1,4 @@
-// WalBound: the writer's WAL hook and the checkpointer thread (see wal_bound.h).
+// WalBound: the writer's WAL hook, its RESTARTs and the checkpointer thread (see wal_bound.h).
 #include "storage/wal_bound.h"
 
 #include <sqlite3.h>
@@ -10,8 +10,6 @@ namespace ptrack::sqlite {
 
 WalBound::WalBound(sqlite3* writer, const std::string& path)
     : writer_(writer), db_(OpenConnection(path)) {
-  // Only a RESTART waits (for old readers), and at most this long; a PASSIVE never does.
-  sqlite3_busy_timeout(db_->getHandle(), static_cast<int>(kRestartWait.count()));
   sqlite3_wal_autocheckpoint(db_->getHandle(), 0);  // it writes nothing, but to be sure
   sqlite3_wal_hook(writer_, &WalBound::Hook, this);
   thread_ = std::thread([this] { Run(); });
@@ -27,8 +25,28 @@ WalBound::~WalBound() {
   thread_.join();
 }
 
-int WalBound::Hook(void* self_ptr, sqlite3*, const char*, int frames) {
+int WalBound::Hook(void* self_ptr, sqlite3* writer, const char* schema, int frames) {
   auto* self = static_cast<WalBound*>(self_ptr);
+  // The log was restarted since the last RESTART (or never reached it): back to the bound.
+  if (frames < kRestartFrames) self->next_restart_ = kRestartFrames;
+  if (frames >= self->next_restart_) {
+    // Here, between two batches, the writer lock is free and no other write can take it; from
+    // the checkpointer a RESTART would wait for the lock behind batch after batch.
+    ++self->restarts_tried_;
+    self->SetRestarting(true);  // the checkpointer starts no PASSIVE that would hold it up
+    sqlite3_busy_timeout(writer, static_cast<int>(kRestartWait.count()));
+    const int rc =
+        sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+    sqlite3_busy_timeout(writer, kBusyTimeoutMs);  // back to the connection's own
+    self->SetRestarting(false);
+    if (rc == SQLITE_OK) {
+      ++self->restarts_done_;
+      self->next_restart_ = kRestartFrames;
+    } else {
+      self->next_restart_ = frames + kRetryFrames;  // busy: let the log grow before trying again
+    }
+    return SQLITE_OK;
+  }
   {
     std::lock_guard<std::mutex> lock(self->mu_);
     self->frames_ = frames;
@@ -37,30 +55,23 @@ int WalBound::Hook(void* self_ptr, sqlite3*, const char*, int frames) {
   return SQLITE_OK;
 }
 
+void WalBound::SetRestarting(bool restarting) {
+  std::lock_guard<std::mutex> lock(mu_);
+  restarting_ = restarting;
+}
+
 void WalBound::Run() {
   sqlite3* db = db_->getHandle();
-  int next_restart = kRestartFrames;  // the log's length at which the next RESTART is tried
-  int seen = 0;                       // frames_ at the last checkpoint: nothing new until it moves
+  int seen = 0;  // frames_ at the last checkpoint: nothing new until it moves
   std::unique_lock<std::mutex> lock(mu_);
   while (true) {
-    cv_.wait(lock, [&] { return stopping_ || (frames_ >= kCheckpointFrames && frames_ != seen); });
+    cv_.wait(lock, [&] {
+      return stopping_ || (!restarting_ && frames_ >= kCheckpointFrames && frames_ != seen);
+    });
     if (stopping_) return;
-    const int frames = seen = frames_;
+    seen = frames_;
     lock.unlock();
-    // The log was restarted since the last RESTART (or never reached it): back to the bound.
-    if (frames < kRestartFrames) next_restart = kRestartFrames;
-    if (frames < next_restart) {
-      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    } else {
-      ++restarts_tried_;
-      if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr) ==
-          SQLITE_OK) {
-        ++restarts_done_;
-        next_restart = kRestartFrames;
-      } else {
-        next_restart = frames + kRetryFrames;  // busy: let the log grow before trying again
-      }
-    }
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     lock.lock();
   }
 }

@@ -5,15 +5,21 @@
 // needs and never waits, and the log starts again from its beginning only when no reader is using
 // it. With reads always in flight (phones asking for plans while others log sessions) some reader
 // always holds a snapshot in the log, so it is never restarted and grows without bound (the soak
-// saw 1.2 GB in ten minutes, and every read slowed with it). WalBound replaces it: the writer's
-// WAL hook only records the log's length and wakes a checkpointer thread with its own connection,
-// which runs a PASSIVE checkpoint once the log holds kCheckpointFrames (writes go on meanwhile)
-// and at kRestartFrames a RESTART, which waits up to kRestartWait for the readers of older
-// snapshots (new reads go on; new writes wait, within the writer's busy timeout) so that the next
-// write starts the log again. A RESTART that times out is retried only after another
-// kRetryFrames, so a long reader (an export, an evaluation of a long history) holds writes up now
-// and then, not at every commit. A checkpoint that fails fails no write (the writes are already
-// durable in the log); the next commit wakes the checkpointer again. Thread-safe.
+// saw 1.2 GB in ten minutes, and every read slowed with it). WalBound replaces it. The writer's
+// WAL hook records the log's length and wakes a checkpointer thread with its own connection,
+// which runs a PASSIVE checkpoint once the log holds kCheckpointFrames, while writes go on. At
+// kRestartFrames the hook itself runs a RESTART on the writer, between two batches: it waits up
+// to kRestartWait for the readers of older snapshots (new reads go on; the next batch waits) so
+// that the next write starts the log again, and it finds little left to copy because the
+// checkpointer kept up; the checkpointer starts no PASSIVE meanwhile. (Run from the
+// checkpointer, a RESTART waits for the writer lock behind batch after batch and rarely gets it
+// under load: the log grew to 55 MB in a soak; and with PASSIVEs started back to back it waited
+// for the checkpoint lock the same way: 32 MB.) A RESTART
+// that times out is retried only after another kRetryFrames, so a long reader (an export, an
+// evaluation of a long history) holds writes up now and then, not at every commit. A checkpoint
+// that fails fails no write (the writes are already durable in the log); the next commit tries
+// again. Thread-safe: the hook runs on the store's single writer, the PASSIVEs on WalBound's
+// thread.
 #pragma once
 
 #include <atomic>
@@ -52,15 +58,20 @@ class WalBound {
 
  private:
   // The writer's WAL hook, run after each commit with the log's length in frames.
-  static int Hook(void* self, sqlite3* db, const char* schema, int frames);
+  static int Hook(void* self, sqlite3* writer, const char* schema, int frames);
   void Run();  // the checkpointer thread
+  void SetRestarting(bool restarting);
 
   sqlite3* writer_;
-  std::unique_ptr<Connection> db_;  // the checkpointer's own, used only by its thread
+  int next_restart_ = kRestartFrames;  // used by the hook only: when the next RESTART is tried
+  std::unique_ptr<Connection> db_;     // the checkpointer's own, used only by its thread
   std::mutex mu_;
   std::condition_variable cv_;
   int frames_ = 0;         // guarded by mu_: the log's length after the latest commit
   bool stopping_ = false;  // guarded by mu_
+  // guarded by mu_: the hook is running a RESTART. Its busy handler polls for the checkpoint
+  // lock; PASSIVEs started back to back would keep it from ever getting it.
+  bool restarting_ = false;
   std::atomic<int> restarts_tried_{0};
   std::atomic<int> restarts_done_{0};
   std::thread thread_;  // last: started once everything above is ready
