@@ -118,21 +118,27 @@ class Mix {
     return code;
   }
 
-  // Forgets the figures so far (after the capacity phase).
-  void Reset() {
+  // What the calls so far did, per kind; Take forgets them (the next phase starts afresh).
+  struct KindFigures {
+    int64_t calls = 0, failed = 0;
+    double p50_ms = 0, p99_ms = 0;
+  };
+  struct Figures {
+    std::array<KindFigures, kMixKinds> kinds;
+    std::map<std::string, std::string> first_messages;  // error code -> its first message
+  };
+  Figures Take() {
     std::lock_guard<std::mutex> lock(mu_);
+    Figures out;
     for (int i = 0; i < kMixKinds; ++i) {
+      out.kinds[i] = {calls_[i], failed_[i], Quantile(latencies_[i], 0.5),
+                      Quantile(latencies_[i], 0.99)};
       calls_[i] = failed_[i] = 0;
       latencies_[i].clear();
     }
-    first_message_.clear();
+    out.first_messages.swap(first_message_);
+    return out;
   }
-
-  int64_t calls(int kind) const { return calls_[kind]; }
-  int64_t failed(int kind) const { return failed_[kind]; }
-  double p50(int kind) const { return Quantile(latencies_[kind], 0.5); }
-  double p99(int kind) const { return Quantile(latencies_[kind], 0.99); }
-  const std::map<std::string, std::string>& first_messages() const { return first_message_; }
 
  private:
   std::unique_ptr<httplib::Client> TakeHttp() {
@@ -229,7 +235,7 @@ int Soak(const Options& o, Target& t, const Served& served,
     std::cerr << "ptrack-bench: no call of the mix succeeded; cannot soak\n";
     return 1;
   }
-  mix.Reset();
+  mix.Take();  // the capacity phase's
   const double rate = kSoakLoad * cap.qps;
   const double interval = std::min(10.0, std::max(1.0, std::round(o.soak / 30)));
   const int expected_samples = static_cast<int>(std::ceil(o.soak / interval - 1e-9));
@@ -270,15 +276,17 @@ int Soak(const Options& o, Target& t, const Served& served,
       });
   const std::vector<IntervalFigures>& iv = run.intervals;
   const int n = static_cast<int>(iv.size());
+  const Mix::Figures soaked = mix.Take();
   // Capacity again, on what the soak left: each call costs more as the patients' histories
-  // grow, so the soak's fixed rate is a larger share of it by the end.
-  Mix again(t, o.inflight, std::min(o.inflight, 16));
+  // grow, so the soak's fixed rate is a larger share of it by the end. (The same Mix: its
+  // kept-alive HTTP connections hold server threads, and new ones would queue behind them.)
   const LoadFigures cap_after =
-      RunThreadedLoad(o.inflight, o.seconds, [&](int w) { return again.Call(w); });
+      RunThreadedLoad(o.inflight, o.seconds, [&](int w) { return mix.Call(w); });
   Say(o, "capacity after the soak: " + Num(cap_after.qps, 0) + " calls/s (the soak's rate is " +
              Num(cap_after.qps > 0 ? 100 * rate / cap_after.qps : 0, 0) + " % of it), p50 " +
              Num(cap_after.p50_ms, 2) + " ms, p99 " + Num(cap_after.p99_ms, 2) + " ms, " +
-             std::to_string(cap_after.failed) + " failed");
+             std::to_string(cap_after.failed) + " failed" +
+             (cap_after.first_error.empty() ? "" : " (first: " + cap_after.first_error + ")"));
 
   // Totals.
   int64_t calls = 0, failed = 0, late = 0;
@@ -386,9 +394,10 @@ int Soak(const Options& o, Target& t, const Served& served,
     out << ",\"mix\":[";
     for (int i = 0; i < kMixKinds; ++i) {
       out << (i ? "," : "") << "{\"kind\":\"" << kMix[i].name << "\",\"weight\":" << mix.weight(i)
-          << ",\"what\":" << JsonString(kMix[i].what) << ",\"calls\":" << mix.calls(i)
-          << ",\"failed\":" << mix.failed(i) << ",\"p50_ms\":" << Num(mix.p50(i), 3)
-          << ",\"p99_ms\":" << Num(mix.p99(i), 3) << "}";
+          << ",\"what\":" << JsonString(kMix[i].what) << ",\"calls\":" << soaked.kinds[i].calls
+          << ",\"failed\":" << soaked.kinds[i].failed
+          << ",\"p50_ms\":" << Num(soaked.kinds[i].p50_ms, 3)
+          << ",\"p99_ms\":" << Num(soaked.kinds[i].p99_ms, 3) << "}";
     }
     out << "],\"capacity_qps\":" << Num(cap.qps, 3) << ",\"capacity_p50_ms\":" << Num(cap.p50_ms, 3)
         << ",\"capacity_p99_ms\":" << Num(cap.p99_ms, 3) << ",\"capacity_failed\":" << cap.failed
@@ -464,13 +473,14 @@ int Soak(const Options& o, Target& t, const Served& served,
               "p99_ms", "what");
   for (int i = 0; i < kMixKinds; ++i) {
     std::printf("%-14s %6d %8lld %7lld %8.2f %8.2f  %s\n", kMix[i].name, mix.weight(i),
-                static_cast<long long>(mix.calls(i)), static_cast<long long>(mix.failed(i)),
-                mix.p50(i), mix.p99(i), kMix[i].what);
+                static_cast<long long>(soaked.kinds[i].calls),
+                static_cast<long long>(soaked.kinds[i].failed), soaked.kinds[i].p50_ms,
+                soaked.kinds[i].p99_ms, kMix[i].what);
   }
   for (const auto& [code, count] : errors) {
-    const auto m = mix.first_messages().find(code);
+    const auto m = soaked.first_messages.find(code);
     std::printf("error %s: %lld (first: %s)\n", code.c_str(), static_cast<long long>(count),
-                m == mix.first_messages().end() ? "" : m->second.c_str());
+                m == soaked.first_messages.end() ? "" : m->second.c_str());
   }
   std::printf("\n%-15s %-7s %s\n", "verdict", "", "figure  [rule]");
   for (const Verdict& v : verdicts) {
