@@ -4,8 +4,9 @@
 # fuzz/seeds/requests.txt plus the committed corpus, runs each for RUNS executions (default one
 # million) with a 10 s per-input limit and leak detection on (fuzz/lsan.supp suppresses only
 # gRPC's own), and merges whatever reached new code back into fuzz/corpus/<target>/
-# (minimised), which `make test` replays. A crash, leak, timeout or
-# violated property stops the run with the reproducer in build-fuzz/artifacts/<target>/.
+# (minimised; the named reproducers of fixed bugs, regression-*, are kept), which `make test`
+# replays. A crash, leak, timeout or violated property stops the run with the reproducer in
+# build-fuzz/artifacts/<target>/.
 # Usage: scripts/fuzz.sh [target...]   (targets: rpc connect auth)
 #   RUNS=N: executions per target; MAX_TIME=S: stop each after S seconds instead;
 #   PARALLEL=1: run the targets at once, one core each.
@@ -39,10 +40,12 @@ fuzz_one() {
     tail -40 build-fuzz/fuzz-"$t".log >&2
     return 1
   }
-  # Keep a minimal corpus with the coverage of the old one and everything new.
+  # Keep a minimal corpus with the coverage of the old one and everything new, plus the named
+  # reproducers of fixed bugs (regression-*), which a merge would drop as adding no coverage.
   rm -rf build-fuzz/merged/"$t" && mkdir -p build-fuzz/merged/"$t"
   build-fuzz/fuzz/fuzz_"$t" -merge=1 build-fuzz/merged/"$t" fuzz/corpus/"$t" "$work" \
     >build-fuzz/merge-"$t".log 2>&1
+  cp fuzz/corpus/"$t"/regression-* build-fuzz/merged/"$t"/ 2>/dev/null || true
   rm -rf fuzz/corpus/"$t" && cp -r build-fuzz/merged/"$t" fuzz/corpus/"$t"
   echo "== fuzz_$t: done in $(($(date +%s) - start)) s; corpus $(ls fuzz/corpus/"$t" | wc -l) inputs"
   grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
