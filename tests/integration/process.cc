@@ -19,13 +19,6 @@
 namespace ptrack::testing {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 // Forks and execs argv with stdout/stderr redirected to files, calling `in_child` (when set) in
 // the child just before exec; returns the child's pid.
 pid_t Spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
@@ -65,6 +58,13 @@ int WaitExit(pid_t pid) {
 }
 
 }  // namespace
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
 
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "ptrack-it-XXXXXX").string();

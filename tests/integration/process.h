@@ -29,6 +29,9 @@ RunResult RunWithDeadline(const std::vector<std::string>& argv,
                           const std::map<std::string, std::string>& env,
                           std::chrono::milliseconds limit);
 
+// The bytes of the file at `path`; empty when it cannot be read.
+std::string ReadFile(const std::string& path);
+
 // A temporary directory removed (with its contents) on destruction.
 class TempDir {
  public:

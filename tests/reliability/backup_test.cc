@@ -21,11 +21,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 TEST_CASE("backup under load, then restore: acknowledged sessions kept, refusals change nothing",
           "[reliability]") {
   TempDir dir;
@@ -74,11 +69,11 @@ TEST_CASE("backup under load, then restore: acknowledged sessions kept, refusals
   CheckHolds(copy, before);
 
   // Refused: a backup onto an existing file (left as it was).
-  const std::string backup_bytes = Slurp(backup);
+  const std::string backup_bytes = ReadFile(backup);
   RunResult again = Run({PTRACKD, "backup", "--db", db, "--out", backup}, {});
   CHECK(again.exit_code == 1);
   CHECK(again.err.find("exists") != std::string::npos);
-  CHECK(Slurp(backup) == backup_bytes);
+  CHECK(ReadFile(backup) == backup_bytes);
 
   // Refused: a restore while the server holds the database.
   RunResult busy = Run({PTRACKD, "restore", "--from", backup, "--db", db}, {});

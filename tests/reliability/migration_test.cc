@@ -17,7 +17,6 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
@@ -35,11 +34,6 @@ namespace {
 using std::chrono::milliseconds;
 
 // --- Looking at database files ----------------------------------------------------------------
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 int UserVersion(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
 
@@ -777,7 +771,7 @@ TEST_CASE("migrations: ptrackd refuses a database from a newer version and leave
     db.exec("INSERT INTO sessions_v99 VALUES ('a', x'00ff'), ('b', NULL)");
     db.exec("PRAGMA user_version = 99");
   }
-  const std::string before = Slurp(path);
+  const std::string before = ReadFile(path);
   std::vector<std::string> schema_before;
   {
     SQLite::Database db(path, SQLite::OPEN_READONLY);
@@ -795,7 +789,7 @@ TEST_CASE("migrations: ptrackd refuses a database from a newer version and leave
   CHECK(run.err.find(path) != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/port"));  // never served
 
-  CHECK(Slurp(path) == before);
+  CHECK(ReadFile(path) == before);
   for (const char* suffix : {"-wal", "-shm", "-journal"}) {
     INFO(suffix);
     CHECK_FALSE(std::filesystem::exists(path + suffix));

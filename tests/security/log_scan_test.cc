@@ -14,10 +14,8 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,16 +81,9 @@ class Secrets {
   std::vector<std::pair<std::string, std::string>> values_;
 };
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 // The bearer token a CLI user saved ($PTRACK_CONFIG_DIR/session.json).
 std::string SavedToken(const std::string& config_dir) {
-  const auto profile = nlohmann::json::parse(Slurp(config_dir + "/session.json"));
+  const auto profile = nlohmann::json::parse(ReadFile(config_dir + "/session.json"));
   const std::string token = profile.value("token", "");
   REQUIRE(token.size() == 64);
   return token;

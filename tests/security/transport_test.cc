@@ -11,9 +11,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,13 +27,6 @@ using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
 constexpr const char* kOpenssl = "/usr/bin/openssl";
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
 
 struct Certificate {
   std::string cert_path;
@@ -59,7 +50,7 @@ Certificate MakeCertificate(const std::string& dir) {
           {});
   INFO("openssl req: " << r.err);
   REQUIRE(r.exit_code == 0);
-  c.cert_pem = Slurp(c.cert_path);
+  c.cert_pem = ReadFile(c.cert_path);
   REQUIRE_THAT(c.cert_pem, Contains("BEGIN CERTIFICATE"));
   return c;
 }
