@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "service/connect_bridge.h"
+#include "service/http/connect_bridge.h"
 
 namespace ptrack::fuzz {
 

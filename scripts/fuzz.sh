@@ -7,14 +7,14 @@
 # (minimised; the named reproducers of fixed bugs, regression-*, are kept), which `make test`
 # replays. A crash, leak, timeout or violated property stops the run with the reproducer in
 # build-fuzz/artifacts/<target>/.
-# Usage: scripts/fuzz.sh [target...]   (targets: rpc connect auth)
+# Usage: scripts/fuzz.sh [target...]   (targets: rpc connect auth http)
 #   RUNS=N: executions per target; MAX_TIME=S: stop each after S seconds instead;
 #   PARALLEL=1: run the targets at once, one core each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-1000000}
 TARGETS=("$@")
-((${#TARGETS[@]})) || TARGETS=(rpc connect auth)
+((${#TARGETS[@]})) || TARGETS=(rpc connect auth http)
 ./scripts/install-deps.sh --fuzz
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DPTRACK_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -13,6 +13,8 @@ packages=(
   libhowardhinnant-date-dev tzdata
   catch2
   libsodium-dev libcpp-httplib-dev nlohmann-json3-dev
+  libboost-dev  # Boost.Beast and Asio (header-only): the HTTP port
+  zlib1g-dev  # the hardening test builds a gzip bomb
   openssl  # the TLS test generates its certificate with it
 )
 if [ "${1:-}" = "--test" ]; then

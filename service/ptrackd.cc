@@ -16,10 +16,10 @@
 #include "service/backup_command.h"
 #include "service/clinical_defaults.h"
 #include "service/clock.h"
-#include "service/connect_bridge.h"
 #include "service/credentials.h"
 #include "service/demo.h"
-#include "service/http_server.h"
+#include "service/http/connect_bridge.h"
+#include "service/http/http_server.h"
 #include "service/server.h"
 #include "storage/backup.h"
 #include "storage/catalogue_loader.h"
@@ -48,6 +48,13 @@ Flags:
                         port; "off" = none). Default: 127.0.0.1:8080
   --web-dir DIR         The web app's built files. Default: the build tree's clients/web/dist
   --cors-origin ORIGIN  Let a web page from ORIGIN call the API (repeatable). Default: none
+  --http-max-connections N        HTTP connections open at once. Default: 4096 (at most the
+                        open-file limit less 256)
+  --http-max-connections-per-address N   ... from one client IP; 0 = no cap (behind a reverse
+                        proxy, which then must cap its clients itself). Default: 256
+  --http-header-timeout-ms N      A request's header must arrive within N ms. Default: 10000
+  --http-body-timeout-ms N        Its body within N ms. Default: 30000
+  --http-idle-timeout-ms N        Close a kept-alive connection idle for N ms. Default: 30000
   --data-dir DIR        Clinical data (catalogue and protocols). Default: the source tree's data/
   --demo                Seed a demo clinic (idempotent) and print its sign-ins
   --port-file PATH      After start-up, write "grpc=PORT" to PATH (for tests and scripts)
@@ -68,6 +75,7 @@ struct Flags {
   std::string port_file;
   std::string web_dir = PTRACK_WEB_DIR;
   std::vector<std::string> cors_origins;
+  ptrack::HttpLimits http_limits;
   std::string tls_cert;
   std::string tls_key;
   bool insecure = false;
@@ -122,6 +130,32 @@ bool ParseFlags(int argc, char** argv, Flags& f, bool& help) {
       std::string origin;
       if (!value(origin)) return false;
       f.cors_origins.push_back(origin);
+    } else if (arg == "--http-max-connections" || arg == "--http-max-connections-per-address" ||
+               arg == "--http-header-timeout-ms" || arg == "--http-body-timeout-ms" ||
+               arg == "--http-idle-timeout-ms") {
+      std::string text;
+      if (!value(text)) return false;
+      long long n = -1;
+      try {
+        size_t used = 0;
+        n = std::stoll(text, &used);
+        if (used != text.size()) n = -1;
+      } catch (const std::exception&) {
+        n = -1;
+      }
+      const bool per_address = arg == "--http-max-connections-per-address";
+      const long long low = per_address ? 0 : 1;
+      const long long high = arg.find("timeout") != std::string::npos ? 3'600'000 : 1'000'000;
+      if (n < low || n > high) {
+        std::cerr << "ptrackd: " << arg << " must be " << low << ".." << high << "\n";
+        return false;
+      }
+      ptrack::HttpLimits& l = f.http_limits;
+      if (arg == "--http-max-connections") l.max_connections = n;
+      if (per_address) l.max_connections_per_address = n;
+      if (arg == "--http-header-timeout-ms") l.header_timeout = std::chrono::milliseconds(n);
+      if (arg == "--http-body-timeout-ms") l.body_timeout = std::chrono::milliseconds(n);
+      if (arg == "--http-idle-timeout-ms") l.idle_timeout = std::chrono::milliseconds(n);
     } else if (arg == "--tls-cert") {
       if (!value(f.tls_cert)) return false;
     } else if (arg == "--tls-key") {
@@ -255,7 +289,12 @@ int main(int argc, char** argv) {
   }
   const std::string host = flags.grpc_listen.substr(0, flags.grpc_listen.rfind(':'));
   ptrack::ConnectBridge bridge(server.InProcessChannel());
-  ptrack::HttpServer web(bridge, {flags.http_listen, flags.web_dir, flags.cors_origins});
+  ptrack::HttpOptions http_options;
+  http_options.listen = flags.http_listen;
+  http_options.web_dir = flags.web_dir;
+  http_options.cors_origins = flags.cors_origins;
+  http_options.limits = flags.http_limits;
+  ptrack::HttpServer web(bridge, http_options);
   std::string web_address = "off";
   if (http) {
     if (auto s = web.Start(); !s.ok()) {

@@ -1,5 +1,5 @@
 // Connect unary calls translated to generic gRPC calls on an in-process channel.
-#include "service/connect_bridge.h"
+#include "service/http/connect_bridge.h"
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/dynamic_message.h>
@@ -128,10 +128,55 @@ bool Reachable(const std::string& service) {
   return service.rfind("ptrack.v1.", 0) == 0 || service == "grpc.health.v1.Health";
 }
 
+// One call in flight: what the completion needs, alive until it runs.
+struct PendingCall {
+  grpc::ClientContext context;
+  grpc::ByteBuffer request;
+  grpc::ByteBuffer response;
+  const google::protobuf::MethodDescriptor* method = nullptr;
+  bool json = false;
+  ReplyCallback done;
+};
+
+// The Connect answer to a finished call.
+HttpReply Answer(const PendingCall& call, const grpc::Status& status) {
+  if (!status.ok()) {
+    const CodeInfo info = Info(status.error_code());
+    nlohmann::json error = {{"code", info.name}, {"message", status.error_message()}};
+    nlohmann::json details = Details(status);
+    if (!details.empty()) error["details"] = std::move(details);
+    return {info.http, "application/json", error.dump()};
+  }
+  std::vector<grpc::Slice> slices;
+  std::string payload;
+  if (call.response.Dump(&slices).ok()) {
+    for (const grpc::Slice& s : slices) {
+      payload.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  if (!call.json) return {200, "application/proto", std::move(payload)};
+  std::unique_ptr<Message> response(
+      MessageFactory::generated_factory()->GetPrototype(call.method->output_type())->New());
+  std::string out;
+  if (!response->ParseFromString(payload) ||
+      !google::protobuf::util::MessageToJsonString(*response, &out).ok()) {
+    return ConnectBridge::Error("internal", "the response could not be encoded");
+  }
+  return {200, "application/json", std::move(out)};
+}
+
+// Waits for an asynchronous call's answer.
+template <typename Start>
+HttpReply Wait(Start start) {
+  std::promise<HttpReply> answer;
+  start([&answer](HttpReply reply) { answer.set_value(std::move(reply)); });
+  return answer.get_future().get();
+}
+
 }  // namespace
 
 ConnectBridge::ConnectBridge(std::shared_ptr<grpc::Channel> channel)
-    : channel_(std::move(channel)) {
+    : channel_(std::move(channel)), stub_(std::make_unique<grpc::GenericStub>(channel_)) {
   // The health service's messages are generated into ptrack_proto but referenced by nothing
   // else in ptrackd; touching a descriptor keeps them linked and in the generated pool.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
@@ -142,12 +187,12 @@ HttpReply ConnectBridge::Error(std::string_view code, const std::string& message
   return {HttpStatusOf(code), "application/json", body.dump()};
 }
 
-HttpReply ConnectBridge::Post(std::string_view path, const ConnectHeaders& headers,
-                              const std::string& body) const {
+std::optional<HttpReply> ConnectBridge::CheckHeaders(
+    const ConnectHeaders& headers, std::optional<std::chrono::milliseconds>* timeout) {
   if (headers.content_encoding && *headers.content_encoding != "identity") {
     return Error("unimplemented", "compressed requests are not accepted");
   }
-  std::optional<std::chrono::milliseconds> timeout;
+  timeout->reset();
   if (headers.timeout_ms) {
     // Connect: up to 10 ASCII digits. Anything else is refused rather than guessed at.
     const std::string& t = *headers.timeout_ms;
@@ -155,19 +200,40 @@ HttpReply ConnectBridge::Post(std::string_view path, const ConnectHeaders& heade
         !std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return Error("invalid_argument", "Connect-Timeout-Ms is not a number of milliseconds");
     }
-    timeout = std::chrono::milliseconds(std::stoll(t));
+    *timeout = std::chrono::milliseconds(std::stoll(t));
   }
-  return Unary(path, headers.content_type.value_or(""), body, headers.authorization.value_or(""),
-               timeout);
+  return std::nullopt;
 }
 
-HttpReply ConnectBridge::Unary(std::string_view path, std::string_view content_type,
-                               const std::string& body, const std::string& authorization,
-                               std::optional<std::chrono::milliseconds> timeout) const {
+void ConnectBridge::PostAsync(std::string_view path, const ConnectHeaders& headers,
+                              std::string body, std::string client_address,
+                              ReplyCallback done) const {
+  std::optional<std::chrono::milliseconds> timeout;
+  if (auto refusal = CheckHeaders(headers, &timeout)) {
+    done(std::move(*refusal));
+    return;
+  }
+  UnaryAsync({std::string(path), headers.content_type.value_or(""), std::move(body),
+              headers.authorization.value_or(""), timeout, std::move(client_address)},
+             std::move(done));
+}
+
+HttpReply ConnectBridge::Post(std::string_view path, const ConnectHeaders& headers,
+                              const std::string& body) const {
+  return Wait([&](ReplyCallback done) { PostAsync(path, headers, body, "", std::move(done)); });
+}
+
+HttpReply ConnectBridge::Unary(ConnectCall call) const {
+  return Wait([&](ReplyCallback done) { UnaryAsync(std::move(call), std::move(done)); });
+}
+
+void ConnectBridge::UnaryAsync(ConnectCall call, ReplyCallback done) const {
+  const std::string_view path = call.path;
   // "/package.Service/Method"
   const size_t slash = path.rfind('/');
   if (path.size() < 4 || path.front() != '/' || slash == 0 || slash + 1 >= path.size()) {
-    return {404, "application/json", Error("unimplemented", "no such method").body};
+    done({404, "application/json", Error("unimplemented", "no such method").body});
+    return;
   }
   const std::string service_name(path.substr(1, slash - 1));
   const std::string method_name(path.substr(slash + 1));
@@ -176,80 +242,74 @@ HttpReply ConnectBridge::Unary(std::string_view path, std::string_view content_t
                               : nullptr;
   const google::protobuf::MethodDescriptor* method =
       service ? service->FindMethodByName(method_name) : nullptr;
-  if (!method) return {404, "application/json", Error("unimplemented", "no such method").body};
+  if (!method) {
+    done({404, "application/json", Error("unimplemented", "no such method").body});
+    return;
+  }
   if (method->client_streaming() || method->server_streaming()) {
-    return Error("unimplemented", "streaming methods are not served over Connect unary");
+    done(Error("unimplemented", "streaming methods are not served over Connect unary"));
+    return;
   }
 
+  const std::string_view content_type = call.content_type;
   const std::string_view media = content_type.substr(0, content_type.find(';'));
   const bool json = media == "application/json";
   if (!json && media != "application/proto") {
-    return {415, "application/json",
-            Error("unimplemented", "send application/json or application/proto").body};
+    done({415, "application/json",
+          Error("unimplemented", "send application/json or application/proto").body});
+    return;
   }
   MessageFactory* factory = MessageFactory::generated_factory();
   std::unique_ptr<Message> request(factory->GetPrototype(method->input_type())->New());
   if (json) {
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = false;
-    if (!google::protobuf::util::JsonStringToMessage(body.empty() ? "{}" : body, request.get(),
-                                                     options)
+    if (!google::protobuf::util::JsonStringToMessage(call.body.empty() ? "{}" : call.body,
+                                                     request.get(), options)
              .ok()) {
-      return Error("invalid_argument",
-                   "the body is not a JSON " + method->input_type()->full_name());
+      done(
+          Error("invalid_argument", "the body is not a JSON " + method->input_type()->full_name()));
+      return;
     }
-  } else if (!request->ParseFromString(body)) {
-    return Error("invalid_argument",
-                 "the body is not a binary " + method->input_type()->full_name());
+  } else if (!request->ParseFromString(call.body)) {
+    done(
+        Error("invalid_argument", "the body is not a binary " + method->input_type()->full_name()));
+    return;
   }
 
   // gRPC metadata values are printable ASCII; gRPC aborts the process on anything else (found by
   // fuzz/connect_fuzzer.cc), so a header no token can match is refused here.
-  if (!std::all_of(authorization.begin(), authorization.end(),
-                   [](char c) { return c >= 0x20 && c <= 0x7e; })) {
-    return Error("unauthenticated", "the Authorization header is not a valid bearer token");
+  const auto printable = [](const std::string& value) {
+    return std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+  };
+  if (!printable(call.authorization)) {
+    done(Error("unauthenticated", "the Authorization header is not a valid bearer token"));
+    return;
   }
-  grpc::ClientContext context;
-  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+  auto pending = std::make_unique<PendingCall>();
+  pending->method = method;
+  pending->json = json;
+  pending->done = std::move(done);
+  if (!call.authorization.empty())
+    pending->context.AddMetadata("authorization", call.authorization);
+  if (!call.client_address.empty() && printable(call.client_address)) {
+    pending->context.AddMetadata(kClientAddressKey, call.client_address);
+  }
   auto limit =
-      timeout.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(kDefaultTimeout));
+      call.timeout.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(kDefaultTimeout));
   if (limit > kMaxTimeout || limit.count() <= 0) {
     limit = std::chrono::duration_cast<std::chrono::milliseconds>(kMaxTimeout);
   }
-  context.set_deadline(std::chrono::system_clock::now() + limit);
+  pending->context.set_deadline(std::chrono::system_clock::now() + limit);
   const std::string bytes = request->SerializeAsString();
   grpc::Slice slice(bytes);
-  grpc::ByteBuffer request_buffer(&slice, 1);
-  grpc::ByteBuffer response_buffer;
-  std::promise<grpc::Status> done;
-  grpc::GenericStub stub(channel_);
-  stub.UnaryCall(&context, "/" + service_name + "/" + method_name, grpc::StubOptions(),
-                 &request_buffer, &response_buffer,
-                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
-  const grpc::Status status = done.get_future().get();
-
-  if (!status.ok()) {
-    const CodeInfo info = Info(status.error_code());
-    nlohmann::json error = {{"code", info.name}, {"message", status.error_message()}};
-    nlohmann::json details = Details(status);
-    if (!details.empty()) error["details"] = std::move(details);
-    return {info.http, "application/json", error.dump()};
-  }
-  std::vector<grpc::Slice> slices;
-  std::string payload;
-  if (response_buffer.Dump(&slices).ok()) {
-    for (const grpc::Slice& s : slices) {
-      payload.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
-  }
-  if (!json) return {200, "application/proto", std::move(payload)};
-  std::unique_ptr<Message> response(factory->GetPrototype(method->output_type())->New());
-  std::string out;
-  if (!response->ParseFromString(payload) ||
-      !google::protobuf::util::MessageToJsonString(*response, &out).ok()) {
-    return Error("internal", "the response could not be encoded");
-  }
-  return {200, "application/json", std::move(out)};
+  pending->request = grpc::ByteBuffer(&slice, 1);
+  PendingCall* raw = pending.release();  // owned by the completion below
+  stub_->UnaryCall(&raw->context, std::string(path), grpc::StubOptions(), &raw->request,
+                   &raw->response, [raw](grpc::Status status) {
+                     std::unique_ptr<PendingCall> owned(raw);
+                     owned->done(Answer(*owned, status));
+                   });
 }
 
 }  // namespace ptrack

@@ -1,0 +1,93 @@
+// Fuzz target: raw bytes on a TCP connection to ptrackd's real HTTP port (HttpServer over the
+// world's Connect bridge, on 127.0.0.1, with short deadlines) — request lines, header
+// combinations, Content-Length and chunked framing, encodings, pipelined requests, anything.
+// The input is sent as it is, then the client stops sending (shutdown) and reads until the
+// server closes. Properties, for every input: the server closes the connection within 5 s (no
+// hang); everything it sends is a sequence of HTTP/1.x answers (1.0 to a 1.0 request), never a
+// 500; and a health probe on a new connection is answered 200 afterwards (nothing the input did
+// stopped the port).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "fuzz/world.h"
+#include "service/http/http_server.h"
+
+namespace ptrack::fuzz {
+namespace {
+
+int Port() {
+  static const int port = [] {
+    HttpOptions options;
+    options.listen = "127.0.0.1:0";
+    options.limits.header_timeout = std::chrono::milliseconds(500);
+    options.limits.body_timeout = std::chrono::milliseconds(500);
+    options.limits.idle_timeout = std::chrono::milliseconds(500);
+    auto* server = new HttpServer(*GetWorld().bridge, options);  // lives as long as the world
+    Require(server->Start().ok(), "the HTTP port cannot start");
+    return server->port();
+  }();
+  return port;
+}
+
+// Sends `bytes` on a new connection, stops sending, and returns what the server sent before it
+// closed; `closed` says whether it closed within the limit.
+std::string Exchange(const std::string& bytes, bool* closed) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  Require(fd >= 0, "socket");
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(Port()));
+  ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  Require(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0, "connect");
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server refused and closed: fine
+    sent += static_cast<size_t>(n);
+  }
+  ::shutdown(fd, SHUT_WR);
+  std::string answer;
+  *closed = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  char buffer[16384];
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) {
+      *closed = true;
+      break;
+    }
+    answer.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return answer;
+}
+
+}  // namespace
+}  // namespace ptrack::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace ptrack::fuzz;
+  const std::string input(reinterpret_cast<const char*>(data), size);
+  bool closed = false;
+  const std::string answer = Exchange(input, &closed);
+  if (Verbose()) std::printf("%zu bytes -> %.60s\n", size, answer.c_str());
+  Require(closed, "the server kept a connection open 5 s after its client stopped sending");
+  Require(answer.empty() || answer.rfind("HTTP/1.1 ", 0) == 0 || answer.rfind("HTTP/1.0 ", 0) == 0,
+          "the answer is not HTTP/1.x: " + answer.substr(0, 80));
+  Require(
+      answer.rfind("HTTP/1.1 500", 0) != 0 && answer.find("\nHTTP/1.1 500") == std::string::npos,
+      "HTTP 500 for an input: " + answer.substr(0, 200));
+  const std::string probe = Exchange("GET /healthz HTTP/1.1\r\nHost: fuzz\r\n\r\n", &closed);
+  Require(probe.rfind("HTTP/1.1 200", 0) == 0, "/healthz after an input: " + probe.substr(0, 80));
+  return 0;
+}
