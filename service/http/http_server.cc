@@ -29,10 +29,16 @@ using tcp = asio::ip::tcp;
 constexpr size_t kReservedFiles = 256;
 
 // The answer to a connection over a cap, written once without waiting, before it is closed.
-constexpr std::string_view kBusy =
-    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-    "Retry-After: 1\r\nConnection: close\r\nContent-Length: 67\r\n\r\n"
-    R"({"code":"unavailable","message":"too many connections; retry later"})";
+const std::string& BusyAnswer() {
+  static const std::string answer = [] {
+    const std::string body =
+        R"({"code":"unavailable","message":"too many connections; retry later"})";
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+           "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  return answer;
+}
 
 // Raises the soft limit on open files to the hard one; returns the soft limit in force.
 size_t RaiseFileLimit() {
@@ -122,7 +128,7 @@ void HttpServer::State::Admit(tcp::socket socket) {
       if (per_address[address] == 0) per_address.erase(address);
       boost::system::error_code ignored;
       socket.non_blocking(true, ignored);
-      socket.write_some(asio::buffer(kBusy.data(), kBusy.size()), ignored);
+      socket.write_some(asio::buffer(BusyAnswer()), ignored);
       socket.close(ignored);
       return;
     }

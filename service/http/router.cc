@@ -102,6 +102,7 @@ void Router::Handle(const Request& request, const std::string& client_address,
   if (request.method() == bh::verb::options) {
     Response r{CorsAllowed(header) ? bh::status::no_content : bh::status::forbidden,
                request.version()};
+    r.prepare_payload();  // Content-Length: 0 on the 403, so a kept-alive client stops reading
     Decorate(header, r);
     respond(std::move(r));
     return;

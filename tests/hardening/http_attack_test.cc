@@ -257,7 +257,10 @@ TEST_CASE("HTTP: connections are capped per client address and in total", "[hard
   CHECK(CountRefused(c, 10) == 10);  // 120 open: the total cap
   {
     RawConnection probe(s.port());
-    CHECK(StatusOf(probe.ReadUntilClosed(milliseconds(5000))) == 503);
+    const std::string refused = probe.ReadUntilClosed(milliseconds(5000));
+    CHECK(StatusOf(refused) == 503);
+    CHECK(IsWholeAnswer(refused));
+    CHECK(refused.find("\"unavailable\"") != std::string::npos);
   }
   c.clear();  // 20 fewer: room again
   bool answered = false;
@@ -290,7 +293,9 @@ TEST_CASE("HTTP: framing, paths, methods and sizes the server will not trust", "
           std::string("Transfer-Encoding: gzip, chunked\r\n"),
           std::string("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n")}) {
       INFO(framing);
-      CHECK(StatusOf(Exchange(s.port(), health + framing + "\r\n{}")) == 400);
+      const std::string answer = Exchange(s.port(), health + framing + "\r\n{}");
+      CHECK(StatusOf(answer) == 400);
+      CHECK(IsWholeAnswer(answer));
     }
   }
   SECTION("what the server does accept") {
@@ -301,6 +306,21 @@ TEST_CASE("HTTP: framing, paths, methods and sizes the server will not trust", "
     CHECK(StatusOf(Exchange(s.port(), health +
                                           "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                                           "1\r\n{\r\n1\r\n}\r\n0\r\n\r\n")) == 200);
+    // Pipelined on one kept-alive connection, answered in order, each whole (an answer without
+    // a length would leave the client reading until the connection closed).
+    const std::string pipelined = Exchange(
+        s.port(), "OPTIONS /grpc.health.v1.Health/Check HTTP/1.1\r\nHost: x\r\n\r\n" + health +
+                      "Content-Length: 2\r\n\r\n{}GET /healthz HTTP/1.1\r\nHost: x\r\n"
+                      "Connection: close\r\n\r\n");
+    const size_t second = pipelined.find("HTTP/1.1 ", 1);
+    const size_t third = pipelined.find("HTTP/1.1 ", second + 1);
+    REQUIRE(third != std::string::npos);
+    CHECK(StatusOf(pipelined) == 403);
+    CHECK(IsWholeAnswer(pipelined.substr(0, second)));
+    CHECK(StatusOf(pipelined.substr(second)) == 200);
+    CHECK(IsWholeAnswer(pipelined.substr(second, third - second)));
+    CHECK(pipelined.substr(third).rfind("HTTP/1.1 200", 0) == 0);
+    CHECK(pipelined.substr(third).find("ok\n") != std::string::npos);
     const std::string continued =
         Exchange(s.port(), health +
                                "Content-Length: 2\r\nExpect: 100-continue\r\n"

@@ -112,6 +112,14 @@ int StatusOf(const std::string& answer) {
   }
 }
 
+bool IsWholeAnswer(const std::string& answer) {
+  const size_t end = answer.find("\r\n\r\n");
+  const size_t field = answer.find("\r\nContent-Length: ");
+  if (end == std::string::npos || field == std::string::npos || field > end) return false;
+  const size_t length = std::stoul(answer.substr(field + 18));
+  return answer.size() - (end + 4) == length;
+}
+
 Memory MemoryOf(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   Memory m;

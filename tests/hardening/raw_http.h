@@ -39,6 +39,9 @@ class RawConnection {
 
 // The status code of a raw HTTP/1.1 answer ("HTTP/1.1 413 ..."), or 0.
 int StatusOf(const std::string& answer);
+// Whether `answer` is one whole answer: a header with a Content-Length, and exactly that many
+// body bytes after it.
+bool IsWholeAnswer(const std::string& answer);
 
 // VmRSS and VmHWM of a process, in KiB (0 when unreadable).
 struct Memory {
