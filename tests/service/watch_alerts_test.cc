@@ -145,7 +145,7 @@ bool Mentions(const grpc::Status& s, const std::string& word) {
 
 }  // namespace
 
-TEST_CASE("WatchAlerts limits watches per user, per clinic and in total; clinics do not share",
+TEST_CASE("WatchAlerts limits watches per user, per clinic and in total, clinics apart",
           "[reports][hardening]") {
   F f(SmallLimits());  // 2 per user, 3 per clinic, 5 in all
   REQUIRE(f.store->CreateClinic({"north", "North PT", "Europe/Oslo"}).ok());
