@@ -61,7 +61,8 @@ Flags:
   --watches-per-user N       Alert watches (WatchAlerts streams) one user may hold. Default: 4
   --watches-per-clinic N     Alert watches one clinic's users may hold together. Default: 32
   --watches-total N          Alert watches in all (each holds a handler thread). Default: 80
-  --watch-stall-seconds N    Close a watch whose client has read nothing for N s. Default: 10
+  --watch-stall-seconds N    Close a watch blocked N s on a client that stopped reading.
+                             Default: 10
   --watch-token-check-seconds N  Read each watch's token again every N s (revocation from
                              `ptrackd admin`, expiry). Default: 5
   --help                Show this help

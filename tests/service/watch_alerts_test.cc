@@ -7,10 +7,10 @@
 // alert is written, and by the periodic check when no alert comes; an idled-out token ends its
 // watch; and a client that stops reading (the in-process transport completes a Write only when
 // the client reads) is closed once its Write has been stuck for the stall bound by the injected
-// clock — also at once, without the bound, when its token is revoked.
+// clock — also at once, without the bound, when its token is revoked by a sign-out or by the
+// redemption of an enrolment code for the account.
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -277,6 +277,32 @@ TEST_CASE("WatchAlerts: revoking the token of a client that stopped reading ends
   REQUIRE(Eventually([&] { return f.server->watches().open() == 0; }));
   const grpc::Status ended = stuck->Finish();
   CHECK(ended.error_code() == Code::CANCELLED);
+}
+
+TEST_CASE("WatchAlerts: redeeming an enrolment code ends the account's blocked watches at once",
+          "[reports][hardening]") {
+  F f(SmallLimits());
+  const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
+  const Token admin = f.SignIn(kAdminUser, kAdminPass);
+  NewPatient(f, therapist, "watch-ava", "Ava Stream", "America/New_York", false);
+  NewPatient(f, therapist, "watch-bo", "Bo Stream", "Europe/London", false);
+
+  auto stuck = std::make_unique<Watch>(f, therapist, kClinic, /*read=*/false);
+  REQUIRE(Eventually([&] { return f.server->watches().writing() == 1; }));
+  // The admin resets the therapist's password; redeeming the code revokes every earlier token.
+  v1::CreateEnrolmentCodeRequest issue;
+  issue.set_name(kRivera);
+  v1::EnrolmentCode code;
+  REQUIRE_OK(
+      F::Call(*f.clinic, &v1::ClinicService::Stub::CreateEnrolmentCode, admin, issue, &code));
+  v1::EnrolRequest enrol;
+  enrol.set_code(code.code());
+  enrol.set_password("a-new-password-1");
+  v1::SignInResponse signed_in;
+  REQUIRE_OK(F::Call(*f.auth, &v1::AuthService::Stub::Enrol, Token(), enrol, &signed_in));
+  // The clock stands still: neither the stall bound nor the periodic check can be what ends it.
+  REQUIRE(Eventually([&] { return f.server->watches().open() == 0; }));
+  CHECK(stuck->Finish().error_code() == Code::CANCELLED);
 }
 
 }  // namespace ptrack::testing
