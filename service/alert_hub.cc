@@ -34,16 +34,4 @@ bool AlertHub::closed() const {
   return closed_;
 }
 
-bool AlertHub::Join() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (watchers_ >= max_watchers_) return false;
-  ++watchers_;
-  return true;
-}
-
-void AlertHub::Leave() {
-  std::lock_guard<std::mutex> lock(mu_);
-  --watchers_;
-}
-
 }  // namespace ptrack

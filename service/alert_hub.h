@@ -1,9 +1,9 @@
 // Wakes alert watchers (ReportService.WatchAlerts) when new alerts are stored. It carries no
 // alerts itself — watchers read them from the store after their cursor — only a generation
 // counter that grows with every Notify, so a watcher that was busy when an alert arrived still
-// sees that something changed. Close() (at shutdown) wakes every watcher for good. It also bounds
-// how many watches are open at once, since each holds one of the server's handler threads.
-// Thread-safe.
+// sees that something changed. Close() (at shutdown) wakes every watcher for good. How many
+// watches may be open, and for how long one may block, is AlertWatchdog's job
+// (alert_watchdog.h). Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -15,8 +15,6 @@ namespace ptrack {
 
 class AlertHub {
  public:
-  explicit AlertHub(int max_watchers) : max_watchers_(max_watchers) {}
-
   // An alert was stored (call after its transaction committed).
   void Notify();
   // The current generation; pass it to Wait.
@@ -26,17 +24,11 @@ class AlertHub {
   void Close();
   bool closed() const;
 
-  // Admits a watcher unless max_watchers are open; every successful Join needs one Leave.
-  bool Join();
-  void Leave();
-
  private:
-  const int max_watchers_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   uint64_t generation_ = 0;  // guarded by mu_
   bool closed_ = false;      // guarded by mu_
-  int watchers_ = 0;         // guarded by mu_
 };
 
 }  // namespace ptrack

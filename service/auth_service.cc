@@ -58,6 +58,7 @@ grpc::Status AuthServiceImpl::Enrol(grpc::ServerContext* context, const v1::Enro
     validate::Password(req->password(), "password", v);
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
     PTRACK_ASSIGN_OR_RETURN(auto issued, deps_.credentials.Enrol(req->code(), req->password()));
+    deps_.watches.RecheckUser(issued.principal.username);  // earlier tokens are revoked
     call.Identify(issued.principal);
     ToProto(issued, resp);
     return Status::Ok();
@@ -66,8 +67,10 @@ grpc::Status AuthServiceImpl::Enrol(grpc::ServerContext* context, const v1::Enro
 
 grpc::Status AuthServiceImpl::SignOut(grpc::ServerContext* context, const v1::SignOutRequest*,
                                       v1::SignOutResponse*) {
-  return Serve(deps_, *context, "/ptrack.v1.AuthService/SignOut", [&](Call&) -> Status {
-    return deps_.credentials.Revoke(Gate::BearerToken(*context));
+  return Serve(deps_, *context, "/ptrack.v1.AuthService/SignOut", [&](Call& call) -> Status {
+    PTRACK_RETURN_IF_ERROR(deps_.credentials.Revoke(Gate::BearerToken(*context)));
+    deps_.watches.RecheckUser(call.who().username);  // its alert watches end now
+    return Status::Ok();
   });
 }
 

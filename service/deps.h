@@ -1,5 +1,5 @@
-// What every service class is given: the store, the clock, credentials, the access gate and the
-// alert hub.
+// What every service class is given: the store, the clock, credentials, the access gate, the
+// alert hub and the alert watchdog.
 // Collaborators are passed in (never global) so tests can build services over a temporary
 // database and a fake clock.
 #pragma once
@@ -8,6 +8,7 @@
 
 #include "service/access.h"
 #include "service/alert_hub.h"
+#include "service/alert_watchdog.h"
 #include "service/clinical_defaults.h"
 #include "service/clock.h"
 #include "service/credentials.h"
@@ -24,6 +25,8 @@ struct ServiceOptions {
   std::chrono::hours max_session_age{24 * 90};
   // ...and at most this far in the future (client clock skew).
   std::chrono::minutes max_clock_skew{10};
+  // Bounds on WatchAlerts streams: per user, per clinic, in total, write stall, token re-check.
+  WatchOptions watches;
 };
 
 struct Deps {
@@ -34,7 +37,8 @@ struct Deps {
   const ServiceOptions& options;
   const ClinicalDefaults& clinical;
   AlertHub& alerts;
-  RefreshQueue& refresh;  // patients whose report row the summary worker must re-derive
+  AlertWatchdog& watches;  // admits WatchAlerts streams and ends stalled or revoked ones
+  RefreshQueue& refresh;   // patients whose report row the summary worker must re-derive
 };
 
 // The zone of a stored patient. A zone the tz database no longer knows is the server's problem,

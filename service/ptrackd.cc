@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -64,6 +65,13 @@ Flags:
   --token-lifetime-hours N   Absolute token lifetime. Default: 720 (30 days)
   --patient-idle-hours N     A patient's token expires after N hours unused. Default: 336
   --staff-idle-hours N       A therapist's or admin's token, likewise. Default: 12
+  --watches-per-user N       Alert watches (WatchAlerts streams) one user may hold. Default: 4
+  --watches-per-clinic N     Alert watches one clinic's users may hold together. Default: 32
+  --watches-total N          Alert watches in all (each holds a handler thread). Default: 80
+  --watch-stall-seconds N    Close a watch blocked N s on a client that stopped reading.
+                             Default: 10
+  --watch-token-check-seconds N  Read each watch's token again every N s (revocation from
+                             `ptrackd admin`, expiry). Default: 5
   --help                Show this help
 )";
 
@@ -83,7 +91,24 @@ struct Flags {
   int token_lifetime_hours = 24 * 30;
   int patient_idle_hours = 24 * 14;
   int staff_idle_hours = 12;
+  int watches_per_user = 4;
+  int watches_per_clinic = 32;
+  int watches_total = 0;  // 0 = half of PtrackServer::Config::max_threads (160 / 2 = 80)
+  int watch_stall_seconds = 10;
+  int watch_token_check_seconds = 5;
 };
+
+// The integer of `text` when it is one within [min, max]; otherwise nullopt.
+std::optional<int> ParseInt(const std::string& text, int min, int max) {
+  try {
+    size_t used = 0;
+    const int n = std::stoi(text, &used);
+    if (used != text.size() || n < min || n > max) return std::nullopt;
+    return n;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
 
 // Whether `address` ("host:port") can be reached only from this machine.
 bool IsLoopback(const std::string& address) {
@@ -181,6 +206,21 @@ bool ParseFlags(int argc, char** argv, Flags& f, bool& help) {
       (arg == "--token-lifetime-hours" ? f.token_lifetime_hours
        : arg == "--patient-idle-hours" ? f.patient_idle_hours
                                        : f.staff_idle_hours) = hours;
+    } else if (arg == "--watches-per-user" || arg == "--watches-per-clinic" ||
+               arg == "--watches-total" || arg == "--watch-stall-seconds" ||
+               arg == "--watch-token-check-seconds") {
+      std::string text;
+      if (!value(text)) return false;
+      const auto n = ParseInt(text, 1, 3600);  // watches or seconds
+      if (!n) {
+        std::cerr << "ptrackd: " << arg << " must be 1..3600\n";
+        return false;
+      }
+      (arg == "--watches-per-user"      ? f.watches_per_user
+       : arg == "--watches-per-clinic"  ? f.watches_per_clinic
+       : arg == "--watches-total"       ? f.watches_total
+       : arg == "--watch-stall-seconds" ? f.watch_stall_seconds
+                                        : f.watch_token_check_seconds) = *n;
     } else {
       std::cerr << "ptrackd: unknown flag " << arg << " (see --help)\n";
       return false;
@@ -282,6 +322,11 @@ int main(int argc, char** argv) {
   config.options.security.token_lifetime = std::chrono::hours(flags.token_lifetime_hours);
   config.options.security.patient_idle = std::chrono::hours(flags.patient_idle_hours);
   config.options.security.staff_idle = std::chrono::hours(flags.staff_idle_hours);
+  config.options.watches.max_per_user = flags.watches_per_user;
+  config.options.watches.max_per_clinic = flags.watches_per_clinic;
+  config.options.watches.max_total = flags.watches_total;
+  config.options.watches.write_stall = std::chrono::seconds(flags.watch_stall_seconds);
+  config.options.watches.token_check = std::chrono::seconds(flags.watch_token_check_seconds);
   ptrack::PtrackServer server(**store, clock, config);
   if (auto s = server.Start(); !s.ok()) {
     std::cerr << "ptrackd: " << s.message() << "\n";

@@ -1,7 +1,8 @@
 // ReportService handlers. The report reads ListPatientStatus (one small row per patient) and
-// never the session history. A watch drains the alerts after its cursor, then sleeps on the
-// AlertHub until something new is stored; it re-checks the caller's token every
-// kRecheckInterval so that a revoked or expired token ends the stream.
+// never the session history. A watch is admitted by the AlertWatchdog (per-user, per-clinic and
+// total limits), drains the alerts after its cursor, reading its token again before each batch,
+// then sleeps on the AlertHub until something new is stored; the watchdog ends it when a Write
+// stalls or its token turns invalid (alert_watchdog.h).
 #include "service/report_service.h"
 
 #include <chrono>
@@ -16,7 +17,6 @@
 namespace ptrack {
 namespace {
 
-constexpr auto kRecheckInterval = std::chrono::seconds(30);
 // How often an idle watch wakes to notice a cancelled client (gRPC's sync API has no callback
 // for it); a wake without a new alert reads nothing.
 constexpr auto kIdleWake = std::chrono::milliseconds(250);
@@ -174,41 +174,35 @@ grpc::Status ReportServiceImpl::WatchAlerts(grpc::ServerContext* context,
     PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
     PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
     PTRACK_ASSIGN_OR_RETURN(int64_t cursor, Cursor(req->after_cursor()));
-    if (!deps_.alerts.Join()) {
-      return Status::ResourceExhausted("too many alert watches are open; retry later");
-    }
-    struct Leave {
-      AlertHub& hub;
-      ~Leave() { hub.Leave(); }
-    } leave{deps_.alerts};
+    PTRACK_ASSIGN_OR_RETURN(auto watch,
+                            deps_.watches.Admit(call.who(), Gate::BearerToken(*context), context));
     const std::string therapist = TherapistScope(call.who());
     AlertWriter alerts(deps_.store);
-    auto checked = std::chrono::steady_clock::now();
     bool drain = true;
     uint64_t drained = 0;
     while (!context->IsCancelled()) {
       if (deps_.alerts.closed()) {
         return Status::Unavailable("the server is stopping; reconnect with the last cursor");
       }
+      // The watchdog's verdict (a token found invalid since the last batch) ends an idle watch.
+      PTRACK_RETURN_IF_ERROR(watch->Verdict());
       const uint64_t generation = deps_.alerts.Generation();
       drain = drain || generation != drained;
       drained = generation;
       while (drain) {
         PTRACK_ASSIGN_OR_RETURN(auto batch,
                                 deps_.store.ListAlerts(clinic_id, therapist, cursor, kDrainBatch));
+        // Nothing is written to a token that is no longer valid: read it before every batch.
+        if (!batch.empty()) PTRACK_RETURN_IF_ERROR(watch->CheckToken());
         for (const AlertRecord& a : batch) {
           v1::Alert out;
           PTRACK_RETURN_IF_ERROR(alerts.ToProto(a, &out));
-          if (!writer->Write(out)) return Status::Ok();  // the client went away
+          bool gone = false;
+          PTRACK_RETURN_IF_ERROR(watch->Write([&] { return writer->Write(out); }, &gone));
+          if (gone) return Status::Ok();  // the client went away
           cursor = a.id;
         }
         drain = static_cast<int>(batch.size()) == kDrainBatch;
-      }
-      if (std::chrono::steady_clock::now() - checked >= kRecheckInterval) {
-        Call recheck(deps_, *context, kMethod);
-        PTRACK_RETURN_IF_ERROR(recheck.Enter());
-        checked = std::chrono::steady_clock::now();
-        drain = true;  // and read again, whatever the hub says
       }
       deps_.alerts.Wait(generation, kIdleWake);
     }

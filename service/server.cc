@@ -7,15 +7,26 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include <algorithm>
+
 namespace ptrack {
+namespace {
+
+ServiceOptions SizeWatches(ServiceOptions options, int max_threads) {
+  if (options.watches.max_total <= 0) options.watches.max_total = std::max(1, max_threads / 2);
+  return options;
+}
+
+}  // namespace
 
 PtrackServer::PtrackServer(Store& store, const Clock& clock, Config config)
     : config_(std::move(config)),
-      options_(config_.options),
+      options_(SizeWatches(config_.options, config_.max_threads)),
       credentials_(store, clock, options_.security),
       gate_(credentials_, store),
-      alerts_(config_.max_alert_watchers),
-      deps_{store, clock, credentials_, gate_, options_, config_.clinical, alerts_, refresh_},
+      watches_(credentials_, clock, options_.watches),
+      deps_{store,   clock,    credentials_, gate_, options_, config_.clinical,
+            alerts_, watches_, refresh_},
       auth_(deps_),
       audit_(deps_),
       rtm_(deps_),
@@ -66,6 +77,7 @@ Status PtrackServer::Start() {
     return Status::Unavailable("cannot listen on " + config_.grpc_listen);
   }
   server_->GetHealthCheckService()->SetServingStatus(true);
+  watches_.Start();
   sweeper_.StartWorker();
   if (config_.summary_sweep_interval.count() > 0) sweeper_.Start(config_.summary_sweep_interval);
   return Status::Ok();
@@ -83,6 +95,7 @@ void PtrackServer::Shutdown(std::chrono::milliseconds grace) {
   alerts_.Close();
   sweeper_.Stop();  // and the worker, after the rows it is deriving
   server_->Shutdown(std::chrono::system_clock::now() + grace);
+  watches_.Stop();  // after the server: a watch blocked in Write is cancelled by Shutdown
 }
 
 void PtrackServer::Wait() {

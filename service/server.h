@@ -37,7 +37,8 @@ class PtrackServer {
     // Bound on the sync server's handler threads: each call in flight holds one, so this is how
     // many calls can be in flight before the server answers RESOURCE_EXHAUSTED.
     int max_threads = 160;
-    int max_alert_watchers = 8;  // open WatchAlerts streams (each holds a handler thread)
+    // WatchAlerts bounds are in options.watches; a max_total of 0 there becomes max_threads / 2
+    // (each open watch holds a handler thread; the other half stays for ordinary calls).
     // How often patients whose summary is from an earlier local day are re-evaluated (so that
     // inactivity, re-evaluation and RTM deadlines reach the report and the alerts without any
     // session); 0 = never (tests call SweepSummaries).
@@ -59,6 +60,8 @@ class PtrackServer {
   // Re-evaluates every patient whose report row is from an earlier local day (SummarySweeper);
   // the server does this every summary_sweep_interval on its own.
   SweepCounts SweepSummaries() { return sweeper_.SweepOnce(); }
+  // The alert watchdog (open and writing watches, for tests and figures).
+  const AlertWatchdog& watches() const { return watches_; }
   // Marks health NOT_SERVING, ends alert watches (UNAVAILABLE) and the sweeper, then stops
   // accepting and waits up to `grace` for in-flight calls.
   void Shutdown(std::chrono::milliseconds grace);
@@ -70,6 +73,7 @@ class PtrackServer {
   Credentials credentials_;
   Gate gate_;
   AlertHub alerts_;
+  AlertWatchdog watches_;
   RefreshQueue refresh_;
   Deps deps_;  // what every service below is given (declared after what it refers to)
   AuthServiceImpl auth_;
