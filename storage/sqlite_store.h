@@ -30,7 +30,8 @@ namespace ptrack {
 
 class SqliteStore final : public Store {
  public:
-  // Opens the database at `path`, creating it when absent, and migrates it to the latest schema.
+  // Opens the database at `path`, creating it when absent (mode 0600, missing folders 0700:
+  // storage/private_files.h), and migrates it to the latest schema.
   // FAILED_PRECONDITION when the file's schema is newer than this binary; UNAVAILABLE when it
   // cannot be opened.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
