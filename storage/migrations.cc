@@ -282,6 +282,16 @@ BEGIN SELECT RAISE(ABORT, 'only an acknowledgement changes an alert'); END;
       R"sql(
 ALTER TABLE programs ADD COLUMN decisions_digest INTEGER;
 )sql",
+      // 9: secrets the server creates once per database and never shows, such as the key of
+      // the audit log's hashes of unknown sign-in names (Store::GetOrCreateSecret).
+      R"sql(
+CREATE TABLE secrets(
+  name TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER secrets_no_update BEFORE UPDATE ON secrets
+BEGIN SELECT RAISE(ABORT, 'secrets are created once'); END;
+)sql",
   };
   return steps;
 }

@@ -77,6 +77,8 @@ class SqliteStore final : public Store {
   Result<Account> RedeemEnrolmentCode(const std::string& code_hash, Instant now,
                                       const std::string& password_hash) override;
   Status AppendAudit(const AuditEvent& event) override;
+  Result<std::string> GetOrCreateSecret(const std::string& name,
+                                        const std::string& candidate) override;
   Result<Page<AuditEvent>> ListAudit(const std::string& clinic_id,
                                      const std::string& patient_filter,
                                      const PageRequest& page) override;

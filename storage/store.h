@@ -127,6 +127,13 @@ class Store {
   // --- Audit (append-only).
   // Stores the event with the next id.
   virtual Status AppendAudit(const AuditEvent& event) = 0;
+
+  // --- Server secrets (keys created once per database, never changed).
+  // The stored value of secret `name`; when there is none yet, stores `candidate` and returns
+  // it. Concurrent callers (and later opens of the same database) all get the one stored value.
+  // REQUIRES: `candidate` non-empty.
+  virtual Result<std::string> GetOrCreateSecret(const std::string& name,
+                                                const std::string& candidate) = 0;
   // Newest first: events of callers of the clinic, and events that named one of its patients
   // (so a clinic also sees other clinics' attempts at its patients). `patient_filter` non-empty:
   // only events naming that patient. The page cursor is the event id.

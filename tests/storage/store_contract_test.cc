@@ -1,7 +1,8 @@
 // The Store contract suite (storage/store.h), written against `Store&` only so that every backend
 // runs the same cases: clinics, accounts and therapists (with their atomic account), patients
 // (idempotent create, keyset listing, versioned update), bearer tokens, the catalogue, programs
-// (first revision, idempotent replay, one active program per patient), and sessions — written
+// (first revision, idempotent replay, one active program per patient), server secrets (created
+// once), and sessions — written
 // exactly once per id forever, with the day's facts maintained in the same transaction, listed
 // newest first with date bounds and a stable cursor, and logged from many threads at once. Every
 // refused write is checked to have changed nothing. The SQLite backend is supplied by
@@ -400,6 +401,24 @@ TEST_CASE("tokens: put, get and revoke by the full binary hash", "[foundation][s
   PTRACK_CHECK_CODE(store.GetToken(h1.substr(0, 16)), kNotFound);
   PTRACK_CHECK_CODE(store.GetToken(std::string(32, 'x')), kNotFound);
   PTRACK_CHECK_CODE(store.RevokeToken(std::string(32, 'x')), kNotFound);
+}
+
+TEST_CASE("secrets: the first value stored under a name is the only one, byte for byte",
+          "[foundation][store]") {
+  StoreFixture f;
+  Store& store = f.store();
+  const std::string first("\x00key\xff\x80", 6);
+  auto created = store.GetOrCreateSecret("audit-unknown-name-key", first);
+  PTRACK_REQUIRE_OK(created);
+  CHECK(*created == first);
+  // A later candidate never replaces it.
+  auto again = store.GetOrCreateSecret("audit-unknown-name-key", "another candidate");
+  PTRACK_REQUIRE_OK(again);
+  CHECK(*again == first);
+  // Names are independent.
+  auto other = store.GetOrCreateSecret("another-key", "its own");
+  PTRACK_REQUIRE_OK(other);
+  CHECK(*other == "its own");
 }
 
 TEST_CASE("exercises: put replaces, get round-trips, list pages in id order by region",
