@@ -92,7 +92,8 @@ class SqliteStore final : public Store {
   Result<Program> AppendRevision(const std::string& program_id, const ProgramRevision& revision,
                                  int expected_latest) override;
   Result<std::vector<Session>> ListProgramSessions(const std::string& program_id) override;
-  Status AddPainFollowUp(const PainFollowUp& followup, Instant reported) override;
+  Status AddPainFollowUp(const std::string& patient_id, const PainFollowUp& followup,
+                         Instant reported) override;
   Result<std::vector<PainFollowUp>> ListPainFollowUps(const std::string& program_id) override;
   Status AddTherapistAction(const std::string& id, const std::string& program_id,
                             const TherapistAction& action, const std::string& author,
@@ -105,7 +106,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Decision>> ListDecisions(const std::string& program_id) override;
 
   Result<LogResult> LogSession(const Session& session) override;
-  Result<Session> GetSession(const std::string& id) override;
+  Result<Session> GetSession(const std::string& patient_id, const std::string& id) override;
   Result<Page<Session>> ListSessions(const std::string& patient_id, std::optional<LocalDate> from,
                                      std::optional<LocalDate> to, const PageRequest& page) override;
   Result<std::vector<DailyFacts>> GetDailyFacts(const std::string& patient_id, LocalDate from,

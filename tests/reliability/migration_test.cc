@@ -437,7 +437,7 @@ void WriteWorld(const std::string& path, const World& w) {
   PTRACK_REQUIRE(store.CreateProgram(program));
   PTRACK_REQUIRE(store.AppendRevision(program.id, w.program.revisions[1], 1));
   for (const Session& s : w.sessions) PTRACK_REQUIRE(store.LogSession(s));
-  PTRACK_REQUIRE(store.AddPainFollowUp(w.followup, At(Ymd(2026, 3, 3), 7)));
+  PTRACK_REQUIRE(store.AddPainFollowUp(w.patient.id, w.followup, At(Ymd(2026, 3, 3), 7)));
   PTRACK_REQUIRE(store.AddTherapistAction(w.action_id, w.program.id, w.action,
                                           "clinics/harbour/therapists/ana", w.action.at));
   PTRACK_REQUIRE(store.SaveDecisions(w.program.id, {w.decision}, w.fingerprint));
@@ -604,7 +604,7 @@ void CheckReadsBack(Store& store, const World& w, int v) {
   PTRACK_REQUIRE(program_sessions);
   CHECK(ShowAll(*program_sessions) == ShowAll(w.sessions));
   for (const Session& s : w.sessions) {
-    auto read = store.GetSession(s.id);
+    auto read = store.GetSession(s.patient_id, s.id);
     PTRACK_REQUIRE(read);
     CHECK(Show(*read) == Show(s));
   }

@@ -55,7 +55,7 @@ TEST_CASE("SqliteStore: data survives closing and reopening the file", "[foundat
   CHECK(program->id == "prog1");
   REQUIRE(program->revisions.size() == 1);
   CHECK(program->revisions[0].phases == w.protocol.phases);
-  auto session = store.GetSession(s.id);
+  auto session = store.GetSession("p1", s.id);
   PTRACK_REQUIRE_OK(session);
   CHECK(SamePayload(*session, s));
   auto facts = store.GetDailyFacts("p1", day, day);
@@ -201,7 +201,7 @@ TEST_CASE("SqliteStore: WAL journal and enforced foreign keys", "[foundation][sq
     auto r = store.LogSession(orphan);
     INFO(r.status().ToString());
     CHECK_FALSE(r.ok());
-    PTRACK_CHECK_CODE(store.GetSession(orphan.id), kNotFound);
+    PTRACK_CHECK_CODE(store.GetSession(orphan.patient_id, orphan.id), kNotFound);
     auto facts = store.GetDailyFacts("no-such-patient", day, day);
     PTRACK_REQUIRE_OK(facts);
     CHECK(facts->empty());
@@ -212,7 +212,7 @@ TEST_CASE("SqliteStore: WAL journal and enforced foreign keys", "[foundation][sq
     auto r = store.LogSession(orphan);
     INFO(r.status().ToString());
     CHECK_FALSE(r.ok());
-    PTRACK_CHECK_CODE(store.GetSession(orphan.id), kNotFound);
+    PTRACK_CHECK_CODE(store.GetSession(orphan.patient_id, orphan.id), kNotFound);
     auto facts = store.GetDailyFacts("p1", day, day);
     PTRACK_REQUIRE_OK(facts);
     CHECK(facts->empty());

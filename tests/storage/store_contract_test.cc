@@ -648,13 +648,13 @@ TEST_CASE("LogSession stores a session exactly once per id", "[foundation][store
   CHECK(SamePayload(first->session, s));
   CHECK(first->session.local_date == day);
 
-  auto got = store.GetSession(s.id);
+  auto got = store.GetSession("p1", s.id);
   PTRACK_REQUIRE_OK(got);
   CHECK(SamePayload(*got, s));
   CHECK(got->program_id == "prog1");
   CHECK(got->local_date == day);
   CHECK(got->receive_time == s.receive_time);
-  PTRACK_CHECK_CODE(store.GetSession("5b0c3c1e-7d1a-4a51-9f3e-00000000ffff"), kNotFound);
+  PTRACK_CHECK_CODE(store.GetSession("p1", "5b0c3c1e-7d1a-4a51-9f3e-00000000ffff"), kNotFound);
 
   const std::vector<DailyFacts> one_session = {Facts(day, 1, 2, 3)};
   CHECK(SortedFacts(store, "p1", day, day) == one_session);
@@ -686,12 +686,62 @@ TEST_CASE("LogSession stores a session exactly once per id", "[foundation][store
     Session changed = s;
     m.apply(changed);
     PTRACK_CHECK_CODE(store.LogSession(changed), kAlreadyExists);
-    got = store.GetSession(s.id);
+    got = store.GetSession("p1", s.id);
     PTRACK_REQUIRE_OK(got);
     CHECK(SamePayload(*got, s));
     CHECK(SortedFacts(store, "p1", day, day) == one_session);
   }
   CHECK(AllSessions(store, "p1").size() == 1);
+}
+
+TEST_CASE("LogSession: a session id is unique per patient, not across patients or clinics",
+          "[foundation][store]") {
+  StoreFixture f;
+  Store& store = f.store();
+  const World w = SeedWorld(store);
+  SeedClinic(store, "c2");
+  SeedTherapist(store, "t2", "c2");
+  SeedPatient(store, "p2", "c2", "t2");
+  SeedProgram(store, "prog2", "p2", w.protocol, Ymd(2026, 3, 2));
+  const LocalDate day = Ymd(2026, 3, 3);
+  const std::string id = "5b0c3c1e-7d1a-4a51-9f3e-0000000000aa";
+  const Session mine = MakeSession(id, "p1", "prog1", At(day, 7, 30), day);
+  Session theirs = MakeSession(id, "p2", "prog2", At(day, 18), day);
+  theirs.notes = "another clinic's patient, the same UUID";
+
+  PTRACK_REQUIRE_OK(store.LogSession(mine));
+  // The other patient does not see the id as taken: their session is stored, not refused.
+  PTRACK_CHECK_CODE(store.GetSession("p2", id), kNotFound);
+  auto stored = store.LogSession(theirs);
+  PTRACK_REQUIRE_OK(stored);
+  CHECK_FALSE(stored->replayed);
+  CHECK(SamePayload(stored->session, theirs));
+
+  // Each reads back their own; each patient's days count their own session once.
+  auto got = store.GetSession("p1", id);
+  PTRACK_REQUIRE_OK(got);
+  CHECK(SamePayload(*got, mine));
+  got = store.GetSession("p2", id);
+  PTRACK_REQUIRE_OK(got);
+  CHECK(SamePayload(*got, theirs));
+  CHECK(AllSessions(store, "p1").size() == 1);
+  CHECK(AllSessions(store, "p2").size() == 1);
+  CHECK(SortedFacts(store, "p1", day, day).front().sessions_done == 1);
+  CHECK(SortedFacts(store, "p2", day, day).front().sessions_done == 1);
+
+  // Within one patient the id stays the idempotency key: a replay returns the stored session,
+  // another payload is ALREADY_EXISTS, for either patient.
+  auto replay = store.LogSession(theirs);
+  PTRACK_REQUIRE_OK(replay);
+  CHECK(replay->replayed);
+  Session changed = mine;
+  changed.notes = "changed";
+  PTRACK_CHECK_CODE(store.LogSession(changed), kAlreadyExists);
+  got = store.GetSession("p1", id);
+  PTRACK_REQUIRE_OK(got);
+  CHECK(SamePayload(*got, mine));
+  CHECK(AllSessions(store, "p1").size() == 1);
+  CHECK(AllSessions(store, "p2").size() == 1);
 }
 
 TEST_CASE("LogSession: a retry with other derived fields is the same session",
@@ -857,7 +907,7 @@ TEST_CASE("LogSession from many threads stores each id once with consistent dail
             continue;
           }
           ++(r->replayed ? out.replayed : out.stored);
-          auto read = store.GetSession(s.id);  // a write that returned OK is visible
+          auto read = store.GetSession(s.patient_id, s.id);  // a write that returned OK is visible
           if (!read.ok())
             out.errors.push_back("GetSession " + s.id + ": " + read.status().ToString());
         }
