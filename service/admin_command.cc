@@ -9,6 +9,7 @@
 #include "service/clock.h"
 #include "service/credentials.h"
 #include "service/validate.h"
+#include "storage/private_files.h"
 #include "storage/sqlite_store.h"
 
 namespace ptrack {
@@ -77,6 +78,9 @@ int RunAdminCommand(const std::vector<std::string>& args, std::ostream& out, std
   if (!InitCrypto()) {
     err << "ptrackd admin: cannot initialise libsodium\n";
     return 1;
+  }
+  for (const std::string& warning : LooseModeWarnings(flags["db"])) {
+    err << "ptrackd admin: warning: " << warning << "\n";
   }
   auto opened = SqliteStore::Open(flags["db"]);
   if (!opened.ok()) {

@@ -35,10 +35,12 @@ grpc::Status AuthServiceImpl::SignIn(grpc::ServerContext* context, const v1::Sig
     auto issued = deps_.credentials.SignIn(req->username(), req->password());
     if (!issued.ok()) {
       // The failure is audited under the account's clinic when the name is a real account (so
-      // its admin sees attempts on it), else under the tried name alone.
-      call.Attempted(req->username());
+      // its admin sees attempts on it). Any other name is recorded only as a keyed hash: people
+      // type passwords into the name field, and the audit log keeps what it records forever.
       if (auto account = deps_.store.GetAccount(req->username()); account.ok()) {
         call.Identify({account->username, account->role, account->clinic_id, account->subject_id});
+      } else {
+        call.Attempted(deps_.credentials.UnknownNameTag(req->username()));
       }
       return issued.status();
     }

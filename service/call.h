@@ -37,7 +37,8 @@ class Call {
   // PERMISSION_DENIED unless the clinic is the caller's own.
   Status CheckClinic(const std::string& clinic_id) const;
   // For public methods: who turned out to be calling (after a sign-in) or, when nobody did,
-  // the user name that was tried.
+  // what to record of the user name that was tried (for a name that is no account, its
+  // Credentials::UnknownNameTag, never the name).
   void Identify(const Principal& who) { who_ = who; }
   void Attempted(const std::string& username) { who_.username = username; }
   // Names the patient of an audited call that reaches one other than through Patient().

@@ -148,6 +148,34 @@ Result<IssuedToken> Credentials::SignIn(const std::string& username, const std::
   return IssueToken(*account);
 }
 
+std::string Credentials::UnknownNameTag(const std::string& username) {
+  static constexpr const char* kSecretName = "audit-unknown-name-key";
+  std::string key;
+  {
+    std::lock_guard<std::mutex> lock(unknown_mu_);
+    if (unknown_name_key_.empty()) {
+      unsigned char candidate[crypto_generichash_KEYBYTES];
+      randombytes_buf(candidate, sizeof candidate);
+      auto stored = store_.GetOrCreateSecret(
+          kSecretName, std::string(reinterpret_cast<const char*>(candidate), sizeof candidate));
+      sodium_memzero(candidate, sizeof candidate);
+      if (stored.ok() && stored->size() >= crypto_generichash_KEYBYTES_MIN &&
+          stored->size() <= crypto_generichash_KEYBYTES_MAX) {
+        unknown_name_key_ = std::move(*stored);
+      }
+    }
+    key = unknown_name_key_;
+  }
+  if (key.empty()) return "unknown:";
+  unsigned char digest[crypto_generichash_BYTES_MIN];  // 128 bits
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(username.data()),
+                     username.size(), reinterpret_cast<const unsigned char*>(key.data()),
+                     key.size());
+  char hex[sizeof digest * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string("unknown:") + hex;
+}
+
 Result<IssuedToken> Credentials::IssueToken(const Account& account) {
   unsigned char raw[32];
   randombytes_buf(raw, sizeof raw);

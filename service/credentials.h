@@ -8,6 +8,8 @@
 //    an account locks before 100 consecutive failures.
 //  - Enrolment codes (60 random bits, shown as XXXX-XXXX-XXXX) are single use and expire;
 //    redeeming one sets the password, unlocks the account and revokes its tokens.
+//  - A user name that is no account (people type passwords into the name field) is audited
+//    only as a keyed hash (UnknownNameTag), under a random key kept in the database.
 // Thread-safe.
 #pragma once
 
@@ -74,6 +76,15 @@ class Credentials {
   // code's form; NOT_FOUND (one answer) when it is unknown, used, voided or expired.
   Result<IssuedToken> Enrol(const std::string& code, const std::string& password);
 
+  // What the audit log records for a sign-in attempt with `username` when it is not an account:
+  // "unknown:" and 32 hex digits of a keyed BLAKE2b-128 hash (libsodium crypto_generichash) of
+  // the name. The key is 32 random bytes created once per database (Store::GetOrCreateSecret,
+  // secret "audit-unknown-name-key") and read once per Credentials, so the same name gives the
+  // same tag across restarts (repeated guessing stays visible), different names different tags,
+  // and without the key the name can be neither read back nor confirmed by guessing. When the
+  // key cannot be read (storage failing), just "unknown:": the name is never recorded.
+  std::string UnknownNameTag(const std::string& username);
+
   // A code as typed by a person, normalised (upper case, no separators, O→0, I/L→1); empty when
   // it cannot be a code.
   static std::string NormaliseCode(const std::string& typed);
@@ -97,6 +108,7 @@ class Credentials {
   };
   std::mutex unknown_mu_;
   std::map<std::string, Failures> unknown_;
+  std::string unknown_name_key_;  // guarded by unknown_mu_; empty until read
 };
 
 }  // namespace ptrack

@@ -165,9 +165,8 @@ grpc::Status ProgressionServiceImpl::ReportNextMorningPain(
         const std::string id = validate::ClientId(name.child, "name", v, true);
         PTRACK_RETURN_IF_ERROR(v.ToStatus());
         PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient({name.clinic, name.patient}));
-        PTRACK_ASSIGN_OR_RETURN(auto session, deps_.store.GetSession(id));
-        if (session.patient_id != patient.id) return Status::NotFound("session not found");
-        PTRACK_RETURN_IF_ERROR(deps_.store.AddPainFollowUp({id, req->pain()}, deps_.clock.Now()));
+        PTRACK_RETURN_IF_ERROR(
+            deps_.store.AddPainFollowUp(patient.id, {id, req->pain()}, deps_.clock.Now()));
         return runner_.Refresh(patient);
       });
 }

@@ -2,7 +2,11 @@
 // catalogue, optionally seeds the demo clinic, and serves gRPC (TLS when a certificate is given;
 // plaintext only on loopback unless --insecure) until SIGTERM/SIGINT, on which it reports
 // NOT_SERVING, stops accepting and lets in-flight calls finish (bounded grace period).
-// `ptrackd admin ...` is the operator's command line (admin_command.h).
+// `ptrackd admin ...` is the operator's command line (admin_command.h). Every subcommand runs
+// with umask 077, so whatever it creates (database, journal, lock, backups, the port file) is
+// private to the server's user (storage/private_files.h also sets the modes explicitly).
+#include <sys/stat.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -24,6 +28,7 @@
 #include "service/server.h"
 #include "storage/backup.h"
 #include "storage/catalogue_loader.h"
+#include "storage/private_files.h"
 #include "storage/sqlite_store.h"
 
 #ifndef PTRACK_DATA_DIR
@@ -232,6 +237,9 @@ bool ParseFlags(int argc, char** argv, Flags& f, bool& help) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Patient data: nothing this process creates is for other local users. First, before any
+  // thread or file exists.
+  ::umask(077);
   Flags flags;
   bool help = false;
   if (argc >= 2 && std::string(argv[1]) == "admin") {
@@ -287,6 +295,9 @@ int main(int argc, char** argv) {
   if (!lock.ok()) {
     std::cerr << "ptrackd: " << lock.status().message() << "\n";
     return 1;
+  }
+  for (const std::string& warning : ptrack::LooseModeWarnings(flags.db)) {
+    std::cerr << "ptrackd: warning: " << warning << "\n";
   }
   auto store = ptrack::SqliteStore::Open(flags.db);
   if (!store.ok()) {

@@ -138,8 +138,9 @@ grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
     session.patient_id = patient.id;
     // A retry of a stored session is answered before the checks that depend on the clock, the
     // patient's zone or the program: they may have changed since it was first stored, and the
-    // uniqueness of a session id is permanent.
-    auto stored = deps_.store.GetSession(session.id);
+    // uniqueness of a session id is permanent. The id is looked up under this patient only:
+    // another patient's session with the same id is another session, and invisible here.
+    auto stored = deps_.store.GetSession(patient.id, session.id);
     if (stored.ok()) {
       if (!SamePayload(*stored, session)) {
         return Status::AlreadyExists("a different session with this id was already logged");
@@ -183,8 +184,7 @@ grpc::Status SessionServiceImpl::GetSession(grpc::ServerContext* context,
     Violations v;
     const std::string id = validate::ClientId(name.child, "name", v, true);
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    PTRACK_ASSIGN_OR_RETURN(auto session, deps_.store.GetSession(id));
-    if (session.patient_id != patient.id) return Status::NotFound("session not found");
+    PTRACK_ASSIGN_OR_RETURN(auto session, deps_.store.GetSession(patient.id, id));
     convert::ToProto(session, patient.clinic_id, resp);
     return Status::Ok();
   });

@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "storage/migrations.h"
+#include "storage/private_files.h"
 #include "storage/sqlite_connection.h"
 
 namespace ptrack {
@@ -60,8 +61,10 @@ std::string DirOf(const std::string& path) {
   return parent.empty() ? "." : parent.string();
 }
 
-// Copies `from` (a live database is fine) into a new file `to` in one backup step.
+// Copies `from` (a live database is fine) into a new file `to` (created 0600) in one backup
+// step.
 Status Copy(const std::string& from, const std::string& to) {
+  PTRACK_RETURN_IF_ERROR(CreatePrivateFile(to));
   try {
     SQLite::Database src(from, SQLite::OPEN_READONLY);
     src.exec("PRAGMA busy_timeout = " + std::to_string(sqlite::kBusyTimeoutMs));
@@ -87,6 +90,7 @@ Status BackupDatabase(const std::string& db_path, const std::string& out_path) {
   if (fs::exists(out_path, ec)) {
     return Status::AlreadyExists(out_path + " exists; choose a new file for the backup");
   }
+  PTRACK_RETURN_IF_ERROR(CreatePrivateParents(out_path));
   const std::string partial = out_path + ".partial";
   RemoveQuietly(partial);
   Status s = Copy(db_path, partial);
@@ -125,6 +129,7 @@ Status RestoreDatabase(const std::string& backup_path, const std::string& db_pat
 }
 
 Result<ServerLock> ServerLock::Acquire(const std::string& db_path) {
+  PTRACK_RETURN_IF_ERROR(CreatePrivateParents(db_path));
   const std::string path = db_path + ".lock";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return Status::Unavailable("cannot open " + path);

@@ -6,7 +6,9 @@
 // so a backup that exists is complete. RestoreDatabase checks a backup the same way, refuses
 // while a ptrackd holds the database (ServerLock), copies the backup to "<db>.restoring", syncs
 // it, removes the old database's -wal and -shm (a stale WAL must never be applied to another
-// file) and renames it into place. Either leaves the destination untouched when it fails.
+// file) and renames it into place. Either leaves the destination untouched when it fails. Backups,
+// restored databases and lock files are created 0600, missing folders 0700
+// (storage/private_files.h).
 #pragma once
 
 #include <string>

@@ -282,6 +282,69 @@ BEGIN SELECT RAISE(ABORT, 'only an acknowledgement changes an alert'); END;
       R"sql(
 ALTER TABLE programs ADD COLUMN decisions_digest INTEGER;
 )sql",
+      // 9: secrets the server creates once per database and never shows, such as the key of
+      // the audit log's hashes of unknown sign-in names (Store::GetOrCreateSecret).
+      R"sql(
+CREATE TABLE secrets(
+  name TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER secrets_no_update BEFORE UPDATE ON secrets
+BEGIN SELECT RAISE(ABORT, 'secrets are created once'); END;
+)sql",
+      // 10: a session id is unique per patient, not across every clinic: it is the patient's
+      // idempotency key, and a global one let a patient learn that another patient's id exists
+      // (ALREADY_EXISTS) and take ids before their owner synced. The key of sessions becomes
+      // (patient_id, id), and the next-morning pain reports, which name a session, name it with
+      // its patient. SQLite cannot change a primary key in place: both tables are rebuilt with
+      // their rows (pain_followups_v10 refers to sessions_v10, so dropping the old sessions
+      // table touches no child, and the rename carries the reference along) and the session
+      // indexes are created again. Rows are copied in the new key's order, so that the new
+      // B-tree is appended to rather than written at random.
+      R"sql(
+CREATE TABLE sessions_v10(
+  id TEXT NOT NULL,
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  program_id TEXT NOT NULL REFERENCES programs(id),
+  perform_ms INTEGER NOT NULL,
+  local_date TEXT NOT NULL,
+  receive_ms INTEGER NOT NULL,
+  pain_before INTEGER NOT NULL CHECK (pain_before BETWEEN 0 AND 10),
+  pain_after INTEGER NOT NULL CHECK (pain_after BETWEEN 0 AND 10),
+  effort INTEGER NOT NULL CHECK (effort BETWEEN 0 AND 10),
+  notes TEXT NOT NULL,
+  exercises TEXT NOT NULL,
+  red_flags TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY(patient_id, id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO sessions_v10(id, patient_id, program_id, perform_ms, local_date, receive_ms,
+                         pain_before, pain_after, effort, notes, exercises, red_flags)
+  SELECT id, patient_id, program_id, perform_ms, local_date, receive_ms,
+         pain_before, pain_after, effort, notes, exercises, red_flags FROM sessions
+  ORDER BY patient_id, id;
+
+CREATE TABLE pain_followups_v10(
+  patient_id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+  report_ms INTEGER NOT NULL,
+  PRIMARY KEY(patient_id, session_id),
+  FOREIGN KEY(patient_id, session_id) REFERENCES sessions_v10(patient_id, id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO pain_followups_v10(patient_id, session_id, pain, report_ms)
+  SELECT s.patient_id, f.session_id, f.pain, f.report_ms
+  FROM pain_followups f JOIN sessions s ON s.id = f.session_id
+  ORDER BY s.patient_id, f.session_id;
+
+DROP TABLE pain_followups;
+DROP TABLE sessions;
+ALTER TABLE sessions_v10 RENAME TO sessions;
+ALTER TABLE pain_followups_v10 RENAME TO pain_followups;
+CREATE INDEX sessions_by_patient_time ON sessions(patient_id, perform_ms DESC, id DESC);
+CREATE INDEX sessions_by_patient_date ON sessions(patient_id, local_date);
+CREATE INDEX sessions_by_program ON sessions(program_id, local_date);
+CREATE INDEX sessions_by_patient_receive ON sessions(patient_id, receive_ms);
+)sql",
   };
   return steps;
 }

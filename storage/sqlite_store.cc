@@ -7,6 +7,7 @@
 
 #include "storage/json_codec.h"
 #include "storage/migrations.h"
+#include "storage/private_files.h"
 #include "storage/sqlite_support.h"
 #include "storage/wal_bound.h"
 
@@ -129,6 +130,10 @@ SqliteStore::SqliteStore(std::string path, std::unique_ptr<sqlite::Connection> w
 SqliteStore::~SqliteStore() = default;
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  // A new database starts as an empty 0600 file in 0700 folders; SQLite gives its -wal and
+  // -shm the same mode.
+  PTRACK_RETURN_IF_ERROR(CreatePrivateParents(path));
+  PTRACK_RETURN_IF_ERROR(CreatePrivateFile(path));
   try {
     {
       // Refuse a newer schema before anything (even the journal mode) touches the file.

@@ -30,7 +30,8 @@ namespace ptrack {
 
 class SqliteStore final : public Store {
  public:
-  // Opens the database at `path`, creating it when absent, and migrates it to the latest schema.
+  // Opens the database at `path`, creating it when absent (mode 0600, missing folders 0700:
+  // storage/private_files.h), and migrates it to the latest schema.
   // FAILED_PRECONDITION when the file's schema is newer than this binary; UNAVAILABLE when it
   // cannot be opened.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
@@ -76,6 +77,8 @@ class SqliteStore final : public Store {
   Result<Account> RedeemEnrolmentCode(const std::string& code_hash, Instant now,
                                       const std::string& password_hash) override;
   Status AppendAudit(const AuditEvent& event) override;
+  Result<std::string> GetOrCreateSecret(const std::string& name,
+                                        const std::string& candidate) override;
   Result<Page<AuditEvent>> ListAudit(const std::string& clinic_id,
                                      const std::string& patient_filter,
                                      const PageRequest& page) override;
@@ -89,7 +92,8 @@ class SqliteStore final : public Store {
   Result<Program> AppendRevision(const std::string& program_id, const ProgramRevision& revision,
                                  int expected_latest) override;
   Result<std::vector<Session>> ListProgramSessions(const std::string& program_id) override;
-  Status AddPainFollowUp(const PainFollowUp& followup, Instant reported) override;
+  Status AddPainFollowUp(const std::string& patient_id, const PainFollowUp& followup,
+                         Instant reported) override;
   Result<std::vector<PainFollowUp>> ListPainFollowUps(const std::string& program_id) override;
   Status AddTherapistAction(const std::string& id, const std::string& program_id,
                             const TherapistAction& action, const std::string& author,
@@ -102,7 +106,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Decision>> ListDecisions(const std::string& program_id) override;
 
   Result<LogResult> LogSession(const Session& session) override;
-  Result<Session> GetSession(const std::string& id) override;
+  Result<Session> GetSession(const std::string& patient_id, const std::string& id) override;
   Result<Page<Session>> ListSessions(const std::string& patient_id, std::optional<LocalDate> from,
                                      std::optional<LocalDate> to, const PageRequest& page) override;
   Result<std::vector<DailyFacts>> GetDailyFacts(const std::string& patient_id, LocalDate from,

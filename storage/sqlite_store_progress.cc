@@ -27,22 +27,28 @@ Result<TherapistAction> ActionFrom(SQLite::Statement& q) {
 
 }  // namespace
 
-Status SqliteStore::AddPainFollowUp(const PainFollowUp& f, Instant reported) {
+Status SqliteStore::AddPainFollowUp(const std::string& patient_id, const PainFollowUp& f,
+                                    Instant reported) {
   return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
-           sqlite::Prepared exists(db, "SELECT 1 FROM sessions WHERE id = ?");
-           exists.bind(1, f.session_id);
+           sqlite::Prepared exists(db, "SELECT 1 FROM sessions WHERE patient_id = ? AND id = ?");
+           exists.bind(1, patient_id);
+           exists.bind(2, f.session_id);
            if (!exists.executeStep()) return Status::NotFound("session not found");
-           sqlite::Prepared stored(db, "SELECT pain FROM pain_followups WHERE session_id = ?");
-           stored.bind(1, f.session_id);
+           sqlite::Prepared stored(
+               db, "SELECT pain FROM pain_followups WHERE patient_id = ? AND session_id = ?");
+           stored.bind(1, patient_id);
+           stored.bind(2, f.session_id);
            if (stored.executeStep()) {
              if (stored.getColumn(0).getInt() == f.pain) return Done{};
              return Status::AlreadyExists("a different next-morning pain was already reported");
            }
-           sqlite::Prepared q(
-               db, "INSERT INTO pain_followups(session_id, pain, report_ms) VALUES(?, ?, ?)");
-           q.bind(1, f.session_id);
-           q.bind(2, f.pain);
-           q.bind(3, static_cast<int64_t>(ToUnixMillis(reported)));
+           sqlite::Prepared q(db,
+                              "INSERT INTO pain_followups(patient_id, session_id, pain, report_ms) "
+                              "VALUES(?, ?, ?, ?)");
+           q.bind(1, patient_id);
+           q.bind(2, f.session_id);
+           q.bind(3, f.pain);
+           q.bind(4, static_cast<int64_t>(ToUnixMillis(reported)));
            q.exec();
            return Done{};
          })
@@ -54,7 +60,8 @@ Result<std::vector<PainFollowUp>> SqliteStore::ListPainFollowUps(const std::stri
       [&](sqlite::Connection& db) -> Result<std::vector<PainFollowUp>> {
         sqlite::Prepared q(db,
                            "SELECT f.session_id, f.pain FROM pain_followups f "
-                           "JOIN sessions s ON s.id = f.session_id WHERE s.program_id = ? "
+                           "JOIN sessions s ON s.patient_id = f.patient_id AND s.id = f.session_id "
+                           "WHERE s.program_id = ? "
                            "ORDER BY f.session_id");
         q.bind(1, program_id);
         std::vector<PainFollowUp> out;

@@ -244,4 +244,26 @@ Result<Page<AuditEvent>> SqliteStore::ListAudit(const std::string& clinic_id,
   });
 }
 
+// --- Secrets ---------------------------------------------------------------------------------
+
+Result<std::string> SqliteStore::GetOrCreateSecret(const std::string& name,
+                                                   const std::string& candidate) {
+  return Write<std::string>([&](sqlite::Connection& db) -> Result<std::string> {
+    {
+      sqlite::Prepared insert(db,
+                              "INSERT INTO secrets(name, value) VALUES(?, ?) "
+                              "ON CONFLICT(name) DO NOTHING");
+      insert.bind(1, name);
+      insert.bind(2, candidate.data(), static_cast<int>(candidate.size()));
+      insert.exec();
+    }
+    sqlite::Prepared q(db, "SELECT value FROM secrets WHERE name = ?");
+    q.bind(1, name);
+    if (!q.executeStep()) return Status::Internal("a stored secret is missing");
+    const SQLite::Column value = q.getColumn(0);
+    return std::string(static_cast<const char*>(value.getBlob()),
+                       static_cast<size_t>(value.getBytes()));
+  });
+}
+
 }  // namespace ptrack

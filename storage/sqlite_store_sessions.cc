@@ -104,9 +104,12 @@ Result<Session> SessionFrom(SQLite::Statement& q) {
   return s;
 }
 
-std::optional<Result<Session>> LoadSession(sqlite::Connection& db, const std::string& id) {
-  sqlite::Prepared q(db, std::string("SELECT ") + kSessionColumns + " FROM sessions WHERE id = ?");
-  q.bind(1, id);
+std::optional<Result<Session>> LoadSession(sqlite::Connection& db, const std::string& patient_id,
+                                           const std::string& id) {
+  sqlite::Prepared q(db, std::string("SELECT ") + kSessionColumns +
+                             " FROM sessions WHERE patient_id = ? AND id = ?");
+  q.bind(1, patient_id);
+  q.bind(2, id);
   if (!q.executeStep()) return std::nullopt;
   return SessionFrom(q);
 }
@@ -215,7 +218,7 @@ Result<std::vector<Session>> SqliteStore::ListProgramSessions(const std::string&
 
 Result<LogResult> SqliteStore::LogSession(const Session& s) {
   return Write<LogResult>([&](sqlite::Connection& db) -> Result<LogResult> {
-    if (auto stored = LoadSession(db, s.id)) {
+    if (auto stored = LoadSession(db, s.patient_id, s.id)) {
       if (!stored->ok()) return stored->status();
       if (!SamePayload(**stored, s)) {
         return Status::AlreadyExists("a different session with this id was already logged");
@@ -264,9 +267,9 @@ Result<LogResult> SqliteStore::LogSession(const Session& s) {
   });
 }
 
-Result<Session> SqliteStore::GetSession(const std::string& id) {
+Result<Session> SqliteStore::GetSession(const std::string& patient_id, const std::string& id) {
   return Read<Session>([&](sqlite::Connection& db) -> Result<Session> {
-    auto s = LoadSession(db, id);
+    auto s = LoadSession(db, patient_id, id);
     if (!s) return Status::NotFound("session not found");
     return std::move(*s);
   });

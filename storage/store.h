@@ -127,6 +127,13 @@ class Store {
   // --- Audit (append-only).
   // Stores the event with the next id.
   virtual Status AppendAudit(const AuditEvent& event) = 0;
+
+  // --- Server secrets (keys created once per database, never changed).
+  // The stored value of secret `name`; when there is none yet, stores `candidate` and returns
+  // it. Concurrent callers (and later opens of the same database) all get the one stored value.
+  // REQUIRES: `candidate` non-empty.
+  virtual Result<std::string> GetOrCreateSecret(const std::string& name,
+                                                const std::string& candidate) = 0;
   // Newest first: events of callers of the clinic, and events that named one of its patients
   // (so a clinic also sees other clinics' attempts at its patients). `patient_filter` non-empty:
   // only events naming that patient. The page cursor is the event id.
@@ -159,9 +166,11 @@ class Store {
   // --- Progression inputs (append-only) and the decisions derived from them.
   // Every session of a program, in perform-time order.
   virtual Result<std::vector<Session>> ListProgramSessions(const std::string& program_id) = 0;
-  // Idempotent per session: the same pain again is OK; another pain is ALREADY_EXISTS.
-  // NOT_FOUND when the session does not exist.
-  virtual Status AddPainFollowUp(const PainFollowUp& followup, Instant reported) = 0;
+  // The next-morning pain of the patient's session `followup.session_id`. Idempotent per
+  // session: the same pain again is OK; another pain is ALREADY_EXISTS. NOT_FOUND when the
+  // patient has no such session.
+  virtual Status AddPainFollowUp(const std::string& patient_id, const PainFollowUp& followup,
+                                 Instant reported) = 0;
   virtual Result<std::vector<PainFollowUp>> ListPainFollowUps(const std::string& program_id) = 0;
   // Idempotent on `id` (a client UUID) with the same content; ALREADY_EXISTS otherwise.
   virtual Status AddTherapistAction(const std::string& id, const std::string& program_id,
@@ -182,13 +191,16 @@ class Store {
   // there is no such program.
   virtual Result<bool> DecisionsDiffer(const std::string& program_id, uint64_t fingerprint) = 0;
 
-  // --- Sessions.
+  // --- Sessions. A session id is the client's idempotency key within its patient: the same id
+  // from two patients is two sessions, and nothing about one patient's ids is visible through
+  // another's.
   // Stores the session and updates its day's DailyFacts in one transaction, exactly once per
-  // session id forever: a second call with the same id and SamePayload returns the stored
-  // session with replayed = true; with another payload, ALREADY_EXISTS.
-  // REQUIRES: the patient and program exist.
+  // (patient, session id) forever: a second call of the same patient with the same id and
+  // SamePayload returns the stored session with replayed = true; with another payload,
+  // ALREADY_EXISTS. REQUIRES: the patient and program exist.
   virtual Result<LogResult> LogSession(const Session& session) = 0;
-  virtual Result<Session> GetSession(const std::string& id) = 0;
+  // NOT_FOUND when the patient has no session with this id (whoever else has one).
+  virtual Result<Session> GetSession(const std::string& patient_id, const std::string& id) = 0;
   // Newest perform_time first; from/to bound local_date inclusively when set.
   virtual Result<Page<Session>> ListSessions(const std::string& patient_id,
                                              std::optional<LocalDate> from,

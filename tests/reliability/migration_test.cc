@@ -247,6 +247,8 @@ struct World {
   RtmTimeEntryRecord entry;
   PatientSummary summary;
   AlertRecord alert;  // acknowledged
+  std::string secret_name = "audit-unknown-name-key";
+  std::string secret{"\x00\x01key bytes\xff", 13};  // a blob, stored byte for byte
 };
 
 World MakeWorld() {
@@ -435,7 +437,7 @@ void WriteWorld(const std::string& path, const World& w) {
   PTRACK_REQUIRE(store.CreateProgram(program));
   PTRACK_REQUIRE(store.AppendRevision(program.id, w.program.revisions[1], 1));
   for (const Session& s : w.sessions) PTRACK_REQUIRE(store.LogSession(s));
-  PTRACK_REQUIRE(store.AddPainFollowUp(w.followup, At(Ymd(2026, 3, 3), 7)));
+  PTRACK_REQUIRE(store.AddPainFollowUp(w.patient.id, w.followup, At(Ymd(2026, 3, 3), 7)));
   PTRACK_REQUIRE(store.AddTherapistAction(w.action_id, w.program.id, w.action,
                                           "clinics/harbour/therapists/ana", w.action.at));
   PTRACK_REQUIRE(store.SaveDecisions(w.program.id, {w.decision}, w.fingerprint));
@@ -450,6 +452,7 @@ void WriteWorld(const std::string& path, const World& w) {
   PTRACK_REQUIRE(store.AddRtmTimeEntry(w.entry, &replayed));
   PTRACK_REQUIRE(store.SavePatientSummary("harbour", "jordan", w.summary, w.alert.create_time));
   PTRACK_REQUIRE(store.AcknowledgeAlert(w.alert.id, w.alert.ack_by, *w.alert.ack_time));
+  PTRACK_REQUIRE(store.GetOrCreateSecret(w.secret_name, w.secret));
 }
 
 // --- Comparable text of what the store reads --------------------------------------------------
@@ -601,7 +604,7 @@ void CheckReadsBack(Store& store, const World& w, int v) {
   PTRACK_REQUIRE(program_sessions);
   CHECK(ShowAll(*program_sessions) == ShowAll(w.sessions));
   for (const Session& s : w.sessions) {
-    auto read = store.GetSession(s.id);
+    auto read = store.GetSession(s.patient_id, s.id);
     PTRACK_REQUIRE(read);
     CHECK(Show(*read) == Show(s));
   }
@@ -667,6 +670,12 @@ void CheckReadsBack(Store& store, const World& w, int v) {
     CHECK(summary.status().code() == StatusCode::kNotFound);
     CHECK(alerts->empty());
   }
+
+  // Secrets exist from version 9; an older database gets its first one when it is first asked
+  // for (here, last: it is a write).
+  auto secret = store.GetOrCreateSecret(w.secret_name, "created after the upgrade");
+  PTRACK_REQUIRE(secret);
+  CHECK(*secret == (v >= 9 ? w.secret : std::string("created after the upgrade")));
 }
 
 // --- Building a database as version v wrote it -------------------------------------------------

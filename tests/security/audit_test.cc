@@ -1,16 +1,20 @@
 // The audit log (DESIGN.md §6, docs/SECURITY.md "Audit") through the real services: a read of
 // patient data appends exactly one row naming the caller, their role and clinic, the patient, the
 // full method and the outcome; denials are recorded (another patient's data, a role that may not
-// call the method, failed sign-ins under the name that was tried), calls without a valid token are
-// not; ListAuditEvents is for a clinic's own admins only, newest first, paginated without gaps or
+// call the method, failed sign-ins under the account's name, or for a name that is no account
+// only a keyed hash of it, stable across restarts), calls without a valid token are not;
+// ListAuditEvents is for a clinic's own admins only, newest first, paginated without gaps or
 // repeats, filtered by patient, and shows a clinic its own users' events and anyone's attempts at
 // its patients but nothing of another clinic; the table refuses UPDATE, DELETE and REPLACE; and
 // when the database refuses the row, an audited call answers UNAVAILABLE instead of its data
 // (the table is read and altered here with SQLiteCpp directly on the fixture's database file).
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
+#include <sodium.h>
 
 #include <catch2/catch.hpp>
+#include <cctype>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -243,7 +247,7 @@ TEST_CASE("Failed sign-ins are audited under the name that was tried", "[securit
   CHECK(rows[0].username == kPatientUser);
   CHECK(rows[0].clinic_id == "demo");
   CHECK(rows[0].outcome == "UNAUTHENTICATED");
-  CHECK(rows[1].username == "no-such-user");
+  CHECK(rows[1].username.rfind("unknown:", 0) == 0);  // not the name (test below)
   CHECK(rows[1].role == static_cast<int>(Role::kUnspecified));
   CHECK(rows[1].clinic_id.empty());
   CHECK(rows[1].outcome == "UNAUTHENTICATED");
@@ -260,12 +264,70 @@ TEST_CASE("Failed sign-ins are audited under the name that was tried", "[securit
   CHECK(events[1].id() == rows[0].id);
   CHECK(events[1].outcome() == "UNAUTHENTICATED");
   CHECK(events[1].username() == kPatientUser);
-  for (const auto& e : events) CHECK(e.username() != "no-such-user");
+  for (const auto& e : events) CHECK(e.username() != rows[1].username);
   auto unknown = f.store->ListAudit("", "", PageRequest{});
   REQUIRE(unknown.ok());
   REQUIRE(unknown->items.size() == 1);
-  CHECK(unknown->items[0].username == "no-such-user");
+  CHECK(unknown->items[0].username == rows[1].username);
   CHECK(unknown->items[0].outcome == "UNAUTHENTICATED");
+}
+
+TEST_CASE("A name that is no account is audited as a keyed hash, never as typed", "[security]") {
+  F f;
+  // What people type into the name field by mistake: their password.
+  const std::string typed = "Tr0ub4dor&3-horse";
+  const std::string other = "no-such-user";
+  const int64_t before = LastId(f);
+  CHECK_CODE(TrySignIn(f, typed, "whatever-they-typed"), Code::UNAUTHENTICATED);
+  CHECK_CODE(TrySignIn(f, typed, "whatever-they-typed"), Code::UNAUTHENTICATED);
+  CHECK_CODE(TrySignIn(f, other, "whatever-they-typed"), Code::UNAUTHENTICATED);
+  CHECK_CODE(TrySignIn(f, kPatientUser, "not-the-password"), Code::UNAUTHENTICATED);
+
+  const auto rows = RowsAfter(f, before);
+  REQUIRE(rows.size() == 4);
+  // Neither name appears in any column of any row, in any case.
+  auto lower = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  for (const Row& r : RowsAfter(f)) {
+    for (const std::string& column : {r.username, r.clinic_id, r.patient_id, r.method, r.outcome}) {
+      CHECK(lower(column).find(lower(typed)) == std::string::npos);
+      CHECK(lower(column).find(other) == std::string::npos);
+    }
+  }
+  // "unknown:" and 128 bits in hex; the same name gives the same value, another name another.
+  const std::regex tag("unknown:[0-9a-f]{32}");
+  CHECK(std::regex_match(rows[0].username, tag));
+  CHECK(std::regex_match(rows[2].username, tag));
+  CHECK(rows[0].username == rows[1].username);
+  CHECK(rows[2].username != rows[0].username);
+  for (int i = 0; i < 3; ++i) CHECK(rows[i].clinic_id.empty());
+  // A real account's name is recorded as before.
+  CHECK(rows[3].username == kPatientUser);
+  CHECK(rows[3].clinic_id == "demo");
+
+  // The key is in the database, not in the process: a server started afresh on the same file
+  // (a new store and new Credentials) gives the same value, so guessing stays visible across
+  // restarts.
+  {
+    auto reopened = SqliteStore::Open(f.db_file.path().string());
+    REQUIRE(reopened.ok());
+    Credentials restarted(**reopened, f.clock, SecurityPolicy{});
+    CHECK(restarted.UnknownNameTag(typed) == rows[0].username);
+    CHECK(restarted.UnknownNameTag(other) == rows[2].username);
+  }
+  // Without the key the value cannot be confirmed by hashing a guess.
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(typed.data()),
+                     typed.size(), nullptr, 0);
+  char hex[33];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  CHECK(rows[0].username != std::string("unknown:") + hex);
+  // One key per database: another database gives other values for the same name.
+  F elsewhere;
+  Credentials other_db(*elsewhere.store, elsewhere.clock, SecurityPolicy{});
+  CHECK(other_db.UnknownNameTag(typed) != rows[0].username);
 }
 
 TEST_CASE("ListAuditEvents: a clinic's admins only, newest first, every row once per walk",

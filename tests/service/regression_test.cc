@@ -1,9 +1,11 @@
 // Regression tests for defects found in review, each named after the bug it pins: replays
 // judged before time- and zone-dependent checks, timestamp overflow, program replays after a
 // catalogue change, readable client ids leaking across clinics, upper-case UUIDs in names,
-// resumable demo seeding, and stored zones the tz database no longer knows.
+// resumable demo seeding, stored zones the tz database no longer knows, and session ids that
+// were unique across clinics (so one patient could learn and squat another's).
 #include <catch2/catch.hpp>
 
+#include "service/credentials.h"
 #include "service/demo.h"
 #include "tests/service/service_fixture.h"
 #include "tests/service/test_helpers.h"
@@ -203,6 +205,112 @@ TEST_CASE("regression: a stored zone the tz database does not know is FAILED_PRE
       F::Call(*f.program, &v1::ProgramService::Stub::GetPlan, patient, req, &plan);
   CHECK(status.error_code() == Code::FAILED_PRECONDITION);
   CHECK(BadRequestFields(status).empty());
+}
+
+TEST_CASE(
+    "regression: a session id is scoped to its patient, so another clinic's patient can "
+    "neither probe nor squat it",
+    "[foundation][regression]") {
+  F f;
+  // Clinic "east" with therapist east-t and patient cora, made through the store as the operator
+  // and their staff would; cora's program through the service.
+  const Instant now = f.clock.Now();
+  auto account = [&](const std::string& user, Role role, const std::string& subject) {
+    auto hash = HashPassword(user + "-password");
+    REQUIRE(hash.ok());
+    return Account{user, *hash, role, "east", subject, now};
+  };
+  REQUIRE(f.store->CreateClinic({"east", "East Clinic", "Asia/Tokyo"}).ok());
+  REQUIRE(f.store
+              ->CreateTherapist({"east-t", "east", "Aki Mori", "east-t"},
+                                account("east-t", Role::kTherapist, "east-t"))
+              .ok());
+  REQUIRE(f.store
+              ->CreatePatient({"cora", "east", "Cora Sato", "Asia/Tokyo", "east-t", "cora", now, 1},
+                              account("cora", Role::kPatient, "cora"))
+              .ok());
+  const Token east_therapist = f.SignIn("east-t", "east-t-password");
+  v1::CreateProgramRequest assign;
+  assign.set_parent("clinics/east/patients/cora");
+  assign.set_program_id(SequentialUuid());
+  assign.mutable_program()->set_protocol(kDefaultProtocol);
+  assign.mutable_program()->set_start_date("2026-11-01");
+  v1::Program program;
+  REQUIRE_OK(F::Call(*f.program, &v1::ProgramService::Stub::CreateProgram, east_therapist, assign,
+                     &program));
+  const Token jordan = f.SignIn(kPatientUser, kPatientPass);
+  const Token cora = f.SignIn("cora", "cora-password");
+
+  auto log = [&](const Token& token, const v1::LogSessionRequest& req,
+                 v1::LogSessionResponse* resp) {
+    return F::Call(*f.session, &v1::SessionService::Stub::LogSession, token, req, resp);
+  };
+  auto get = [&](const Token& token, const std::string& name, v1::Session* resp) {
+    v1::GetSessionRequest req;
+    req.set_name(name);
+    return F::Call(*f.session, &v1::SessionService::Stub::GetSession, token, req, resp);
+  };
+  const std::string jordans = std::string(kJordan) + "/sessions/" + kId;
+  const std::string coras = std::string("clinics/east/patients/cora/sessions/") + kId;
+
+  // Jordan's session, then cora's with the same UUID: two sessions, neither refused.
+  const v1::LogSessionRequest mine = SessionRequest(kId, FixtureNow() - std::chrono::hours(2));
+  v1::LogSessionRequest theirs = SessionRequest(kId, FixtureNow() - std::chrono::hours(3));
+  theirs.set_parent("clinics/east/patients/cora");
+  theirs.mutable_session()->set_notes("cora's own");
+  theirs.mutable_session()->set_pain_after(4);
+  v1::LogSessionResponse first, second;
+  REQUIRE_OK(log(jordan, mine, &first));
+  CHECK_FALSE(first.replayed());
+  REQUIRE_OK(log(cora, theirs, &second));  // was ALREADY_EXISTS: Jordan's id was visible
+  CHECK_FALSE(second.replayed());
+  CHECK(second.session().name() == coras);
+  CHECK(second.session().notes() == "cora's own");
+
+  // Each reads back their own.
+  v1::Session read;
+  REQUIRE_OK(get(jordan, jordans, &read));
+  CHECK(read.notes() == "felt fine");
+  CHECK(read.pain_after() == 2);
+  REQUIRE_OK(get(cora, coras, &read));
+  CHECK(read.notes() == "cora's own");
+  CHECK(read.pain_after() == 4);
+
+  // Within one patient the id is the idempotency key as before: the same payload is a replay
+  // with the stored session, another payload ALREADY_EXISTS and changes nothing.
+  v1::LogSessionResponse replay;
+  REQUIRE_OK(log(cora, theirs, &replay));
+  CHECK(replay.replayed());
+  CHECK(replay.session().notes() == "cora's own");
+  v1::LogSessionRequest changed = theirs;
+  changed.mutable_session()->set_pain_after(9);
+  CHECK_CODE(log(cora, changed, &replay), Code::ALREADY_EXISTS);
+  CHECK_CODE(log(
+                 jordan,
+                 [&] {
+                   v1::LogSessionRequest r = mine;
+                   r.mutable_session()->set_notes("changed");
+                   return r;
+                 }(),
+                 &replay),
+             Code::ALREADY_EXISTS);
+  REQUIRE_OK(get(jordan, jordans, &read));
+  CHECK(read.notes() == "felt fine");
+  REQUIRE_OK(get(cora, coras, &read));
+  CHECK(read.pain_after() == 4);
+
+  // The next-morning pain report names the session under its patient: each patient's report
+  // lands on their own session.
+  v1::ReportNextMorningPainRequest pain;
+  v1::ReportNextMorningPainResponse pain_resp;
+  pain.set_name(coras);
+  pain.set_pain(1);
+  REQUIRE_OK(F::Call(*f.progression, &v1::ProgressionService::Stub::ReportNextMorningPain, cora,
+                     pain, &pain_resp));
+  pain.set_name(jordans);
+  pain.set_pain(6);
+  REQUIRE_OK(F::Call(*f.progression, &v1::ProgressionService::Stub::ReportNextMorningPain, jordan,
+                     pain, &pain_resp));
 }
 
 }  // namespace ptrack::testing

@@ -1,19 +1,26 @@
 // SQLite-specific tests of SqliteStore (storage/sqlite_store.h) that the backend-neutral contract
 // suite cannot express: data survives closing and reopening the file; Open migrates to
 // LatestSchemaVersion() and refuses a file written by a newer binary without touching its schema;
-// an unopenable path is UNAVAILABLE; the program_revisions table is append-only even for raw SQL;
-// the file is in WAL mode and foreign keys are enforced. Raw SQLiteCpp connections are used here,
-// and only here, to look behind the interface.
+// an unopenable path is UNAVAILABLE; the database, its -wal and -shm, backups and the lock file
+// are created 0600 in 0700 folders under any umask, and looser modes are named; the
+// program_revisions table is append-only even for raw SQL; the file is in WAL mode and foreign keys
+// are enforced. Raw SQLiteCpp connections are used here, and only here, to look behind the
+// interface.
 #include "storage/sqlite_store.h"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
+#include "storage/backup.h"
 #include "storage/migrations.h"
+#include "storage/private_files.h"
 #include "tests/storage/store_fixture.h"
 
 namespace ptrack::testing {
@@ -48,7 +55,7 @@ TEST_CASE("SqliteStore: data survives closing and reopening the file", "[foundat
   CHECK(program->id == "prog1");
   REQUIRE(program->revisions.size() == 1);
   CHECK(program->revisions[0].phases == w.protocol.phases);
-  auto session = store.GetSession(s.id);
+  auto session = store.GetSession("p1", s.id);
   PTRACK_REQUIRE_OK(session);
   CHECK(SamePayload(*session, s));
   auto facts = store.GetDailyFacts("p1", day, day);
@@ -93,9 +100,65 @@ TEST_CASE("SqliteStore: a database newer than the binary is refused and its sche
 
 TEST_CASE("SqliteStore: a file that cannot be opened is UNAVAILABLE", "[foundation][sqlite]") {
   TempDir dir;
-  const std::string path = (dir.path() / "no-such-folder" / "ptrack.db").string();
+  // Its folder cannot be created: a file of that name is in the way.
+  std::ofstream(dir.path() / "not-a-folder") << "x";
+  const std::string path = (dir.path() / "not-a-folder" / "ptrack.db").string();
   PTRACK_CHECK_CODE(SqliteStore::Open(path), kUnavailable);
   CHECK_FALSE(std::filesystem::exists(path));
+}
+
+// The permission bits of `path`; -1 when it does not exist.
+int ModeOf(const std::filesystem::path& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 07777) : -1;
+}
+
+TEST_CASE("SqliteStore: the files and folders it creates are private whatever the umask",
+          "[foundation][sqlite]") {
+  TempDir dir;
+  struct Umask022 {  // the usual umask, which leaves new files world-readable
+    mode_t saved = ::umask(022);
+    ~Umask022() { ::umask(saved); }
+  } umask022;
+  const auto db = dir.path() / "var" / "lib" / "ptrack.db";
+  const auto backup = dir.path() / "backups" / "ptrack-1.db";
+  {
+    auto opened = SqliteStore::Open(db.string());
+    PTRACK_REQUIRE_OK(opened);
+    SeedWorld(**opened);  // writes: the -wal and -shm exist while the store is open
+    CHECK(ModeOf(db) == 0600);
+    CHECK(ModeOf(db.string() + "-wal") == 0600);
+    CHECK(ModeOf(db.string() + "-shm") == 0600);
+    CHECK(ModeOf(dir.path() / "var") == 0700);
+    CHECK(ModeOf(dir.path() / "var" / "lib") == 0700);
+    CHECK(LooseModeWarnings(db.string()).empty());
+
+    PTRACK_REQUIRE_OK(BackupDatabase(db.string(), backup.string()));
+    CHECK(ModeOf(backup) == 0600);
+    CHECK(ModeOf(dir.path() / "backups") == 0700);
+    auto lock = ServerLock::Acquire(db.string());
+    PTRACK_REQUIRE_OK(lock);
+    CHECK(ModeOf(db.string() + ".lock") == 0600);
+  }
+}
+
+TEST_CASE("SqliteStore: database files others may read or write are named with a fix",
+          "[foundation][sqlite]") {
+  TempDir dir;
+  const std::string db = (dir.path() / "ptrack.db").string();
+  PTRACK_REQUIRE_OK(SqliteStore::Open(db));
+  std::ofstream(db + "-wal") << "";
+  ::chmod(db.c_str(), 0600);
+  ::chmod((db + "-wal").c_str(), 0600);
+  CHECK(LooseModeWarnings(db).empty());
+  ::chmod(db.c_str(), 0644);
+  ::chmod((db + "-wal").c_str(), 0620);
+  const std::vector<std::string> warnings = LooseModeWarnings(db);
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0] == db + " has mode 0644: other local users can read or change patient data; " +
+                           "run chmod 600 " + db);
+  CHECK(warnings[1].rfind(db + "-wal has mode 0620:", 0) == 0);
+  CHECK(LooseModeWarnings((dir.path() / "absent.db").string()).empty());
 }
 
 TEST_CASE("SqliteStore: program revisions are append-only", "[foundation][sqlite]") {
@@ -138,7 +201,7 @@ TEST_CASE("SqliteStore: WAL journal and enforced foreign keys", "[foundation][sq
     auto r = store.LogSession(orphan);
     INFO(r.status().ToString());
     CHECK_FALSE(r.ok());
-    PTRACK_CHECK_CODE(store.GetSession(orphan.id), kNotFound);
+    PTRACK_CHECK_CODE(store.GetSession(orphan.patient_id, orphan.id), kNotFound);
     auto facts = store.GetDailyFacts("no-such-patient", day, day);
     PTRACK_REQUIRE_OK(facts);
     CHECK(facts->empty());
@@ -149,7 +212,7 @@ TEST_CASE("SqliteStore: WAL journal and enforced foreign keys", "[foundation][sq
     auto r = store.LogSession(orphan);
     INFO(r.status().ToString());
     CHECK_FALSE(r.ok());
-    PTRACK_CHECK_CODE(store.GetSession(orphan.id), kNotFound);
+    PTRACK_CHECK_CODE(store.GetSession(orphan.patient_id, orphan.id), kNotFound);
     auto facts = store.GetDailyFacts("p1", day, day);
     PTRACK_REQUIRE_OK(facts);
     CHECK(facts->empty());

@@ -1,7 +1,8 @@
 // The Store contract suite (storage/store.h), written against `Store&` only so that every backend
 // runs the same cases: clinics, accounts and therapists (with their atomic account), patients
 // (idempotent create, keyset listing, versioned update), bearer tokens, the catalogue, programs
-// (first revision, idempotent replay, one active program per patient), and sessions — written
+// (first revision, idempotent replay, one active program per patient), server secrets (created
+// once), and sessions — written
 // exactly once per id forever, with the day's facts maintained in the same transaction, listed
 // newest first with date bounds and a stable cursor, and logged from many threads at once. Every
 // refused write is checked to have changed nothing. The SQLite backend is supplied by
@@ -402,6 +403,24 @@ TEST_CASE("tokens: put, get and revoke by the full binary hash", "[foundation][s
   PTRACK_CHECK_CODE(store.RevokeToken(std::string(32, 'x')), kNotFound);
 }
 
+TEST_CASE("secrets: the first value stored under a name is the only one, byte for byte",
+          "[foundation][store]") {
+  StoreFixture f;
+  Store& store = f.store();
+  const std::string first("\x00key\xff\x80", 6);
+  auto created = store.GetOrCreateSecret("audit-unknown-name-key", first);
+  PTRACK_REQUIRE_OK(created);
+  CHECK(*created == first);
+  // A later candidate never replaces it.
+  auto again = store.GetOrCreateSecret("audit-unknown-name-key", "another candidate");
+  PTRACK_REQUIRE_OK(again);
+  CHECK(*again == first);
+  // Names are independent.
+  auto other = store.GetOrCreateSecret("another-key", "its own");
+  PTRACK_REQUIRE_OK(other);
+  CHECK(*other == "its own");
+}
+
 TEST_CASE("exercises: put replaces, get round-trips, list pages in id order by region",
           "[foundation][store]") {
   StoreFixture f;
@@ -629,13 +648,13 @@ TEST_CASE("LogSession stores a session exactly once per id", "[foundation][store
   CHECK(SamePayload(first->session, s));
   CHECK(first->session.local_date == day);
 
-  auto got = store.GetSession(s.id);
+  auto got = store.GetSession("p1", s.id);
   PTRACK_REQUIRE_OK(got);
   CHECK(SamePayload(*got, s));
   CHECK(got->program_id == "prog1");
   CHECK(got->local_date == day);
   CHECK(got->receive_time == s.receive_time);
-  PTRACK_CHECK_CODE(store.GetSession("5b0c3c1e-7d1a-4a51-9f3e-00000000ffff"), kNotFound);
+  PTRACK_CHECK_CODE(store.GetSession("p1", "5b0c3c1e-7d1a-4a51-9f3e-00000000ffff"), kNotFound);
 
   const std::vector<DailyFacts> one_session = {Facts(day, 1, 2, 3)};
   CHECK(SortedFacts(store, "p1", day, day) == one_session);
@@ -667,12 +686,62 @@ TEST_CASE("LogSession stores a session exactly once per id", "[foundation][store
     Session changed = s;
     m.apply(changed);
     PTRACK_CHECK_CODE(store.LogSession(changed), kAlreadyExists);
-    got = store.GetSession(s.id);
+    got = store.GetSession("p1", s.id);
     PTRACK_REQUIRE_OK(got);
     CHECK(SamePayload(*got, s));
     CHECK(SortedFacts(store, "p1", day, day) == one_session);
   }
   CHECK(AllSessions(store, "p1").size() == 1);
+}
+
+TEST_CASE("LogSession: a session id is unique per patient, not across patients or clinics",
+          "[foundation][store]") {
+  StoreFixture f;
+  Store& store = f.store();
+  const World w = SeedWorld(store);
+  SeedClinic(store, "c2");
+  SeedTherapist(store, "t2", "c2");
+  SeedPatient(store, "p2", "c2", "t2");
+  SeedProgram(store, "prog2", "p2", w.protocol, Ymd(2026, 3, 2));
+  const LocalDate day = Ymd(2026, 3, 3);
+  const std::string id = "5b0c3c1e-7d1a-4a51-9f3e-0000000000aa";
+  const Session mine = MakeSession(id, "p1", "prog1", At(day, 7, 30), day);
+  Session theirs = MakeSession(id, "p2", "prog2", At(day, 18), day);
+  theirs.notes = "another clinic's patient, the same UUID";
+
+  PTRACK_REQUIRE_OK(store.LogSession(mine));
+  // The other patient does not see the id as taken: their session is stored, not refused.
+  PTRACK_CHECK_CODE(store.GetSession("p2", id), kNotFound);
+  auto stored = store.LogSession(theirs);
+  PTRACK_REQUIRE_OK(stored);
+  CHECK_FALSE(stored->replayed);
+  CHECK(SamePayload(stored->session, theirs));
+
+  // Each reads back their own; each patient's days count their own session once.
+  auto got = store.GetSession("p1", id);
+  PTRACK_REQUIRE_OK(got);
+  CHECK(SamePayload(*got, mine));
+  got = store.GetSession("p2", id);
+  PTRACK_REQUIRE_OK(got);
+  CHECK(SamePayload(*got, theirs));
+  CHECK(AllSessions(store, "p1").size() == 1);
+  CHECK(AllSessions(store, "p2").size() == 1);
+  CHECK(SortedFacts(store, "p1", day, day).front().sessions_done == 1);
+  CHECK(SortedFacts(store, "p2", day, day).front().sessions_done == 1);
+
+  // Within one patient the id stays the idempotency key: a replay returns the stored session,
+  // another payload is ALREADY_EXISTS, for either patient.
+  auto replay = store.LogSession(theirs);
+  PTRACK_REQUIRE_OK(replay);
+  CHECK(replay->replayed);
+  Session changed = mine;
+  changed.notes = "changed";
+  PTRACK_CHECK_CODE(store.LogSession(changed), kAlreadyExists);
+  got = store.GetSession("p1", id);
+  PTRACK_REQUIRE_OK(got);
+  CHECK(SamePayload(*got, mine));
+  CHECK(AllSessions(store, "p1").size() == 1);
+  CHECK(AllSessions(store, "p2").size() == 1);
 }
 
 TEST_CASE("LogSession: a retry with other derived fields is the same session",
@@ -838,7 +907,7 @@ TEST_CASE("LogSession from many threads stores each id once with consistent dail
             continue;
           }
           ++(r->replayed ? out.replayed : out.stored);
-          auto read = store.GetSession(s.id);  // a write that returned OK is visible
+          auto read = store.GetSession(s.patient_id, s.id);  // a write that returned OK is visible
           if (!read.ok())
             out.errors.push_back("GetSession " + s.id + ": " + read.status().ToString());
         }

@@ -61,14 +61,33 @@ TEST_CASE("sessions keep their red flags and per-exercise pain", "[foundation][s
 TEST_CASE("next-morning pain: once per session, idempotent, unknown session NOT_FOUND",
           "[foundation][store]") {
   Seeded s;
-  PTRACK_REQUIRE_OK(s.store.AddPainFollowUp({"s1", 5}, At(Ymd(2026, 3, 3), 8)));
-  PTRACK_REQUIRE_OK(s.store.AddPainFollowUp({"s1", 5}, At(Ymd(2026, 3, 3), 9)));
-  PTRACK_CHECK_CODE(s.store.AddPainFollowUp({"s1", 2}, At(Ymd(2026, 3, 3), 9)), kAlreadyExists);
-  PTRACK_CHECK_CODE(s.store.AddPainFollowUp({"nope", 2}, At(Ymd(2026, 3, 3), 9)), kNotFound);
+  PTRACK_REQUIRE_OK(s.store.AddPainFollowUp("p1", {"s1", 5}, At(Ymd(2026, 3, 3), 8)));
+  PTRACK_REQUIRE_OK(s.store.AddPainFollowUp("p1", {"s1", 5}, At(Ymd(2026, 3, 3), 9)));
+  PTRACK_CHECK_CODE(s.store.AddPainFollowUp("p1", {"s1", 2}, At(Ymd(2026, 3, 3), 9)),
+                    kAlreadyExists);
+  PTRACK_CHECK_CODE(s.store.AddPainFollowUp("p1", {"nope", 2}, At(Ymd(2026, 3, 3), 9)), kNotFound);
   auto listed = s.store.ListPainFollowUps("prog1");
   PTRACK_REQUIRE_OK(listed);
   REQUIRE(listed->size() == 1);
   CHECK(listed->front().pain == 5);
+
+  // Under another patient, the same session id is another session: p2 cannot report on p1's
+  // session, and p2's own session "s1" takes its own report.
+  SeedPatient(s.store, "p2", "c1", "t1");
+  PTRACK_CHECK_CODE(s.store.AddPainFollowUp("p2", {"s1", 1}, At(Ymd(2026, 3, 3), 9)), kNotFound);
+  const Protocol protocol = *s.store.GetProtocol("basic");
+  SeedProgram(s.store, "prog2", "p2", protocol, Ymd(2026, 3, 2));
+  PTRACK_REQUIRE_OK(s.store.LogSession(
+      MakeSession("s1", "p2", "prog2", At(Ymd(2026, 3, 2), 19), Ymd(2026, 3, 2))));
+  PTRACK_REQUIRE_OK(s.store.AddPainFollowUp("p2", {"s1", 1}, At(Ymd(2026, 3, 3), 9)));
+  listed = s.store.ListPainFollowUps("prog1");
+  PTRACK_REQUIRE_OK(listed);
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().pain == 5);
+  listed = s.store.ListPainFollowUps("prog2");
+  PTRACK_REQUIRE_OK(listed);
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().pain == 1);
 }
 
 TEST_CASE("therapist actions: idempotent on id, another payload ALREADY_EXISTS, read back",
