@@ -176,6 +176,9 @@ grpc::Status ReportServiceImpl::WatchAlerts(grpc::ServerContext* context,
     PTRACK_ASSIGN_OR_RETURN(int64_t cursor, Cursor(req->after_cursor()));
     PTRACK_ASSIGN_OR_RETURN(auto watch,
                             deps_.watches.Admit(call.who(), Gate::BearerToken(*context), context));
+    // The watch holds its place now: the client learns it from the initial metadata
+    // (WaitForInitialMetadata) before any alert, so it knows when it is established.
+    writer->SendInitialMetadata();
     const std::string therapist = TherapistScope(call.who());
     AlertWriter alerts(deps_.store);
     bool drain = true;

@@ -198,8 +198,8 @@ struct SlowWatch {
     v1::WatchAlertsRequest req;
     req.set_parent("clinics/demo");
     reader = stub->WatchAlerts(context.get(), req);
-    // The server sends its initial metadata with the first alert it writes, so this returns once
-    // the watch has been admitted (and consumes no message, so no flow-control window).
+    // The server sends its initial metadata as soon as it admits the watch, so this returns once
+    // the watch holds its place (and consumes no message, so no flow-control window).
     reader->WaitForInitialMetadata();
     opened = Clock::now();
   }
@@ -259,6 +259,7 @@ TEST_CASE(
     v1::WatchAlertsRequest req;
     req.set_parent("clinics/demo");
     o.reader = s.report->WatchAlerts(o.context.get(), req);
+    o.reader->WaitForInitialMetadata();  // admitted: the server holds its place
     held.push_back(std::move(o));
   };
   for (int i = 0; i < 4; ++i) hold(therapist);

@@ -59,6 +59,9 @@ class Watch {
     v1::WatchAlertsRequest req;
     req.set_parent(parent);
     reader_ = f.report->WatchAlerts(context_.get(), req);
+    // Returns once the server admitted the watch (its initial metadata) or refused it (the
+    // status), so the next watch is judged with this one counted.
+    reader_->WaitForInitialMetadata();
     if (read) thread_ = std::thread([this] { Drain(); });
   }
   ~Watch() {
