@@ -282,6 +282,11 @@ BEGIN SELECT RAISE(ABORT, 'only an acknowledgement changes an alert'); END;
       R"sql(
 ALTER TABLE programs ADD COLUMN decisions_digest INTEGER;
 )sql",
+      // 9: accounts a clinic admin (or the operator) has disabled; every existing account stays
+      // enabled.
+      R"sql(
+ALTER TABLE accounts ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));
+)sql",
   };
   return steps;
 }
