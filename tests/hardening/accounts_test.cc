@@ -44,8 +44,9 @@ grpc::Status SignIn(v1::AuthService::Stub& stub, const std::string& user,
   return stub.SignIn(&context, req, &resp);
 }
 
-TEST_CASE("A sign-in flood from one address is refused before hashing; another address signs in",
-          "[hardening]") {
+TEST_CASE(
+    "A sign-in flood from one address is refused before hashing while another address signs in",
+    "[hardening]") {
   TempDir dir;
   Ptrackd server(PTRACKD, dir.path() + "/ptrack.db", dir.path(),
                  {"--demo", "--insecure", "--http-listen", "off"}, "[::]:0");

@@ -100,7 +100,7 @@ TEST_CASE("Address throttle: IPv6 is counted per /64, IPv4 per address", "[secur
   CHECK(t.Charge("10.0.0.2", now).allowed);
 }
 
-TEST_CASE("Address throttle: memory stays bounded; drained addresses are forgotten first",
+TEST_CASE("Address throttle: memory stays bounded, drained addresses are forgotten first",
           "[security]") {
   AddressThrottle t(Policy(1, 60s, 3));
   Instant now = FixtureNow();
@@ -119,7 +119,7 @@ TEST_CASE("Address throttle: memory stays bounded; drained addresses are forgott
 
 // --- Where a call comes from -----------------------------------------------------------------
 
-TEST_CASE("Client address: the peer's IP over the network; the header only in-process",
+TEST_CASE("Client address: the peer's IP over the network, the header only in-process",
           "[security]") {
   struct Row {
     const char* peer;
@@ -175,7 +175,7 @@ int FailedSignIns(F& f, const std::string& username) {
 }
 
 TEST_CASE(
-    "A flood of failed sign-ins from one address is refused before hashing; another "
+    "A flood of failed sign-ins from one address is refused before hashing while another "
     "address signs in",
     "[security]") {
   ServiceOptions options;

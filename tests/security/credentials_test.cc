@@ -782,8 +782,8 @@ AuditEvent NewestAudit(F& f) {
 }
 
 TEST_CASE(
-    "Disabling an account ends its tokens at once and refuses it as any failure; enabling "
-    "restores the password, not the tokens",
+    "Disabling an account ends its tokens at once and refuses it as any failure, and enabling "
+    "restores the password but not the tokens",
     "[security]") {
   F f;
   const Token admin = f.SignIn(kAdminUser, kAdminPass);

@@ -453,8 +453,8 @@ TEST_CASE("AddSignInFailure revokes the account's tokens when the count reaches 
 }
 
 TEST_CASE(
-    "SetAccountDisabled: disabling revokes tokens and voids codes at once; a disabled "
-    "account's code is refused and kept; enabling changes only the flag",
+    "SetAccountDisabled: disabling revokes tokens and voids codes at once, a disabled "
+    "account's code is refused and kept, enabling changes only the flag",
     "[foundation][store]") {
   StoreFixture f;
   Store& store = f.store();
