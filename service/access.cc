@@ -28,6 +28,8 @@ const std::map<std::string, AccessRule, std::less<>>& AccessTable() {
       {"/ptrack.v1.ClinicService/ListPatients",             {Scope::kClinic,   _, T, A, audit}},
       {"/ptrack.v1.ClinicService/UpdatePatient",            {Scope::kPatient,  _, T, A, audit}},
       {"/ptrack.v1.ClinicService/CreateEnrolmentCode",      {Scope::kAccount,  _, T, A, audit}},
+      {"/ptrack.v1.ClinicService/DisableAccount",           {Scope::kClinic,   _, _, A, audit}},
+      {"/ptrack.v1.ClinicService/EnableAccount",            {Scope::kClinic,   _, _, A, audit}},
       {"/ptrack.v1.AuditService/ListAuditEvents",           {Scope::kClinic,   _, _, A, _}},
       {"/ptrack.v1.ProgramService/CreateProgram",           {Scope::kPatient,  _, T, A, audit}},
       {"/ptrack.v1.ProgramService/GetProgram",              {Scope::kPatient,  P, T, A, audit}},

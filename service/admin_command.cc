@@ -26,6 +26,11 @@ Commands:
       after too many failed sign-ins). Earlier codes of the account stop working.
   revoke-tokens --username USERNAME
       Signs the account out everywhere (every token stops working on its next call).
+  disable-account --username USERNAME
+      Disables the account: signs it out everywhere, voids its enrolment codes and refuses its
+      sign-ins (answered as a wrong password) until enable-account.
+  enable-account --username USERNAME
+      Lets a disabled account sign in again with its existing password.
 
 A clinic ID is 2..40 characters of a-z, 0-9 and '-', starting with a letter or digit.
 )";
@@ -70,7 +75,8 @@ int RunAdminCommand(const std::vector<std::string>& args, std::ostream& out, std
     }
     return ok;
   };
-  if (command != "create-clinic" && command != "enrolment-code" && command != "revoke-tokens") {
+  if (command != "create-clinic" && command != "enrolment-code" && command != "revoke-tokens" &&
+      command != "disable-account" && command != "enable-account") {
     err << "ptrackd admin: unknown command " << command << "\n" << kUsage;
     return 2;
   }
@@ -144,8 +150,16 @@ int RunAdminCommand(const std::vector<std::string>& args, std::ostream& out, std
     PrintCode(*code, username, out);
     return 0;
   }
-  // revoke-tokens
   if (auto account = store.GetAccount(username); !account.ok()) return fail(account.status());
+  if (command == "disable-account" || command == "enable-account") {
+    const bool disable = command == "disable-account";
+    if (auto s = store.SetAccountDisabled(username, disable, clock.Now()); !s.ok()) return fail(s);
+    out << (disable ? "Disabled " : "Enabled ") << username
+        << (disable ? ": every token is revoked and sign-in is refused.\n"
+                    : ": sign-in with the existing password works again.\n");
+    return 0;
+  }
+  // revoke-tokens
   if (auto s = store.RevokeTokens(username); !s.ok()) return fail(s);
   out << "Every token of " << username << " is revoked.\n";
   return 0;

@@ -1,7 +1,7 @@
 // `ptrackd admin ...`: the operator's command line for what no API caller may do — create a
 // clinic with its first admin, issue an enrolment code for any account (first sign-in, forgotten
-// password, unlocking), and sign an account out everywhere. Works on the database file directly
-// (safe while ptrackd runs: SQLite serialises the writers).
+// password, unlocking), sign an account out everywhere, and disable or enable an account. Works on
+// the database file directly (safe while ptrackd runs: SQLite serialises the writers).
 #pragma once
 
 #include <iosfwd>

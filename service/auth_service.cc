@@ -2,6 +2,7 @@
 #include "service/auth_service.h"
 
 #include "service/call.h"
+#include "service/client_address.h"
 #include "service/convert.h"
 #include "service/validate.h"
 
@@ -32,7 +33,8 @@ grpc::Status AuthServiceImpl::SignIn(grpc::ServerContext* context, const v1::Sig
       v.Add("password", "1..256 characters");
     }
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    auto issued = deps_.credentials.SignIn(req->username(), req->password());
+    auto issued =
+        deps_.credentials.SignIn(req->username(), req->password(), ClientAddress(*context));
     if (!issued.ok()) {
       // The failure is audited under the account's clinic when the name is a real account (so
       // its admin sees attempts on it). Any other name is recorded only as a keyed hash: people

@@ -1,5 +1,6 @@
 // ptrack.v1.ClinicService: the caller's clinic, its therapists, and its patients (create with
-// a sign-in, read, list, update with FieldMask + etag).
+// a sign-in, read, list, update with FieldMask + etag), and its admins' disabling and enabling
+// of accounts.
 #pragma once
 
 #include "ptrack/v1/clinic.grpc.pb.h"
@@ -31,6 +32,12 @@ class ClinicServiceImpl final : public v1::ClinicService::Service {
   grpc::Status CreateEnrolmentCode(grpc::ServerContext* context,
                                    const v1::CreateEnrolmentCodeRequest* request,
                                    v1::EnrolmentCode* response) override;
+  // In clinic_service_accounts.cc.
+  grpc::Status DisableAccount(grpc::ServerContext* context,
+                              const v1::DisableAccountRequest* request,
+                              v1::Account* response) override;
+  grpc::Status EnableAccount(grpc::ServerContext* context, const v1::EnableAccountRequest* request,
+                             v1::Account* response) override;
 
  private:
   Deps deps_;

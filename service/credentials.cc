@@ -71,7 +71,8 @@ Credentials::Credentials(Store& store, const Clock& clock, const SecurityPolicy&
     : store_(store),
       clock_(clock),
       policy_(policy),
-      hashes_(std::clamp(policy.max_concurrent_hashes, 1, 64)) {}
+      hashes_(std::clamp(policy.max_concurrent_hashes, 1, 64)),
+      addresses_(policy) {}
 
 Result<std::string> Credentials::HashNewPassword(const std::string& password) {
   if (!hashes_.try_acquire_for(policy_.hash_wait)) {
@@ -101,7 +102,7 @@ bool Credentials::ThrottledVerify(const std::string& stored_hash, const std::str
 
 Status Credentials::RecordFailure(const std::string& username, bool known) {
   const Instant now = clock_.Now();
-  if (known) return store_.AddSignInFailure(username, now).status();
+  if (known) return store_.AddSignInFailure(username, now, policy_.lock_after).status();
   std::lock_guard<std::mutex> lock(unknown_mu_);
   if (unknown_.size() >= kMaxUnknownNames && !unknown_.count(username)) {
     auto oldest = std::min_element(unknown_.begin(), unknown_.end(),
@@ -114,7 +115,23 @@ Status Credentials::RecordFailure(const std::string& username, bool known) {
   return Status::Ok();
 }
 
-Result<IssuedToken> Credentials::SignIn(const std::string& username, const std::string& password) {
+Result<IssuedToken> Credentials::SignIn(const std::string& username, const std::string& password,
+                                        const std::string& address) {
+  // The address pays for the attempt before anything is read or hashed; only a failed password
+  // check keeps the charge (a success, a refusal by the name throttle or a busy server do not).
+  const ThrottleVerdict verdict = addresses_.Charge(address, clock_.Now());
+  if (!verdict.allowed) {
+    return Status::ResourceExhausted("too many failed sign-ins from your address: try again in " +
+                                     std::to_string(verdict.retry_after.count()) + " s");
+  }
+  bool failed_check = false;
+  auto issued = SignInCharged(username, password, &failed_check);
+  if (!failed_check) addresses_.Refund(address, clock_.Now());
+  return issued;
+}
+
+Result<IssuedToken> Credentials::SignInCharged(const std::string& username,
+                                               const std::string& password, bool* failed_check) {
   auto account = store_.GetAccount(username);
   if (!account.ok() && account.status().code() != StatusCode::kNotFound) return account.status();
   const bool known = account.ok();
@@ -131,9 +148,13 @@ Result<IssuedToken> Credentials::SignIn(const std::string& username, const std::
   if (!verdict.allowed) return Throttled(verdict);
 
   bool timed_out = false;
-  const bool ok = ThrottledVerify(known ? account->password_hash : "", password, &timed_out);
+  const bool verified = ThrottledVerify(known ? account->password_hash : "", password, &timed_out);
   if (timed_out) return Status::Unavailable("the server is busy signing people in; retry shortly");
+  // A disabled account fails like a wrong password, after the same hashing and with the same
+  // count, so that neither answer nor timing nor throttle tells it apart.
+  const bool ok = verified && known && !account->disabled;
   if (!ok) {
+    *failed_check = true;
     PTRACK_RETURN_IF_ERROR(RecordFailure(username, known));
     return BadSignIn();
   }
@@ -201,7 +222,9 @@ Result<Principal> Credentials::Authenticate(const std::string& token) {
   const Instant now = clock_.Now();
   if (record->revoked || now >= record->expire_time) return BadToken();
   auto account = store_.GetAccount(record->username);
-  if (!account.ok()) return BadToken();
+  // Disabling revokes the account's tokens; refusing them here as well keeps that true whatever
+  // path wrote the flag.
+  if (!account.ok() || account->disabled) return BadToken();
   if (now - record->last_use_time >= IdleTimeout(account->role, policy_)) return BadToken();
   if (now - record->last_use_time >= policy_.touch_every) {
     // Best effort: a token that cannot be touched (disk full) still works until it idles out.

@@ -5,7 +5,9 @@
 //  - Tokens are 256-bit random values handed to the client once and stored only as their SHA-256
 //    hash, with an absolute and an idle expiry; revocation takes effect on the next call.
 //  - Failed sign-ins are throttled per user name, known or not, with the same answers for both;
-//    an account locks before 100 consecutive failures.
+//    an account locks before 100 consecutive failures, and locking revokes its tokens. They are
+//    also throttled per source address (address_throttle.h) before any hashing, so that a flood
+//    from one address cannot crowd genuine sign-ins out of the hash limit.
 //  - Enrolment codes (60 random bits, shown as XXXX-XXXX-XXXX) are single use and expire;
 //    redeeming one sets the password, unlocks the account and revokes its tokens.
 //  - A user name that is no account (people type passwords into the name field) is audited
@@ -19,6 +21,7 @@
 #include <string>
 
 #include "scheduler/status.h"
+#include "service/address_throttle.h"
 #include "service/clock.h"
 #include "service/security_policy.h"
 #include "storage/records.h"
@@ -57,11 +60,15 @@ class Credentials {
   Credentials(Store& store, const Clock& clock, const SecurityPolicy& policy);
 
   // Checks username and password. UNAUTHENTICATED with one message for an unknown user, a wrong
-  // password and an account that has no password yet (each costs one hash, so timing does not
-  // tell them apart either). RESOURCE_EXHAUSTED while throttled or locked, with the same
-  // schedule for unknown and known names. UNAVAILABLE when too many hashes are waiting.
-  Result<IssuedToken> SignIn(const std::string& username, const std::string& password);
-  // UNAUTHENTICATED for a malformed, unknown, revoked, expired or idle token.
+  // password, an account that has no password yet and a disabled account (each costs one hash
+  // and counts as a failure, so timing and throttling do not tell them apart either).
+  // RESOURCE_EXHAUSTED while throttled or locked, with the same schedule for unknown and known
+  // names, and (checked first, before anything is read or hashed) while `address` (ClientAddress)
+  // has used up its attempts. UNAVAILABLE when too many hashes are waiting.
+  Result<IssuedToken> SignIn(const std::string& username, const std::string& password,
+                             const std::string& address);
+  // UNAUTHENTICATED for a malformed, unknown, revoked, expired or idle token, or one of a
+  // disabled account.
   Result<Principal> Authenticate(const std::string& token);
   // Revokes one token. REQUIRES: the caller authenticated it (the gate does, for SignOut).
   // UNAUTHENTICATED when no such token is stored.
@@ -94,11 +101,14 @@ class Credentials {
                        bool* timed_out);
   Result<IssuedToken> IssueToken(const Account& account);
   Status RecordFailure(const std::string& username, bool known);
+  Result<IssuedToken> SignInCharged(const std::string& username, const std::string& password,
+                                    bool* failed_check);
 
   Store& store_;
   const Clock& clock_;
   const SecurityPolicy policy_;
   std::counting_semaphore<64> hashes_;
+  AddressThrottle addresses_;
 
   // Failed sign-ins of names that have no account, so that they are throttled exactly like
   // real ones (bounded; forgotten oldest-first when full).

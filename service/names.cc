@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 #include <vector>
 
 #include "scheduler/catalogue.h"
@@ -80,6 +81,30 @@ Result<PatientName> ParseTherapist(const std::string& name, const std::string& f
   return PatientName{(*ids)[0], (*ids)[1]};
 }
 
+Result<AccountName> ParseAccount(const std::string& name, const std::string& field) {
+  // A user name may hold '.' and '_', which ids may not: the last segment is checked as a user
+  // name (3..64 of a-z, 0-9, '.', '_', '-').
+  const auto bad = [&] {
+    return Status::InvalidArgument(field,
+                                   "must be a resource name like clinics/{clinic}/accounts/{user}");
+  };
+  const size_t last = name.rfind('/');
+  if (last == std::string::npos || name.size() > 300) return bad();
+  const std::string prefix = name.substr(0, last);
+  const std::string username = name.substr(last + 1);
+  constexpr std::string_view kAccounts = "/accounts";
+  if (prefix.size() <= kAccounts.size() || !prefix.ends_with(kAccounts)) return bad();
+  auto ids = Match(prefix.substr(0, prefix.size() - kAccounts.size()), field, {"clinics"}, "");
+  if (!ids.ok()) return bad();
+  const bool username_ok =
+      username.size() >= 3 && username.size() <= 64 &&
+      std::all_of(username.begin(), username.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      });
+  if (!username_ok) return bad();
+  return AccountName{(*ids)[0], username};
+}
+
 Result<AlertName> ParseAlert(const std::string& name, const std::string& field) {
   auto ids = Match(name, field, {"clinics", "alerts"}, "clinics/{clinic}/alerts/{id}");
   if (!ids.ok()) return ids.status();
@@ -134,6 +159,9 @@ std::string Patient(const std::string& c, const std::string& p) {
 }
 std::string Therapist(const std::string& c, const std::string& t) {
   return "clinics/" + c + "/therapists/" + t;
+}
+std::string Account(const std::string& c, const std::string& username) {
+  return "clinics/" + c + "/accounts/" + username;
 }
 std::string Program(const std::string& c, const std::string& p, const std::string& id) {
   return Patient(c, p) + "/programs/" + id;

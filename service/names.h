@@ -36,6 +36,12 @@ struct AlertName {
   int64_t id = 0;  // > 0
 };
 Result<AlertName> ParseAlert(const std::string& name, const std::string& field);
+// "clinics/{clinic}/accounts/{username}": anyone's sign-in account, admins' included.
+struct AccountName {
+  std::string clinic;
+  std::string username;
+};
+Result<AccountName> ParseAccount(const std::string& name, const std::string& field);
 Result<std::string> ParseExercise(const std::string& name, const std::string& field);
 Result<std::string> ParseProtocol(const std::string& name, const std::string& field);
 
@@ -45,6 +51,7 @@ std::string Therapist(const std::string& clinic, const std::string& therapist);
 std::string Program(const std::string& clinic, const std::string& patient, const std::string& id);
 std::string Session(const std::string& clinic, const std::string& patient, const std::string& id);
 std::string Alert(const std::string& clinic, int64_t id);
+std::string Account(const std::string& clinic, const std::string& username);
 std::string Exercise(const std::string& id);
 std::string Protocol(const std::string& id);
 

@@ -29,6 +29,16 @@ struct SecurityPolicy {
   std::chrono::seconds max_delay{15 * 60};
   int lock_after = 50;
 
+  // Sign-in throttle per source address (an IPv4 address, or an IPv6 /64; client_address.h),
+  // so that a flood from one address cannot occupy the hash limit below: every sign-in attempt
+  // is charged to its address before any hashing and refunded when it does not end in a failed
+  // password check; charges drain at one per address_drain_every. An address holding
+  // address_burst charges is answered RESOURCE_EXHAUSTED, with the wait, without hashing. The
+  // address_max_tracked most recently charged addresses are remembered (memory stays bounded).
+  int address_burst = 30;
+  std::chrono::seconds address_drain_every{2};
+  int address_max_tracked = 10000;
+
   // Enrolment codes are single use and expire.
   std::chrono::hours enrolment_code_lifetime{24 * 7};
 

@@ -345,6 +345,11 @@ CREATE INDEX sessions_by_patient_date ON sessions(patient_id, local_date);
 CREATE INDEX sessions_by_program ON sessions(program_id, local_date);
 CREATE INDEX sessions_by_patient_receive ON sessions(patient_id, receive_ms);
 )sql",
+      // 11: accounts a clinic admin (or the operator) has disabled; every existing account stays
+      // enabled.
+      R"sql(
+ALTER TABLE accounts ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));
+)sql",
   };
   return steps;
 }

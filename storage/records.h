@@ -34,6 +34,8 @@ struct Account {
   // one happened: the input of the sign-in throttle.
   int failed_sign_ins = 0;
   Instant last_failed_sign_in{};
+  // Disabled by a clinic admin or the operator: no sign-in, no enrolment, no live token.
+  bool disabled = false;
 };
 
 struct Therapist {

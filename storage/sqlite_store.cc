@@ -430,7 +430,8 @@ Result<Account> SqliteStore::GetAccount(const std::string& username) {
   return Read<Account>([&](sqlite::Connection& db) -> Result<Account> {
     sqlite::Prepared q(db,
                        "SELECT username, password_hash, role, clinic_id, subject_id, create_ms, "
-                       "failed_sign_ins, last_failed_ms FROM accounts WHERE username = ?");
+                       "failed_sign_ins, last_failed_ms, disabled FROM accounts "
+                       "WHERE username = ?");
     q.bind(1, username);
     if (!q.executeStep()) return Status::NotFound("account not found");
     Account a;
@@ -442,6 +443,7 @@ Result<Account> SqliteStore::GetAccount(const std::string& username) {
     a.create_time = FromUnixMillis(q.getColumn(5).getInt64());
     a.failed_sign_ins = q.getColumn(6).getInt();
     a.last_failed_sign_in = FromUnixMillis(q.getColumn(7).getInt64());
+    a.disabled = q.getColumn(8).getInt() != 0;
     return a;
   });
 }

@@ -65,8 +65,9 @@ class SqliteStore final : public Store {
                                      const PageRequest& page) override;
   Result<Patient> UpdatePatient(const Patient& patient) override;
 
-  Result<int> AddSignInFailure(const std::string& username, Instant at) override;
+  Result<int> AddSignInFailure(const std::string& username, Instant at, int lock_after) override;
   Status ResetSignInFailures(const std::string& username) override;
+  Status SetAccountDisabled(const std::string& username, bool disabled, Instant at) override;
   Status SetPasswordHash(const std::string& username, const std::string& hash) override;
   Status PutToken(const TokenRecord& token) override;
   Result<TokenRecord> GetToken(const std::string& token_hash) override;

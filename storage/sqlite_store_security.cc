@@ -31,7 +31,7 @@ AuditEvent AuditFrom(SQLite::Statement& q) {
 
 // --- Account security ------------------------------------------------------------------------
 
-Result<int> SqliteStore::AddSignInFailure(const std::string& username, Instant at) {
+Result<int> SqliteStore::AddSignInFailure(const std::string& username, Instant at, int lock_after) {
   return Write<int>([&](sqlite::Connection& db) -> Result<int> {
     sqlite::Prepared q(db,
                        "UPDATE accounts SET failed_sign_ins = failed_sign_ins + 1, "
@@ -41,6 +41,11 @@ Result<int> SqliteStore::AddSignInFailure(const std::string& username, Instant a
     if (!q.executeStep()) return Status::NotFound("account not found");
     const int count = q.getColumn(0).getInt();
     q.reset();  // finish the statement before the transaction commits
+    if (count >= lock_after) {
+      sqlite::Prepared revoke(db, "UPDATE tokens SET revoked = 1 WHERE username = ?");
+      revoke.bind(1, username);
+      revoke.exec();
+    }
     return count;
   });
 }
@@ -50,6 +55,27 @@ Status SqliteStore::ResetSignInFailures(const std::string& username) {
            sqlite::Prepared q(db, "UPDATE accounts SET failed_sign_ins = 0 WHERE username = ?");
            q.bind(1, username);
            if (q.exec() == 0) return Status::NotFound("account not found");
+           return Done{};
+         })
+      .status();
+}
+
+Status SqliteStore::SetAccountDisabled(const std::string& username, bool disabled, Instant at) {
+  return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
+           sqlite::Prepared q(db, "UPDATE accounts SET disabled = ? WHERE username = ?");
+           q.bind(1, disabled ? 1 : 0);
+           q.bind(2, username);
+           if (q.exec() == 0) return Status::NotFound("account not found");
+           if (!disabled) return Done{};
+           sqlite::Prepared revoke(db, "UPDATE tokens SET revoked = 1 WHERE username = ?");
+           revoke.bind(1, username);
+           revoke.exec();
+           sqlite::Prepared voids(db,
+                                  "UPDATE enrolment_codes SET redeemed_ms = ? "
+                                  "WHERE username = ? AND redeemed_ms IS NULL");
+           voids.bind(1, Ms(at));
+           voids.bind(2, username);
+           voids.exec();
            return Done{};
          })
       .status();
@@ -170,9 +196,16 @@ Result<Account> SqliteStore::RedeemEnrolmentCode(const std::string& code_hash, I
     q.bind(1, Ms(now));
     BindBlob(q, 2, code_hash);
     q.bind(3, Ms(now));
-    if (!q.executeStep()) return Status::NotFound("unknown, used or expired enrolment code");
+    static const Status not_found = Status::NotFound("unknown, used or expired enrolment code");
+    if (!q.executeStep()) return not_found;
     std::string user = q.getColumn(0).getString();
     q.reset();
+    // A disabled account's code answers like an unknown one; returning an error rolls the
+    // redemption back, so the code still works once the account is enabled.
+    sqlite::Prepared disabled(db, "SELECT disabled FROM accounts WHERE username = ?");
+    disabled.bind(1, user);
+    if (!disabled.executeStep() || disabled.getColumn(0).getInt() != 0) return not_found;
+    disabled.reset();
     sqlite::Prepared pw(db,
                         "UPDATE accounts SET password_hash = ?, failed_sign_ins = 0 "
                         "WHERE username = ?");

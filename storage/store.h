@@ -98,9 +98,16 @@ class Store {
 
   // --- Account security. NOT_FOUND for an unknown username.
   // Adds one to the account's consecutive failed sign-ins (atomically) and stamps `at`; returns
-  // the new count.
-  virtual Result<int> AddSignInFailure(const std::string& username, Instant at) = 0;
+  // the new count. When the count reaches `lock_after` (the account locks), every token of the
+  // account is revoked in the same transaction, so a lock-out also ends the sessions a guessed
+  // password may have opened.
+  virtual Result<int> AddSignInFailure(const std::string& username, Instant at, int lock_after) = 0;
   virtual Status ResetSignInFailures(const std::string& username) = 0;
+  // Disables or enables the account. Disabling also, in the same transaction, revokes every
+  // token of the account and voids its unredeemed enrolment codes (at `at`); enabling changes
+  // only the flag (revoked tokens stay revoked; the failure count is kept). Disabling a disabled
+  // account again is no error (and voids the codes issued since).
+  virtual Status SetAccountDisabled(const std::string& username, bool disabled, Instant at) = 0;
   // Replaces the password hash (a rehash with stronger parameters).
   virtual Status SetPasswordHash(const std::string& username, const std::string& hash) = 0;
 
@@ -119,7 +126,8 @@ class Store {
   // unredeemed code of that account (only the newest code works).
   virtual Status PutEnrolmentCode(const EnrolmentCodeRecord& code) = 0;
   // In one transaction: finds the code (NOT_FOUND when unknown, already redeemed, voided or
-  // expired at `now` — one answer for all), marks it redeemed, sets the account's password hash,
+  // expired at `now`, or when its account is disabled — one answer for all, and a disabled
+  // account's code stays unredeemed), marks it redeemed, sets the account's password hash,
   // resets its failed sign-ins and revokes its tokens. Returns the account as updated.
   virtual Result<Account> RedeemEnrolmentCode(const std::string& code_hash, Instant now,
                                               const std::string& password_hash) = 0;

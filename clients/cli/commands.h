@@ -23,6 +23,8 @@ int Enrol(Client& c);
 int CreateTherapist(Client& c);
 int EnrolmentCode(Client& c);
 int Audit(Client& c);
+int DisableAccount(Client& c);
+int EnableAccount(Client& c);
 // Asks for a new enrolment code for the named patient or therapist and prints it.
 int PrintEnrolmentCode(Client& c, const std::string& account_name);
 

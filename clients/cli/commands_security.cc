@@ -1,4 +1,5 @@
-// Commands: enrol (redeem an enrolment code), therapist-create, enrolment-code, audit.
+// Commands: enrol (redeem an enrolment code), therapist-create, enrolment-code, audit,
+// account-disable and account-enable.
 #include <google/protobuf/util/time_util.h>
 
 #include <iostream>
@@ -74,6 +75,43 @@ int EnrolmentCode(Client& c) {
   }
   return PrintEnrolmentCode(c, InClinic(c, c.args().positional()[1], "patients"));
 }
+
+namespace {
+
+// Disables or enables the account USER (or a full "clinics/C/accounts/U" name) of the caller's
+// clinic.
+int SetAccountDisabled(Client& c, bool disabled) {
+  const char* usage = disabled ? "account-disable USER" : "account-enable USER";
+  if (c.args().positional().size() < 2) return Usage(usage);
+  if (!c.profile()) return Usage("sign in first: ptrack login USER");
+  auto stub = v1::ClinicService::NewStub(c.channel());
+  const std::string name = InClinic(c, c.args().positional()[1], "accounts");
+  v1::Account resp;
+  grpc::Status status;
+  if (disabled) {
+    v1::DisableAccountRequest req;
+    req.set_name(name);
+    status = stub->DisableAccount(c.Context().get(), req, &resp);
+  } else {
+    v1::EnableAccountRequest req;
+    req.set_name(name);
+    status = stub->EnableAccount(c.Context().get(), req, &resp);
+  }
+  if (!status.ok()) return c.Fail(status);
+  if (c.json()) return c.PrintJson(resp);
+  if (resp.disabled()) {
+    std::cout << "Disabled " << resp.username() << ": signed out everywhere; sign-in refused.\n";
+  } else {
+    std::cout << "Enabled " << resp.username()
+              << ": they sign in with their password (earlier sessions stay signed out).\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int DisableAccount(Client& c) { return SetAccountDisabled(c, true); }
+int EnableAccount(Client& c) { return SetAccountDisabled(c, false); }
 
 int Audit(Client& c) {
   if (!c.profile()) return Usage("sign in first: ptrack login USER");

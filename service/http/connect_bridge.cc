@@ -293,7 +293,7 @@ void ConnectBridge::UnaryAsync(ConnectCall call, ReplyCallback done) const {
   if (!call.authorization.empty())
     pending->context.AddMetadata("authorization", call.authorization);
   if (!call.client_address.empty() && printable(call.client_address)) {
-    pending->context.AddMetadata(kClientAddressKey, call.client_address);
+    pending->context.AddMetadata(std::string(kClientAddressHeader), call.client_address);
   }
   auto limit =
       call.timeout.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(kDefaultTimeout));

@@ -8,7 +8,8 @@
 // `details`. Only ptrack.v1 services and grpc.health.v1.Health are reachable. Calls are
 // asynchronous (the HTTP port's threads never wait for a handler); blocking forms exist for the
 // fuzzers. Every call carries the HTTP client's address as the metadata `x-ptrack-client-address`
-// (kClientAddressKey), which the server trusts only from this in-process channel. Thread-safe.
+// (kClientAddressHeader, service/client_address.h), which the server believes only from this
+// in-process channel. Thread-safe.
 #pragma once
 
 #include <grpcpp/channel.h>
@@ -21,6 +22,8 @@
 #include <string>
 #include <string_view>
 
+#include "service/client_address.h"
+
 namespace ptrack {
 
 // The request headers a Connect unary call reads; nullopt when the request did not send one.
@@ -30,9 +33,6 @@ struct ConnectHeaders {
   std::optional<std::string> authorization;
   std::optional<std::string> timeout_ms;  // Connect-Timeout-Ms
 };
-
-// The metadata key that carries the HTTP client's IP address into the gRPC server.
-inline constexpr const char* kClientAddressKey = "x-ptrack-client-address";
 
 // One unary call into the gRPC server.
 struct ConnectCall {

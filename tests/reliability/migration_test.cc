@@ -226,7 +226,7 @@ ExerciseLog Log(const std::string& exercise_id, int sets, int reps, int hold, do
 // Everything written, as the store should read it back from a database at the latest version.
 struct World {
   Clinic clinic{"harbour", "Harbour Physio", "America/New_York"};
-  std::vector<Account> accounts;  // admin (one failed sign-in), therapist, patient
+  std::vector<Account> accounts;  // admin (one failed sign-in), therapist (disabled), patient
   Instant failed_sign_in = At(Ymd(2026, 3, 20), 7);
   Therapist therapist{"ana", "harbour", "Ana Ruiz", "ana.ruiz"};
   Patient patient;                  // as updated once (version 2)
@@ -258,6 +258,7 @@ World MakeWorld() {
                 MakeAccount("jordan", Role::kPatient, "jordan")};
   w.accounts[0].failed_sign_ins = 1;
   w.accounts[0].last_failed_sign_in = w.failed_sign_in;
+  w.accounts[1].disabled = true;
   w.patient = Patient{"jordan", "harbour", "Jordan Lee",           "America/Chicago",
                       "ana",    "jordan",  At(Ymd(2026, 1, 5), 9), 2};
   w.exercises = {MakeExercise("band-row", Region::kUpperBack, ""),
@@ -420,8 +421,9 @@ void WriteWorld(const std::string& path, const World& w) {
   admin.failed_sign_ins = 0;
   admin.last_failed_sign_in = Instant{};
   PTRACK_REQUIRE(store.CreateAccount(admin));
-  PTRACK_REQUIRE(store.AddSignInFailure(admin.username, w.failed_sign_in));
+  PTRACK_REQUIRE(store.AddSignInFailure(admin.username, w.failed_sign_in, 50));
   PTRACK_REQUIRE(store.CreateTherapist(w.therapist, w.accounts[1]));
+  PTRACK_REQUIRE(store.SetAccountDisabled(w.therapist.username, true, w.failed_sign_in));
   Patient patient = w.patient;
   patient.display_name = "Jordan L.";
   patient.time_zone = "America/New_York";
@@ -462,7 +464,8 @@ std::string Ms(Instant t) { return std::to_string(ToUnixMillis(t)); }
 std::string Show(const Account& a) {
   return a.username + "|" + a.password_hash + "|" + std::to_string(static_cast<int>(a.role)) + "|" +
          a.clinic_id + "|" + a.subject_id + "|" + Ms(a.create_time) + "|" +
-         std::to_string(a.failed_sign_ins) + "|" + Ms(a.last_failed_sign_in);
+         std::to_string(a.failed_sign_ins) + "|" + Ms(a.last_failed_sign_in) + "|" +
+         (a.disabled ? "disabled" : "enabled");
 }
 std::string Show(const Patient& p) {
   return p.id + "|" + p.clinic_id + "|" + p.display_name + "|" + p.time_zone + "|" +
@@ -546,6 +549,9 @@ World AsUpgradedFrom(World w, int v) {
     }
     w.token.last_use_time = w.token.create_time;
     w.audit.clear();
+  }
+  if (v < 9) {  // no disabled accounts: every account upgrades enabled
+    for (Account& a : w.accounts) a.disabled = false;
   }
   return w;
 }

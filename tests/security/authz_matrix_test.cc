@@ -40,6 +40,9 @@ struct Target {
   std::string clinic, patient, program, session, decision, therapist;
   std::string scope_clinic;  // the clinic that clinic-scoped methods name
   std::string alert;         // an alert id of the patient
+  // The user name that account methods (DisableAccount, EnableAccount) name: a spare admin
+  // account of the object's clinic, so that disabling it ends none of the callers' tokens.
+  std::string account;
 
   std::string PatientName() const { return names::Patient(clinic, patient); }
   std::string ProgramName() const { return names::Program(clinic, patient, program); }
@@ -160,6 +163,13 @@ void Matrix::SetUp() {
                              account("cora", "cora-password-1", Role::kPatient, "east", "cora"))
               .ok());
 
+  // The spare accounts that account methods name (one per object; never signed in).
+  for (const auto& [user, clinic] : {std::pair<const char*, const char*>{"spare-a", "demo"},
+                                     {"spare-b", "demo"},
+                                     {"spare-c", "east"}}) {
+    REQUIRE(store.CreateAccount({user, "", Role::kClinicAdmin, clinic, "", now}).ok());
+  }
+
   const Token admin = SignIn("admin", "demo-admin-pass");
   const Token east_admin = SignIn("east-admin", "east-admin-password");
   REQUIRE_OK(ServiceFixture::Call(*f_.progression, &v1::ProgressionService::Stub::GetDefaultRules,
@@ -184,7 +194,7 @@ void Matrix::SetUp() {
                                     SignIn(patient_user, patient_pass), log, &logged));
     t.session = log.session_id();
   };
-  Target a{"demo", "jordan", "jordan-program", "", "", "rivera", "demo", ""};
+  Target a{"demo", "jordan", "jordan-program", "", "", "rivera", "demo", "", "spare-a"};
   {
     v1::ListSessionsRequest list;
     list.set_parent(kJordan);
@@ -203,9 +213,9 @@ void Matrix::SetUp() {
     const std::string& d = decisions.decisions(0).name();
     a.decision = d.substr(d.rfind('/') + 1);
   }
-  Target b{"demo", "sam", "", "", a.decision, "lee", "demo", ""};
+  Target b{"demo", "sam", "", "", a.decision, "lee", "demo", "", "spare-b"};
   program_and_session(admin, kSam, "patient2", "demo-patient2-pass", b);
-  Target c{"east", "cora", "", "", a.decision, "east-t", "east", ""};
+  Target c{"east", "cora", "", "", a.decision, "east-t", "east", "", "spare-c"};
   program_and_session(east_admin, "clinics/east/patients/cora", "cora", "cora-password-1", c);
   Target r{"demo",
            "9b2f6c1e-0d4a-4e8b-9a51-3c7d2e6f8a10",
@@ -214,7 +224,8 @@ void Matrix::SetUp() {
            a.decision,
            "2a3b4c5d-6e7f-4809-9a1b-2c3d4e5f6a7b",
            "zq7-no-such-clinic",
-           ""};
+           "",
+           "no-such-user"};
   // One alert each for A, B and C, written straight into the log (alerts are otherwise raised
   // by flags, which would change what the other methods answer).
   {
@@ -334,6 +345,14 @@ void Matrix::Builders() {
       rx->add_dose_steps()->set_sets(1);
       rx->mutable_dose_steps(0)->set_reps(10);
     });
+  };
+  b["/ptrack.v1.ClinicService/DisableAccount"] = [](const Target& t) {
+    return Make<v1::DisableAccountRequest>(
+        [&](auto& r) { r.set_name(names::Account(t.scope_clinic, t.account)); });
+  };
+  b["/ptrack.v1.ClinicService/EnableAccount"] = [](const Target& t) {
+    return Make<v1::EnableAccountRequest>(
+        [&](auto& r) { r.set_name(names::Account(t.scope_clinic, t.account)); });
   };
   b["/ptrack.v1.ClinicService/GetClinic"] = [](const Target& t) {
     return Make<v1::GetClinicRequest>([&](auto& r) { r.set_name(names::Clinic(t.scope_clinic)); });
@@ -689,7 +708,8 @@ TEST_CASE("Authorization matrix: every method x caller x object matches the chec
             "# each kind of caller on each kind of object (tests/security/authz_matrix_test.cc).\n"
             "# A = patient A's object (jordan, clinic demo, therapist rivera); B = patient B's\n"
             "# (sam, clinic demo, therapist lee); other-clinic = patient C's (cora, clinic east);\n"
-            "# random = ids that exist nowhere. Clinic-scoped methods name the object's clinic.\n"
+            "# random = ids that exist nowhere. Clinic-scoped methods name the object's clinic;\n"
+            "# account methods a spare admin account of it (spare-a, spare-b, spare-c).\n"
             "#\n";
     char header[200];
     std::snprintf(header, sizeof header, "# %-43s %-19s %-19s %-19s %-19s %s\n", "method", "caller",

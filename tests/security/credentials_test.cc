@@ -6,8 +6,9 @@
 // doubling, capped, checked before the password, reset by a success) and the lock-out that only a
 // new enrolment code lifts (revoking the account's old tokens); enrolment codes (single use,
 // expiry, voided by a newer code, forgiving of case, spaces, dashes and look-alike letters); who
-// may issue codes and create therapists; and the Argon2id parameters, including the rehash of a
-// weaker stored hash at sign-in.
+// may issue codes and create therapists; the Argon2id parameters, including the rehash of a
+// weaker stored hash at sign-in; and disabled accounts (tokens revoked at once, refused like any
+// failure, enabled again with the old password but not the old tokens; who may do it; audit).
 #include <SQLiteCpp/Database.h>
 #include <sodium.h>
 
@@ -441,12 +442,18 @@ TEST_CASE("At lock_after failures the account locks until a new enrolment code i
   options.security.patient_idle = 24h * 800;
   F f(options);
   const Token old_token = f.SignIn(kPatientUser, kPatientPass);
+  const Token bystander = f.SignIn("patient2", "demo-patient2-pass");
 
   for (int i = 0; i < 8; ++i) {
     f.clock.Advance(4s);  // each attempt after the longest delay
     CHECK_CODE(TrySignIn(f, kPatientUser, kWrongPass), Code::UNAUTHENTICATED);
+    if (i == 6) CHECK_CODE(WhoAmI(f, old_token), Code::OK);  // failures alone revoke nothing
   }
   CHECK(FailedSignIns(f, kPatientUser) == 8);
+  // Locking revoked the account's token in the same step (a session opened with a guessed
+  // password ends with the lock), and only that account's.
+  CHECK_CODE(WhoAmI(f, old_token), Code::UNAUTHENTICATED);
+  CHECK_CODE(WhoAmI(f, bystander), Code::OK);
   f.clock.Advance(4s);
   const grpc::Status locked = TrySignIn(f, kPatientUser, kPatientPass);
   CHECK(locked.error_code() == Code::RESOURCE_EXHAUSTED);
@@ -466,9 +473,7 @@ TEST_CASE("At lock_after failures the account locks until a new enrolment code i
   CHECK(unknown.error_code() == Code::RESOURCE_EXHAUSTED);
   CHECK(unknown.error_message() == locked.error_message());
 
-  // The therapist issues a new code; redeeming it unlocks the account with the new password and
-  // signs out every earlier token.
-  REQUIRE_OK(WhoAmI(f, old_token));
+  // The therapist issues a new code; redeeming it unlocks the account with the new password.
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   v1::SignInResponse enrolled;
   REQUIRE_OK(Enrol(f, NewCode(f, therapist, kJordan), "jordan-new-password", &enrolled));
@@ -746,6 +751,163 @@ TEST_CASE("A hash with weaker parameters is replaced at the next sign-in", "[sec
                                  std::char_traits<char>::length(kPatientPass)) == 0);
   CHECK_CODE(TrySignIn(f, kPatientUser, kPatientPass), Code::OK);
   CHECK(StoredHash(f, kPatientUser) == rehashed);  // current parameters: left alone
+}
+
+// --- Disabled accounts -------------------------------------------------------------------------
+
+constexpr const char* kJordanAccount = "clinics/demo/accounts/patient";
+
+// DisableAccount (disabled) or EnableAccount on `name`, called by `token`'s owner.
+grpc::Status SetDisabled(F& f, const Token& token, const std::string& name, bool disabled,
+                         v1::Account* out = nullptr) {
+  v1::Account ignored;
+  if (disabled) {
+    v1::DisableAccountRequest req;
+    req.set_name(name);
+    return F::Call(*f.clinic, &v1::ClinicService::Stub::DisableAccount, token, req,
+                   out ? out : &ignored);
+  }
+  v1::EnableAccountRequest req;
+  req.set_name(name);
+  return F::Call(*f.clinic, &v1::ClinicService::Stub::EnableAccount, token, req,
+                 out ? out : &ignored);
+}
+
+// The newest audit row of the demo clinic.
+AuditEvent NewestAudit(F& f) {
+  auto page = f.store->ListAudit("demo", "", PageRequest{});
+  REQUIRE(page.ok());
+  REQUIRE(!page->items.empty());
+  return page->items.front();
+}
+
+TEST_CASE(
+    "Disabling an account ends its tokens at once and refuses it as any failure, and enabling "
+    "restores the password but not the tokens",
+    "[security]") {
+  F f;
+  const Token admin = f.SignIn(kAdminUser, kAdminPass);
+  const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
+  const Token phone = f.SignIn(kPatientUser, kPatientPass);
+  const Token laptop = f.SignIn(kPatientUser, kPatientPass);
+  const Token bystander = f.SignIn(kPatient2User, kPatient2Pass);
+  const std::string code_before = NewCode(f, therapist, kJordan);
+
+  v1::Account account;
+  REQUIRE_OK(SetDisabled(f, admin, kJordanAccount, true, &account));
+  CHECK(account.name() == kJordanAccount);
+  CHECK(account.username() == kPatientUser);
+  CHECK(account.role() == v1::ROLE_PATIENT);
+  CHECK(account.subject() == kJordan);
+  CHECK(account.disabled());
+  // Every token of the account, on its very next call; nobody else's.
+  CHECK_CODE(WhoAmI(f, phone), Code::UNAUTHENTICATED);
+  CHECK_CODE(WhoAmI(f, laptop), Code::UNAUTHENTICATED);
+  CHECK_CODE(GetPlanStatus(f, phone, kJordan), Code::UNAUTHENTICATED);
+  CHECK_CODE(WhoAmI(f, bystander), Code::OK);
+  CHECK_CODE(WhoAmI(f, therapist), Code::OK);
+
+  // The right password gets the answer of a wrong one (and counts like one).
+  const grpc::Status wrong = TrySignIn(f, "no-such-user", kWrongPass);
+  const grpc::Status refused = TrySignIn(f, kPatientUser, kPatientPass);
+  CHECK(refused.error_code() == Code::UNAUTHENTICATED);
+  CHECK(refused.error_message() == wrong.error_message());
+  CHECK(FailedSignIns(f, kPatientUser) == 1);
+
+  // Enrolment codes: the one issued before is void; one issued while disabled is refused like an
+  // unknown code (and stays usable).
+  const grpc::Status unknown = Enrol(f, "ABCD-EFGH-JKMN", "jordan-new-password");
+  REQUIRE(unknown.error_code() == Code::NOT_FOUND);
+  const grpc::Status before = Enrol(f, code_before, "jordan-new-password");
+  CHECK(before.error_code() == Code::NOT_FOUND);
+  CHECK(before.error_message() == unknown.error_message());
+  // Disabling again is no error.
+  REQUIRE_OK(SetDisabled(f, admin, kJordanAccount, true, &account));
+  CHECK(account.disabled());
+  const std::string code_during = NewCode(f, therapist, kJordan);
+  const grpc::Status during = Enrol(f, code_during, "jordan-new-password");
+  CHECK(during.error_code() == Code::NOT_FOUND);
+  CHECK(during.error_message() == unknown.error_message());
+
+  REQUIRE_OK(SetDisabled(f, admin, kJordanAccount, false, &account));
+  CHECK_FALSE(account.disabled());
+  CHECK_CODE(WhoAmI(f, phone), Code::UNAUTHENTICATED);  // revoked tokens stay revoked
+  CHECK_CODE(WhoAmI(f, laptop), Code::UNAUTHENTICATED);
+  v1::SignInResponse signed_in;
+  REQUIRE_OK(TrySignIn(f, kPatientUser, kPatientPass, &signed_in));  // the existing password
+  CHECK_CODE(WhoAmI(f, signed_in.token()), Code::OK);
+  CHECK_CODE(Enrol(f, code_before, "jordan-new-password"), Code::NOT_FOUND);
+  CHECK_CODE(Enrol(f, code_during, "jordan-new-password"), Code::OK);
+}
+
+TEST_CASE("Only an admin of the account's clinic disables or enables it, and never their own",
+          "[security]") {
+  F f;
+  const Instant now = f.clock.Now();
+  auto hash = HashPassword("second-admin-pass");
+  REQUIRE(hash.ok());
+  REQUIRE(f.store->CreateAccount({"admin2", *hash, Role::kClinicAdmin, "demo", "", now}).ok());
+  REQUIRE(f.store->CreateClinic({"east", "East Clinic", "Asia/Tokyo"}).ok());
+  REQUIRE(f.store->CreateAccount({"east-admin", *hash, Role::kClinicAdmin, "east", "", now}).ok());
+  const Token admin = f.SignIn(kAdminUser, kAdminPass);
+  const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
+  const Token patient = f.SignIn(kPatientUser, kPatientPass);
+  const Token east = f.SignIn("east-admin", "second-admin-pass");
+
+  for (bool disabled : {true, false}) {
+    INFO((disabled ? "disable" : "enable"));
+    CHECK_CODE(SetDisabled(f, therapist, kJordanAccount, disabled), Code::PERMISSION_DENIED);
+    CHECK_CODE(SetDisabled(f, patient, kJordanAccount, disabled), Code::PERMISSION_DENIED);
+    CHECK_CODE(SetDisabled(f, east, kJordanAccount, disabled), Code::PERMISSION_DENIED);
+    // Another clinic's account named under one's own clinic is not found, like no account.
+    const grpc::Status foreign =
+        SetDisabled(f, admin, "clinics/demo/accounts/east-admin", disabled);
+    const grpc::Status missing = SetDisabled(f, admin, "clinics/demo/accounts/nobody", disabled);
+    CHECK(foreign.error_code() == Code::NOT_FOUND);
+    CHECK(foreign.error_message() == missing.error_message());
+    CHECK_CODE(SetDisabled(f, admin, "clinics/east/accounts/east-admin", disabled),
+               Code::PERMISSION_DENIED);
+    for (const char* bad : {"", "clinics/demo/accounts/", "clinics/demo/patients/jordan",
+                            "clinics/demo/accounts/Patient", "clinics/demo/accounts/a/b",
+                            "clinics//accounts/patient"}) {
+      INFO("name " << bad);
+      const grpc::Status s = SetDisabled(f, admin, bad, disabled);
+      CHECK(s.error_code() == Code::INVALID_ARGUMENT);
+      CHECK_THAT(BadRequestFields(s), VectorContains(std::string("name")));
+    }
+  }
+  CHECK_CODE(WhoAmI(f, patient), Code::OK);  // none of the refusals changed anything
+  CHECK_CODE(WhoAmI(f, east), Code::OK);
+
+  // Not one's own account (the clinic could be left with nobody to undo it)...
+  const grpc::Status self = SetDisabled(f, admin, "clinics/demo/accounts/admin", true);
+  CHECK(self.error_code() == Code::FAILED_PRECONDITION);
+  CHECK_CODE(WhoAmI(f, admin), Code::OK);
+  AuditEvent row = NewestAudit(f);
+  CHECK(row.method == "/ptrack.v1.ClinicService/DisableAccount");
+  CHECK(row.outcome == "FAILED_PRECONDITION");
+  CHECK(row.username == kAdminUser);
+  // ...but another admin's, a therapist's and a patient's, each audited.
+  const Token admin2 = f.SignIn("admin2", "second-admin-pass");
+  REQUIRE_OK(SetDisabled(f, admin, "clinics/demo/accounts/admin2", true));
+  CHECK_CODE(WhoAmI(f, admin2), Code::UNAUTHENTICATED);
+  CHECK_CODE(TrySignIn(f, "admin2", "second-admin-pass"), Code::UNAUTHENTICATED);
+  REQUIRE_OK(SetDisabled(f, admin, "clinics/demo/accounts/therapist", true));
+  row = NewestAudit(f);
+  CHECK(row.method == "/ptrack.v1.ClinicService/DisableAccount");
+  CHECK(row.outcome == "OK");
+  CHECK(row.patient_id.empty());
+  REQUIRE_OK(SetDisabled(f, admin, kJordanAccount, true));
+  row = NewestAudit(f);
+  CHECK(row.method == "/ptrack.v1.ClinicService/DisableAccount");
+  CHECK(row.username == kAdminUser);
+  CHECK(row.patient_id == "jordan");  // a patient's account is their data: the row names them
+  REQUIRE_OK(SetDisabled(f, admin, kJordanAccount, false));
+  row = NewestAudit(f);
+  CHECK(row.method == "/ptrack.v1.ClinicService/EnableAccount");
+  CHECK(row.outcome == "OK");
+  CHECK(row.patient_id == "jordan");
+  CHECK_CODE(TrySignIn(f, kPatientUser, kPatientPass), Code::OK);
 }
 
 }  // namespace

@@ -1,14 +1,16 @@
 // The Store contract suite (storage/store.h), written against `Store&` only so that every backend
 // runs the same cases: clinics, accounts and therapists (with their atomic account), patients
-// (idempotent create, keyset listing, versioned update), bearer tokens, the catalogue, programs
-// (first revision, idempotent replay, one active program per patient), server secrets (created
-// once), and sessions — written
+// (idempotent create, keyset listing, versioned update), bearer tokens (revoked by a lock-out and
+// by disabling the account), disabled accounts, the catalogue, programs (first revision,
+// idempotent replay, one active program per patient), server secrets (created once), and
+// sessions — written
 // exactly once per id forever, with the day's facts maintained in the same transaction, listed
 // newest first with date bounds and a stable cursor, and logged from many threads at once. Every
 // refused write is checked to have changed nothing. The SQLite backend is supplied by
 // StoreFixture (store_fixture.h).
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
 #include <latch>
 #include <map>
@@ -419,6 +421,101 @@ TEST_CASE("secrets: the first value stored under a name is the only one, byte fo
   auto other = store.GetOrCreateSecret("another-key", "its own");
   PTRACK_REQUIRE_OK(other);
   CHECK(*other == "its own");
+// Two live tokens of `username` and one of `other`, with distinct one-byte-different hashes.
+std::vector<TokenRecord> PutTokens(Store& store, const std::string& username,
+                                   const std::string& other) {
+  std::vector<TokenRecord> tokens;
+  for (const auto& [i, user] :
+       {std::pair<int, std::string>{1, username}, {2, username}, {3, other}}) {
+    TokenRecord t{std::string(31, '\x7f') + static_cast<char>(i),
+                  user,
+                  FromUnixMillis(1767225600000),
+                  FromUnixMillis(1769817600000),
+                  FromUnixMillis(1767225600000),
+                  false};
+    PTRACK_REQUIRE_OK(store.PutToken(t));
+    tokens.push_back(t);
+  }
+  return tokens;
+}
+
+bool Revoked(Store& store, const TokenRecord& t) {
+  auto got = store.GetToken(t.token_hash);
+  PTRACK_REQUIRE_OK(got);
+  return got->revoked;
+}
+
+TEST_CASE("AddSignInFailure revokes the account's tokens when the count reaches lock_after",
+          "[foundation][store]") {
+  StoreFixture f;
+  Store& store = f.store();
+  SeedClinic(store, "c1");
+  PTRACK_REQUIRE_OK(store.CreateAccount(MakeAccount("admin", Role::kClinicAdmin, "c1", "")));
+  PTRACK_REQUIRE_OK(store.CreateAccount(MakeAccount("other", Role::kClinicAdmin, "c1", "")));
+  const std::vector<TokenRecord> tokens = PutTokens(store, "admin", "other");
+  const Instant at = FromUnixMillis(1767230000000);
+  for (int i = 1; i < 3; ++i) {
+    auto count = store.AddSignInFailure("admin", at, 3);
+    PTRACK_REQUIRE_OK(count);
+    CHECK(*count == i);
+    CHECK_FALSE(Revoked(store, tokens[0]));  // below the lock: nothing revoked
+  }
+  auto count = store.AddSignInFailure("admin", at, 3);
+  PTRACK_REQUIRE_OK(count);
+  CHECK(*count == 3);
+  CHECK(Revoked(store, tokens[0]));
+  CHECK(Revoked(store, tokens[1]));
+  CHECK_FALSE(Revoked(store, tokens[2]));  // another account's
+  PTRACK_CHECK_CODE(store.AddSignInFailure("nobody", at, 3), kNotFound);
+}
+
+TEST_CASE(
+    "SetAccountDisabled: disabling revokes tokens and voids codes at once, a disabled "
+    "account's code is refused and kept, enabling changes only the flag",
+    "[foundation][store]") {
+  StoreFixture f;
+  Store& store = f.store();
+  SeedClinic(store, "c1");
+  PTRACK_REQUIRE_OK(store.CreateAccount(MakeAccount("admin", Role::kClinicAdmin, "c1", "")));
+  PTRACK_REQUIRE_OK(store.CreateAccount(MakeAccount("other", Role::kClinicAdmin, "c1", "")));
+  const std::vector<TokenRecord> tokens = PutTokens(store, "admin", "other");
+  const Instant now = FromUnixMillis(1767230000000);
+  const Instant week = now + std::chrono::hours(24 * 7);
+  PTRACK_REQUIRE_OK(store.PutEnrolmentCode({std::string(32, 'a'), "admin", now, week}));
+  PTRACK_REQUIRE_OK(store.AddSignInFailure("admin", now, 50));
+
+  PTRACK_REQUIRE_OK(store.SetAccountDisabled("admin", true, now));
+  auto account = store.GetAccount("admin");
+  PTRACK_REQUIRE_OK(account);
+  CHECK(account->disabled);
+  CHECK(account->failed_sign_ins == 1);
+  CHECK(Revoked(store, tokens[0]));
+  CHECK(Revoked(store, tokens[1]));
+  CHECK_FALSE(Revoked(store, tokens[2]));
+  PTRACK_CHECK_CODE(store.RedeemEnrolmentCode(std::string(32, 'a'), now, "$argon2id$new"),
+                    kNotFound);                                     // voided by disabling
+  PTRACK_REQUIRE_OK(store.SetAccountDisabled("admin", true, now));  // idempotent
+  // A code issued while disabled is refused, and not used up.
+  PTRACK_REQUIRE_OK(store.PutEnrolmentCode({std::string(32, 'b'), "admin", now, week}));
+  PTRACK_CHECK_CODE(store.RedeemEnrolmentCode(std::string(32, 'b'), now, "$argon2id$new"),
+                    kNotFound);
+  account = store.GetAccount("admin");
+  PTRACK_REQUIRE_OK(account);
+  CHECK(account->password_hash != "$argon2id$new");
+
+  PTRACK_REQUIRE_OK(store.SetAccountDisabled("admin", false, now));
+  account = store.GetAccount("admin");
+  PTRACK_REQUIRE_OK(account);
+  CHECK_FALSE(account->disabled);
+  CHECK(account->failed_sign_ins == 1);
+  CHECK(Revoked(store, tokens[0]));  // revoked tokens stay revoked
+  auto redeemed = store.RedeemEnrolmentCode(std::string(32, 'b'), now, "$argon2id$new");
+  PTRACK_REQUIRE_OK(redeemed);
+  CHECK(redeemed->password_hash == "$argon2id$new");
+  PTRACK_CHECK_CODE(store.SetAccountDisabled("nobody", true, now), kNotFound);
+  auto other = store.GetAccount("other");
+  PTRACK_REQUIRE_OK(other);
+  CHECK_FALSE(other->disabled);
 }
 
 TEST_CASE("exercises: put replaces, get round-trips, list pages in id order by region",
