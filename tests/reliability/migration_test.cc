@@ -550,7 +550,7 @@ World AsUpgradedFrom(World w, int v) {
     w.token.last_use_time = w.token.create_time;
     w.audit.clear();
   }
-  if (v < 9) {  // no disabled accounts: every account upgrades enabled
+  if (v < 11) {  // no disabled accounts (schema 11): every account upgrades enabled
     for (Account& a : w.accounts) a.disabled = false;
   }
   return w;

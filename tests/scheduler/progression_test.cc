@@ -238,7 +238,7 @@ TEST_CASE("high effort or an incomplete dose holds", "[progression][rules]") {
   }
 }
 
-TEST_CASE("a red flag suspends at once; nothing progresses until a therapist clears it",
+TEST_CASE("a red flag suspends at once, and nothing progresses until a therapist clears it",
           "[progression][redflag]") {
   World w;
   ProgramHistory h = Simulate(w, 10, [](LocalDate day, const ProgressState& st, int i) {
@@ -355,7 +355,7 @@ TEST_CASE("regression: pain before a session above the band stops progression th
   for (const Decision& d : tl.decisions) CHECK(d.kind != DecisionKind::kProgress);
 }
 
-TEST_CASE("suggest mode waits for approval; reject never applies; fixed never changes",
+TEST_CASE("suggest mode waits for approval, reject never applies, fixed never changes",
           "[progression][modes]") {
   World w;
   w.Rx(1, "chin-nod").mode = ProgressionMode::kSuggest;

@@ -178,7 +178,7 @@ TEST_CASE("A read of patient data appends exactly one row naming who, whose, wha
   CHECK(RowsAfter(f, before).size() == 1);
 }
 
-TEST_CASE("Denials are audited; calls without a valid token are not", "[security]") {
+TEST_CASE("Denials are audited, calls without a valid token are not", "[security]") {
   F f;
   const Token patient = f.SignIn(kPatientUser, kPatientPass);
   int64_t before = LastId(f);

@@ -402,7 +402,7 @@ TEST_CASE("Failed sign-ins are throttled on one doubling, capped schedule for an
   CHECK_CODE(TrySignIn(f, "patient2", "demo-patient2-pass"), Code::OK);
 }
 
-TEST_CASE("While throttled even the right password is refused; a success resets the count",
+TEST_CASE("While throttled even the right password is refused, and a success resets the count",
           "[security]") {
   ServiceOptions options;
   options.security.free_failures = 2;
@@ -488,7 +488,7 @@ TEST_CASE("At lock_after failures the account locks until a new enrolment code i
 
 // --- Enrolment codes ---------------------------------------------------------------------------
 
-TEST_CASE("An enrolment code works once; used and unknown codes get one NOT_FOUND", "[security]") {
+TEST_CASE("An enrolment code works once, and used and unknown codes get one NOT_FOUND", "[security]") {
   F f;
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   v1::EnrolmentCode code;

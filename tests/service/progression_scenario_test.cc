@@ -928,7 +928,7 @@ TEST_CASE("suggest mode set by the therapist: changes wait for approval and appl
                                    pending[1].old_dose()));
 }
 
-TEST_CASE("UpdateProgram: etag, dates and rules are checked; a rules override takes effect",
+TEST_CASE("UpdateProgram: etag, dates and rules are checked, and a rules override takes effect",
           "[progression][scenario]") {
   F f;
   SimPatient p(f, "ravi", "America/Chicago");

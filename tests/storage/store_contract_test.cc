@@ -421,6 +421,8 @@ TEST_CASE("secrets: the first value stored under a name is the only one, byte fo
   auto other = store.GetOrCreateSecret("another-key", "its own");
   PTRACK_REQUIRE_OK(other);
   CHECK(*other == "its own");
+}
+
 // Two live tokens of `username` and one of `other`, with distinct one-byte-different hashes.
 std::vector<TokenRecord> PutTokens(Store& store, const std::string& username,
                                    const std::string& other) {
