@@ -23,19 +23,23 @@
 namespace ptrack::fuzz {
 namespace {
 
-int Port() {
-  static const int port = [] {
+// The HTTP port, started on first use and never stopped: like the world, it lives as long as
+// the process (held by this static, so the leak checker sees it reachable).
+HttpServer& Server() {
+  static HttpServer* const server = [] {
     HttpOptions options;
     options.listen = "127.0.0.1:0";
     options.limits.header_timeout = std::chrono::milliseconds(500);
     options.limits.body_timeout = std::chrono::milliseconds(500);
     options.limits.idle_timeout = std::chrono::milliseconds(500);
-    auto* server = new HttpServer(*GetWorld().bridge, options);  // lives as long as the world
-    Require(server->Start().ok(), "the HTTP port cannot start");
-    return server->port();
+    auto* s = new HttpServer(*GetWorld().bridge, options);
+    Require(s->Start().ok(), "the HTTP port cannot start");
+    return s;
   }();
-  return port;
+  return *server;
 }
+
+int Port() { return Server().port(); }
 
 // Sends `bytes` on a new connection, stops sending, and returns what the server sent before it
 // closed; `closed` says whether it closed within the limit.
