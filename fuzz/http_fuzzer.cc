@@ -12,9 +12,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "fuzz/world.h"
@@ -46,14 +48,36 @@ int Port() { return Server().port(); }
 std::string Exchange(const std::string& bytes, bool* closed) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   Require(fd >= 0, "socket");
+  // Each exchange leaves a connection in TIME_WAIT for a minute; a fuzzer making hundreds a
+  // second would run out of ports towards one address, so the source cycles over 127.0.0.2-201
+  // (each has its own ports).
+  static unsigned next_source = 0;
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  from.sin_addr.s_addr = htonl(0x7f000002u + (next_source++ % 200));
+  Require(::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) == 0,
+          std::string("bind: ") + std::strerror(errno));
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_port = htons(static_cast<uint16_t>(Port()));
   ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-  Require(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0, "connect");
+  int connected = ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  if (connected != 0 && errno == EINTR) {
+    // libFuzzer's timer signal interrupted it; the connection goes on in the background.
+    pollfd p{fd, POLLOUT, 0};
+    while (::poll(&p, 1, 5000) < 0 && errno == EINTR) {
+    }
+    int error = 0;
+    socklen_t length = sizeof error;
+    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+    connected = error == 0 ? 0 : -1;
+    errno = error;
+  }
+  Require(connected == 0, std::string("connect: ") + std::strerror(errno));
   size_t sent = 0;
   while (sent < bytes.size()) {
     const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // the server refused and closed: fine
     sent += static_cast<size_t>(n);
   }
@@ -66,6 +90,7 @@ std::string Exchange(const std::string& bytes, bool* closed) {
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 100) <= 0) continue;
     const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       *closed = true;
       break;

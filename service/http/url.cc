@@ -13,6 +13,41 @@ int HexValue(char c) {
 
 bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
+// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
+// U+10FFFF). Decoded targets end up in protobuf string fields, which must be UTF-8.
+bool IsUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char c = byte(i);
+    size_t extra = 0;
+    unsigned char low = 0x80, high = 0xbf;  // the allowed range of the second byte
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      extra = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      extra = 2;
+      if (c == 0xe0) low = 0xa0;   // no overlong three-byte forms
+      if (c == 0xed) high = 0x9f;  // no surrogates
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      extra = 3;
+      if (c == 0xf0) low = 0x90;   // no overlong four-byte forms
+      if (c == 0xf4) high = 0x8f;  // nothing above U+10FFFF
+    } else {
+      return false;
+    }
+    if (i + extra >= text.size()) return false;
+    if (byte(i + 1) < low || byte(i + 1) > high) return false;
+    for (size_t k = 2; k <= extra; ++k) {
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
@@ -33,6 +68,7 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
     if (IsControl(c)) return std::nullopt;
     out.push_back(static_cast<char>(c));
   }
+  if (!IsUtf8(out)) return std::nullopt;
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Request-target handling for the HTTP port: percent-decoding, the query string of a GET, and the
 // mapping of a URL path onto a file below the web app's folder. Pure functions, no I/O; every
 // function refuses (nullopt) rather than guesses: a bad escape, a NUL or other control byte
-// after decoding, or a path that would leave the folder.
+// after decoding, text that is not UTF-8, or a path that would leave the folder.
 #pragma once
 
 #include <map>
@@ -12,7 +12,8 @@
 namespace ptrack::http {
 
 // "%2F" -> "/"; with `plus_is_space` (query strings) "+" -> " ". nullopt for a "%" not followed
-// by two hex digits, and for any decoded byte below 0x20 or equal to 0x7f (NUL, CR, LF...).
+// by two hex digits, for any decoded byte below 0x20 or equal to 0x7f (NUL, CR, LF...), and for
+// a result that is not well-formed UTF-8 (it may end up in a protobuf string field).
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
 
 // The path and the decoded query of a request-target "/path?a=1&b=x%20y". A name given twice

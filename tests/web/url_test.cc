@@ -14,6 +14,14 @@ TEST_CASE("url: percent-decoding", "[web]") {
   CHECK(PercentDecode("a+b", false) == "a+b");
   CHECK(PercentDecode("a+b", true) == "a b");
   CHECK(PercentDecode("%e2%82%AC", false) == "\xe2\x82\xac");
+  CHECK(PercentDecode("%F0%9F%98%80", false) == "\xf0\x9f\x98\x80");  // U+1F600
+  // Not UTF-8: a lone continuation byte, a truncated sequence, an overlong "/", a surrogate,
+  // above U+10FFFF, raw Latin-1.
+  for (const char* bad :
+       {"%80", "%C3", "%E2%82", "%C0%AF", "%ED%A0%80", "%F4%90%80%80", "caf\xe9"}) {
+    INFO(bad);
+    CHECK_FALSE(PercentDecode(bad, false).has_value());
+  }
   for (const char* bad : {"%", "%2", "%zz", "a%0", "%00", "%0a", "%0D", "%7f", "a\tb"}) {
     INFO(bad);
     CHECK_FALSE(PercentDecode(bad, false).has_value());
