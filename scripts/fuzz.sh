@@ -41,11 +41,12 @@ fuzz_one() {
     return 1
   }
   # Keep a minimal corpus with the coverage of the old one and everything new, plus the named
-  # reproducers of fixed bugs (regression-*), which a merge would drop as adding no coverage.
+  # reproducers of fixed bugs (regression-*) and hand-written seeds (seed-*), which a merge would
+  # drop as adding no coverage.
   rm -rf build-fuzz/merged/"$t" && mkdir -p build-fuzz/merged/"$t"
   build-fuzz/fuzz/fuzz_"$t" -merge=1 build-fuzz/merged/"$t" fuzz/corpus/"$t" "$work" \
     >build-fuzz/merge-"$t".log 2>&1
-  cp fuzz/corpus/"$t"/regression-* build-fuzz/merged/"$t"/ 2>/dev/null || true
+  cp fuzz/corpus/"$t"/regression-* fuzz/corpus/"$t"/seed-* build-fuzz/merged/"$t"/ 2>/dev/null || true
   rm -rf fuzz/corpus/"$t" && cp -r build-fuzz/merged/"$t" fuzz/corpus/"$t"
   echo "== fuzz_$t: done in $(($(date +%s) - start)) s; corpus $(ls fuzz/corpus/"$t" | wc -l) inputs"
   grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
