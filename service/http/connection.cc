@@ -74,27 +74,28 @@ void Connection::ReadHeader() {
       [self = shared_from_this()](beast::error_code error, size_t) { self->OnHeader(error); });
 }
 
-void Connection::OnHeader(beast::error_code error) {
+bool Connection::Failed(beast::error_code error) {
+  if (!error) return false;
   const Router& router = *context_.router;
+  // The header is parsed once the parser reports a body error; before that only an empty one.
+  const RequestHeader header = parser_->is_header_done() ? parser_->get().base() : RequestHeader{};
   if (error == bh::error::header_limit || error == bh::error::buffer_overflow) {
-    Refuse(router.Refusal({}, 431, "resource_exhausted", "the request header is too large"));
-    return;
+    Refuse(router.Refusal(header, 431, "resource_exhausted", "the request header is too large"));
+  } else if (error == bh::error::body_limit) {  // declared or read past the limit
+    Refuse(router.Refusal(header, 413, "resource_exhausted", "the request body is too large"));
+  } else if (error == beast::error::timeout || error == bh::error::end_of_stream ||
+             error == bh::error::partial_message || error == asio::error::operation_aborted ||
+             error == asio::error::eof || error == asio::error::connection_reset) {
+    Shut();  // too slow, or the client went away
+  } else {   // malformed: request line, conflicting lengths, Transfer-Encoding, a chunk
+    Refuse(router.Refusal(header, 400, "invalid_argument", "the request is not valid HTTP/1.1"));
   }
-  if (error == bh::error::body_limit) {  // a declared Content-Length over the limit
-    Refuse(router.Refusal(parser_->get().base(), 413, "resource_exhausted",
-                          "the request body is too large"));
-    return;
-  }
-  if (error == beast::error::timeout || error == bh::error::end_of_stream ||
-      error == asio::error::operation_aborted || error == asio::error::eof ||
-      error == asio::error::connection_reset) {
-    Shut();
-    return;
-  }
-  if (error) {  // malformed: bad request line, conflicting Content-Length, bad Transfer-Encoding
-    Refuse(router.Refusal({}, 400, "invalid_argument", "the request is not valid HTTP/1.1"));
-    return;
-  }
+  return true;
+}
+
+void Connection::OnHeader(beast::error_code error) {
+  if (Failed(error)) return;
+  const Router& router = *context_.router;
   const RequestHeader& header = parser_->get().base();
   if (auto refusal = router.Screen(header, parser_->chunked())) {
     Refuse(std::move(*refusal));
@@ -128,23 +129,7 @@ void Connection::ReadBody() {
 }
 
 void Connection::OnBody(beast::error_code error) {
-  const Router& router = *context_.router;
-  if (error == bh::error::body_limit) {
-    Refuse(router.Refusal(parser_->get().base(), 413, "resource_exhausted",
-                          "the request body is too large"));
-    return;
-  }
-  if (error == beast::error::timeout || error == asio::error::operation_aborted ||
-      error == asio::error::eof || error == asio::error::connection_reset ||
-      error == bh::error::partial_message) {
-    Shut();
-    return;
-  }
-  if (error) {  // a malformed chunk
-    Refuse(router.Refusal(parser_->get().base(), 400, "invalid_argument",
-                          "the request body is not valid HTTP/1.1 framing"));
-    return;
-  }
+  if (Failed(error)) return;
   Dispatch();
 }
 

@@ -54,6 +54,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnHeader(boost::beast::error_code error);
   void ReadBody();
   void OnBody(boost::beast::error_code error);
+  // Ends the request on a read error: 431, 413 or 400 (then closed), or closed quietly for a
+  // timeout or a client that went away. False when there was no error.
+  bool Failed(boost::beast::error_code error);
   void Dispatch();
   void Send(Response response, bool close);
   // Answers `response` and closes without reading the rest of the request.
