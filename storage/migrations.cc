@@ -350,6 +350,37 @@ CREATE INDEX sessions_by_patient_receive ON sessions(patient_id, receive_ms);
       R"sql(
 ALTER TABLE accounts ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));
 )sql",
+      // 12: the revocation epoch (Store::GetRevocationEpoch), one row bumped by triggers in the
+      // same transaction as any change that can invalidate a token early, whichever process or
+      // statement makes it; servers cache resolved tokens and drop the cache when it moves.
+      R"sql(
+CREATE TABLE revocation_epoch (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  epoch INTEGER NOT NULL
+) STRICT;
+INSERT INTO revocation_epoch(id, epoch) VALUES (1, 0);
+CREATE TRIGGER tokens_revoked_bumps_epoch AFTER UPDATE OF revoked ON tokens
+  WHEN NEW.revoked IS NOT OLD.revoked
+BEGIN
+  UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1;
+END;
+CREATE TRIGGER tokens_deleted_bumps_epoch AFTER DELETE ON tokens
+BEGIN
+  UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1;
+END;
+CREATE TRIGGER accounts_changed_bumps_epoch
+  AFTER UPDATE OF disabled, password_hash, role, clinic_id, subject_id ON accounts
+  WHEN NEW.disabled IS NOT OLD.disabled OR NEW.password_hash IS NOT OLD.password_hash OR
+       NEW.role IS NOT OLD.role OR NEW.clinic_id IS NOT OLD.clinic_id OR
+       NEW.subject_id IS NOT OLD.subject_id
+BEGIN
+  UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1;
+END;
+CREATE TRIGGER accounts_deleted_bumps_epoch AFTER DELETE ON accounts
+BEGIN
+  UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1;
+END;
+)sql",
   };
   return steps;
 }

@@ -74,6 +74,7 @@ class SqliteStore final : public Store {
   Status RevokeToken(const std::string& token_hash) override;
   Status RevokeTokens(const std::string& username) override;
   Status TouchToken(const std::string& token_hash, Instant at) override;
+  Result<int64_t> GetRevocationEpoch() override;
   Status PutEnrolmentCode(const EnrolmentCodeRecord& code) override;
   Result<Account> RedeemEnrolmentCode(const std::string& code_hash, Instant now,
                                       const std::string& password_hash) override;

@@ -161,6 +161,14 @@ Status SqliteStore::TouchToken(const std::string& hash, Instant at) {
       .status();
 }
 
+Result<int64_t> SqliteStore::GetRevocationEpoch() {
+  return Read<int64_t>([&](sqlite::Connection& db) -> Result<int64_t> {
+    sqlite::Prepared q(db, "SELECT epoch FROM revocation_epoch WHERE id = 1");
+    if (!q.executeStep()) return Status::Internal("the revocation epoch row is missing");
+    return q.getColumn(0).getInt64();
+  });
+}
+
 // --- Enrolment codes -------------------------------------------------------------------------
 
 Status SqliteStore::PutEnrolmentCode(const EnrolmentCodeRecord& c) {

@@ -120,6 +120,13 @@ class Store {
   virtual Status RevokeTokens(const std::string& username) = 0;
   // Records a use of the token for idle expiry.
   virtual Status TouchToken(const std::string& token_hash, Instant at) = 0;
+  // The revocation epoch: a counter that grows in the same transaction as every change that can
+  // make a stored token stop resolving to the same principal before it expires — a token
+  // revoked (sign-out, lock-out, enrolment, `ptrackd admin revoke-tokens`, disabling) or deleted,
+  // an account disabled or enabled, its password, role, clinic or subject changed, or deleted —
+  // whichever process or path made the change. A cache of resolved tokens that is dropped when
+  // this moves therefore never outlives a revocation committed before the read. One small read.
+  virtual Result<int64_t> GetRevocationEpoch() = 0;
 
   // --- Enrolment codes.
   // Stores a new code for the account and, in the same transaction, voids every earlier

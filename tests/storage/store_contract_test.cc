@@ -471,6 +471,54 @@ TEST_CASE("AddSignInFailure revokes the account's tokens when the count reaches 
   PTRACK_CHECK_CODE(store.AddSignInFailure("nobody", at, 3), kNotFound);
 }
 
+TEST_CASE("The revocation epoch moves with every change that can end a token early, only then",
+          "[foundation][store]") {
+  StoreFixture f;
+  Store& store = f.store();
+  SeedClinic(store, "c1");
+  PTRACK_REQUIRE_OK(store.CreateAccount(MakeAccount("admin", Role::kClinicAdmin, "c1", "")));
+  PTRACK_REQUIRE_OK(store.CreateAccount(MakeAccount("other", Role::kClinicAdmin, "c1", "")));
+  const std::vector<TokenRecord> tokens = PutTokens(store, "admin", "other");
+  const Instant at = FromUnixMillis(1767230000000);
+  int64_t last = 0;
+  auto epoch = [&] {
+    auto e = store.GetRevocationEpoch();
+    PTRACK_REQUIRE_OK(e);
+    return *e;
+  };
+  // Reports whether the epoch grew since the last look.
+  auto moved = [&] {
+    const int64_t now = epoch();
+    const bool grew = now > last;
+    CHECK(now >= last);
+    last = now;
+    return grew;
+  };
+  last = epoch();
+
+  // Ordinary use moves nothing: new tokens, touches, failures below the lock, resets.
+  PTRACK_REQUIRE_OK(store.TouchToken(tokens[0].token_hash, at));
+  PTRACK_REQUIRE_OK(store.AddSignInFailure("admin", at, 3));
+  PTRACK_REQUIRE_OK(store.ResetSignInFailures("admin"));
+  PTRACK_REQUIRE_OK(store.SetAccountDisabled("admin", false, at));  // enabled already
+  CHECK_FALSE(moved());
+
+  PTRACK_REQUIRE_OK(store.RevokeToken(tokens[0].token_hash));
+  CHECK(moved());
+  PTRACK_REQUIRE_OK(store.RevokeToken(tokens[0].token_hash));  // revoked already
+  CHECK_FALSE(moved());
+  PTRACK_REQUIRE_OK(store.RevokeTokens("admin"));  // the second token
+  CHECK(moved());
+  PTRACK_REQUIRE_OK(store.SetPasswordHash("other", "$argon2id$another"));
+  CHECK(moved());
+  PTRACK_REQUIRE_OK(store.SetAccountDisabled("other", true, at));
+  CHECK(moved());
+  PTRACK_REQUIRE_OK(store.SetAccountDisabled("other", false, at));
+  CHECK(moved());
+  for (int i = 0; i < 3; ++i) PTRACK_REQUIRE_OK(store.AddSignInFailure("other", at, 3));
+  CHECK_FALSE(moved());  // its token was revoked when it was disabled: nothing left to revoke
+}
+
 TEST_CASE(
     "SetAccountDisabled: disabling revokes tokens and voids codes at once, a disabled "
     "account's code is refused and kept, enabling changes only the flag",
