@@ -68,7 +68,7 @@ const std::map<std::string, AccessRule, std::less<>>& AccessTable() {
   return table;
 }
 
-std::string Gate::BearerToken(const grpc::ServerContext& context) {
+std::string Gate::BearerToken(const grpc::ServerContextBase& context) {
   const auto& md = context.client_metadata();
   auto it = md.find("authorization");
   if (it == md.end()) return "";
@@ -81,7 +81,8 @@ std::string Gate::BearerToken(std::string_view authorization) {
   return std::string(authorization.substr(kPrefix.size()));
 }
 
-Status Gate::Enter(const grpc::ServerContext& context, std::string_view method, Principal* who) {
+Status Gate::Enter(const grpc::ServerContextBase& context, std::string_view method,
+                   Principal* who) {
   *who = Principal{};
   const auto& table = AccessTable();
   auto rule = table.find(method);

@@ -48,7 +48,7 @@ class Gate {
   // may not call the method (whatever the target); INTERNAL when the method has no rule (a
   // programming error). Sets *who to the authenticated caller, also when the role is denied (so
   // that the denial can be audited); for Scope::kPublic leaves it empty.
-  Status Enter(const grpc::ServerContext& context, std::string_view method, Principal* who);
+  Status Enter(const grpc::ServerContextBase& context, std::string_view method, Principal* who);
 
   // PERMISSION_DENIED unless the clinic is the caller's own.
   Status CheckClinic(const Principal& who, const std::string& clinic_id) const;
@@ -63,7 +63,7 @@ class Gate {
   Result<Therapist> CheckTherapist(const Principal& who, const names::PatientName& name);
 
   // The bearer token of the call, or empty.
-  static std::string BearerToken(const grpc::ServerContext& context);
+  static std::string BearerToken(const grpc::ServerContextBase& context);
   // The token of an Authorization value "Bearer <token>"; empty for anything else (another
   // scheme, a missing token, a different case of "Bearer").
   static std::string BearerToken(std::string_view authorization);

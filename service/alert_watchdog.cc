@@ -1,5 +1,6 @@
-// AlertWatchdog: admission counts under one mutex, and one thread that looks at every open watch
-// every kTick for a stalled Write and, every token_check, for a token that is no longer valid.
+// AlertWatchdog: admission counts under one mutex; one thread that looks at every open watch
+// every kTick for a stalled write and, every token_check, for a token that is no longer valid;
+// and one that waits on the AlertHub and wakes every watch when it moves or closes.
 #include "service/alert_watchdog.h"
 
 #include <grpcpp/server_context.h>
@@ -12,6 +13,8 @@ namespace {
 
 // How often the watchdog looks at the watches (the granularity of both bounds).
 constexpr auto kTick = std::chrono::milliseconds(200);
+// How long the hub thread waits on the hub before it looks at stop_ again.
+constexpr auto kHubWait = std::chrono::milliseconds(200);
 constexpr int64_t kNotWriting = std::numeric_limits<int64_t>::min();
 
 enum Reason : int { kValid = 0, kTokenInvalid = 1, kStalled = 2 };
@@ -22,15 +25,17 @@ struct AlertWatchdog::State {
   std::string username;
   std::string clinic_id;
   std::string token;
-  grpc::ServerContext* context = nullptr;         // valid while `active`
+  grpc::ServerContextBase* context = nullptr;     // valid while `active`
+  std::function<void()> wake;                     // called only under mu_ while `active`
   bool active = true;                             // guarded by AlertWatchdog::mu_
   std::atomic<int> reason{kValid};                // set once, never cleared
   std::atomic<int64_t> write_since{kNotWriting};  // Clock ms when the current Write began
   std::atomic<int64_t> checked{0};                // Clock ms of the last token read
 };
 
-AlertWatchdog::AlertWatchdog(Credentials& credentials, const Clock& clock, WatchOptions options)
-    : credentials_(credentials), clock_(clock), options_(options) {}
+AlertWatchdog::AlertWatchdog(Credentials& credentials, const Clock& clock, const AlertHub& hub,
+                             WatchOptions options)
+    : credentials_(credentials), clock_(clock), hub_(hub), options_(options) {}
 
 AlertWatchdog::~AlertWatchdog() { Stop(); }
 
@@ -39,6 +44,7 @@ void AlertWatchdog::Start() {
   if (thread_.joinable()) return;
   stop_ = false;
   thread_ = std::thread([this] { Run(); });
+  hub_thread_ = std::thread([this] { RunHub(); });
 }
 
 void AlertWatchdog::Stop() {
@@ -48,11 +54,13 @@ void AlertWatchdog::Stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (hub_thread_.joinable()) hub_thread_.join();
 }
 
 Result<std::unique_ptr<AlertWatchdog::Watch>> AlertWatchdog::Admit(const Principal& who,
                                                                    const std::string& token,
-                                                                   grpc::ServerContext* context) {
+                                                                   grpc::ServerContextBase* context,
+                                                                   std::function<void()> wake) {
   std::lock_guard<std::mutex> lock(mu_);
   auto count = [](const std::map<std::string, int>& counts, const std::string& key) {
     auto it = counts.find(key);
@@ -78,6 +86,7 @@ Result<std::unique_ptr<AlertWatchdog::Watch>> AlertWatchdog::Admit(const Princip
   state->clinic_id = who.clinic_id;
   state->token = token;
   state->context = context;
+  state->wake = std::move(wake);
   state->checked = ToUnixMillis(clock_.Now());  // the gate has just authenticated it
   watches_[state.get()] = state;
   ++per_user_[who.username];
@@ -134,6 +143,39 @@ void AlertWatchdog::Run() {
   }
 }
 
+void AlertWatchdog::RunHub() {
+  uint64_t seen = hub_.Generation();
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_) return;
+    }
+    hub_.Wait(seen, kHubWait);
+    const uint64_t now = hub_.Generation();
+    const bool closed = hub_.closed();
+    if (now == seen && !closed) continue;
+    seen = now;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& [key, state] : watches_) {
+        if (state->active && state->wake) state->wake();
+      }
+    }
+    if (closed) {
+      // Every watch has been told; the hub stays closed. Wait for Stop, waking watches admitted
+      // since (a watch checks the hub when it opens, but this costs nothing).
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!stop_) {
+        cv_.wait_for(lock, kHubWait, [&] { return stop_; });
+        for (const auto& [key, state] : watches_) {
+          if (state->active && state->wake) state->wake();
+        }
+      }
+      return;
+    }
+  }
+}
+
 void AlertWatchdog::Check(const std::shared_ptr<State>& state, Instant now, bool token_due) {
   if (state->reason != kValid) return;
   const int64_t now_ms = ToUnixMillis(now);
@@ -156,11 +198,17 @@ void AlertWatchdog::Check(const std::shared_ptr<State>& state, Instant now, bool
 void AlertWatchdog::End(State& state, int reason) {
   int expected = kValid;
   state.reason.compare_exchange_strong(expected, reason);
-  // The handler sets write_since before it reads the verdict; reading write_since after setting
-  // the verdict, one of the two sees the other: either the Write never starts or it is cancelled.
-  if (state.write_since == kNotWriting) return;
+  // The watch sets write_since before it reads the verdict; reading write_since after setting
+  // the verdict, one of the two sees the other: either the write never starts or it is cancelled.
+  // A watch that is not writing is woken to read its verdict and end itself.
+  const bool writing = state.write_since != kNotWriting;
   std::lock_guard<std::mutex> lock(mu_);
-  if (state.active) state.context->TryCancel();
+  if (!state.active) return;
+  if (writing) {
+    state.context->TryCancel();
+  } else if (state.wake) {
+    state.wake();
+  }
 }
 
 AlertWatchdog::Watch::~Watch() { owner_.Release(state_); }
@@ -191,18 +239,18 @@ Status AlertWatchdog::Watch::CheckToken() {
   return Verdict();
 }
 
-Status AlertWatchdog::Watch::Write(const std::function<bool()>& write, bool* gone) {
-  *gone = false;
+Status AlertWatchdog::Watch::BeginWrite() {
   state_->write_since = ToUnixMillis(owner_.clock_.Now());
   if (state_->reason != kValid) {
     state_->write_since = kNotWriting;
     return Verdict();
   }
-  const bool written = write();
-  state_->write_since = kNotWriting;
-  if (state_->reason != kValid) return Verdict();
-  if (!written) *gone = true;
   return Status::Ok();
+}
+
+Status AlertWatchdog::Watch::EndWrite() {
+  state_->write_since = kNotWriting;
+  return Verdict();
 }
 
 }  // namespace ptrack

@@ -1,24 +1,24 @@
 // Bounds on ReportService.WatchAlerts streams, so that no caller can monopolise them and nothing
-// reaches a token that is no longer valid (docs/SECURITY.md "Alert watches").
+// reaches a token that is no longer valid (docs/SECURITY.md "Alert watches"), and the events that
+// move an idle watch.
 //
-// Why a watchdog and not the callback API: WatchAlerts stays on the sync server (each stream holds
-// one handler thread, which is why the total is bounded from the thread pool), and its
-// ServerWriter::Write blocks while the client's HTTP/2 flow-control window is exhausted. A
-// handler blocked there cannot notice anything, so this class runs one thread that looks at every
-// open watch from the outside: a Write in progress for longer than `write_stall` (a client that
-// stopped reading) and a watch whose token has turned invalid (revoked, signed out, expired, idled
-// out) are ended with ServerContext::TryCancel, which fails the blocked Write at once and resets
-// the stream (the client sees CANCELLED: a status cannot overtake data the client has not read).
-// A watch that is not writing is told through its verdict instead, so that its handler ends the
-// stream with UNAUTHENTICATED. The callback API would free the threads but needs the same timer
-// and checks plus an executor for the store reads; the sync design is smaller and the thread
-// bound is explicit.
+// A watch is a callback-API write reactor (report_service.cc): it holds no thread while it waits,
+// and a write to a client that stopped reading simply never completes (its HTTP/2 flow-control
+// window is exhausted). Nothing inside the stream notices that, so this class runs one thread that
+// looks at every open watch from the outside: a write in progress for longer than `write_stall`
+// (a client that stopped reading) and a watch whose token has turned invalid (revoked, signed
+// out, expired, idled out) are ended with TryCancel on the call, which fails the pending write at
+// once and resets the stream (the client sees CANCELLED: a status cannot overtake data the client
+// has not read). A watch that is not writing is told through its verdict and woken, so that it
+// ends the stream with UNAUTHENTICATED. A second thread waits on the AlertHub and wakes every
+// open watch when alerts were stored or the hub closed (shutdown), so a watch needs no timer.
 //
 // Invariants: admission is per user (all their tokens), per clinic and in total, checked in that
-// order, each refusal RESOURCE_EXHAUSTED naming its limit. A Write starts only after the watch's
-// verdict was read as valid, and the watchdog cancels any Write in progress when it sets an
-// invalid verdict (both sides use sequentially consistent atomics, so one of them always sees
-// the other). Times are read from the injected Clock. Thread-safe.
+// order, each refusal RESOURCE_EXHAUSTED naming its limit. A write starts only after the watch's
+// verdict was read as valid (BeginWrite), and the watchdog cancels any write in progress when it
+// sets an invalid verdict (both sides use sequentially consistent atomics, so one of them always
+// sees the other). A watch's wake function is never called after its Watch is destroyed. Times
+// are read from the injected Clock. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -33,11 +33,12 @@
 #include <thread>
 
 #include "scheduler/status.h"
+#include "service/alert_hub.h"
 #include "service/clock.h"
 #include "service/credentials.h"
 
 namespace grpc {
-class ServerContext;
+class ServerContextBase;
 }
 
 namespace ptrack {
@@ -46,7 +47,10 @@ namespace ptrack {
 struct WatchOptions {
   int max_per_user = 4;
   int max_per_clinic = 32;
-  int max_total = 0;  // 0 = sized by PtrackServer from its handler threads (half of them)
+  // 0 = PtrackServer's default (kDefaultWatchesTotal in server.cc): a watch holds no thread, only
+  // a little memory and one task on the executor per batch, so the total bounds memory and the
+  // watchdog's per-check work, not the handler threads.
+  int max_total = 0;
   // A Write that has not completed for this long (the client stopped reading) ends the stream.
   std::chrono::seconds write_stall{10};
   // How often every open watch's token is read again (revocation by `ptrackd admin
@@ -59,41 +63,48 @@ class AlertWatchdog {
  public:
   class Watch;
 
-  // REQUIRES: credentials and clock outlive this object; options.max_total > 0.
-  AlertWatchdog(Credentials& credentials, const Clock& clock, WatchOptions options);
+  // REQUIRES: credentials, clock and hub outlive this object; options.max_total > 0.
+  AlertWatchdog(Credentials& credentials, const Clock& clock, const AlertHub& hub,
+                WatchOptions options);
   ~AlertWatchdog();  // Stop()
   AlertWatchdog(const AlertWatchdog&) = delete;
   AlertWatchdog& operator=(const AlertWatchdog&) = delete;
 
-  // Starts / stops the watchdog thread (idempotent). Without it, admission and the per-batch
-  // token check still work; stalls and periodic re-checks are not noticed.
+  // Starts / stops the watchdog's two threads (idempotent). Without them, admission and the
+  // per-batch token check still work; stalls, periodic re-checks and new alerts are not noticed.
   void Start();
   void Stop();
 
   // Admits a watch of `who` holding bearer `token` on the call `context`, or RESOURCE_EXHAUSTED
   // with a message naming the limit reached (per user, per clinic, total). The watch is released
-  // when the returned object is destroyed. REQUIRES: context outlives the returned Watch.
+  // when the returned object is destroyed. `wake` is called, from a watchdog thread or from the
+  // caller of RecheckUser, when the watch must look again: alerts were stored, the hub closed, or
+  // its verdict turned bad while it was not writing. It must not block or call into this class;
+  // it is never called once the Watch is destroyed. REQUIRES: context outlives the Watch.
   Result<std::unique_ptr<Watch>> Admit(const Principal& who, const std::string& token,
-                                       grpc::ServerContext* context);
+                                       grpc::ServerContextBase* context,
+                                       std::function<void()> wake);
 
   // Reads the token of every open watch of `username` now, on the calling thread, and ends those
-  // whose token is no longer valid. When it returns, none of them starts another Write. Called
+  // whose token is no longer valid. When it returns, none of them starts another write. Called
   // after a sign-out or an enrolment revoked tokens.
   void RecheckUser(const std::string& username);
 
-  // Open watches, and how many of them are inside a Write right now (tests, figures).
+  // Open watches, and how many of them have a write in progress right now (tests, figures).
   int open() const;
   int writing() const;
 
  private:
   struct State;
   void Run();
+  void RunHub();
   void Check(const std::shared_ptr<State>& state, Instant now, bool token_due);
   void End(State& state, int reason);
   void Release(const std::shared_ptr<State>& state);
 
   Credentials& credentials_;
   const Clock& clock_;
+  const AlertHub& hub_;
   const WatchOptions options_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
@@ -101,11 +112,13 @@ class AlertWatchdog {
   std::map<std::string, int> per_user_;               // guarded by mu_
   std::map<std::string, int> per_clinic_;             // guarded by mu_
   bool stop_ = false;                                 // guarded by mu_
-  std::thread thread_;
+  std::thread thread_;                                // Run: stalls and token checks
+  std::thread hub_thread_;  // RunHub: wakes every watch when the hub moves or closes
   friend class Watch;
 };
 
-// One admitted watch. Used by its handler thread only (the watchdog reaches its shared state).
+// One admitted watch. Used by one reaction or task at a time (the watchdog reaches its shared
+// state).
 class AlertWatchdog::Watch {
  public:
   ~Watch();
@@ -118,11 +131,12 @@ class AlertWatchdog::Watch {
   // Reads the token now (one store read): OK, or why the stream must end (and the verdict
   // becomes that). Call once before each batch of writes.
   Status CheckToken();
-  // Runs `write` (one blocking ServerWriter::Write, returning its result) unless the verdict is
-  // already bad, with the watchdog timing it. Returns the verdict when the watch was ended before
-  // or during the write (a cancelled Write returns false); otherwise OK, with *gone = true when
-  // the write failed because the client went away on its own.
-  Status Write(const std::function<bool()>& write, bool* gone);
+  // Call just before starting a write: the watchdog times it from now. Returns the verdict; when
+  // it is not OK the write must not start (and the watch is not counted as writing).
+  Status BeginWrite();
+  // Call when the write completed (OnWriteDone). Returns the verdict: when it is not OK the
+  // watch was ended before or during the write (a cancelled write completes with ok = false).
+  Status EndWrite();
 
  private:
   friend class AlertWatchdog;

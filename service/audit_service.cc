@@ -7,11 +7,11 @@
 
 namespace ptrack {
 
-grpc::Status AuditServiceImpl::ListAuditEvents(grpc::ServerContext* context,
-                                               const v1::ListAuditEventsRequest* req,
-                                               v1::ListAuditEventsResponse* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.AuditService/ListAuditEvents", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* AuditServiceImpl::ListAuditEvents(grpc::CallbackServerContext* context,
+                                                            const v1::ListAuditEventsRequest* req,
+                                                            v1::ListAuditEventsResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.AuditService/ListAuditEvents", [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
         PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
         std::string patient_filter;

@@ -6,13 +6,13 @@
 
 namespace ptrack {
 
-class AuditServiceImpl final : public v1::AuditService::Service {
+class AuditServiceImpl final : public v1::AuditService::CallbackService {
  public:
   explicit AuditServiceImpl(Deps deps) : deps_(deps) {}
 
-  grpc::Status ListAuditEvents(grpc::ServerContext* context,
-                               const v1::ListAuditEventsRequest* request,
-                               v1::ListAuditEventsResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(grpc::CallbackServerContext* context,
+                                            const v1::ListAuditEventsRequest* request,
+                                            v1::ListAuditEventsResponse* response) override;
 
  private:
   Deps deps_;

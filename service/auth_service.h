@@ -8,18 +8,22 @@
 
 namespace ptrack {
 
-class AuthServiceImpl final : public v1::AuthService::Service {
+class AuthServiceImpl final : public v1::AuthService::CallbackService {
  public:
   explicit AuthServiceImpl(Deps deps) : deps_(deps) {}
 
-  grpc::Status SignIn(grpc::ServerContext* context, const v1::SignInRequest* request,
-                      v1::SignInResponse* response) override;
-  grpc::Status Enrol(grpc::ServerContext* context, const v1::EnrolRequest* request,
-                     v1::SignInResponse* response) override;
-  grpc::Status SignOut(grpc::ServerContext* context, const v1::SignOutRequest* request,
-                       v1::SignOutResponse* response) override;
-  grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest* request,
-                      v1::Principal* response) override;
+  grpc::ServerUnaryReactor* SignIn(grpc::CallbackServerContext* context,
+                                   const v1::SignInRequest* request,
+                                   v1::SignInResponse* response) override;
+  grpc::ServerUnaryReactor* Enrol(grpc::CallbackServerContext* context,
+                                  const v1::EnrolRequest* request,
+                                  v1::SignInResponse* response) override;
+  grpc::ServerUnaryReactor* SignOut(grpc::CallbackServerContext* context,
+                                    const v1::SignOutRequest* request,
+                                    v1::SignOutResponse* response) override;
+  grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
+                                   const v1::WhoAmIRequest* request,
+                                   v1::Principal* response) override;
 
  private:
   Deps deps_;

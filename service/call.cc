@@ -5,6 +5,30 @@ namespace ptrack {
 
 Status Call::Enter() { return deps_.gate.Enter(context_, method_, &who_); }
 
+std::chrono::milliseconds Call::TimeLeft(std::chrono::milliseconds cap) const {
+  const auto deadline = context_.deadline();
+  const auto now = std::chrono::system_clock::now();
+  if (deadline <= now) return std::chrono::milliseconds(0);
+  if (deadline - now >= cap) return cap;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+}
+
+grpc::Status Refused(const CallStart& start) {
+  switch (start.verdict) {
+    case CallStart::kOverloaded:
+      return OverloadedStatus(
+          "the server is busy: retry after " + std::to_string(start.retry_after.count()) + " ms",
+          start.retry_after);
+    case CallStart::kExpired:
+      return DeadlineExceededStatus("the deadline passed before the server could start the call");
+    case CallStart::kStopping:
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is stopping; retry");
+    case CallStart::kRun:
+      break;
+  }
+  return grpc::Status(grpc::StatusCode::INTERNAL, "the call was not refused");
+}
+
 Status Call::Finish(Status outcome) {
   const auto& table = AccessTable();
   auto rule = table.find(method_);

@@ -3,14 +3,19 @@
 // the body check its target through the Call (which remembers the patient it named), and when
 // the body ends writes the audit row for methods whose rule says so — denials included. When the
 // audit row cannot be written, an OK answer becomes UNAVAILABLE: no patient data leaves without
-// its access being recorded.
+// its access being recorded. ServeAsync() is how a callback-API handler runs Serve(): on the
+// server's CallExecutor, behind its admission control, never on a gRPC reaction thread.
 #pragma once
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
 
+#include <chrono>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "service/call_executor.h"
 #include "service/deps.h"
 #include "service/grpc_status.h"
 
@@ -18,7 +23,7 @@ namespace ptrack {
 
 class Call {
  public:
-  Call(const Deps& deps, const grpc::ServerContext& context, std::string_view method)
+  Call(const Deps& deps, const grpc::ServerContextBase& context, std::string_view method)
       : deps_(deps), context_(context), method_(method) {}
 
   // Authenticates and authorizes (Gate::Enter).
@@ -43,10 +48,15 @@ class Call {
   void Attempted(const std::string& username) { who_.username = username; }
   // Names the patient of an audited call that reaches one other than through Patient().
   void NamePatient(const std::string& patient_id) { patient_id_ = patient_id; }
+  // The client's deadline (system_clock::time_point::max() when it set none).
+  std::chrono::system_clock::time_point deadline() const { return context_.deadline(); }
+  // How long a wait inside the body may last: `cap`, or less when the deadline comes sooner
+  // (zero once it has passed). Bodies pass it to waits they can bound.
+  std::chrono::milliseconds TimeLeft(std::chrono::milliseconds cap) const;
 
  private:
   const Deps& deps_;
-  const grpc::ServerContext& context_;
+  const grpc::ServerContextBase& context_;
   std::string_view method_;
   Principal who_;
   std::string patient_id_;
@@ -54,12 +64,40 @@ class Call {
 
 // Runs one rpc: Enter, then `body(call)` (a callable returning Status), then Finish.
 template <typename Body>
-grpc::Status Serve(const Deps& deps, const grpc::ServerContext& context, std::string_view method,
-                   Body&& body) {
+grpc::Status Serve(const Deps& deps, const grpc::ServerContextBase& context,
+                   std::string_view method, Body&& body) {
   Call call(deps, context, method);
   Status status = call.Enter();
   if (status.ok()) status = body(call);
   return ToGrpcStatus(call.Finish(std::move(status)));
+}
+
+// The answer to a call the executor did not run (`start` is not kRun).
+grpc::Status Refused(const CallStart& start);
+
+// A unary callback-API handler in one line: returns the call's default reactor at once and runs
+// Serve(deps, *context, method, body) on deps.executor, finishing the reactor with its status.
+// Admission refusals finish it with RESOURCE_EXHAUSTED (a google.rpc.RetryInfo says when to
+// retry), DEADLINE_EXCEEDED (the deadline passed while queued: no work was done) or UNAVAILABLE
+// (stopping); a call cancelled while it waited finishes CANCELLED without running the body.
+// REQUIRES: `method` names static storage; `body` owns or points to what it uses (capture the
+// request, response and context pointers by value: the handler's frame is gone when it runs).
+// The request, response and context stay valid until the reactor is finished.
+template <typename Body>
+grpc::ServerUnaryReactor* ServeAsync(const Deps& deps, grpc::CallbackServerContext* context,
+                                     std::string_view method, Body body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  deps.executor.Submit(context->deadline(), [&deps, context, method, reactor,
+                                             body = std::move(body)](const CallStart& start) {
+    if (!start.run()) {
+      reactor->Finish(Refused(start));
+    } else if (context->IsCancelled()) {
+      reactor->Finish(grpc::Status::CANCELLED);
+    } else {
+      reactor->Finish(Serve(deps, *context, method, body));
+    }
+  });
+  return reactor;
 }
 
 }  // namespace ptrack

@@ -9,11 +9,11 @@
 
 namespace ptrack {
 
-grpc::Status CatalogServiceImpl::ListExercises(grpc::ServerContext* context,
-                                               const v1::ListExercisesRequest* req,
-                                               v1::ListExercisesResponse* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.CatalogService/ListExercises", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* CatalogServiceImpl::ListExercises(grpc::CallbackServerContext* context,
+                                                            const v1::ListExercisesRequest* req,
+                                                            v1::ListExercisesResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.CatalogService/ListExercises", [=, this](Call& call) -> Status {
         const Principal& who = call.who();
         if (!v1::Region_IsValid(req->region())) {
           return Status::InvalidArgument("region", "unknown region");
@@ -29,24 +29,26 @@ grpc::Status CatalogServiceImpl::ListExercises(grpc::ServerContext* context,
       });
 }
 
-grpc::Status CatalogServiceImpl::GetExercise(grpc::ServerContext* context,
-                                             const v1::GetExerciseRequest* req,
-                                             v1::Exercise* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.CatalogService/GetExercise", [&](Call& call) -> Status {
-    const Principal& who = call.who();
-    PTRACK_ASSIGN_OR_RETURN(auto id, names::ParseExercise(req->name(), "name"));
-    PTRACK_ASSIGN_OR_RETURN(auto exercise, deps_.store.GetExercise(id));
-    if (!VisibleTo(exercise, who.clinic_id)) return Status::NotFound("exercise not found");
-    convert::ToProto(exercise, resp);
-    return Status::Ok();
-  });
+grpc::ServerUnaryReactor* CatalogServiceImpl::GetExercise(grpc::CallbackServerContext* context,
+                                                          const v1::GetExerciseRequest* req,
+                                                          v1::Exercise* resp) {
+  return ServeAsync(deps_, context, "/ptrack.v1.CatalogService/GetExercise",
+                    [=, this](Call& call) -> Status {
+                      const Principal& who = call.who();
+                      PTRACK_ASSIGN_OR_RETURN(auto id, names::ParseExercise(req->name(), "name"));
+                      PTRACK_ASSIGN_OR_RETURN(auto exercise, deps_.store.GetExercise(id));
+                      if (!VisibleTo(exercise, who.clinic_id))
+                        return Status::NotFound("exercise not found");
+                      convert::ToProto(exercise, resp);
+                      return Status::Ok();
+                    });
 }
 
-grpc::Status CatalogServiceImpl::ListProtocols(grpc::ServerContext* context,
-                                               const v1::ListProtocolsRequest* req,
-                                               v1::ListProtocolsResponse* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.CatalogService/ListProtocols", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* CatalogServiceImpl::ListProtocols(grpc::CallbackServerContext* context,
+                                                            const v1::ListProtocolsRequest* req,
+                                                            v1::ListProtocolsResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.CatalogService/ListProtocols", [=, this](Call& call) -> Status {
         const Principal& who = call.who();
         PTRACK_ASSIGN_OR_RETURN(auto page,
                                 paging::FromRequest(req->page_size(), req->page_token()));
@@ -57,17 +59,19 @@ grpc::Status CatalogServiceImpl::ListProtocols(grpc::ServerContext* context,
       });
 }
 
-grpc::Status CatalogServiceImpl::GetProtocol(grpc::ServerContext* context,
-                                             const v1::GetProtocolRequest* req,
-                                             v1::Protocol* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.CatalogService/GetProtocol", [&](Call& call) -> Status {
-    const Principal& who = call.who();
-    PTRACK_ASSIGN_OR_RETURN(auto id, names::ParseProtocol(req->name(), "name"));
-    PTRACK_ASSIGN_OR_RETURN(auto protocol, deps_.store.GetProtocol(id));
-    if (!VisibleTo(protocol, who.clinic_id)) return Status::NotFound("protocol not found");
-    convert::ToProto(protocol, resp);
-    return Status::Ok();
-  });
+grpc::ServerUnaryReactor* CatalogServiceImpl::GetProtocol(grpc::CallbackServerContext* context,
+                                                          const v1::GetProtocolRequest* req,
+                                                          v1::Protocol* resp) {
+  return ServeAsync(deps_, context, "/ptrack.v1.CatalogService/GetProtocol",
+                    [=, this](Call& call) -> Status {
+                      const Principal& who = call.who();
+                      PTRACK_ASSIGN_OR_RETURN(auto id, names::ParseProtocol(req->name(), "name"));
+                      PTRACK_ASSIGN_OR_RETURN(auto protocol, deps_.store.GetProtocol(id));
+                      if (!VisibleTo(protocol, who.clinic_id))
+                        return Status::NotFound("protocol not found");
+                      convert::ToProto(protocol, resp);
+                      return Status::Ok();
+                    });
 }
 
 namespace {
@@ -82,11 +86,11 @@ void ValidateOwnId(const std::string& id, const std::string& clinic_id, const st
 
 }  // namespace
 
-grpc::Status CatalogServiceImpl::CreateExercise(grpc::ServerContext* context,
-                                                const v1::CreateExerciseRequest* req,
-                                                v1::Exercise* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.CatalogService/CreateExercise", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* CatalogServiceImpl::CreateExercise(grpc::CallbackServerContext* context,
+                                                             const v1::CreateExerciseRequest* req,
+                                                             v1::Exercise* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.CatalogService/CreateExercise", [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
         PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
         Violations v;
@@ -117,11 +121,11 @@ grpc::Status CatalogServiceImpl::CreateExercise(grpc::ServerContext* context,
       });
 }
 
-grpc::Status CatalogServiceImpl::CreateProtocol(grpc::ServerContext* context,
-                                                const v1::CreateProtocolRequest* req,
-                                                v1::Protocol* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.CatalogService/CreateProtocol", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* CatalogServiceImpl::CreateProtocol(grpc::CallbackServerContext* context,
+                                                             const v1::CreateProtocolRequest* req,
+                                                             v1::Protocol* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.CatalogService/CreateProtocol", [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
         PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
         Violations v;

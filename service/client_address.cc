@@ -76,7 +76,7 @@ std::string ClientAddressOf(std::string_view peer, bool in_process,
   return std::string(peer);
 }
 
-std::string ClientAddress(const grpc::ServerContext& context) {
+std::string ClientAddress(const grpc::ServerContextBase& context) {
   const std::string peer = context.peer();
   // The in-process transport reports no peer ("unknown") and no transport security type; every
   // network transport reports both (an insecure TCP one "insecure", TLS "ssl"). Both signs are

@@ -1,7 +1,7 @@
 // Where a call comes from, for the per-address sign-in throttle (security_policy.h,
 // docs/SECURITY.md "Failed sign-ins"). A call over TCP is from its peer's IP address; a call
-// through the in-process channel (the HTTP port's Connect bridge, service/http/connect_bridge.cc) is
-// from the address the bridge names in the metadata kClientAddressHeader. The header is believed
+// through the in-process channel (the HTTP port's Connect bridge, service/http/connect_bridge.cc)
+// is from the address the bridge names in the metadata kClientAddressHeader. The header is believed
 // only on the in-process transport: a gRPC caller over TCP that sends it is still its peer.
 #pragma once
 
@@ -24,7 +24,7 @@ inline constexpr std::string_view kInProcessAddress = "in-process";
 // canonical text form ("::1"; an IPv4-mapped one as IPv4), "unix" for a Unix-domain socket,
 // kInProcessAddress for an in-process call without a valid header, or the raw peer string for
 // anything else. Never empty.
-std::string ClientAddress(const grpc::ServerContext& context);
+std::string ClientAddress(const grpc::ServerContextBase& context);
 
 // The rule, on plain values: `peer` is ServerContext::peer() ("ipv4:127.0.0.1:54321",
 // "ipv6:%5B::1%5D:54321", "unix:/path", "unknown" for in-process); `in_process` says whether the

@@ -10,22 +10,24 @@
 
 namespace ptrack {
 
-grpc::Status ClinicServiceImpl::GetClinic(grpc::ServerContext* context,
-                                          const v1::GetClinicRequest* req, v1::Clinic* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ClinicService/GetClinic", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->name(), "name"));
-    PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
-    PTRACK_ASSIGN_OR_RETURN(auto clinic, deps_.store.GetClinic(clinic_id));
-    convert::ToProto(clinic, resp);
-    return Status::Ok();
-  });
+grpc::ServerUnaryReactor* ClinicServiceImpl::GetClinic(grpc::CallbackServerContext* context,
+                                                       const v1::GetClinicRequest* req,
+                                                       v1::Clinic* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ClinicService/GetClinic", [=, this](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->name(), "name"));
+        PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
+        PTRACK_ASSIGN_OR_RETURN(auto clinic, deps_.store.GetClinic(clinic_id));
+        convert::ToProto(clinic, resp);
+        return Status::Ok();
+      });
 }
 
-grpc::Status ClinicServiceImpl::CreatePatient(grpc::ServerContext* context,
-                                              const v1::CreatePatientRequest* req,
-                                              v1::Patient* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ClinicService/CreatePatient", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ClinicServiceImpl::CreatePatient(grpc::CallbackServerContext* context,
+                                                           const v1::CreatePatientRequest* req,
+                                                           v1::Patient* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ClinicService/CreatePatient", [=, this](Call& call) -> Status {
         const Principal& who = call.who();
         PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
         PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
@@ -78,37 +80,41 @@ grpc::Status ClinicServiceImpl::CreatePatient(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ClinicServiceImpl::GetPatient(grpc::ServerContext* context,
-                                           const v1::GetPatientRequest* req, v1::Patient* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ClinicService/GetPatient", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->name(), "name"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-    convert::ToProto(patient, resp);
-    return Status::Ok();
-  });
+grpc::ServerUnaryReactor* ClinicServiceImpl::GetPatient(grpc::CallbackServerContext* context,
+                                                        const v1::GetPatientRequest* req,
+                                                        v1::Patient* resp) {
+  return ServeAsync(deps_, context, "/ptrack.v1.ClinicService/GetPatient",
+                    [=, this](Call& call) -> Status {
+                      PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->name(), "name"));
+                      PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
+                      convert::ToProto(patient, resp);
+                      return Status::Ok();
+                    });
 }
 
-grpc::Status ClinicServiceImpl::ListPatients(grpc::ServerContext* context,
-                                             const v1::ListPatientsRequest* req,
-                                             v1::ListPatientsResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ClinicService/ListPatients", [&](Call& call) -> Status {
-    const Principal& who = call.who();
-    PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
-    PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
-    PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), req->page_token()));
-    const std::string filter = who.role == Role::kTherapist ? who.subject_id : "";
-    PTRACK_ASSIGN_OR_RETURN(auto result, deps_.store.ListPatients(clinic_id, filter, page));
-    for (const Patient& p : result.items) convert::ToProto(p, resp->add_patients());
-    resp->set_next_page_token(paging::Token(result.next_after));
-    return Status::Ok();
-  });
+grpc::ServerUnaryReactor* ClinicServiceImpl::ListPatients(grpc::CallbackServerContext* context,
+                                                          const v1::ListPatientsRequest* req,
+                                                          v1::ListPatientsResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ClinicService/ListPatients", [=, this](Call& call) -> Status {
+        const Principal& who = call.who();
+        PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
+        PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
+        PTRACK_ASSIGN_OR_RETURN(auto page,
+                                paging::FromRequest(req->page_size(), req->page_token()));
+        const std::string filter = who.role == Role::kTherapist ? who.subject_id : "";
+        PTRACK_ASSIGN_OR_RETURN(auto result, deps_.store.ListPatients(clinic_id, filter, page));
+        for (const Patient& p : result.items) convert::ToProto(p, resp->add_patients());
+        resp->set_next_page_token(paging::Token(result.next_after));
+        return Status::Ok();
+      });
 }
 
-grpc::Status ClinicServiceImpl::UpdatePatient(grpc::ServerContext* context,
-                                              const v1::UpdatePatientRequest* req,
-                                              v1::Patient* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ClinicService/UpdatePatient", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ClinicServiceImpl::UpdatePatient(grpc::CallbackServerContext* context,
+                                                           const v1::UpdatePatientRequest* req,
+                                                           v1::Patient* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ClinicService/UpdatePatient", [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto name,
                                 names::ParsePatient(req->patient().name(), "patient.name"));
         PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
@@ -149,11 +155,11 @@ grpc::Status ClinicServiceImpl::UpdatePatient(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ClinicServiceImpl::ListTherapists(grpc::ServerContext* context,
-                                               const v1::ListTherapistsRequest* req,
-                                               v1::ListTherapistsResponse* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ClinicService/ListTherapists", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ClinicServiceImpl::ListTherapists(grpc::CallbackServerContext* context,
+                                                            const v1::ListTherapistsRequest* req,
+                                                            v1::ListTherapistsResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ClinicService/ListTherapists", [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
         PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
         PTRACK_ASSIGN_OR_RETURN(auto page,
@@ -165,11 +171,11 @@ grpc::Status ClinicServiceImpl::ListTherapists(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ClinicServiceImpl::CreateTherapist(grpc::ServerContext* context,
-                                                const v1::CreateTherapistRequest* req,
-                                                v1::Therapist* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ClinicService/CreateTherapist", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ClinicServiceImpl::CreateTherapist(grpc::CallbackServerContext* context,
+                                                             const v1::CreateTherapistRequest* req,
+                                                             v1::Therapist* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ClinicService/CreateTherapist", [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
         PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
         Violations v;
@@ -200,11 +206,12 @@ grpc::Status ClinicServiceImpl::CreateTherapist(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ClinicServiceImpl::CreateEnrolmentCode(grpc::ServerContext* context,
-                                                    const v1::CreateEnrolmentCodeRequest* req,
-                                                    v1::EnrolmentCode* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ClinicService/CreateEnrolmentCode", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ClinicServiceImpl::CreateEnrolmentCode(
+    grpc::CallbackServerContext* context, const v1::CreateEnrolmentCodeRequest* req,
+    v1::EnrolmentCode* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ClinicService/CreateEnrolmentCode",
+      [=, this](Call& call) -> Status {
         std::string username;
         if (auto patient_name = names::ParsePatient(req->name(), "name"); patient_name.ok()) {
           PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(*patient_name));

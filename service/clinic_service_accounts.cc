@@ -46,18 +46,20 @@ Status SetDisabled(const Deps& deps, Call& call, const std::string& name, bool d
 
 }  // namespace
 
-grpc::Status ClinicServiceImpl::DisableAccount(grpc::ServerContext* context,
-                                               const v1::DisableAccountRequest* req,
-                                               v1::Account* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ClinicService/DisableAccount",
-               [&](Call& call) { return SetDisabled(deps_, call, req->name(), true, resp); });
+grpc::ServerUnaryReactor* ClinicServiceImpl::DisableAccount(grpc::CallbackServerContext* context,
+                                                            const v1::DisableAccountRequest* req,
+                                                            v1::Account* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ClinicService/DisableAccount",
+      [=, this](Call& call) { return SetDisabled(deps_, call, req->name(), true, resp); });
 }
 
-grpc::Status ClinicServiceImpl::EnableAccount(grpc::ServerContext* context,
-                                              const v1::EnableAccountRequest* req,
-                                              v1::Account* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ClinicService/EnableAccount",
-               [&](Call& call) { return SetDisabled(deps_, call, req->name(), false, resp); });
+grpc::ServerUnaryReactor* ClinicServiceImpl::EnableAccount(grpc::CallbackServerContext* context,
+                                                           const v1::EnableAccountRequest* req,
+                                                           v1::Account* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ClinicService/EnableAccount",
+      [=, this](Call& call) { return SetDisabled(deps_, call, req->name(), false, resp); });
 }
 
 }  // namespace ptrack

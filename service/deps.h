@@ -1,5 +1,5 @@
 // What every service class is given: the store, the clock, credentials, the access gate, the
-// alert hub and the alert watchdog.
+// alert hub, the alert watchdog and the executor that runs handler bodies.
 // Collaborators are passed in (never global) so tests can build services over a temporary
 // database and a fake clock.
 #pragma once
@@ -9,6 +9,7 @@
 #include "service/access.h"
 #include "service/alert_hub.h"
 #include "service/alert_watchdog.h"
+#include "service/call_executor.h"
 #include "service/clinical_defaults.h"
 #include "service/clock.h"
 #include "service/credentials.h"
@@ -39,6 +40,7 @@ struct Deps {
   AlertHub& alerts;
   AlertWatchdog& watches;  // admits WatchAlerts streams and ends stalled or revoked ones
   RefreshQueue& refresh;   // patients whose report row the summary worker must re-derive
+  CallExecutor& executor;  // runs handler bodies off gRPC's reaction threads (call.h ServeAsync)
 };
 
 // The zone of a stored patient. A zone the tz database no longer knows is the server's problem,

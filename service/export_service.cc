@@ -22,11 +22,12 @@ std::string InZone(Instant t, Zone zone) {
 
 }  // namespace
 
-grpc::Status ExportServiceImpl::ExportSessionsCsv(grpc::ServerContext* context,
-                                                  const v1::ExportSessionsCsvRequest* req,
-                                                  v1::CsvFile* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ExportService/ExportSessionsCsv", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ExportServiceImpl::ExportSessionsCsv(
+    grpc::CallbackServerContext* context, const v1::ExportSessionsCsvRequest* req,
+    v1::CsvFile* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ExportService/ExportSessionsCsv",
+      [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
         PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
         auto from = ParseIsoDate(req->start_date());
@@ -86,11 +87,12 @@ grpc::Status ExportServiceImpl::ExportSessionsCsv(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ExportServiceImpl::ExportPatientFhir(grpc::ServerContext* context,
-                                                  const v1::ExportPatientFhirRequest* req,
-                                                  v1::FhirBundle* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ExportService/ExportPatientFhir", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ExportServiceImpl::ExportPatientFhir(
+    grpc::CallbackServerContext* context, const v1::ExportPatientFhirRequest* req,
+    v1::FhirBundle* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ExportService/ExportPatientFhir",
+      [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->name(), "name"));
         PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
         PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));

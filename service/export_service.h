@@ -8,16 +8,16 @@
 
 namespace ptrack {
 
-class ExportServiceImpl final : public v1::ExportService::Service {
+class ExportServiceImpl final : public v1::ExportService::CallbackService {
  public:
   explicit ExportServiceImpl(Deps deps) : deps_(deps) {}
 
-  grpc::Status ExportSessionsCsv(grpc::ServerContext* context,
-                                 const v1::ExportSessionsCsvRequest* request,
-                                 v1::CsvFile* response) override;
-  grpc::Status ExportPatientFhir(grpc::ServerContext* context,
-                                 const v1::ExportPatientFhirRequest* request,
-                                 v1::FhirBundle* response) override;
+  grpc::ServerUnaryReactor* ExportSessionsCsv(grpc::CallbackServerContext* context,
+                                              const v1::ExportSessionsCsvRequest* request,
+                                              v1::CsvFile* response) override;
+  grpc::ServerUnaryReactor* ExportPatientFhir(grpc::CallbackServerContext* context,
+                                              const v1::ExportPatientFhirRequest* request,
+                                              v1::FhirBundle* response) override;
 
  private:
   Deps deps_;

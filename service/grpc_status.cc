@@ -1,6 +1,8 @@
 // Status -> grpc::Status with rich error details.
 #include "service/grpc_status.h"
 
+#include <algorithm>
+
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -52,6 +54,22 @@ grpc::Status ToGrpcStatus(const Status& status) {
   rich.set_message(status.message());
   rich.add_details()->PackFrom(bad_request);
   return grpc::Status(code, status.message(), rich.SerializeAsString());
+}
+
+grpc::Status OverloadedStatus(const std::string& message, std::chrono::milliseconds retry_after) {
+  google::rpc::RetryInfo retry;
+  const int64_t ms = std::max<int64_t>(0, retry_after.count());
+  retry.mutable_retry_delay()->set_seconds(ms / 1000);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ms % 1000) * 1000000);
+  google::rpc::Status rich;
+  rich.set_code(static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  rich.set_message(message);
+  rich.add_details()->PackFrom(retry);
+  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, message, rich.SerializeAsString());
+}
+
+grpc::Status DeadlineExceededStatus(const std::string& message) {
+  return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, message);
 }
 
 }  // namespace ptrack

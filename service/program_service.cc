@@ -24,11 +24,11 @@ Result<Program> ProgramServiceImpl::LoadProgram(Call& call, const std::string& n
   return program;
 }
 
-grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
-                                               const v1::CreateProgramRequest* req,
-                                               v1::Program* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ProgramService/CreateProgram", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ProgramServiceImpl::CreateProgram(grpc::CallbackServerContext* context,
+                                                            const v1::CreateProgramRequest* req,
+                                                            v1::Program* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgramService/CreateProgram", [=, this](Call& call) -> Status {
         const Principal& who = call.who();
         PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
         PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
@@ -104,21 +104,23 @@ grpc::Status ProgramServiceImpl::CreateProgram(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ProgramServiceImpl::GetProgram(grpc::ServerContext* context,
-                                            const v1::GetProgramRequest* req, v1::Program* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgramService/GetProgram", [&](Call& call) -> Status {
-    std::string clinic_id;
-    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgram(call, req->name(), "name", &clinic_id));
-    convert::ToProto(program, clinic_id, resp);
-    return Status::Ok();
-  });
+grpc::ServerUnaryReactor* ProgramServiceImpl::GetProgram(grpc::CallbackServerContext* context,
+                                                         const v1::GetProgramRequest* req,
+                                                         v1::Program* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgramService/GetProgram", [=, this](Call& call) -> Status {
+        std::string clinic_id;
+        PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgram(call, req->name(), "name", &clinic_id));
+        convert::ToProto(program, clinic_id, resp);
+        return Status::Ok();
+      });
 }
 
-grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
-                                               const v1::UpdateProgramRequest* req,
-                                               v1::Program* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ProgramService/UpdateProgram", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(grpc::CallbackServerContext* context,
+                                                            const v1::UpdateProgramRequest* req,
+                                                            v1::Program* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgramService/UpdateProgram", [=, this](Call& call) -> Status {
         const Principal& who = call.who();
         std::string clinic_id;
         PTRACK_ASSIGN_OR_RETURN(
@@ -183,108 +185,113 @@ grpc::Status ProgramServiceImpl::UpdateProgram(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ProgramServiceImpl::ListPrograms(grpc::ServerContext* context,
-                                              const v1::ListProgramsRequest* req,
-                                              v1::ListProgramsResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgramService/ListPrograms",
-               [&](Call& call) -> Status {
-                 PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-                 PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-                 PTRACK_ASSIGN_OR_RETURN(auto page,
-                                         paging::FromRequest(req->page_size(), req->page_token()));
-                 PTRACK_ASSIGN_OR_RETURN(auto programs, deps_.store.ListPrograms(patient.id));
-                 for (Program& p : programs) FillDefaultRules(p, deps_.clinical.rules);
-                 // A patient has a handful of programs: page over the list in memory by offset.
-                 PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
-                 for (size_t i = offset; i < programs.size() && i < offset + page.limit; ++i) {
-                   convert::ToProto(programs[i], patient.clinic_id, resp->add_programs());
-                 }
-                 if (offset + page.limit < programs.size()) {
-                   resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
-                 }
-                 return Status::Ok();
-               });
+grpc::ServerUnaryReactor* ProgramServiceImpl::ListPrograms(grpc::CallbackServerContext* context,
+                                                           const v1::ListProgramsRequest* req,
+                                                           v1::ListProgramsResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgramService/ListPrograms", [=, this](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+        PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
+        PTRACK_ASSIGN_OR_RETURN(auto page,
+                                paging::FromRequest(req->page_size(), req->page_token()));
+        PTRACK_ASSIGN_OR_RETURN(auto programs, deps_.store.ListPrograms(patient.id));
+        for (Program& p : programs) FillDefaultRules(p, deps_.clinical.rules);
+        // A patient has a handful of programs: page over the list in memory by offset.
+        PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
+        for (size_t i = offset; i < programs.size() && i < offset + page.limit; ++i) {
+          convert::ToProto(programs[i], patient.clinic_id, resp->add_programs());
+        }
+        if (offset + page.limit < programs.size()) {
+          resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
+        }
+        return Status::Ok();
+      });
 }
 
-grpc::Status ProgramServiceImpl::ListProgramRevisions(grpc::ServerContext* context,
-                                                      const v1::ListProgramRevisionsRequest* req,
-                                                      v1::ListProgramRevisionsResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgramService/ListProgramRevisions",
-               [&](Call& call) -> Status {
-                 PTRACK_ASSIGN_OR_RETURN(auto page,
-                                         paging::FromRequest(req->page_size(), req->page_token()));
-                 std::string clinic_id;
-                 PTRACK_ASSIGN_OR_RETURN(auto program,
-                                         LoadProgram(call, req->parent(), "parent", &clinic_id));
-                 PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
-                 const auto& revs = program.revisions;
-                 for (size_t i = offset; i < revs.size() && i < offset + page.limit; ++i) {
-                   convert::ToProto(revs[i], resp->add_revisions());
-                 }
-                 if (offset + page.limit < revs.size()) {
-                   resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
-                 }
-                 return Status::Ok();
-               });
+grpc::ServerUnaryReactor* ProgramServiceImpl::ListProgramRevisions(
+    grpc::CallbackServerContext* context, const v1::ListProgramRevisionsRequest* req,
+    v1::ListProgramRevisionsResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgramService/ListProgramRevisions",
+      [=, this](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto page,
+                                paging::FromRequest(req->page_size(), req->page_token()));
+        std::string clinic_id;
+        PTRACK_ASSIGN_OR_RETURN(auto program,
+                                LoadProgram(call, req->parent(), "parent", &clinic_id));
+        PTRACK_ASSIGN_OR_RETURN(size_t offset, paging::Offset(page));
+        const auto& revs = program.revisions;
+        for (size_t i = offset; i < revs.size() && i < offset + page.limit; ++i) {
+          convert::ToProto(revs[i], resp->add_revisions());
+        }
+        if (offset + page.limit < revs.size()) {
+          resp->set_next_page_token(paging::Token(std::to_string(offset + page.limit)));
+        }
+        return Status::Ok();
+      });
 }
 
-grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
-                                         const v1::GetPlanRequest* req, v1::Plan* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgramService/GetPlan", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    Violations v;
-    std::optional<LocalDate> start;
-    if (!req->start_date().empty()) {
-      start = ParseIsoDate(req->start_date());
-      if (!start) v.Add("start_date", "must be a date as YYYY-MM-DD");
-    }
-    const int days = req->days() == 0 ? 1 : req->days();
-    if (days < 1 || days > 62) v.Add("days", "must be 1..62 (0 = 1)");
-    PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-    PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
-    const Program& program = evaluated.program;
-    const LocalDate today = evaluated.today;
-    const LocalDate first = start.value_or(today);
-    const LocalDate last = first + date::days{days - 1};
-    PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, first, last));
-    std::map<LocalDate, int> logged;
-    for (const DailyFacts& f : facts) logged[f.date] = f.sessions_done;
+grpc::ServerUnaryReactor* ProgramServiceImpl::GetPlan(grpc::CallbackServerContext* context,
+                                                      const v1::GetPlanRequest* req,
+                                                      v1::Plan* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgramService/GetPlan", [=, this](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+        Violations v;
+        std::optional<LocalDate> start;
+        if (!req->start_date().empty()) {
+          start = ParseIsoDate(req->start_date());
+          if (!start) v.Add("start_date", "must be a date as YYYY-MM-DD");
+        }
+        const int days = req->days() == 0 ? 1 : req->days();
+        if (days < 1 || days > 62) v.Add("days", "must be 1..62 (0 = 1)");
+        PTRACK_RETURN_IF_ERROR(v.ToStatus());
+        PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
+        PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
+        const Program& program = evaluated.program;
+        const LocalDate today = evaluated.today;
+        const LocalDate first = start.value_or(today);
+        const LocalDate last = first + date::days{days - 1};
+        PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, first, last));
+        std::map<LocalDate, int> logged;
+        for (const DailyFacts& f : facts) logged[f.date] = f.sessions_done;
 
-    resp->set_program(names::Program(patient.clinic_id, patient.id, program.id));
-    resp->set_time_zone(patient.time_zone);
-    resp->set_today(FormatIsoDate(today));
-    for (LocalDate day = first; day <= last; day += date::days{1}) {
-      // Days after today assume nothing changes: their doses are today's.
-      const PlanDay plan = PlanFor(program, evaluated.timeline, day);
-      v1::PlanDay* pd = resp->add_days();
-      pd->set_date(FormatIsoDate(day));
-      pd->set_program_week(plan.program_week);
-      pd->set_phase_number(plan.phase_number);
-      pd->set_phase_name(plan.phase_name);
-      pd->set_training_day(plan.training_day);
-      pd->set_sessions_logged(logged.count(day) ? logged[day] : 0);
-      pd->set_revision(plan.revision);
-      if (plan.suspended) {
-        pd->set_suspended(true);
-        pd->set_stop_message(deps_.clinical.red_flags.stop_message + " (" + plan.stop_reason + ")");
-      }
-      for (const PlannedExercise& e : plan.exercises) {
-        // The evaluation's catalogue snapshot holds every exercise a plan can name.
-        const Exercise* ex = evaluated.catalogue.Find(e.exercise_id);
-        if (ex == nullptr) return Status::Internal("planned exercise missing from the catalogue");
-        v1::PlannedExercise* pe = pd->add_exercises();
-        pe->set_exercise(names::Exercise(e.exercise_id));
-        pe->set_display_name(ex->display_name);
-        pe->set_region(convert::ToProto(ex->region));
-        convert::ToProto(e.dose, pe->mutable_dose());
-        pe->set_dose_step(e.dose_step);
-        pe->set_why(e.why);
-        pe->set_instructions(ex->instructions);
-      }
-    }
-    return Status::Ok();
-  });
+        resp->set_program(names::Program(patient.clinic_id, patient.id, program.id));
+        resp->set_time_zone(patient.time_zone);
+        resp->set_today(FormatIsoDate(today));
+        for (LocalDate day = first; day <= last; day += date::days{1}) {
+          // Days after today assume nothing changes: their doses are today's.
+          const PlanDay plan = PlanFor(program, evaluated.timeline, day);
+          v1::PlanDay* pd = resp->add_days();
+          pd->set_date(FormatIsoDate(day));
+          pd->set_program_week(plan.program_week);
+          pd->set_phase_number(plan.phase_number);
+          pd->set_phase_name(plan.phase_name);
+          pd->set_training_day(plan.training_day);
+          pd->set_sessions_logged(logged.count(day) ? logged[day] : 0);
+          pd->set_revision(plan.revision);
+          if (plan.suspended) {
+            pd->set_suspended(true);
+            pd->set_stop_message(deps_.clinical.red_flags.stop_message + " (" + plan.stop_reason +
+                                 ")");
+          }
+          for (const PlannedExercise& e : plan.exercises) {
+            // The evaluation's catalogue snapshot holds every exercise a plan can name.
+            const Exercise* ex = evaluated.catalogue.Find(e.exercise_id);
+            if (ex == nullptr)
+              return Status::Internal("planned exercise missing from the catalogue");
+            v1::PlannedExercise* pe = pd->add_exercises();
+            pe->set_exercise(names::Exercise(e.exercise_id));
+            pe->set_display_name(ex->display_name);
+            pe->set_region(convert::ToProto(ex->region));
+            convert::ToProto(e.dose, pe->mutable_dose());
+            pe->set_dose_step(e.dose_step);
+            pe->set_why(e.why);
+            pe->set_instructions(ex->instructions);
+          }
+        }
+        return Status::Ok();
+      });
 }
 
 }  // namespace ptrack

@@ -9,23 +9,27 @@
 
 namespace ptrack {
 
-class ProgramServiceImpl final : public v1::ProgramService::Service {
+class ProgramServiceImpl final : public v1::ProgramService::CallbackService {
  public:
   explicit ProgramServiceImpl(Deps deps) : deps_(deps), runner_(deps) {}
 
-  grpc::Status CreateProgram(grpc::ServerContext* context, const v1::CreateProgramRequest* request,
-                             v1::Program* response) override;
-  grpc::Status GetProgram(grpc::ServerContext* context, const v1::GetProgramRequest* request,
-                          v1::Program* response) override;
-  grpc::Status UpdateProgram(grpc::ServerContext* context, const v1::UpdateProgramRequest* request,
-                             v1::Program* response) override;
-  grpc::Status ListPrograms(grpc::ServerContext* context, const v1::ListProgramsRequest* request,
-                            v1::ListProgramsResponse* response) override;
-  grpc::Status ListProgramRevisions(grpc::ServerContext* context,
-                                    const v1::ListProgramRevisionsRequest* request,
-                                    v1::ListProgramRevisionsResponse* response) override;
-  grpc::Status GetPlan(grpc::ServerContext* context, const v1::GetPlanRequest* request,
-                       v1::Plan* response) override;
+  grpc::ServerUnaryReactor* CreateProgram(grpc::CallbackServerContext* context,
+                                          const v1::CreateProgramRequest* request,
+                                          v1::Program* response) override;
+  grpc::ServerUnaryReactor* GetProgram(grpc::CallbackServerContext* context,
+                                       const v1::GetProgramRequest* request,
+                                       v1::Program* response) override;
+  grpc::ServerUnaryReactor* UpdateProgram(grpc::CallbackServerContext* context,
+                                          const v1::UpdateProgramRequest* request,
+                                          v1::Program* response) override;
+  grpc::ServerUnaryReactor* ListPrograms(grpc::CallbackServerContext* context,
+                                         const v1::ListProgramsRequest* request,
+                                         v1::ListProgramsResponse* response) override;
+  grpc::ServerUnaryReactor* ListProgramRevisions(
+      grpc::CallbackServerContext* context, const v1::ListProgramRevisionsRequest* request,
+      v1::ListProgramRevisionsResponse* response) override;
+  grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* context,
+                                    const v1::GetPlanRequest* request, v1::Plan* response) override;
 
  private:
   // Loads the named program after checking access to its patient; NOT_FOUND when the program

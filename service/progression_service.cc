@@ -8,11 +8,12 @@
 
 namespace ptrack {
 
-grpc::Status ProgressionServiceImpl::ListDecisions(grpc::ServerContext* context,
-                                                   const v1::ListDecisionsRequest* req,
-                                                   v1::ListDecisionsResponse* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ProgressionService/ListDecisions", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ProgressionServiceImpl::ListDecisions(
+    grpc::CallbackServerContext* context, const v1::ListDecisionsRequest* req,
+    v1::ListDecisionsResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgressionService/ListDecisions",
+      [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseProgram(req->parent(), "parent"));
         PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient({name.clinic, name.patient}));
         PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(name.child));
@@ -73,36 +74,37 @@ Status ProgressionServiceImpl::Resolve(Call& call, const v1::ResolveDecisionRequ
   return Status::Ok();
 }
 
-grpc::Status ProgressionServiceImpl::ApproveDecision(grpc::ServerContext* context,
-                                                     const v1::ResolveDecisionRequest* req,
-                                                     v1::Decision* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ApproveDecision", [&](Call& call) {
-    return Resolve(call, *req, TherapistAction::Kind::kApprove, *resp);
-  });
+grpc::ServerUnaryReactor* ProgressionServiceImpl::ApproveDecision(
+    grpc::CallbackServerContext* context, const v1::ResolveDecisionRequest* req,
+    v1::Decision* resp) {
+  return ServeAsync(deps_, context, "/ptrack.v1.ProgressionService/ApproveDecision",
+                    [=, this](Call& call) {
+                      return Resolve(call, *req, TherapistAction::Kind::kApprove, *resp);
+                    });
 }
 
-grpc::Status ProgressionServiceImpl::RejectDecision(grpc::ServerContext* context,
-                                                    const v1::ResolveDecisionRequest* req,
-                                                    v1::Decision* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/RejectDecision", [&](Call& call) {
-    return Resolve(call, *req, TherapistAction::Kind::kReject, *resp);
-  });
+grpc::ServerUnaryReactor* ProgressionServiceImpl::RejectDecision(
+    grpc::CallbackServerContext* context, const v1::ResolveDecisionRequest* req,
+    v1::Decision* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgressionService/RejectDecision",
+      [=, this](Call& call) { return Resolve(call, *req, TherapistAction::Kind::kReject, *resp); });
 }
 
-grpc::Status ProgressionServiceImpl::ListFlags(grpc::ServerContext* context,
-                                               const v1::ListFlagsRequest* req,
-                                               v1::ListFlagsResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ListFlags",
-               [&](Call& call) -> Status {
-                 PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-                 PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-                 PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
-                 for (const Flag& f : evaluated.timeline.flags) {
-                   convert::ToProto(f, patient.clinic_id, patient.id, resp->add_flags());
-                 }
-                 resp->set_suspended(evaluated.timeline.StateOn(evaluated.today).suspended);
-                 return Status::Ok();
-               });
+grpc::ServerUnaryReactor* ProgressionServiceImpl::ListFlags(grpc::CallbackServerContext* context,
+                                                            const v1::ListFlagsRequest* req,
+                                                            v1::ListFlagsResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgressionService/ListFlags", [=, this](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+        PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
+        PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
+        for (const Flag& f : evaluated.timeline.flags) {
+          convert::ToProto(f, patient.clinic_id, patient.id, resp->add_flags());
+        }
+        resp->set_suspended(evaluated.timeline.StateOn(evaluated.today).suspended);
+        return Status::Ok();
+      });
 }
 
 Status ProgressionServiceImpl::PatientAction(Call& call, const v1::PatientActionRequest& req,
@@ -136,28 +138,29 @@ Status ProgressionServiceImpl::PatientAction(Call& call, const v1::PatientAction
   return runner_.Refresh(patient);
 }
 
-grpc::Status ProgressionServiceImpl::ClearRedFlag(grpc::ServerContext* context,
-                                                  const v1::PatientActionRequest* req,
-                                                  v1::PatientActionResponse*) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/ClearRedFlag", [&](Call& call) {
-    return PatientAction(call, *req, TherapistAction::Kind::kClearRedFlag);
-  });
+grpc::ServerUnaryReactor* ProgressionServiceImpl::ClearRedFlag(grpc::CallbackServerContext* context,
+                                                               const v1::PatientActionRequest* req,
+                                                               v1::PatientActionResponse*) {
+  return ServeAsync(deps_, context, "/ptrack.v1.ProgressionService/ClearRedFlag",
+                    [=, this](Call& call) {
+                      return PatientAction(call, *req, TherapistAction::Kind::kClearRedFlag);
+                    });
 }
 
-grpc::Status ProgressionServiceImpl::BoostProgram(grpc::ServerContext* context,
-                                                  const v1::PatientActionRequest* req,
-                                                  v1::PatientActionResponse*) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/BoostProgram", [&](Call& call) {
-    return PatientAction(call, *req, TherapistAction::Kind::kBoost);
-  });
+grpc::ServerUnaryReactor* ProgressionServiceImpl::BoostProgram(grpc::CallbackServerContext* context,
+                                                               const v1::PatientActionRequest* req,
+                                                               v1::PatientActionResponse*) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgressionService/BoostProgram",
+      [=, this](Call& call) { return PatientAction(call, *req, TherapistAction::Kind::kBoost); });
 }
 
-grpc::Status ProgressionServiceImpl::ReportNextMorningPain(
-    grpc::ServerContext* context, const v1::ReportNextMorningPainRequest* req,
+grpc::ServerUnaryReactor* ProgressionServiceImpl::ReportNextMorningPain(
+    grpc::CallbackServerContext* context, const v1::ReportNextMorningPainRequest* req,
     v1::ReportNextMorningPainResponse*) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ProgressionService/ReportNextMorningPain",
-      [&](Call& call) -> Status {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgressionService/ReportNextMorningPain",
+      [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseSession(req->name(), "name"));
         if (req->pain() < 0 || req->pain() > 10)
           return Status::InvalidArgument("pain", "must be 0..10");
@@ -171,29 +174,29 @@ grpc::Status ProgressionServiceImpl::ReportNextMorningPain(
       });
 }
 
-grpc::Status ProgressionServiceImpl::GetRedFlagChecklist(grpc::ServerContext* context,
-                                                         const v1::GetRedFlagChecklistRequest*,
-                                                         v1::GetRedFlagChecklistResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/GetRedFlagChecklist",
-               [&](Call&) -> Status {
-                 for (const RedFlagItem& item : deps_.clinical.red_flags.questions) {
-                   v1::RedFlagQuestion* q = resp->add_questions();
-                   q->set_id(item.id);
-                   q->set_question(item.question);
-                 }
-                 resp->set_stop_message(deps_.clinical.red_flags.stop_message);
-                 return Status::Ok();
-               });
+grpc::ServerUnaryReactor* ProgressionServiceImpl::GetRedFlagChecklist(
+    grpc::CallbackServerContext* context, const v1::GetRedFlagChecklistRequest*,
+    v1::GetRedFlagChecklistResponse* resp) {
+  return ServeAsync(deps_, context, "/ptrack.v1.ProgressionService/GetRedFlagChecklist",
+                    [&](Call&) -> Status {
+                      for (const RedFlagItem& item : deps_.clinical.red_flags.questions) {
+                        v1::RedFlagQuestion* q = resp->add_questions();
+                        q->set_id(item.id);
+                        q->set_question(item.question);
+                      }
+                      resp->set_stop_message(deps_.clinical.red_flags.stop_message);
+                      return Status::Ok();
+                    });
 }
 
-grpc::Status ProgressionServiceImpl::GetDefaultRules(grpc::ServerContext* context,
-                                                     const v1::GetDefaultRulesRequest*,
-                                                     v1::ProgressionRules* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ProgressionService/GetDefaultRules",
-               [&](Call&) -> Status {
-                 convert::ToProto(deps_.clinical.rules, resp);
-                 return Status::Ok();
-               });
+grpc::ServerUnaryReactor* ProgressionServiceImpl::GetDefaultRules(
+    grpc::CallbackServerContext* context, const v1::GetDefaultRulesRequest*,
+    v1::ProgressionRules* resp) {
+  return ServeAsync(deps_, context, "/ptrack.v1.ProgressionService/GetDefaultRules",
+                    [&](Call&) -> Status {
+                      convert::ToProto(deps_.clinical.rules, resp);
+                      return Status::Ok();
+                    });
 }
 
 }  // namespace ptrack

@@ -10,33 +10,37 @@
 
 namespace ptrack {
 
-class ProgressionServiceImpl final : public v1::ProgressionService::Service {
+class ProgressionServiceImpl final : public v1::ProgressionService::CallbackService {
  public:
   explicit ProgressionServiceImpl(Deps deps) : deps_(deps), runner_(deps) {}
 
-  grpc::Status ListDecisions(grpc::ServerContext* context, const v1::ListDecisionsRequest* request,
-                             v1::ListDecisionsResponse* response) override;
-  grpc::Status ApproveDecision(grpc::ServerContext* context,
-                               const v1::ResolveDecisionRequest* request,
-                               v1::Decision* response) override;
-  grpc::Status RejectDecision(grpc::ServerContext* context,
-                              const v1::ResolveDecisionRequest* request,
-                              v1::Decision* response) override;
-  grpc::Status ListFlags(grpc::ServerContext* context, const v1::ListFlagsRequest* request,
-                         v1::ListFlagsResponse* response) override;
-  grpc::Status ClearRedFlag(grpc::ServerContext* context, const v1::PatientActionRequest* request,
-                            v1::PatientActionResponse* response) override;
-  grpc::Status BoostProgram(grpc::ServerContext* context, const v1::PatientActionRequest* request,
-                            v1::PatientActionResponse* response) override;
-  grpc::Status ReportNextMorningPain(grpc::ServerContext* context,
-                                     const v1::ReportNextMorningPainRequest* request,
-                                     v1::ReportNextMorningPainResponse* response) override;
-  grpc::Status GetRedFlagChecklist(grpc::ServerContext* context,
-                                   const v1::GetRedFlagChecklistRequest* request,
-                                   v1::GetRedFlagChecklistResponse* response) override;
-  grpc::Status GetDefaultRules(grpc::ServerContext* context,
-                               const v1::GetDefaultRulesRequest* request,
-                               v1::ProgressionRules* response) override;
+  grpc::ServerUnaryReactor* ListDecisions(grpc::CallbackServerContext* context,
+                                          const v1::ListDecisionsRequest* request,
+                                          v1::ListDecisionsResponse* response) override;
+  grpc::ServerUnaryReactor* ApproveDecision(grpc::CallbackServerContext* context,
+                                            const v1::ResolveDecisionRequest* request,
+                                            v1::Decision* response) override;
+  grpc::ServerUnaryReactor* RejectDecision(grpc::CallbackServerContext* context,
+                                           const v1::ResolveDecisionRequest* request,
+                                           v1::Decision* response) override;
+  grpc::ServerUnaryReactor* ListFlags(grpc::CallbackServerContext* context,
+                                      const v1::ListFlagsRequest* request,
+                                      v1::ListFlagsResponse* response) override;
+  grpc::ServerUnaryReactor* ClearRedFlag(grpc::CallbackServerContext* context,
+                                         const v1::PatientActionRequest* request,
+                                         v1::PatientActionResponse* response) override;
+  grpc::ServerUnaryReactor* BoostProgram(grpc::CallbackServerContext* context,
+                                         const v1::PatientActionRequest* request,
+                                         v1::PatientActionResponse* response) override;
+  grpc::ServerUnaryReactor* ReportNextMorningPain(
+      grpc::CallbackServerContext* context, const v1::ReportNextMorningPainRequest* request,
+      v1::ReportNextMorningPainResponse* response) override;
+  grpc::ServerUnaryReactor* GetRedFlagChecklist(grpc::CallbackServerContext* context,
+                                                const v1::GetRedFlagChecklistRequest* request,
+                                                v1::GetRedFlagChecklistResponse* response) override;
+  grpc::ServerUnaryReactor* GetDefaultRules(grpc::CallbackServerContext* context,
+                                            const v1::GetDefaultRulesRequest* request,
+                                            v1::ProgressionRules* response) override;
 
  private:
   // Approve or reject: the shared path.

@@ -67,12 +67,17 @@ Flags:
   --tls-cert PATH       PEM certificate chain: serve gRPC over TLS (with --tls-key)
   --tls-key PATH        PEM private key of --tls-cert
   --insecure            Allow plaintext on a non-loopback address (behind a TLS proxy only)
+  --workers N           Threads that run calls (the executor). Default: 2 x cores, at least 4
+  --queue-max N         Calls that may wait for a worker; more are refused RESOURCE_EXHAUSTED
+                        with a retry hint. Default: 512
+  --queue-wait-ms N     Refuse a call (RESOURCE_EXHAUSTED) that could not start within N ms, or
+                        before its deadline when that is sooner. Default: 1000
   --token-lifetime-hours N   Absolute token lifetime. Default: 720 (30 days)
   --patient-idle-hours N     A patient's token expires after N hours unused. Default: 336
   --staff-idle-hours N       A therapist's or admin's token, likewise. Default: 12
   --watches-per-user N       Alert watches (WatchAlerts streams) one user may hold. Default: 4
   --watches-per-clinic N     Alert watches one clinic's users may hold together. Default: 32
-  --watches-total N          Alert watches in all (each holds a handler thread). Default: 80
+  --watches-total N          Alert watches in all (a watch holds no thread). Default: 1000
   --watch-stall-seconds N    Close a watch blocked N s on a client that stopped reading.
                              Default: 10
   --watch-token-check-seconds N  Read each watch's token again every N s (revocation from
@@ -98,9 +103,10 @@ struct Flags {
   int staff_idle_hours = 12;
   int watches_per_user = 4;
   int watches_per_clinic = 32;
-  int watches_total = 0;  // 0 = half of PtrackServer::Config::max_threads (160 / 2 = 80)
+  int watches_total = 0;  // 0 = PtrackServer::kDefaultWatchesTotal (1000)
   int watch_stall_seconds = 10;
   int watch_token_check_seconds = 5;
+  ptrack::ExecutorOptions executor;
 };
 
 // The integer of `text` when it is one within [min, max]; otherwise nullopt.
@@ -211,6 +217,22 @@ bool ParseFlags(int argc, char** argv, Flags& f, bool& help) {
       (arg == "--token-lifetime-hours" ? f.token_lifetime_hours
        : arg == "--patient-idle-hours" ? f.patient_idle_hours
                                        : f.staff_idle_hours) = hours;
+    } else if (arg == "--workers" || arg == "--queue-max" || arg == "--queue-wait-ms") {
+      std::string text;
+      if (!value(text)) return false;
+      const int max = arg == "--workers" ? 256 : arg == "--queue-max" ? 100000 : 60000;
+      const auto n = ParseInt(text, 1, max);
+      if (!n) {
+        std::cerr << "ptrackd: " << arg << " must be 1.." << max << "\n";
+        return false;
+      }
+      if (arg == "--workers") {
+        f.executor.workers = *n;
+      } else if (arg == "--queue-max") {
+        f.executor.max_queue = *n;
+      } else {
+        f.executor.max_queue_wait = std::chrono::milliseconds(*n);
+      }
     } else if (arg == "--watches-per-user" || arg == "--watches-per-clinic" ||
                arg == "--watches-total" || arg == "--watch-stall-seconds" ||
                arg == "--watch-token-check-seconds") {
@@ -338,6 +360,7 @@ int main(int argc, char** argv) {
   config.options.watches.max_total = flags.watches_total;
   config.options.watches.write_stall = std::chrono::seconds(flags.watch_stall_seconds);
   config.options.watches.token_check = std::chrono::seconds(flags.watch_token_check_seconds);
+  config.executor = flags.executor;
   ptrack::PtrackServer server(**store, clock, config);
   if (auto s = server.Start(); !s.ok()) {
     std::cerr << "ptrackd: " << s.message() << "\n";

@@ -1,12 +1,16 @@
 // ReportService handlers. The report reads ListPatientStatus (one small row per patient) and
-// never the session history. A watch is admitted by the AlertWatchdog (per-user, per-clinic and
-// total limits), drains the alerts after its cursor, reading its token again before each batch,
-// then sleeps on the AlertHub until something new is stored; the watchdog ends it when a Write
-// stalls or its token turns invalid (alert_watchdog.h).
+// never the session history. A watch (AlertWatch, a write reactor) is admitted by the
+// AlertWatchdog (per-user, per-clinic and total limits), drains the alerts after its cursor on
+// the executor, reading its token again before each batch, then waits, holding no thread, until
+// the watchdog wakes it (alerts stored, shutdown, token invalid); the watchdog ends it when a
+// write stalls or its token turns invalid (alert_watchdog.h).
 #include "service/report_service.h"
 
 #include <chrono>
+#include <deque>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include "service/call.h"
 #include "service/convert.h"
@@ -17,9 +21,6 @@
 namespace ptrack {
 namespace {
 
-// How often an idle watch wakes to notice a cancelled client (gRPC's sync API has no callback
-// for it); a wake without a new alert reads nothing.
-constexpr auto kIdleWake = std::chrono::milliseconds(250);
 constexpr int kDrainBatch = 100;
 // The report and the alert list wait this long at most for the summary worker to derive the rows
 // of sessions just stored (usually milliseconds; longer only under a burst of sessions).
@@ -140,20 +141,214 @@ Result<int64_t> Cursor(int64_t after_cursor) {
   return after_cursor;
 }
 
+// One WatchAlerts stream as a write reactor: it holds no thread while it waits. Its steps run
+// one at a time, on the executor (opening, draining a batch from the store, ending with the
+// audit row) or in gRPC reactions (a write done), never two at once: `phase_` says which is
+// current, and an event arriving meanwhile (the watchdog's wake, a cancellation) is remembered in
+// `wake_pending_` and looked at when the current step ends. Before each batch it reads its token
+// (nothing is written to a token that is no longer valid); each write is timed by the watchdog,
+// which cancels the call when it stalls or the token is found invalid. At shutdown the hub closes
+// and every watch ends UNAVAILABLE. It owns itself: `self_` keeps it alive until OnDone, and
+// every queued step holds a reference, so a step never outlives the object.
+class AlertWatch final : public grpc::ServerWriteReactor<v1::Alert>,
+                         public std::enable_shared_from_this<AlertWatch> {
+ public:
+  static AlertWatch* Open(const Deps& deps, grpc::CallbackServerContext* context,
+                          const v1::WatchAlertsRequest& req) {
+    auto watch = std::shared_ptr<AlertWatch>(new AlertWatch(deps, context, req));
+    watch->self_ = watch;
+    deps.executor.Submit(context->deadline(),
+                         [watch](const CallStart& start) { watch->Start(start); });
+    return watch.get();
+  }
+
+  void OnSendInitialMetadataDone(bool ok) override {
+    if (!ok) return End(Status::Ok());  // the client went away
+    std::lock_guard<std::mutex> lock(mu_);
+    ScheduleDrainLocked();
+  }
+
+  void OnWriteDone(bool ok) override {
+    const Status verdict = watch_->EndWrite();
+    // A write fails when the watchdog cancelled the call (its verdict says why) or the client went
+    // away on its own (nothing to say).
+    if (!ok) return End(verdict);
+    std::unique_lock<std::mutex> lock(mu_);
+    cursor_ = pending_.front().cursor();
+    pending_.pop_front();
+    if (!pending_.empty()) return WriteNextLocked(lock);
+    GoIdleLocked(lock);
+  }
+
+  void OnCancel() override { Wake(); }
+
+  void OnDone() override { self_.reset(); }
+
+ private:
+  enum class Phase { kOpening, kDraining, kWriting, kIdle, kEnding };
+
+  AlertWatch(const Deps& deps, grpc::CallbackServerContext* context,
+             const v1::WatchAlertsRequest& req)
+      : deps_(deps),
+        context_(context),
+        parent_(req.parent()),
+        after_cursor_(req.after_cursor()),
+        call_(deps, *context, kMethod),
+        names_(deps.store) {}
+
+  // On a worker: the gate, the request, admission by the watchdog, then the initial metadata
+  // (the client learns from it that the watch holds its place, before any alert).
+  void Start(const CallStart& start) {
+    if (!start.run()) return FinishWith(Refused(start));
+    if (context_->IsCancelled()) return FinishWith(grpc::Status::CANCELLED);
+    Status opened = Admit();
+    if (!opened.ok()) return End(opened);
+    StartSendInitialMetadata();
+  }
+
+  Status Admit() {
+    PTRACK_RETURN_IF_ERROR(call_.Enter());
+    PTRACK_ASSIGN_OR_RETURN(clinic_id_, names::ParseClinic(parent_, "parent"));
+    PTRACK_RETURN_IF_ERROR(call_.CheckClinic(clinic_id_));
+    PTRACK_ASSIGN_OR_RETURN(cursor_, Cursor(after_cursor_));
+    therapist_ = TherapistScope(call_.who());
+    std::weak_ptr<AlertWatch> weak = weak_from_this();
+    PTRACK_ASSIGN_OR_RETURN(
+        watch_, deps_.watches.Admit(call_.who(), Gate::BearerToken(*context_), context_, [weak] {
+          if (auto w = weak.lock()) w->Wake();
+        }));
+    return Status::Ok();
+  }
+
+  // Any thread: something may have changed (alerts stored, the hub closed, the verdict turned
+  // bad, the call cancelled).
+  void Wake() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (phase_ == Phase::kIdle) {
+      ScheduleDrainLocked();
+    } else {
+      wake_pending_ = true;
+    }
+  }
+
+  void ScheduleDrainLocked() {
+    phase_ = Phase::kDraining;
+    wake_pending_ = false;
+    deps_.executor.Continue([self = shared_from_this()] { self->Drain(); });
+  }
+
+  // On a worker: reads the alerts after the cursor (one batch) and starts writing them.
+  void Drain() {
+    if (deps_.alerts.closed()) {
+      return End(Status::Unavailable("the server is stopping; reconnect with the last cursor"));
+    }
+    // The watchdog's verdict (a token found invalid since the last batch) ends an idle watch.
+    if (Status verdict = watch_->Verdict(); !verdict.ok()) return End(verdict);
+    if (context_->IsCancelled()) return End(Status::Ok());
+    const uint64_t generation = deps_.alerts.Generation();
+    auto batch = deps_.store.ListAlerts(clinic_id_, therapist_, cursor_, kDrainBatch);
+    if (!batch.ok()) return End(batch.status());
+    // Nothing is written to a token that is no longer valid: read it before every batch.
+    if (!batch->empty()) {
+      if (Status token = watch_->CheckToken(); !token.ok()) return End(token);
+    }
+    std::deque<v1::Alert> out;
+    for (const AlertRecord& a : *batch) {
+      if (Status converted = names_.ToProto(a, &out.emplace_back()); !converted.ok()) {
+        return End(converted);
+      }
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    drained_ = generation;
+    more_ = static_cast<int>(batch->size()) == kDrainBatch;
+    pending_ = std::move(out);
+    if (!pending_.empty()) return WriteNextLocked(lock);
+    GoIdleLocked(lock);
+  }
+
+  // Starts the write of pending_.front(), unless the watch was ended.
+  void WriteNextLocked(std::unique_lock<std::mutex>& lock) {
+    if (deps_.alerts.closed()) {
+      lock.unlock();
+      return End(Status::Unavailable("the server is stopping; reconnect with the last cursor"));
+    }
+    if (Status verdict = watch_->BeginWrite(); !verdict.ok()) {
+      lock.unlock();
+      return End(verdict);
+    }
+    phase_ = Phase::kWriting;
+    StartWrite(&pending_.front());
+  }
+
+  // After a batch: drains again when the batch was full or something happened meanwhile;
+  // otherwise waits (holding no thread) for the next wake.
+  void GoIdleLocked(std::unique_lock<std::mutex>& lock) {
+    if (more_ || wake_pending_ || deps_.alerts.Generation() != drained_ ||
+        context_->IsCancelled()) {
+      return ScheduleDrainLocked();
+    }
+    phase_ = Phase::kIdle;
+    lock.unlock();
+  }
+
+  // Ends the watch with `outcome` (from the step that is current): the audit row and the
+  // status are written on a worker.
+  void End(const Status& outcome) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (phase_ == Phase::kEnding) return;
+      phase_ = Phase::kEnding;
+    }
+    deps_.executor.Continue([self = shared_from_this(), outcome] {
+      self->watch_.reset();  // frees its places; no wake after this
+      self->FinishWith(ToGrpcStatus(self->call_.Finish(outcome)));
+    });
+  }
+
+  void FinishWith(const grpc::Status& status) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      phase_ = Phase::kEnding;
+    }
+    Finish(status);
+  }
+
+  static constexpr std::string_view kMethod = "/ptrack.v1.ReportService/WatchAlerts";
+
+  std::shared_ptr<AlertWatch> self_;  // until OnDone
+  const Deps& deps_;
+  grpc::CallbackServerContext* const context_;
+  const std::string parent_;
+  const int64_t after_cursor_;
+  Call call_;
+  AlertWriter names_;  // used by one step at a time
+  std::string clinic_id_;
+  std::string therapist_;
+  std::unique_ptr<AlertWatchdog::Watch> watch_;  // set by Start, before any wake or write
+
+  std::mutex mu_;
+  Phase phase_ = Phase::kOpening;  // guarded by mu_
+  bool wake_pending_ = false;      // guarded by mu_
+  bool more_ = false;              // guarded by mu_: the last batch was full
+  uint64_t drained_ = 0;           // guarded by mu_: the hub generation the last drain saw
+  std::deque<v1::Alert> pending_;  // guarded by mu_: the batch being written, front first
+  int64_t cursor_ = 0;             // the last alert written (one step at a time)
+};
+
 }  // namespace
 
-grpc::Status ReportServiceImpl::GetClinicReport(grpc::ServerContext* context,
-                                                const v1::GetClinicReportRequest* req,
-                                                v1::ClinicReport* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ReportService/GetClinicReport", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ReportServiceImpl::GetClinicReport(grpc::CallbackServerContext* context,
+                                                             const v1::GetClinicReportRequest* req,
+                                                             v1::ClinicReport* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ReportService/GetClinicReport", [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
         PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
         PTRACK_ASSIGN_OR_RETURN(auto order, ParseReportOrder(req->order_by()));
         PTRACK_ASSIGN_OR_RETURN(auto page,
                                 paging::FromRequest(req->page_size(), req->page_token()));
         PTRACK_ASSIGN_OR_RETURN(size_t offset, ReportOffset(page, order));
-        deps_.refresh.Drain(kDrainWait);
+        deps_.refresh.Drain(call.TimeLeft(kDrainWait));
         PTRACK_ASSIGN_OR_RETURN(
             auto rows, deps_.store.ListPatientStatus(clinic_id, TherapistScope(call.who())));
         SortReport(rows, order);
@@ -166,81 +361,39 @@ grpc::Status ReportServiceImpl::GetClinicReport(grpc::ServerContext* context,
       });
 }
 
-grpc::Status ReportServiceImpl::WatchAlerts(grpc::ServerContext* context,
-                                            const v1::WatchAlertsRequest* req,
-                                            grpc::ServerWriter<v1::Alert>* writer) {
-  static constexpr std::string_view kMethod = "/ptrack.v1.ReportService/WatchAlerts";
-  return Serve(deps_, *context, kMethod, [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
-    PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
-    PTRACK_ASSIGN_OR_RETURN(int64_t cursor, Cursor(req->after_cursor()));
-    PTRACK_ASSIGN_OR_RETURN(auto watch,
-                            deps_.watches.Admit(call.who(), Gate::BearerToken(*context), context));
-    // The watch holds its place now: the client learns it from the initial metadata
-    // (WaitForInitialMetadata) before any alert, so it knows when it is established.
-    writer->SendInitialMetadata();
-    const std::string therapist = TherapistScope(call.who());
-    AlertWriter alerts(deps_.store);
-    bool drain = true;
-    uint64_t drained = 0;
-    while (!context->IsCancelled()) {
-      if (deps_.alerts.closed()) {
-        return Status::Unavailable("the server is stopping; reconnect with the last cursor");
-      }
-      // The watchdog's verdict (a token found invalid since the last batch) ends an idle watch.
-      PTRACK_RETURN_IF_ERROR(watch->Verdict());
-      const uint64_t generation = deps_.alerts.Generation();
-      drain = drain || generation != drained;
-      drained = generation;
-      while (drain) {
-        PTRACK_ASSIGN_OR_RETURN(auto batch,
-                                deps_.store.ListAlerts(clinic_id, therapist, cursor, kDrainBatch));
-        // Nothing is written to a token that is no longer valid: read it before every batch.
-        if (!batch.empty()) PTRACK_RETURN_IF_ERROR(watch->CheckToken());
+grpc::ServerWriteReactor<v1::Alert>* ReportServiceImpl::WatchAlerts(
+    grpc::CallbackServerContext* context, const v1::WatchAlertsRequest* req) {
+  return AlertWatch::Open(deps_, context, *req);
+}
+
+grpc::ServerUnaryReactor* ReportServiceImpl::ListAlerts(grpc::CallbackServerContext* context,
+                                                        const v1::ListAlertsRequest* req,
+                                                        v1::ListAlertsResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ReportService/ListAlerts", [=, this](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
+        PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
+        PTRACK_ASSIGN_OR_RETURN(int64_t cursor, Cursor(req->after_cursor()));
+        PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), ""));
+        deps_.refresh.Drain(call.TimeLeft(kDrainWait));
+        PTRACK_ASSIGN_OR_RETURN(
+            auto batch,
+            deps_.store.ListAlerts(clinic_id, TherapistScope(call.who()), cursor, page.limit));
+        AlertWriter alerts(deps_.store);
         for (const AlertRecord& a : batch) {
-          v1::Alert out;
-          PTRACK_RETURN_IF_ERROR(alerts.ToProto(a, &out));
-          bool gone = false;
-          PTRACK_RETURN_IF_ERROR(watch->Write([&] { return writer->Write(out); }, &gone));
-          if (gone) return Status::Ok();  // the client went away
           cursor = a.id;
+          if (req->unacknowledged_only() && a.ack_time) continue;
+          PTRACK_RETURN_IF_ERROR(alerts.ToProto(a, resp->add_alerts()));
         }
-        drain = static_cast<int>(batch.size()) == kDrainBatch;
-      }
-      deps_.alerts.Wait(generation, kIdleWake);
-    }
-    return Status::Ok();
-  });
+        resp->set_next_cursor(cursor);
+        return Status::Ok();
+      });
 }
 
-grpc::Status ReportServiceImpl::ListAlerts(grpc::ServerContext* context,
-                                           const v1::ListAlertsRequest* req,
-                                           v1::ListAlertsResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.ReportService/ListAlerts", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto clinic_id, names::ParseClinic(req->parent(), "parent"));
-    PTRACK_RETURN_IF_ERROR(call.CheckClinic(clinic_id));
-    PTRACK_ASSIGN_OR_RETURN(int64_t cursor, Cursor(req->after_cursor()));
-    PTRACK_ASSIGN_OR_RETURN(auto page, paging::FromRequest(req->page_size(), ""));
-    deps_.refresh.Drain(kDrainWait);
-    PTRACK_ASSIGN_OR_RETURN(
-        auto batch,
-        deps_.store.ListAlerts(clinic_id, TherapistScope(call.who()), cursor, page.limit));
-    AlertWriter alerts(deps_.store);
-    for (const AlertRecord& a : batch) {
-      cursor = a.id;
-      if (req->unacknowledged_only() && a.ack_time) continue;
-      PTRACK_RETURN_IF_ERROR(alerts.ToProto(a, resp->add_alerts()));
-    }
-    resp->set_next_cursor(cursor);
-    return Status::Ok();
-  });
-}
-
-grpc::Status ReportServiceImpl::AcknowledgeAlert(grpc::ServerContext* context,
-                                                 const v1::AcknowledgeAlertRequest* req,
-                                                 v1::Alert* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.ReportService/AcknowledgeAlert", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* ReportServiceImpl::AcknowledgeAlert(
+    grpc::CallbackServerContext* context, const v1::AcknowledgeAlertRequest* req, v1::Alert* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ReportService/AcknowledgeAlert", [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseAlert(req->name(), "name"));
         PTRACK_RETURN_IF_ERROR(call.CheckClinic(name.clinic));
         auto alert = deps_.store.GetAlert(name.id);

@@ -8,20 +8,21 @@
 
 namespace ptrack {
 
-class ReportServiceImpl final : public v1::ReportService::Service {
+class ReportServiceImpl final : public v1::ReportService::CallbackService {
  public:
   explicit ReportServiceImpl(Deps deps) : deps_(deps) {}
 
-  grpc::Status GetClinicReport(grpc::ServerContext* context,
-                               const v1::GetClinicReportRequest* request,
-                               v1::ClinicReport* response) override;
-  grpc::Status WatchAlerts(grpc::ServerContext* context, const v1::WatchAlertsRequest* request,
-                           grpc::ServerWriter<v1::Alert>* writer) override;
-  grpc::Status ListAlerts(grpc::ServerContext* context, const v1::ListAlertsRequest* request,
-                          v1::ListAlertsResponse* response) override;
-  grpc::Status AcknowledgeAlert(grpc::ServerContext* context,
-                                const v1::AcknowledgeAlertRequest* request,
-                                v1::Alert* response) override;
+  grpc::ServerUnaryReactor* GetClinicReport(grpc::CallbackServerContext* context,
+                                            const v1::GetClinicReportRequest* request,
+                                            v1::ClinicReport* response) override;
+  grpc::ServerWriteReactor<v1::Alert>* WatchAlerts(grpc::CallbackServerContext* context,
+                                                   const v1::WatchAlertsRequest* request) override;
+  grpc::ServerUnaryReactor* ListAlerts(grpc::CallbackServerContext* context,
+                                       const v1::ListAlertsRequest* request,
+                                       v1::ListAlertsResponse* response) override;
+  grpc::ServerUnaryReactor* AcknowledgeAlert(grpc::CallbackServerContext* context,
+                                             const v1::AcknowledgeAlertRequest* request,
+                                             v1::Alert* response) override;
 
  private:
   Deps deps_;

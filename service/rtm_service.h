@@ -10,26 +10,28 @@
 
 namespace ptrack {
 
-class RtmServiceImpl final : public v1::RtmService::Service {
+class RtmServiceImpl final : public v1::RtmService::CallbackService {
  public:
   explicit RtmServiceImpl(Deps deps) : deps_(deps), runner_(deps) {}
 
-  grpc::Status StartRtmEpisode(grpc::ServerContext* context,
-                               const v1::StartRtmEpisodeRequest* request,
-                               v1::RtmEpisode* response) override;
-  grpc::Status EndRtmEpisode(grpc::ServerContext* context, const v1::EndRtmEpisodeRequest* request,
-                             v1::RtmEpisode* response) override;
-  grpc::Status ListRtmEpisodes(grpc::ServerContext* context,
-                               const v1::ListRtmEpisodesRequest* request,
-                               v1::ListRtmEpisodesResponse* response) override;
-  grpc::Status AddRtmTimeEntry(grpc::ServerContext* context,
-                               const v1::AddRtmTimeEntryRequest* request,
-                               v1::RtmTimeEntry* response) override;
-  grpc::Status ListRtmTimeEntries(grpc::ServerContext* context,
-                                  const v1::ListRtmTimeEntriesRequest* request,
-                                  v1::ListRtmTimeEntriesResponse* response) override;
-  grpc::Status GetRtmStatus(grpc::ServerContext* context, const v1::GetRtmStatusRequest* request,
-                            v1::RtmStatus* response) override;
+  grpc::ServerUnaryReactor* StartRtmEpisode(grpc::CallbackServerContext* context,
+                                            const v1::StartRtmEpisodeRequest* request,
+                                            v1::RtmEpisode* response) override;
+  grpc::ServerUnaryReactor* EndRtmEpisode(grpc::CallbackServerContext* context,
+                                          const v1::EndRtmEpisodeRequest* request,
+                                          v1::RtmEpisode* response) override;
+  grpc::ServerUnaryReactor* ListRtmEpisodes(grpc::CallbackServerContext* context,
+                                            const v1::ListRtmEpisodesRequest* request,
+                                            v1::ListRtmEpisodesResponse* response) override;
+  grpc::ServerUnaryReactor* AddRtmTimeEntry(grpc::CallbackServerContext* context,
+                                            const v1::AddRtmTimeEntryRequest* request,
+                                            v1::RtmTimeEntry* response) override;
+  grpc::ServerUnaryReactor* ListRtmTimeEntries(grpc::CallbackServerContext* context,
+                                               const v1::ListRtmTimeEntriesRequest* request,
+                                               v1::ListRtmTimeEntriesResponse* response) override;
+  grpc::ServerUnaryReactor* GetRtmStatus(grpc::CallbackServerContext* context,
+                                         const v1::GetRtmStatusRequest* request,
+                                         v1::RtmStatus* response) override;
 
  private:
   Deps deps_;

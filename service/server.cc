@@ -3,7 +3,6 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
@@ -12,8 +11,10 @@
 namespace ptrack {
 namespace {
 
-ServiceOptions SizeWatches(ServiceOptions options, int max_threads) {
-  if (options.watches.max_total <= 0) options.watches.max_total = std::max(1, max_threads / 2);
+ServiceOptions SizeWatches(ServiceOptions options) {
+  if (options.watches.max_total <= 0) {
+    options.watches.max_total = PtrackServer::kDefaultWatchesTotal;
+  }
   return options;
 }
 
@@ -21,12 +22,13 @@ ServiceOptions SizeWatches(ServiceOptions options, int max_threads) {
 
 PtrackServer::PtrackServer(Store& store, const Clock& clock, Config config)
     : config_(std::move(config)),
-      options_(SizeWatches(config_.options, config_.max_threads)),
+      options_(SizeWatches(config_.options)),
       credentials_(store, clock, options_.security),
       gate_(credentials_, store),
-      watches_(credentials_, clock, options_.watches),
-      deps_{store,   clock,    credentials_, gate_, options_, config_.clinical,
-            alerts_, watches_, refresh_},
+      watches_(credentials_, clock, alerts_, options_.watches),
+      executor_(config_.executor),
+      deps_{store,   clock,    credentials_, gate_,    options_, config_.clinical,
+            alerts_, watches_, refresh_,     executor_},
       auth_(deps_),
       audit_(deps_),
       rtm_(deps_),
@@ -58,9 +60,6 @@ Status PtrackServer::Start() {
   }
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
   builder.SetMaxSendMessageSize(config_.max_response_bytes);
-  grpc::ResourceQuota quota("ptrackd");
-  quota.SetMaxThreads(config_.max_threads);
-  builder.SetResourceQuota(quota);
   builder.RegisterService(&auth_);
   builder.RegisterService(&audit_);
   builder.RegisterService(&rtm_);
@@ -71,6 +70,7 @@ Status PtrackServer::Start() {
   builder.RegisterService(&session_);
   builder.RegisterService(&progression_);
   builder.RegisterService(&report_);
+  executor_.Start();  // before the first call can arrive
   server_ = builder.BuildAndStart();
   if (!server_ || (!config_.grpc_listen.empty() && port_ == 0)) {
     server_.reset();
@@ -94,8 +94,11 @@ void PtrackServer::Shutdown(std::chrono::milliseconds grace) {
   server_->GetHealthCheckService()->SetServingStatus(false);
   alerts_.Close();
   sweeper_.Stop();  // and the worker, after the rows it is deriving
+  // Waits for every call to finish, the executor still running their bodies (a queued call gRPC
+  // cancelled after the grace finishes CANCELLED without running).
   server_->Shutdown(std::chrono::system_clock::now() + grace);
-  watches_.Stop();  // after the server: a watch blocked in Write is cancelled by Shutdown
+  executor_.Stop();
+  watches_.Stop();  // after the server: a watch blocked in a write is cancelled by Shutdown
 }
 
 void PtrackServer::Wait() {

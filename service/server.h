@@ -1,7 +1,7 @@
-// Assembles the gRPC server: the ptrack.v1 services over one Store and Clock, the standard
-// health service, server reflection, message-size limits and (when configured) TLS. Used by ptrackd
-// and by the service tests (which talk to it over an in-process channel), so both run the same
-// wiring.
+// Assembles the gRPC server: the ptrack.v1 services (callback API, their bodies on the server's
+// CallExecutor) over one Store and Clock, the standard health service, server reflection,
+// message-size limits and (when configured) TLS. Used by ptrackd and by the service tests (which
+// talk to it over an in-process channel), so both run the same wiring.
 #pragma once
 
 #include <grpcpp/server.h>
@@ -34,11 +34,12 @@ class PtrackServer {
     int max_message_bytes = 1024 * 1024;  // requests; a session is a few KiB
     // Responses: exports (a clinic's year of sessions as CSV, a long FHIR record) are large.
     int max_response_bytes = 64 * 1024 * 1024;
-    // Bound on the sync server's handler threads: each call in flight holds one, so this is how
-    // many calls can be in flight before the server answers RESOURCE_EXHAUSTED.
-    int max_threads = 160;
-    // WatchAlerts bounds are in options.watches; a max_total of 0 there becomes max_threads / 2
-    // (each open watch holds a handler thread; the other half stays for ordinary calls).
+    // The executor that runs every ptrack.v1 handler body, with its admission control
+    // (call_executor.h): worker threads (0 = 2 × cores, at least 4), calls waiting at most, and
+    // the longest wait for a worker. A call in flight holds no thread until a worker takes it.
+    ExecutorOptions executor;
+    // WatchAlerts bounds are in options.watches; a max_total of 0 there becomes
+    // kDefaultWatchesTotal (a watch holds no thread).
     // How often patients whose summary is from an earlier local day are re-evaluated (so that
     // inactivity, re-evaluation and RTM deadlines reach the report and the alerts without any
     // session); 0 = never (tests call SweepSummaries).
@@ -62,8 +63,13 @@ class PtrackServer {
   SweepCounts SweepSummaries() { return sweeper_.SweepOnce(); }
   // The alert watchdog (open and writing watches, for tests and figures).
   const AlertWatchdog& watches() const { return watches_; }
+  // The executor that runs handler bodies (queue and refusals, for tests and figures).
+  const CallExecutor& executor() const { return executor_; }
+  // The total of open watches when Config::options.watches.max_total is 0.
+  static constexpr int kDefaultWatchesTotal = 1000;
   // Marks health NOT_SERVING, ends alert watches (UNAVAILABLE) and the sweeper, then stops
-  // accepting and waits up to `grace` for in-flight calls.
+  // accepting and waits up to `grace` for in-flight calls (queued ones still run, or are answered
+  // CANCELLED once gRPC cancels them after the grace); then stops the executor.
   void Shutdown(std::chrono::milliseconds grace);
   void Wait();
 
@@ -75,6 +81,7 @@ class PtrackServer {
   AlertHub alerts_;
   AlertWatchdog watches_;
   RefreshQueue refresh_;
+  CallExecutor executor_;
   Deps deps_;  // what every service below is given (declared after what it refers to)
   AuthServiceImpl auth_;
   AuditServiceImpl audit_;

@@ -127,74 +127,78 @@ Status SessionServiceImpl::ReportSuspension(const Patient& patient, const Sessio
   return Status::Ok();
 }
 
-grpc::Status SessionServiceImpl::LogSession(grpc::ServerContext* context,
-                                            const v1::LogSessionRequest* req,
-                                            v1::LogSessionResponse* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.SessionService/LogSession", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-    Session session;
-    PTRACK_RETURN_IF_ERROR(ValidateSession(*req, patient.clinic_id, session));
-    session.patient_id = patient.id;
-    // A retry of a stored session is answered before the checks that depend on the clock, the
-    // patient's zone or the program: they may have changed since it was first stored, and the
-    // uniqueness of a session id is permanent. The id is looked up under this patient only:
-    // another patient's session with the same id is another session, and invisible here.
-    auto stored = deps_.store.GetSession(patient.id, session.id);
-    if (stored.ok()) {
-      if (!SamePayload(*stored, session)) {
-        return Status::AlreadyExists("a different session with this id was already logged");
-      }
-      convert::ToProto(*stored, patient.clinic_id, resp->mutable_session());
-      resp->set_replayed(true);
-      return ReportSuspension(patient, *stored, *resp);
-    }
-    if (stored.status().code() != StatusCode::kNotFound) return stored.status();
-    PTRACK_RETURN_IF_ERROR(CheckWindow(session.perform_time));
-    PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
-    auto program = deps_.store.GetActiveProgramRef(patient.id);
-    if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
-      return Status::FailedPrecondition("the patient has no active program");
-    }
-    if (!program.ok()) return program.status();
-    session.program_id = program->id;
-    session.local_date = LocalDateOf(session.perform_time, zone);
-    if (session.local_date < program->start_date) {
-      return Status::FailedPrecondition("the session's date is before the program started (" +
-                                        FormatIsoDate(program->start_date) + ")");
-    }
-    session.receive_time = deps_.clock.Now();
-    PTRACK_ASSIGN_OR_RETURN(auto logged, deps_.store.LogSession(session));
-    convert::ToProto(logged.session, patient.clinic_id, resp->mutable_session());
-    resp->set_replayed(logged.replayed);
-    if (!logged.replayed) {
-      deps_.refresh.Schedule(patient.id, logged.session.red_flags.empty()
-                                             ? std::nullopt
-                                             : std::optional<Instant>(logged.session.receive_time));
-    }
-    return ReportSuspension(patient, logged.session, *resp);
-  });
+grpc::ServerUnaryReactor* SessionServiceImpl::LogSession(grpc::CallbackServerContext* context,
+                                                         const v1::LogSessionRequest* req,
+                                                         v1::LogSessionResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.SessionService/LogSession", [=, this](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+        PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
+        Session session;
+        PTRACK_RETURN_IF_ERROR(ValidateSession(*req, patient.clinic_id, session));
+        session.patient_id = patient.id;
+        // A retry of a stored session is answered before the checks that depend on the clock, the
+        // patient's zone or the program: they may have changed since it was first stored, and the
+        // uniqueness of a session id is permanent. The id is looked up under this patient only:
+        // another patient's session with the same id is another session, and invisible here.
+        auto stored = deps_.store.GetSession(patient.id, session.id);
+        if (stored.ok()) {
+          if (!SamePayload(*stored, session)) {
+            return Status::AlreadyExists("a different session with this id was already logged");
+          }
+          convert::ToProto(*stored, patient.clinic_id, resp->mutable_session());
+          resp->set_replayed(true);
+          return ReportSuspension(patient, *stored, *resp);
+        }
+        if (stored.status().code() != StatusCode::kNotFound) return stored.status();
+        PTRACK_RETURN_IF_ERROR(CheckWindow(session.perform_time));
+        PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
+        auto program = deps_.store.GetActiveProgramRef(patient.id);
+        if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
+          return Status::FailedPrecondition("the patient has no active program");
+        }
+        if (!program.ok()) return program.status();
+        session.program_id = program->id;
+        session.local_date = LocalDateOf(session.perform_time, zone);
+        if (session.local_date < program->start_date) {
+          return Status::FailedPrecondition("the session's date is before the program started (" +
+                                            FormatIsoDate(program->start_date) + ")");
+        }
+        session.receive_time = deps_.clock.Now();
+        PTRACK_ASSIGN_OR_RETURN(auto logged, deps_.store.LogSession(session));
+        convert::ToProto(logged.session, patient.clinic_id, resp->mutable_session());
+        resp->set_replayed(logged.replayed);
+        if (!logged.replayed) {
+          deps_.refresh.Schedule(patient.id,
+                                 logged.session.red_flags.empty()
+                                     ? std::nullopt
+                                     : std::optional<Instant>(logged.session.receive_time));
+        }
+        return ReportSuspension(patient, logged.session, *resp);
+      });
 }
 
-grpc::Status SessionServiceImpl::GetSession(grpc::ServerContext* context,
-                                            const v1::GetSessionRequest* req, v1::Session* resp) {
-  return Serve(deps_, *context, "/ptrack.v1.SessionService/GetSession", [&](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseSession(req->name(), "name"));
-    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient({name.clinic, name.patient}));
-    Violations v;
-    const std::string id = validate::ClientId(name.child, "name", v, true);
-    PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    PTRACK_ASSIGN_OR_RETURN(auto session, deps_.store.GetSession(patient.id, id));
-    convert::ToProto(session, patient.clinic_id, resp);
-    return Status::Ok();
-  });
+grpc::ServerUnaryReactor* SessionServiceImpl::GetSession(grpc::CallbackServerContext* context,
+                                                         const v1::GetSessionRequest* req,
+                                                         v1::Session* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.SessionService/GetSession", [=, this](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseSession(req->name(), "name"));
+        PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient({name.clinic, name.patient}));
+        Violations v;
+        const std::string id = validate::ClientId(name.child, "name", v, true);
+        PTRACK_RETURN_IF_ERROR(v.ToStatus());
+        PTRACK_ASSIGN_OR_RETURN(auto session, deps_.store.GetSession(patient.id, id));
+        convert::ToProto(session, patient.clinic_id, resp);
+        return Status::Ok();
+      });
 }
 
-grpc::Status SessionServiceImpl::ListSessions(grpc::ServerContext* context,
-                                              const v1::ListSessionsRequest* req,
-                                              v1::ListSessionsResponse* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.SessionService/ListSessions", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* SessionServiceImpl::ListSessions(grpc::CallbackServerContext* context,
+                                                           const v1::ListSessionsRequest* req,
+                                                           v1::ListSessionsResponse* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.SessionService/ListSessions", [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
         Violations v;
         std::optional<LocalDate> from, to;
@@ -222,11 +226,11 @@ grpc::Status SessionServiceImpl::ListSessions(grpc::ServerContext* context,
       });
 }
 
-grpc::Status SessionServiceImpl::GetAdherence(grpc::ServerContext* context,
-                                              const v1::GetAdherenceRequest* req,
-                                              v1::Adherence* resp) {
-  return Serve(
-      deps_, *context, "/ptrack.v1.SessionService/GetAdherence", [&](Call& call) -> Status {
+grpc::ServerUnaryReactor* SessionServiceImpl::GetAdherence(grpc::CallbackServerContext* context,
+                                                           const v1::GetAdherenceRequest* req,
+                                                           v1::Adherence* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.SessionService/GetAdherence", [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
         Violations v;
         auto from = ParseIsoDate(req->start_date());

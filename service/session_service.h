@@ -8,18 +8,22 @@
 
 namespace ptrack {
 
-class SessionServiceImpl final : public v1::SessionService::Service {
+class SessionServiceImpl final : public v1::SessionService::CallbackService {
  public:
   explicit SessionServiceImpl(Deps deps) : deps_(deps), runner_(deps) {}
 
-  grpc::Status LogSession(grpc::ServerContext* context, const v1::LogSessionRequest* request,
-                          v1::LogSessionResponse* response) override;
-  grpc::Status GetSession(grpc::ServerContext* context, const v1::GetSessionRequest* request,
-                          v1::Session* response) override;
-  grpc::Status ListSessions(grpc::ServerContext* context, const v1::ListSessionsRequest* request,
-                            v1::ListSessionsResponse* response) override;
-  grpc::Status GetAdherence(grpc::ServerContext* context, const v1::GetAdherenceRequest* request,
-                            v1::Adherence* response) override;
+  grpc::ServerUnaryReactor* LogSession(grpc::CallbackServerContext* context,
+                                       const v1::LogSessionRequest* request,
+                                       v1::LogSessionResponse* response) override;
+  grpc::ServerUnaryReactor* GetSession(grpc::CallbackServerContext* context,
+                                       const v1::GetSessionRequest* request,
+                                       v1::Session* response) override;
+  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* context,
+                                         const v1::ListSessionsRequest* request,
+                                         v1::ListSessionsResponse* response) override;
+  grpc::ServerUnaryReactor* GetAdherence(grpc::CallbackServerContext* context,
+                                         const v1::GetAdherenceRequest* request,
+                                         v1::Adherence* response) override;
 
  private:
   // Validates the client-supplied part of a LogSession request (shape, ranges, catalogue); fills
