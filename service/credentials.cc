@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string_view>
 
 namespace ptrack {
@@ -212,29 +213,88 @@ Result<IssuedToken> Credentials::IssueToken(const Account& account) {
   return issued;
 }
 
-Result<Principal> Credentials::Authenticate(const std::string& token) {
-  if (token.size() != 64) return BadToken();
-  const std::string hash = Sha256(token);
+Result<Principal> Credentials::AuthenticateStored(const std::string& hash, Instant now,
+                                                  Instant* expire, Instant* last_use) {
   auto record = store_.GetToken(hash);
   if (!record.ok()) {
     return record.status().code() == StatusCode::kNotFound ? BadToken() : record.status();
   }
-  const Instant now = clock_.Now();
   if (record->revoked || now >= record->expire_time) return BadToken();
   auto account = store_.GetAccount(record->username);
   // Disabling revokes the account's tokens; refusing them here as well keeps that true whatever
   // path wrote the flag.
   if (!account.ok() || account->disabled) return BadToken();
   if (now - record->last_use_time >= IdleTimeout(account->role, policy_)) return BadToken();
+  *expire = record->expire_time;
+  *last_use = record->last_use_time;
   if (now - record->last_use_time >= policy_.touch_every) {
     // Best effort: a token that cannot be touched (disk full) still works until it idles out.
-    (void)store_.TouchToken(hash, now);
+    if (store_.TouchToken(hash, now).ok()) *last_use = now;
   }
   return Principal{account->username, account->role, account->clinic_id, account->subject_id};
 }
 
+Result<Principal> Credentials::Authenticate(const std::string& token) {
+  if (token.size() != 64) return BadToken();
+  const std::string hash = Sha256(token);
+  const Instant now = clock_.Now();
+  // The epoch is read before anything else: an entry built from reads made after it is valid
+  // while it stays the same. Without it (storage failing) the cache is not used at all.
+  auto epoch = store_.GetRevocationEpoch();
+  if (!epoch.ok()) {
+    Instant expire, last_use;
+    return AuthenticateStored(hash, now, &expire, &last_use);
+  }
+  std::optional<Principal> cached;
+  bool touch = false;
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (*epoch > cache_epoch_) {
+      cache_.clear();  // something was revoked: start over
+      cache_epoch_ = *epoch;
+    }
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && it->second.epoch == *epoch) {
+      Cached& c = it->second;
+      if (now < c.expire && now - c.last_use < IdleTimeout(c.principal.role, policy_)) {
+        cached = c.principal;
+        touch = now - c.last_use >= policy_.touch_every;
+        if (touch) c.last_use = now;
+      } else {
+        cache_.erase(it);  // expired or idle as far as this server knows: read the row again
+      }
+    }
+  }
+  if (cached) {
+    // The last use is written at most every touch_every, as without the cache. Best effort: when
+    // it fails the entry goes, so the next call reads the row and tries again.
+    if (touch && !store_.TouchToken(hash, now).ok()) {
+      std::lock_guard<std::mutex> lock(cache_mu_);
+      cache_.erase(hash);
+    }
+    return *cached;
+  }
+  Cached entry;
+  entry.epoch = *epoch;
+  PTRACK_ASSIGN_OR_RETURN(entry.principal,
+                          AuthenticateStored(hash, now, &entry.expire, &entry.last_use));
+  Principal who = entry.principal;
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  // Only an entry of the newest epoch seen is worth keeping (an older one is never served).
+  if (entry.epoch == cache_epoch_ && policy_.token_cache_entries > 0) {
+    if (static_cast<int>(cache_.size()) >= policy_.token_cache_entries) cache_.clear();
+    cache_[hash] = std::move(entry);
+  }
+  return who;
+}
+
 Status Credentials::Revoke(const std::string& token) {
-  Status revoked = store_.RevokeToken(Sha256(token));
+  const std::string hash = Sha256(token);
+  Status revoked = store_.RevokeToken(hash);
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    cache_.erase(hash);  // the epoch has moved too; this frees the entry at once
+  }
   return revoked.code() == StatusCode::kNotFound ? BadToken() : revoked;
 }
 

@@ -4,6 +4,10 @@
 //    computed at once.
 //  - Tokens are 256-bit random values handed to the client once and stored only as their SHA-256
 //    hash, with an absolute and an idle expiry; revocation takes effect on the next call.
+//    Resolved tokens are cached in memory (keyed by the hash), each entry tagged with the store's
+//    revocation epoch read before the token was; every call reads the epoch again (one small
+//    read) and an entry is served only while it is unchanged, so a revocation committed by any
+//    process before a call starts is seen by that call.
 //  - Failed sign-ins are throttled per user name, known or not, with the same answers for both;
 //    an account locks before 100 consecutive failures, and locking revokes its tokens. They are
 //    also throttled per source address (address_throttle.h) before any hashing, so that a flood
@@ -19,6 +23,7 @@
 #include <mutex>
 #include <semaphore>
 #include <string>
+#include <unordered_map>
 
 #include "scheduler/status.h"
 #include "service/address_throttle.h"
@@ -68,7 +73,10 @@ class Credentials {
   Result<IssuedToken> SignIn(const std::string& username, const std::string& password,
                              const std::string& address);
   // UNAUTHENTICATED for a malformed, unknown, revoked, expired or idle token, or one of a
-  // disabled account.
+  // disabled account. Reads the revocation epoch, and the token and its account only when the
+  // cache has no entry of that epoch; a use is written at most every touch_every (as without
+  // the cache), and an entry that looks idle is read again before it is refused (another server
+  // on the same database may have recorded a use).
   Result<Principal> Authenticate(const std::string& token);
   // Revokes one token. REQUIRES: the caller authenticated it (the gate does, for SignOut).
   // UNAUTHENTICATED when no such token is stored.
@@ -103,6 +111,10 @@ class Credentials {
   Status RecordFailure(const std::string& username, bool known);
   Result<IssuedToken> SignInCharged(const std::string& username, const std::string& password,
                                     bool* failed_check);
+  // Authenticate without the cache: reads the token and its account. On success, *expire and
+  // *last_use are the token's (last_use after any touch made here).
+  Result<Principal> AuthenticateStored(const std::string& hash, Instant now, Instant* expire,
+                                       Instant* last_use);
 
   Store& store_;
   const Clock& clock_;
@@ -119,6 +131,18 @@ class Credentials {
   std::mutex unknown_mu_;
   std::map<std::string, Failures> unknown_;
   std::string unknown_name_key_;  // guarded by unknown_mu_; empty until read
+
+  // Resolved tokens by SHA-256 hash. An entry is valid only while the store's revocation epoch
+  // equals `epoch` (read before the token row it was built from).
+  struct Cached {
+    Principal principal;
+    int64_t epoch = 0;
+    Instant expire{};
+    Instant last_use{};  // as stored (or as touched by this server)
+  };
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, Cached> cache_;  // guarded by cache_mu_
+  int64_t cache_epoch_ = 0;                        // guarded by cache_mu_: the newest epoch seen
 };
 
 }  // namespace ptrack

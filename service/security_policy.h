@@ -19,6 +19,8 @@ struct SecurityPolicy {
   // A token's last use is written at most this often, so idle expiry is exact to this much and
   // an ordinary call costs no write.
   std::chrono::seconds touch_every{60};
+  // Resolved tokens kept in memory (Credentials::Authenticate); when full, the cache starts over.
+  int token_cache_entries = 10000;
 
   // Sign-in throttle: the first `free_failures` consecutive failures cost nothing; after that
   // each attempt must wait first_delay * 2^(n - free_failures), at most max_delay, after the

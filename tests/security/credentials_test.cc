@@ -8,7 +8,9 @@
 // expiry, voided by a newer code, forgiving of case, spaces, dashes and look-alike letters); who
 // may issue codes and create therapists; the Argon2id parameters, including the rehash of a
 // weaker stored hash at sign-in; and disabled accounts (tokens revoked at once, refused like any
-// failure, enabled again with the old password but not the old tokens; who may do it; audit).
+// failure, enabled again with the old password but not the old tokens; who may do it; audit);
+// and the token cache, which never serves a token revoked, disabled or re-enrolled, whether by
+// this server or through another connection to the database (as `ptrackd admin` does).
 #include <SQLiteCpp/Database.h>
 #include <sodium.h>
 
@@ -262,6 +264,75 @@ TEST_CASE("SignOut revokes the token on the next call, and only that token", "[s
   CHECK_CODE(GetPlanStatus(f, other, kJordan), Code::OK);
 }
 
+TEST_CASE("The token cache never serves a token revoked or disabled through another connection",
+          "[security]") {
+  F f;
+  const Token token = f.SignIn(kTherapistUser, kTherapistPass);
+  const Token admin = f.SignIn(kAdminUser, kAdminPass);
+  // Each used twice: the second call is answered from the server's cache.
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE_OK(WhoAmI(f, token));
+    REQUIRE_OK(WhoAmI(f, admin));
+  }
+  // Another connection to the same file, as `ptrackd admin` in another process has: the server
+  // is not told.
+  auto other = SqliteStore::Open(f.db_file.path().string());
+  REQUIRE(other.ok());
+  REQUIRE((*other)->RevokeTokens(kTherapistUser).ok());
+  CHECK_CODE(WhoAmI(f, token), Code::UNAUTHENTICATED);
+  CHECK_CODE(WhoAmI(f, admin), Code::OK);
+
+  const Token again = f.SignIn(kTherapistUser, kTherapistPass);
+  REQUIRE_OK(WhoAmI(f, again));
+  REQUIRE_OK(WhoAmI(f, again));
+  REQUIRE((*other)->SetAccountDisabled(kTherapistUser, true, f.clock.Now()).ok());
+  CHECK_CODE(WhoAmI(f, again), Code::UNAUTHENTICATED);
+  CHECK_CODE(WhoAmI(f, admin), Code::OK);
+  REQUIRE((*other)->SetAccountDisabled(kTherapistUser, false, f.clock.Now()).ok());
+  CHECK_CODE(WhoAmI(f, again), Code::UNAUTHENTICATED);  // revoked when disabled, for good
+
+  // A password change moves the epoch (the cache starts over) without revoking anything.
+  const Token third = f.SignIn(kTherapistUser, kTherapistPass);
+  REQUIRE_OK(WhoAmI(f, third));
+  auto before = f.store->GetRevocationEpoch();
+  REQUIRE(before.ok());
+  auto hash = HashPassword(kTherapistPass);
+  REQUIRE(hash.ok());
+  REQUIRE((*other)->SetPasswordHash(kTherapistUser, *hash).ok());
+  auto after = f.store->GetRevocationEpoch();
+  REQUIRE(after.ok());
+  CHECK(*after > *before);
+  CHECK_CODE(WhoAmI(f, third), Code::OK);
+}
+
+TEST_CASE("The token cache forgets a token at once on sign-out, disabling and re-enrolment",
+          "[security]") {
+  F f;
+  const Token admin = f.SignIn(kAdminUser, kAdminPass);
+  const Token signing_out = f.SignIn(kTherapistUser, kTherapistPass);
+  const Token staying = f.SignIn(kTherapistUser, kTherapistPass);
+  for (const Token& t : {admin, signing_out, staying, admin, signing_out, staying}) {
+    REQUIRE_OK(WhoAmI(f, t));
+  }
+  REQUIRE_OK(SignOut(f, signing_out));
+  CHECK_CODE(WhoAmI(f, signing_out), Code::UNAUTHENTICATED);
+  CHECK_CODE(WhoAmI(f, staying), Code::OK);
+
+  // Re-enrolment (a password reset) revokes every earlier token of the account.
+  REQUIRE_OK(Enrol(f, NewCode(f, admin, kRivera), "a-new-password-1"));
+  CHECK_CODE(WhoAmI(f, staying), Code::UNAUTHENTICATED);
+
+  const Token fresh = f.SignIn(kTherapistUser, "a-new-password-1");
+  REQUIRE_OK(WhoAmI(f, fresh));
+  REQUIRE_OK(WhoAmI(f, fresh));
+  v1::DisableAccountRequest req;
+  req.set_name("clinics/demo/accounts/therapist");
+  v1::Account account;
+  REQUIRE_OK(F::Call(*f.clinic, &v1::ClinicService::Stub::DisableAccount, admin, req, &account));
+  CHECK_CODE(WhoAmI(f, fresh), Code::UNAUTHENTICATED);
+  CHECK_CODE(WhoAmI(f, admin), Code::OK);
+}
+
 TEST_CASE("Forged, altered and truncated tokens are UNAUTHENTICATED with one message",
           "[security]") {
   F f;
@@ -488,7 +559,8 @@ TEST_CASE("At lock_after failures the account locks until a new enrolment code i
 
 // --- Enrolment codes ---------------------------------------------------------------------------
 
-TEST_CASE("An enrolment code works once, and used and unknown codes get one NOT_FOUND", "[security]") {
+TEST_CASE("An enrolment code works once, and used and unknown codes get one NOT_FOUND",
+          "[security]") {
   F f;
   const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
   v1::EnrolmentCode code;
