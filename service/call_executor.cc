@@ -15,7 +15,7 @@ constexpr auto kMaxRetry = std::chrono::milliseconds(10000);
 
 int DefaultWorkers() {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
-  return std::max(4, 2 * cores);
+  return std::max(16, 8 * cores);
 }
 
 CallExecutor::CallExecutor(ExecutorOptions options)
@@ -81,10 +81,9 @@ void CallExecutor::Submit(TimePoint deadline, Task task) {
   CallStart refusal;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    const TimePoint waited_enough = now > TimePoint::max() - options_.max_queue_wait
-                                        ? TimePoint::max()
-                                        : now + options_.max_queue_wait;
-    const TimePoint start_by = std::min(deadline, waited_enough);
+    // The client's deadline when it set one; otherwise the queue-wait bound.
+    const TimePoint start_by =
+        deadline != TimePoint::max() ? deadline : now + options_.max_queue_wait;
     if (stopping_) {
       refusal.verdict = CallStart::kStopping;
     } else if (deadline <= now) {

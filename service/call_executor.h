@@ -4,12 +4,13 @@
 // threads fed by one bounded queue, with admission control in front of it. A call is admitted
 // only when it can be expected to start in time: the queue has room, and the estimated wait
 // (queued calls × the recent mean run time ÷ workers) ends before its start-by time, which is
-// its deadline or `max_queue_wait` after it arrived, whichever is sooner. Otherwise it is refused
-// at once (kOverloaded, with a retry hint), so that load beyond the server's capacity is answered
-// RESOURCE_EXHAUSTED in microseconds instead of queueing until every call times out. A call
-// whose start-by time has passed by the time a worker reaches it does no work (kExpired when its
-// deadline passed, else kOverloaded). Continuations of calls already admitted (the next step of a
-// server stream, its final audit row) bypass admission and run before new calls.
+// its deadline, or `max_queue_wait` after it arrived when the client set none. Otherwise it is
+// refused at once (kOverloaded, with a retry hint), so that load beyond the server's capacity is
+// answered RESOURCE_EXHAUSTED in microseconds instead of queueing until every call times out. A
+// call whose start-by time has passed by the time a worker reaches it does no work (kExpired when
+// its deadline passed, kOverloaded when it waited past the bound). Continuations of calls already
+// admitted (the next step of a server stream, its final audit row) bypass admission and run before
+// new calls.
 //
 // Contract: every task given to Submit or Continue is run exactly once — with kRun on a worker,
 // or with a refusal (on the submitting thread when refused at once, else on a worker). Tasks must
@@ -31,15 +32,17 @@ struct ExecutorOptions {
   int workers = 0;  // 0 = DefaultWorkers()
   // Calls admitted but not yet started; past it, calls are refused (kOverloaded).
   int max_queue = 512;
-  // The longest a call may wait for a worker when its deadline is later (or absent).
+  // The longest a call without a deadline may wait for a worker.
   std::chrono::milliseconds max_queue_wait{1000};
   // The clock for deadlines and waits (tests inject one); the system clock when empty.
   std::function<std::chrono::system_clock::time_point()> now;
 };
 
-// Twice the hardware threads, at least 4: enough that a few calls blocked on a group commit's
-// fsync or a password hash do not idle the CPUs, few enough that the kernel does not spend the
-// time switching between them.
+// Eight per hardware thread, at least 16. Most of a call's time is spent blocked, not computing:
+// a LogSession waits for two group commits (each an fsync), a sign-in for a hash slot. With 4
+// workers on 2 cores the workers all sat in those waits and LogSession ran at ~60 % of the
+// thread-per-call server's rate; with 16 it matched it (docs/ARCHITECTURE.md, "The server").
+// CPU-bound calls (plans) run at the same rate either way; more workers only lengthen their tail.
 int DefaultWorkers();
 
 // How a task is to proceed.

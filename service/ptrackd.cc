@@ -67,11 +67,11 @@ Flags:
   --tls-cert PATH       PEM certificate chain: serve gRPC over TLS (with --tls-key)
   --tls-key PATH        PEM private key of --tls-cert
   --insecure            Allow plaintext on a non-loopback address (behind a TLS proxy only)
-  --workers N           Threads that run calls (the executor). Default: 2 x cores, at least 4
+  --workers N           Threads that run calls (the executor). Default: 8 x cores, at least 16
   --queue-max N         Calls that may wait for a worker; more are refused RESOURCE_EXHAUSTED
                         with a retry hint. Default: 512
-  --queue-wait-ms N     Refuse a call (RESOURCE_EXHAUSTED) that could not start within N ms, or
-                        before its deadline when that is sooner. Default: 1000
+  --queue-wait-ms N     Refuse a call without a deadline (RESOURCE_EXHAUSTED) that could not
+                        start within N ms; a call with one, before its deadline. Default: 1000
   --token-lifetime-hours N   Absolute token lifetime. Default: 720 (30 days)
   --patient-idle-hours N     A patient's token expires after N hours unused. Default: 336
   --staff-idle-hours N       A therapist's or admin's token, likewise. Default: 12

@@ -35,7 +35,7 @@ class PtrackServer {
     // Responses: exports (a clinic's year of sessions as CSV, a long FHIR record) are large.
     int max_response_bytes = 64 * 1024 * 1024;
     // The executor that runs every ptrack.v1 handler body, with its admission control
-    // (call_executor.h): worker threads (0 = 2 × cores, at least 4), calls waiting at most, and
+    // (call_executor.h): worker threads (0 = 8 × cores, at least 16), calls waiting at most, and
     // the longest wait for a worker. A call in flight holds no thread until a worker takes it.
     ExecutorOptions executor;
     // WatchAlerts bounds are in options.watches; a max_total of 0 there becomes

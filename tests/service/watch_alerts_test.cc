@@ -8,7 +8,7 @@
 // watch; and a client that stops reading (the in-process transport completes a Write only when
 // the client reads) is closed once its Write has been stuck for the stall bound by the injected
 // clock — also at once, without the bound, when its token is revoked by a sign-out or by the
-// redemption of an enrolment code for the account.
+// redemption of an enrolment code for the account. At shutdown every watch ends UNAVAILABLE.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
@@ -308,4 +308,27 @@ TEST_CASE("WatchAlerts: redeeming an enrolment code ends the account's blocked w
   CHECK(stuck->Finish().error_code() == Code::CANCELLED);
 }
 
+}  // namespace ptrack::testing
+
+namespace ptrack::testing {
+namespace {
+
+TEST_CASE("WatchAlerts: at shutdown every watch ends UNAVAILABLE, reading or idle",
+          "[reports][hardening]") {
+  F f(SmallLimits());
+  const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
+  const Token admin = f.SignIn(kAdminUser, kAdminPass);
+  NewPatient(f, therapist, "watch-ava", "Ava Stream", "America/New_York", false);
+  auto reading = Admitted(f, therapist, kClinic);
+  REQUIRE(Eventually([&] { return !reading->received().empty(); }));
+  auto idle = Admitted(f, admin, kClinic);  // has read its alert too, and now waits
+
+  // No thread waits inside either watch: the hub's closing must wake them.
+  f.server->Shutdown(std::chrono::seconds(10));
+  CHECK(reading->Finish().error_code() == Code::UNAVAILABLE);
+  CHECK(idle->Finish().error_code() == Code::UNAVAILABLE);
+  CHECK(f.server->watches().open() == 0);
+}
+
+}  // namespace
 }  // namespace ptrack::testing
