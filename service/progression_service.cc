@@ -178,7 +178,7 @@ grpc::ServerUnaryReactor* ProgressionServiceImpl::GetRedFlagChecklist(
     grpc::CallbackServerContext* context, const v1::GetRedFlagChecklistRequest*,
     v1::GetRedFlagChecklistResponse* resp) {
   return ServeAsync(deps_, context, "/ptrack.v1.ProgressionService/GetRedFlagChecklist",
-                    [&](Call&) -> Status {
+                    [=, this](Call&) -> Status {
                       for (const RedFlagItem& item : deps_.clinical.red_flags.questions) {
                         v1::RedFlagQuestion* q = resp->add_questions();
                         q->set_id(item.id);
@@ -193,7 +193,7 @@ grpc::ServerUnaryReactor* ProgressionServiceImpl::GetDefaultRules(
     grpc::CallbackServerContext* context, const v1::GetDefaultRulesRequest*,
     v1::ProgressionRules* resp) {
   return ServeAsync(deps_, context, "/ptrack.v1.ProgressionService/GetDefaultRules",
-                    [&](Call&) -> Status {
+                    [=, this](Call&) -> Status {
                       convert::ToProto(deps_.clinical.rules, resp);
                       return Status::Ok();
                     });
