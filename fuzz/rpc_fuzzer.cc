@@ -5,8 +5,8 @@
 // then the request's binary protobuf. Properties, for every input: the server answers (no
 // crash, hang or sanitizer report) and a refusal is a clear error — never UNKNOWN (an escaped
 // exception), INTERNAL or DATA_LOSS, and never without a message. The one exception is gRPC's own:
-// bytes that do not parse as the request message at all are answered INTERNAL by gRPC before any
-// ptrack code runs. State carries over from input
+// bytes that do not parse as the request message at all are answered UNIMPLEMENTED, without a
+// message, by gRPC's callback server before any ptrack code runs. State carries over from input
 // to input (sessions logged stay logged), as on a real server.
 // Left out: SignIn and Enrol (each answer costs an Argon2id hash — the auth target covers the
 // token path) and SignOut (it would revoke the token the next inputs use); WatchAlerts streams.
@@ -108,9 +108,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const grpc::Status status = Call(world, caller, path, request);
   const auto code = status.error_code();
   if (Verbose()) std::printf("%s -> %d %s\n", path.c_str(), code, status.error_message().c_str());
-  if (code == grpc::StatusCode::INTERNAL && !ParsesAs(path, request)) {
-    // Bytes that are not a protobuf message at all never reach ptrack's code: gRPC itself answers
-    // them INTERNAL (its documented answer to a request it cannot deserialise).
+  if (code == grpc::StatusCode::UNIMPLEMENTED && !ParsesAs(path, request)) {
+    // Bytes that are not a protobuf message at all never reach ptrack's code: gRPC's callback
+    // server answers them UNIMPLEMENTED with no reactor created (server_callback_handlers.h).
     return 0;
   }
   Require(code != grpc::StatusCode::UNKNOWN && code != grpc::StatusCode::INTERNAL &&
