@@ -59,14 +59,15 @@ Result<std::vector<PainFollowUp>> SqliteStore::ListPainFollowUps(const std::stri
   return Read<std::vector<PainFollowUp>>(
       [&](sqlite::Connection& db) -> Result<std::vector<PainFollowUp>> {
         sqlite::Prepared q(db,
-                           "SELECT f.session_id, f.pain FROM pain_followups f "
+                           "SELECT f.session_id, f.pain, f.report_ms FROM pain_followups f "
                            "JOIN sessions s ON s.patient_id = f.patient_id AND s.id = f.session_id "
                            "WHERE s.program_id = ? "
                            "ORDER BY f.session_id");
         q.bind(1, program_id);
         std::vector<PainFollowUp> out;
         while (q.executeStep()) {
-          out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt()});
+          out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt(),
+                         FromUnixMillis(q.getColumn(2).getInt64())});
         }
         return out;
       });
