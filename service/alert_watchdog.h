@@ -32,8 +32,8 @@
 #include <string>
 #include <thread>
 
+#include "engine/clock.h"
 #include "scheduler/status.h"
-#include "service/clock.h"
 #include "service/credentials.h"
 
 namespace grpc {

@@ -3,12 +3,12 @@
 
 #include <map>
 
+#include "engine/paging.h"
 #include "scheduler/plan.h"
 #include "service/call.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
 #include "service/ids.h"
-#include "service/paging.h"
 #include "service/validate.h"
 
 namespace ptrack {

@@ -1,12 +1,12 @@
 // ptrack.v1.ProgressionService: decisions and their approval, flags, clearing red flags, boosts,
 // next-morning pain, and the red-flag checklist. Every answer comes from a fresh evaluation of
-// the program's history (progress_runner.h); therapist actions are appended, never edited.
+// the program's history (engine/progress_runner.h); therapist actions are appended, never edited.
 #pragma once
 
+#include "engine/progress_runner.h"
 #include "ptrack/v1/progression.grpc.pb.h"
 #include "service/call.h"
 #include "service/deps.h"
-#include "service/progress_runner.h"
 
 namespace ptrack {
 

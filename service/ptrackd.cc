@@ -17,10 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "engine/clinical_defaults.h"
+#include "engine/clock.h"
 #include "service/admin_command.h"
 #include "service/backup_command.h"
-#include "service/clinical_defaults.h"
-#include "service/clock.h"
 #include "service/credentials.h"
 #include "service/demo.h"
 #include "service/http/connect_bridge.h"

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/summary_sweeper.h"
 #include "service/audit_service.h"
 #include "service/auth_service.h"
 #include "service/catalog_service.h"
@@ -19,7 +20,6 @@
 #include "service/report_service.h"
 #include "service/rtm_service.h"
 #include "service/session_service.h"
-#include "service/summary_sweeper.h"
 
 namespace ptrack {
 

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/paging.h"
 #include "service/call.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
-#include "service/paging.h"
 #include "service/validate.h"
 
 namespace ptrack {

@@ -1,7 +1,7 @@
 // Loading the catalogue for one evaluation.
-#include "service/catalogue_snapshot.h"
+#include "engine/catalogue_snapshot.h"
 
-#include "service/paging.h"
+#include "engine/paging.h"
 
 namespace ptrack {
 

@@ -1,14 +1,14 @@
 // Gathering a program's history and evaluating it.
-#include "service/progress_runner.h"
+#include "engine/progress_runner.h"
 
 #include <array>
 #include <functional>
 #include <mutex>
 
+#include "engine/catalogue_snapshot.h"
+#include "engine/rtm_facts.h"
 #include "scheduler/fingerprint.h"
 #include "scheduler/summary.h"
-#include "service/catalogue_snapshot.h"
-#include "service/rtm_facts.h"
 
 namespace ptrack {
 namespace {

@@ -11,9 +11,9 @@
 #include <map>
 #include <string>
 
+#include "engine/catalogue_snapshot.h"
+#include "engine/deps.h"
 #include "scheduler/progression.h"
-#include "service/catalogue_snapshot.h"
-#include "service/deps.h"
 
 namespace ptrack {
 
@@ -30,7 +30,7 @@ void FillDefaultRules(Program& program, const ProgressionRules& defaults);
 
 class ProgressRunner {
  public:
-  explicit ProgressRunner(Deps deps) : deps_(deps) {}
+  explicit ProgressRunner(EngineDeps deps) : deps_(deps) {}
 
   // Evaluates `program` (which must be the patient's) through today in the patient's zone.
   // Errors: FAILED_PRECONDITION (the patient's zone is unknown); storage errors.
@@ -46,7 +46,7 @@ class ProgressRunner {
   Status KeepSummary(const Patient& patient, const Evaluated& evaluated,
                      const ProgramHistory& history);
 
-  Deps deps_;
+  EngineDeps deps_;
 };
 
 }  // namespace ptrack
