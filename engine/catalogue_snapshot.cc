@@ -27,6 +27,17 @@ Result<CatalogueSnapshot> CatalogueSnapshot::Load(Store& store, const std::strin
   return snapshot;
 }
 
+bool CatalogueSnapshot::Names(const Program& program) const {
+  for (const ProgramRevision& r : program.revisions) {
+    for (const Phase& p : r.phases) {
+      for (const Prescription& rx : p.prescriptions) {
+        if (exercises_.count(rx.exercise_id) == 0) return false;
+      }
+    }
+  }
+  return true;
+}
+
 const Exercise* CatalogueSnapshot::Find(const std::string& id) const {
   auto it = exercises_.find(id);
   return it == exercises_.end() ? nullptr : &it->second;

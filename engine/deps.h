@@ -9,6 +9,7 @@
 #include "engine/alert_hub.h"
 #include "engine/clinical_defaults.h"
 #include "engine/clock.h"
+#include "engine/evaluation_cache.h"
 #include "engine/refresh_queue.h"
 #include "scheduler/time.h"
 #include "storage/store.h"
@@ -21,6 +22,7 @@ struct EngineDeps {
   const ClinicalDefaults& clinical;
   AlertHub& alerts;       // woken after an evaluation stores new alerts
   RefreshQueue& refresh;  // patients whose report row the summary worker must re-derive
+  EvaluationCache& evaluations;  // the latest evaluation of each patient, shared by all runners
 };
 
 // The zone of a stored patient. A zone the tz database no longer knows is the server's problem,

@@ -243,10 +243,15 @@ grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
     PTRACK_RETURN_IF_ERROR(v.ToStatus());
     PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
     PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
-    const Program& program = evaluated.program;
-    const LocalDate today = evaluated.today;
+    const LocalDate today = evaluated->today;
     const LocalDate first = start.value_or(today);
     const LocalDate last = first + date::days{days - 1};
+    // A plan explains a dose by the plan one week earlier: days before what the evaluation
+    // keeps are replayed from the start.
+    if (!evaluated->Covers(first - date::days{7})) {
+      PTRACK_ASSIGN_OR_RETURN(evaluated, runner_.RunComplete(patient, evaluated->program));
+    }
+    const Program& program = evaluated->program;
     PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, first, last));
     std::map<LocalDate, int> logged;
     for (const DailyFacts& f : facts) logged[f.date] = f.sessions_done;
@@ -256,7 +261,7 @@ grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
     resp->set_today(FormatIsoDate(today));
     for (LocalDate day = first; day <= last; day += date::days{1}) {
       // Days after today assume nothing changes: their doses are today's.
-      const PlanDay plan = PlanFor(program, evaluated.timeline, day);
+      const PlanDay plan = PlanFor(program, evaluated->timeline, day);
       v1::PlanDay* pd = resp->add_days();
       pd->set_date(FormatIsoDate(day));
       pd->set_program_week(plan.program_week);
@@ -271,7 +276,7 @@ grpc::Status ProgramServiceImpl::GetPlan(grpc::ServerContext* context,
       }
       for (const PlannedExercise& e : plan.exercises) {
         // The evaluation's catalogue snapshot holds every exercise a plan can name.
-        const Exercise* ex = evaluated.catalogue.Find(e.exercise_id);
+        const Exercise* ex = evaluated->catalogue->Find(e.exercise_id);
         if (ex == nullptr) return Status::Internal("planned exercise missing from the catalogue");
         v1::PlannedExercise* pe = pd->add_exercises();
         pe->set_exercise(names::Exercise(e.exercise_id));

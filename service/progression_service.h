@@ -39,6 +39,10 @@ class ProgressionServiceImpl final : public v1::ProgressionService::Service {
                                v1::ProgressionRules* response) override;
 
  private:
+  // The evaluation of `program` that holds decision `decision_id`: the patient's cached one when
+  // the program is active and the decision is among those it keeps, else a replay from the start.
+  Result<std::shared_ptr<const Evaluated>> Evaluate(const Patient& patient, const Program& program,
+                                                    const std::string& decision_id);
   // Approve or reject: the shared path.
   Status Resolve(Call& call, const v1::ResolveDecisionRequest& req, TherapistAction::Kind kind,
                  v1::Decision& out);

@@ -43,6 +43,9 @@ class PtrackServer {
     // inactivity, re-evaluation and RTM deadlines reach the report and the alerts without any
     // session); 0 = never (tests call SweepSummaries).
     std::chrono::seconds summary_sweep_interval{300};
+    // The byte cap of the evaluation cache (engine/evaluation_cache.h): the latest evaluation
+    // of the most recently used patients, a few KiB each.
+    size_t evaluation_cache_bytes = 48u << 20;
     ServiceOptions options;
     ClinicalDefaults clinical;  // REQUIRES: loaded from data (LoadClinicalDefaults)
   };
@@ -62,6 +65,8 @@ class PtrackServer {
   SweepCounts SweepSummaries() { return sweeper_.SweepOnce(); }
   // The alert watchdog (open and writing watches, for tests and figures).
   const AlertWatchdog& watches() const { return watches_; }
+  // The evaluation cache's counters (hits, misses, entries, bytes), for tests and figures.
+  EvaluationCacheStats evaluation_cache() const { return evaluations_.Stats(); }
   // Marks health NOT_SERVING, ends alert watches (UNAVAILABLE) and the sweeper, then stops
   // accepting and waits up to `grace` for in-flight calls.
   void Shutdown(std::chrono::milliseconds grace);
@@ -75,6 +80,7 @@ class PtrackServer {
   AlertHub alerts_;
   AlertWatchdog watches_;
   RefreshQueue refresh_;
+  EvaluationCache evaluations_;
   Deps deps_;  // what every service below is given (declared after what it refers to)
   AuthServiceImpl auth_;
   AuditServiceImpl audit_;
