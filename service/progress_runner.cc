@@ -5,7 +5,6 @@
 #include <functional>
 #include <mutex>
 
-#include "scheduler/fingerprint.h"
 #include "scheduler/summary.h"
 #include "service/catalogue_snapshot.h"
 #include "service/rtm_facts.h"
@@ -62,14 +61,6 @@ Result<Evaluated> ProgressRunner::Run(const Patient& patient, Program program) {
   PTRACK_ASSIGN_OR_RETURN(auto catalogue,
                           CatalogueSnapshot::Load(deps_.store, patient.clinic_id, program));
   out.timeline = Evaluate(program, history, catalogue.View(), out.zone, out.today);
-  // Reads are frequent and decisions change at most once a week: write only when they differ
-  // (a fingerprint kept with them tells, without reading them back).
-  const uint64_t fingerprint = DecisionsFingerprint(out.timeline.decisions);
-  PTRACK_ASSIGN_OR_RETURN(bool differ, deps_.store.DecisionsDiffer(program.id, fingerprint));
-  if (differ) {
-    PTRACK_RETURN_IF_ERROR(
-        deps_.store.SaveDecisions(program.id, out.timeline.decisions, fingerprint));
-  }
   out.program = std::move(program);
   out.catalogue = std::move(catalogue);  // its View is not used after this point
   if (out.program.state == ProgramState::kActive) {

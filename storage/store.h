@@ -198,17 +198,20 @@ class Store {
   virtual Result<std::vector<Session>> ListProgramSessionsReceivedSince(
       const std::string& program_id, Instant at) = 0;
   // Next-morning reports of the program's sessions performed on or after `from`, and those
-  // received at or after `at`, in session order.
+  // received at or after `at` (each once), in session order: the subset of ListPainFollowUps,
+  // in its order.
   virtual Result<std::vector<PainFollowUp>> ListPainFollowUpsSince(const std::string& program_id,
                                                                    LocalDate from, Instant at) = 0;
-  // Therapist actions of the program dated after `after`.
+  // Therapist actions of the program dated after `after`, in ListTherapistActions' order.
   virtual Result<std::vector<TherapistAction>> ListTherapistActionsAfter(
       const std::string& program_id, LocalDate after) = 0;
   // The program's checkpoint. NOT_FOUND when there is none (or it no longer decodes).
   virtual Result<StoredCheckpoint> GetCheckpoint(const std::string& program_id) = 0;
-  // Replaces the program's checkpoint.
+  // Replaces the program's checkpoint. NOT_FOUND when there is no such program.
   virtual Status PutCheckpoint(const std::string& program_id, const StoredCheckpoint& stored) = 0;
-  // A number that every write to the catalogue (exercises, protocols) increases, read cheaply.
+  // A number that every write changing the catalogue (exercises, protocols) increases, read
+  // cheaply. A write that stores what is already stored (ReplaceCatalogue with unchanged shipped
+  // data, at every start) leaves it.
   virtual Result<int64_t> GetCatalogueGeneration() = 0;
 
   // --- Sessions. A session id is the client's idempotency key within its patient: the same id
@@ -217,7 +220,9 @@ class Store {
   // Stores the session and updates its day's DailyFacts in one transaction, exactly once per
   // (patient, session id) forever: a second call of the same patient with the same id and
   // SamePayload returns the stored session with replayed = true; with another payload,
-  // ALREADY_EXISTS. REQUIRES: the patient and program exist.
+  // ALREADY_EXISTS. FAILED_PRECONDITION when the patient or program does not exist, or when
+  // local_date is not within two days of perform_time's UTC date (it is perform_time's date in
+  // the patient's zone; sessions are indexed by time, and date-bounded reads rely on it).
   virtual Result<LogResult> LogSession(const Session& session) = 0;
   // NOT_FOUND when the patient has no session with this id (whoever else has one).
   virtual Result<Session> GetSession(const std::string& patient_id, const std::string& id) = 0;
