@@ -33,9 +33,10 @@ Result<double> EvalMsAfterSession(const Options& o, const fs::path& dir, int pat
     }
   } cleanup{db};
   const std::string what = "eval clinic " + std::to_string(patients) + " x " + std::to_string(days);
-  PTRACK_RETURN_IF_ERROR(GenerateClinic(db.string(), o.data_dir, patients, days,
-                                        [&](int done, int total) { Progress(what, done, total); })
-                             .status());
+  PTRACK_RETURN_IF_ERROR(
+      GenerateClinic(db.string(), o.data_dir, patients, days, [&](int done, int total) {
+        Progress(what, done, total);
+      }).status());
   PTRACK_ASSIGN_OR_RETURN(auto store, SqliteStore::Open(db.string()));
   PTRACK_ASSIGN_OR_RETURN(const ClinicalDefaults clinical, LoadClinicalDefaults(o.data_dir));
   const Instant now =
@@ -49,8 +50,7 @@ Result<double> EvalMsAfterSession(const Options& o, const fs::path& dir, int pat
   std::vector<double> ms;
   for (int p = 0; p < patients; ++p) {
     PTRACK_ASSIGN_OR_RETURN(const Patient patient, store->GetPatient(BenchPatientId(p)));
-    PTRACK_ASSIGN_OR_RETURN(const ActiveProgramRef program,
-                            store->GetActiveProgramRef(patient.id));
+    PTRACK_ASSIGN_OR_RETURN(const ActiveProgramRef program, store->GetActiveProgramRef(patient.id));
     const Zone zone = date::locate_zone(patient.time_zone);
     Session s;
     char id[40];

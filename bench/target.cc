@@ -237,8 +237,9 @@ LoadFigures Target::ColdPlans(int inflight, double seconds) {
     };
     auto pair = std::make_shared<Pair>();
     Authorize(pair->log_ctx);
-    std::mt19937_64 rng(std::hash<std::string>{}(req->parent()) ^
-                        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    std::mt19937_64 rng(
+        std::hash<std::string>{}(req->parent()) ^
+        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
     pair->log_req = SessionRequest(rng);
     pair->log_req.set_parent(req->parent());
     sessions_->async()->LogSession(

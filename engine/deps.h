@@ -20,8 +20,8 @@ struct EngineDeps {
   Store& store;
   const Clock& clock;
   const ClinicalDefaults& clinical;
-  AlertHub& alerts;       // woken after an evaluation stores new alerts
-  RefreshQueue& refresh;  // patients whose report row the summary worker must re-derive
+  AlertHub& alerts;              // woken after an evaluation stores new alerts
+  RefreshQueue& refresh;         // patients whose report row the summary worker must re-derive
   EvaluationCache& evaluations;  // the latest evaluation of each patient, shared by all runners
 };
 

@@ -98,7 +98,8 @@ size_t ApproximateBytes(const Evaluated& e) {
     for (const Phase& p : r.phases) {
       n += sizeof p + Bytes(p.display_name) + Bytes(p.gate);
       for (const Prescription& rx : p.prescriptions) {
-        n += sizeof rx + Bytes(rx.exercise_id) + Bytes(rx.notes) + rx.dose_steps.size() * sizeof(Dose);
+        n += sizeof rx + Bytes(rx.exercise_id) + Bytes(rx.notes) +
+             rx.dose_steps.size() * sizeof(Dose);
       }
     }
   }

@@ -31,8 +31,8 @@ std::string CheckpointKey(const Program& program, LocalDate day, Zone zone, int 
   char hash[17];
   std::snprintf(hash, sizeof hash, "%016llx",
                 static_cast<unsigned long long>(ReplayInputsFingerprint(program, day, catalogue)));
-  return "v" + std::to_string(Checkpoint::kEngineVersion) + " " + std::string(zone->name()) +
-         " k" + std::to_string(keep_days) + " " + hash;
+  return "v" + std::to_string(Checkpoint::kEngineVersion) + " " + std::string(zone->name()) + " k" +
+         std::to_string(keep_days) + " " + hash;
 }
 
 }  // namespace
@@ -97,9 +97,8 @@ Result<std::shared_ptr<const Evaluated>> ProgressRunner::Active(const Patient& g
   }
   if (!program.ok()) return program.status();
   ProgramHistory history;
-  PTRACK_ASSIGN_OR_RETURN(
-      Evaluated evaluated,
-      FromCheckpoint(patient, std::move(*program), zone, today, generation, history));
+  PTRACK_ASSIGN_OR_RETURN(Evaluated evaluated, FromCheckpoint(patient, std::move(*program), zone,
+                                                              today, generation, history));
   PTRACK_RETURN_IF_ERROR(KeepSummary(patient, evaluated, history));
   auto shared = std::make_shared<const Evaluated>(std::move(evaluated));
   cache.Put(patient.id, key, shared, ApproximateBytes(*shared));
@@ -125,8 +124,8 @@ Result<std::shared_ptr<const Evaluated>> ProgressRunner::RunComplete(const Patie
   return std::shared_ptr<const Evaluated>(std::move(out));
 }
 
-Result<Evaluated> ProgressRunner::FromCheckpoint(const Patient& patient, Program program,
-                                                 Zone zone, LocalDate today, int64_t generation,
+Result<Evaluated> ProgressRunner::FromCheckpoint(const Patient& patient, Program program, Zone zone,
+                                                 LocalDate today, int64_t generation,
                                                  ProgramHistory& history) {
   Evaluated out;
   out.zone = zone;
@@ -146,8 +145,7 @@ Result<Evaluated> ProgressRunner::FromCheckpoint(const Patient& patient, Program
   const Checkpoint* resume = nullptr;
   if (stored && stored->checkpoint.day <= SettledThrough(today) &&
       stored->checkpoint.day >= program.start_date) {
-    const std::string key =
-        CheckpointKey(program, stored->checkpoint.day, zone, keep_days, view);
+    const std::string key = CheckpointKey(program, stored->checkpoint.day, zone, keep_days, view);
     if (stored->key == key) {
       resume = &stored->checkpoint;
     } else {
@@ -163,8 +161,8 @@ Result<Evaluated> ProgressRunner::FromCheckpoint(const Patient& patient, Program
 
   if (resume != nullptr) {
     const ResumeInputs in = InputsAfter(*resume, zone, today);
-    PTRACK_ASSIGN_OR_RETURN(auto late, deps_.store.ListProgramSessionsReceivedSince(
-                                           program.id, in.received_after));
+    PTRACK_ASSIGN_OR_RETURN(
+        auto late, deps_.store.ListProgramSessionsReceivedSince(program.id, in.received_after));
     PTRACK_ASSIGN_OR_RETURN(history.sessions, deps_.store.ListProgramSessionsFrom(
                                                   program.id, LateSessionsFrom(in, late)));
     PTRACK_ASSIGN_OR_RETURN(history.followups,
@@ -220,7 +218,8 @@ Result<std::shared_ptr<const CatalogueSnapshot>> ProgressRunner::Catalogue(const
   }
   if (shared->Names(program)) return shared;
   // The program names an exercise the clinic no longer lists (retired): its own snapshot.
-  PTRACK_ASSIGN_OR_RETURN(auto own, CatalogueSnapshot::Load(deps_.store, patient.clinic_id, program));
+  PTRACK_ASSIGN_OR_RETURN(auto own,
+                          CatalogueSnapshot::Load(deps_.store, patient.clinic_id, program));
   return std::shared_ptr<const CatalogueSnapshot>(
       std::make_shared<const CatalogueSnapshot>(std::move(own)));
 }

@@ -10,7 +10,6 @@ namespace {
 
 // When one of these fires, a field was added: hash it below, then update the size.
 static_assert(sizeof(Dose) == 88, "Dose changed: hash the new field in Add(Dose)");
-static_assert(sizeof(Decision) == 432, "Decision changed: hash the new field in Add(Decision)");
 static_assert(sizeof(Exercise) == 296, "Exercise changed: hash the new field in Add(Exercise)");
 static_assert(sizeof(Phase) == 112, "Phase changed: hash the new field in Add(Phase)");
 static_assert(sizeof(Prescription) == 96, "Prescription changed: hash the new field");
@@ -47,29 +46,6 @@ class Fnv64 {
     Str(d.band);
     Int(static_cast<int64_t>(d.side));
     Int(d.rest_seconds);
-  }
-  void Add(const Decision& d) {
-    Str(d.id);
-    Int(d.week);
-    Int(d.effective_date.time_since_epoch().count());
-    Str(d.exercise_id);
-    Int(static_cast<int64_t>(d.kind));
-    Str(d.rule);
-    Int(static_cast<int64_t>(d.inputs.size()));
-    for (const auto& [name, value] : d.inputs) {
-      Str(name);
-      Str(value);
-    }
-    Str(d.old_exercise_id);
-    Str(d.new_exercise_id);
-    Add(d.old_dose);
-    Add(d.new_dose);
-    Int(d.new_step);
-    Int(d.old_phase);
-    Int(d.new_phase);
-    Int(static_cast<int64_t>(d.mode));
-    Int(static_cast<int64_t>(d.status));
-    Str(d.explanation);
   }
   void Add(const Exercise& e) {
     Str(e.id);
@@ -152,13 +128,6 @@ uint64_t ReplayInputsFingerprint(const Program& program, LocalDate through,
       }
     }
   }
-  return h.value();
-}
-
-uint64_t DecisionsFingerprint(const std::vector<Decision>& decisions) {
-  Fnv64 h;
-  h.Int(static_cast<int64_t>(decisions.size()));
-  for (const Decision& d : decisions) h.Add(d);
   return h.value();
 }
 

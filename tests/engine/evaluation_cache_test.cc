@@ -22,9 +22,9 @@ TEST_CASE("an entry is served only under the key it was stored with", "[engine][
   const auto v = Value();
   cache.Put("p", {3, kDay, 1}, v, 10);
   CHECK(cache.Find("p", {3, kDay, 1}) == v);
-  CHECK(cache.Find("p", {4, kDay, 1}) == nullptr);                      // a write since
-  CHECK(cache.Find("p", {3, kDay + date::days{1}, 1}) == nullptr);      // another day
-  CHECK(cache.Find("p", {3, kDay, 2}) == nullptr);                      // the catalogue changed
+  CHECK(cache.Find("p", {4, kDay, 1}) == nullptr);                  // a write since
+  CHECK(cache.Find("p", {3, kDay + date::days{1}, 1}) == nullptr);  // another day
+  CHECK(cache.Find("p", {3, kDay, 2}) == nullptr);                  // the catalogue changed
   CHECK(cache.Find("q", {3, kDay, 1}) == nullptr);
   const EvaluationCacheStats s = cache.Stats();
   CHECK(s.hits == 1);

@@ -3,6 +3,8 @@
 // next read, a checkpoint is stored once a week has settled and an evaluation from it equals a
 // replay from the start, a checkpoint made under another key is replaced, and a therapist's
 // approval is never undone by a session or a next-morning report that arrives after it.
+#include "engine/progress_runner.h"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <memory>
@@ -12,7 +14,6 @@
 #include "engine/clinical_defaults.h"
 #include "engine/clock.h"
 #include "engine/evaluation_cache.h"
-#include "engine/progress_runner.h"
 #include "engine/refresh_queue.h"
 #include "scheduler/plan.h"
 #include "storage/catalogue_loader.h"
@@ -23,11 +24,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-#define REQUIRE_OK(expr)                            \
-  do {                                              \
-    const Status s_ = (expr);                       \
-    INFO(s_.ToString());                            \
-    REQUIRE(s_.ok());                               \
+#define REQUIRE_OK(expr)      \
+  do {                        \
+    const Status s_ = (expr); \
+    INFO(s_.ToString());      \
+    REQUIRE(s_.ok());         \
   } while (0)
 
 const Zone kZone = date::locate_zone("America/New_York");
@@ -37,9 +38,8 @@ const Zone kZone = date::locate_zone("America/New_York");
 // runner over it.
 struct World {
   explicit World(int days, bool suggest = false) {
-    path = fs::temp_directory_path() /
-           ("ptrack-engine-test-" + std::to_string(::getpid()) + "-" + std::to_string(++serial) +
-            ".db");
+    path = fs::temp_directory_path() / ("ptrack-engine-test-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(++serial) + ".db");
     store = SqliteStore::Open(path.string()).value();
     REQUIRE(LoadCatalogue(std::string(PTRACK_DATA_DIR) + "/catalogue", *store).ok());
     clinical = LoadClinicalDefaults(PTRACK_DATA_DIR).value();
@@ -65,6 +65,7 @@ struct World {
     first.rules = clinical.rules;
     program.revisions = {first};
     REQUIRE(store->CreateProgram(program).ok());
+    NewCache();
   }
   ~World() {
     runner.reset();
@@ -123,9 +124,8 @@ struct World {
   FakeClock clock{Now()};
   AlertHub alerts;
   RefreshQueue refresh;
-  std::unique_ptr<EvaluationCache> cache = std::make_unique<EvaluationCache>(16u << 20);
-  std::unique_ptr<ProgressRunner> runner = std::make_unique<ProgressRunner>(
-      EngineDeps{*store, clock, clinical, alerts, refresh, *cache});
+  std::unique_ptr<EvaluationCache> cache;  // NewCache()
+  std::unique_ptr<ProgressRunner> runner;  // over the store and `cache`
   Program program;
 };
 
@@ -137,7 +137,8 @@ void RequireSameFrom(const Evaluated& a, const Evaluated& b, LocalDate from) {
   }
   for (const Decision& d : a.timeline.decisions) {
     const auto& all = b.timeline.decisions;
-    auto same = std::find_if(all.begin(), all.end(), [&](const Decision& x) { return x.id == d.id; });
+    auto same =
+        std::find_if(all.begin(), all.end(), [&](const Decision& x) { return x.id == d.id; });
     REQUIRE(same != all.end());
     CHECK(*same == d);
   }
@@ -226,18 +227,28 @@ TEST_CASE("regression: an approval is never undone by inputs that arrive after i
 
   const auto later = w.runner->RunActive(w.ThePatient()).value();
   const auto complete = w.runner->RunComplete(w.ThePatient(), later->program).value();
+  // The approved decision, as every later evaluation derives it.
+  const auto& all = complete->timeline.decisions;
+  auto it =
+      std::find_if(all.begin(), all.end(), [&](const Decision& d) { return d.id == suggested.id; });
+  REQUIRE(it != all.end());
+  CHECK(it->status == DecisionStatus::kApproved);
+  CHECK(it->kind == suggested.kind);
+  CHECK(it->new_dose == suggested.new_dose);
+  // Its dose is in effect, in the cached evaluation and in the replay from the start alike.
   for (const Evaluated* e : {later.get(), complete.get()}) {
-    const auto& all = e->timeline.decisions;
-    auto it = std::find_if(all.begin(), all.end(),
-                           [&](const Decision& d) { return d.id == suggested.id; });
-    REQUIRE(it != all.end());
-    CHECK(it->status == DecisionStatus::kApproved);
-    CHECK(it->new_dose == suggested.new_dose);
-    CHECK(it->kind == suggested.kind);
-    bool held_for_late_report = false;
-    for (const Decision& d : all) held_for_late_report |= d.rule == "pain.reported_late";
-    CHECK(held_for_late_report);
+    int found = 0;
+    for (const CurrentPrescription& cp : e->timeline.StateOn(e->today).prescriptions) {
+      if (cp.prescribed_id != suggested.exercise_id) continue;
+      ++found;
+      CHECK(cp.dose == suggested.new_dose);
+    }
+    CHECK(found == 1);
   }
+  // What arrived late held the week it arrived in, and says why.
+  bool held_for_late_report = false;
+  for (const Decision& d : all) held_for_late_report |= d.rule == "pain.reported_late";
+  CHECK(held_for_late_report);
 }
 
 }  // namespace ptrack
