@@ -113,7 +113,12 @@ grpc::Status ProgressionServiceImpl::ListFlags(grpc::ServerContext* context,
                [&](Call& call) -> Status {
                  PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
                  PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-                 PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
+                 // Every flag since the program's start: a history read, replayed from the
+                 // start like ListDecisions (the cached evaluation keeps the recent and open
+                 // ones, which is what the report and the alerts use).
+                 PTRACK_ASSIGN_OR_RETURN(auto active, runner_.RunActive(patient));
+                 PTRACK_ASSIGN_OR_RETURN(auto evaluated,
+                                         runner_.RunComplete(patient, active->program));
                  for (const Flag& f : evaluated->timeline.flags) {
                    convert::ToProto(f, patient.clinic_id, patient.id, resp->add_flags());
                  }
