@@ -4,14 +4,6 @@
 #include <set>
 
 namespace ptrack {
-namespace {
-
-Instant StartOfDay(LocalDate day, Zone zone) {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(
-      zone->to_sys(date::local_seconds(day), date::choose::earliest));
-}
-
-}  // namespace
 
 Result<RtmOnDate> ComputeRtmOn(const Deps& deps, const Patient& patient, Zone zone, LocalDate day) {
   RtmOnDate out;
