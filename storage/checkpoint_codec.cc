@@ -1,4 +1,4 @@
-// Checkpoint <-> compact JSON. The body is one array:
+// Checkpoint <-> compact JSON, and the JSON deflated. The JSON is one array:
 //
 //   [format, engine_version, day, keep_days, prescriptions, state, counters,
 //    kept_states, kept_decisions, kept_flags, kept_facts, flags_raised_on]
@@ -24,8 +24,11 @@
 // defaults; the decoder restores them. Prescriptions are deduplicated by value.
 #include "storage/checkpoint_codec.h"
 
+#include <zlib.h>
+
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <utility>
 
 namespace ptrack::json {
@@ -352,9 +355,58 @@ HistoryFacts DecodeFacts(const json& j) {
   return f;
 }
 
+// --- Deflate ----------------------------------------------------------------------------------
+
+constexpr size_t kMaxInflated = 16 << 20;  // far above any checkpoint; bounds a corrupt body
+
+std::string Deflate(const std::string& in) {
+  uLongf size = compressBound(static_cast<uLong>(in.size()));
+  std::string out(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size,
+                reinterpret_cast<const Bytef*>(in.data()), static_cast<uLong>(in.size()),
+                Z_BEST_COMPRESSION) != Z_OK) {
+    return std::string();  // cannot happen with compressBound's room; decodes as nothing
+  }
+  out.resize(size);
+  return out;
+}
+
+std::optional<std::string> Inflate(const std::string& in) {
+  z_stream zs{};
+  if (inflateInit(&zs) != Z_OK) return std::nullopt;
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  char chunk[16384];
+  int ret = Z_OK;
+  while (ret != Z_STREAM_END) {
+    zs.next_out = reinterpret_cast<Bytef*>(chunk);
+    zs.avail_out = sizeof chunk;
+    ret = inflate(&zs, Z_NO_FLUSH);
+    // A truncated stream ends in Z_BUF_ERROR (no progress possible), corrupt data in another.
+    if ((ret != Z_OK && ret != Z_STREAM_END) || out.size() > kMaxInflated) {
+      inflateEnd(&zs);
+      return std::nullopt;
+    }
+    out.append(chunk, sizeof chunk - zs.avail_out);
+  }
+  const bool whole = zs.avail_in == 0;  // nothing after the stream
+  inflateEnd(&zs);
+  if (!whole) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
-std::string EncodeCheckpoint(const Checkpoint& cp) {
+std::string EncodeCheckpoint(const Checkpoint& cp) { return Deflate(CheckpointJson(cp)); }
+
+Result<Checkpoint> DecodeCheckpoint(const std::string& body) {
+  const std::optional<std::string> text = Inflate(body);
+  if (!text) return Status::InvalidArgument("checkpoint", "not a deflated body");
+  return CheckpointFromJson(*text);
+}
+
+std::string CheckpointJson(const Checkpoint& cp) {
   PrescriptionTable table;
   json state = EncodeState(cp.state, table);
   json states = json::array();
@@ -375,7 +427,7 @@ std::string EncodeCheckpoint(const Checkpoint& cp) {
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-Result<Checkpoint> DecodeCheckpoint(const std::string& body) {
+Result<Checkpoint> CheckpointFromJson(const std::string& body) {
   const json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("checkpoint", "not JSON");
   try {

@@ -503,13 +503,13 @@ BEGIN SELECT RAISE(ABORT, 'exercise keys are append-only'); END;
 CREATE TRIGGER exercise_keys_no_delete BEFORE DELETE ON exercise_keys
 BEGIN SELECT RAISE(ABORT, 'exercise keys are append-only'); END;
 
--- A replay's state at the end of `day` (storage/checkpoint_codec.h), one per program, and the
--- key it was made under (opaque to the store).
+-- A replay's state at the end of `day`, one per program, and the key it was made under (opaque
+-- to the store). The body is deflated compact JSON (storage/checkpoint_codec.h).
 CREATE TABLE checkpoints(
   program INTEGER PRIMARY KEY REFERENCES programs(key),
   key TEXT NOT NULL,
   day TEXT NOT NULL,
-  body TEXT NOT NULL
+  body BLOB NOT NULL
 ) STRICT;
 
 -- One number that every change to a catalogue row increases (an update that changes nothing,

@@ -196,7 +196,9 @@ Result<StoredCheckpoint> SqliteStore::GetCheckpoint(const std::string& program_i
     if (!q.executeStep()) return Status::NotFound("no checkpoint");
     // Derived data: a body this binary cannot read is as good as none (the engine replays from
     // the start and puts a new one).
-    auto checkpoint = json::DecodeCheckpoint(q.getColumn(1).getString());
+    const SQLite::Column body = q.getColumn(1);
+    auto checkpoint = json::DecodeCheckpoint(std::string(static_cast<const char*>(body.getBlob()),
+                                                         static_cast<size_t>(body.getBytes())));
     if (!checkpoint.ok()) return Status::NotFound("no checkpoint this version can read");
     return StoredCheckpoint{q.getColumn(0).getString(), std::move(*checkpoint)};
   });
@@ -215,7 +217,7 @@ Status SqliteStore::PutCheckpoint(const std::string& program_id, const StoredChe
            q.bind(1, program.getColumn(0).getInt64());
            q.bind(2, stored.key);
            q.bind(3, FormatIsoDate(stored.checkpoint.day));
-           q.bind(4, body);
+           q.bind(4, body.data(), static_cast<int>(body.size()));  // a BLOB
            q.exec();
            return Done{};
          })

@@ -2,9 +2,10 @@
 // nested value set away from its default — ProgressState, CurrentPrescription with its trail,
 // Decision with its inputs, Flag, ReplayCounters with pain_by_week, HistoryFacts — decodes to
 // itself, as do the all-default checkpoint and values equal to the defaults the encoder leaves
-// out; shared prescriptions are written once; and anything that is not a body of this format
-// (another format version, malformed JSON, wrong types, out-of-range enums, dangling indices,
-// extra elements) is refused without throwing.
+// out; shared prescriptions are written once; the stored body is the JSON deflated; and anything
+// that is not a body of this format (not deflated, truncated, another format version, malformed
+// JSON, wrong types, out-of-range enums, dangling indices, extra elements) is refused without
+// throwing.
 #include "storage/checkpoint_codec.h"
 
 #include <catch2/catch.hpp>
@@ -127,7 +128,7 @@ TEST_CASE("checkpoint codec: every field round-trips", "[foundation][checkpoint]
   const Checkpoint cp = FullCheckpoint();
   const std::string body = json::EncodeCheckpoint(cp);
   auto decoded = json::DecodeCheckpoint(body);
-  INFO(body);
+  INFO(json::CheckpointJson(cp));
   REQUIRE(decoded.ok());
   CheckEqual(*decoded, cp);
   CHECK(json::EncodeCheckpoint(*decoded) == body);  // deterministic
@@ -163,17 +164,33 @@ TEST_CASE("checkpoint codec: a prescription kept by many states is written once"
   for (int i = 0; i < 6; ++i) {
     cp.kept.states.emplace_back(Day(2026, 4, 6) + date::days{i}, FullState(1));
   }
-  const nlohmann::json body = nlohmann::json::parse(json::EncodeCheckpoint(cp));
+  const nlohmann::json body = nlohmann::json::parse(json::CheckpointJson(cp));
   CHECK(body[4].size() == 3);  // chin-nod in two versions, band-row in one
-  auto decoded = json::DecodeCheckpoint(body.dump());
+  auto decoded = json::CheckpointFromJson(body.dump());
   REQUIRE(decoded.ok());
   CheckEqual(*decoded, cp);
 }
 
+TEST_CASE("checkpoint codec: the stored body is the JSON deflated", "[foundation][checkpoint]") {
+  const Checkpoint cp = FullCheckpoint();
+  const std::string text = json::CheckpointJson(cp);
+  const std::string body = json::EncodeCheckpoint(cp);
+  CHECK(body.size() < text.size());
+  auto from_json = json::CheckpointFromJson(text);
+  REQUIRE(from_json.ok());
+  CheckEqual(*from_json, cp);
+  // Not deflated, empty, cut short, with bytes after the stream, not a zlib stream.
+  for (const std::string& bad : {std::string(), text, body.substr(0, body.size() - 1), body + "x",
+                                 std::string("\x78\x9c garbage", 10)}) {
+    auto r = json::DecodeCheckpoint(bad);
+    CHECK_FALSE(r.ok());
+  }
+}
+
 TEST_CASE("checkpoint codec: anything else is refused, never thrown", "[foundation][checkpoint]") {
-  const nlohmann::json good = nlohmann::json::parse(json::EncodeCheckpoint(FullCheckpoint()));
+  const nlohmann::json good = nlohmann::json::parse(json::CheckpointJson(FullCheckpoint()));
   auto refused = [](const std::string& body) {
-    auto r = json::DecodeCheckpoint(body);
+    auto r = json::CheckpointFromJson(body);
     INFO(body);
     CHECK_FALSE(r.ok());
     if (!r.ok()) CHECK(r.status().code() == StatusCode::kInvalidArgument);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "storage/backup.h"
+#include "storage/checkpoint_codec.h"
 #include "storage/migrations.h"
 #include "storage/private_files.h"
 #include "tests/storage/store_fixture.h"
@@ -194,13 +195,15 @@ TEST_CASE("SqliteStore: a checkpoint body this binary cannot read is no checkpoi
   stored.checkpoint.day = Ymd(2026, 3, 8);
   PTRACK_REQUIRE_OK(f.store().PutCheckpoint("prog1", stored));
   PTRACK_REQUIRE_OK(f.store().GetCheckpoint("prog1"));
-  for (const char* body : {"[999]", "not json", "[1, 2]"}) {
-    INFO(body);
+  // Not deflated; the JSON itself, not deflated; a deflated body cut short.
+  const std::string deflated = json::EncodeCheckpoint(stored.checkpoint);
+  for (const std::string& body : {std::string("[1, 2]"), json::CheckpointJson(stored.checkpoint),
+                                  deflated.substr(0, deflated.size() / 2)}) {
     {
       SQLite::Database raw(f.path(), SQLite::OPEN_READWRITE);
       raw.exec("PRAGMA busy_timeout = 5000");
       SQLite::Statement q(raw, "UPDATE checkpoints SET body = ?");
-      q.bind(1, body);
+      q.bind(1, body.data(), static_cast<int>(body.size()));  // a BLOB, as the column is
       REQUIRE(q.exec() == 1);
     }
     PTRACK_CHECK_CODE(f.store().GetCheckpoint("prog1"), kNotFound);
