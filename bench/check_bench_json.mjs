@@ -8,14 +8,15 @@ import assert from "node:assert/strict";
 
 const bench = process.argv[2];
 const out = execFileSync(bench, ["--quick", "--json", "--patients", "20", "--days", "21", "--seconds", "0.5",
-  "--inflight", "8"], { encoding: "utf8", timeout: 240_000, stdio: ["ignore", "pipe", "inherit"] });
+  "--inflight", "8", "--eval-patients", "2"], { encoding: "utf8", timeout: 240_000, stdio: ["ignore", "pipe", "inherit"] });
 const lines = out.trim().split("\n");
 const fig = JSON.parse(lines[lines.length - 1]);
 console.log(fig);
 
 const required = ["null_rpc_qps", "null_rpc_p99_ms", "log_session_qps", "log_session_p99_ms", "log_ratio",
   "plan_qps", "plan_p99_ms", "plan_ratio", "connect_log_qps", "report_ms_1k", "report_ms_10k",
-  "report_growth_360_180", "rss_mb", "db_bytes_per_session", "startup_ms"];
+  "report_growth_360_180", "rss_mb", "db_bytes_per_session", "startup_ms", "plan_cold_qps",
+  "plan_cold_p99_ms", "eval_ms_60d", "eval_ms_720d", "eval_growth"];
 for (const k of required) assert.ok(k in fig, `missing ${k}`);
 // A quick run has no 1,000 x 180, 10k or 360-day clinic: those figures are null, not invented.
 for (const k of ["report_ms_1k", "report_ms_10k", "report_growth_360_180"]) assert.equal(fig[k], null, k);
@@ -23,7 +24,8 @@ for (const k of required.filter((k) => fig[k] !== null)) {
   assert.equal(typeof fig[k], "number", `${k} is not a number`);
   assert.ok(Number.isFinite(fig[k]) && fig[k] > 0, `${k} = ${fig[k]} should be positive`);
 }
-for (const k of ["null_rpc", "log_session", "plan", "connect_log"]) assert.equal(fig[`${k}_failed`], 0, `${k} calls failed`);
+assert.ok(Math.abs(fig.eval_growth - fig.eval_ms_720d / fig.eval_ms_60d) < 1e-3, "eval_growth = 720 d / 60 d");
+for (const k of ["null_rpc", "log_session", "plan", "plan_cold", "connect_log"]) assert.equal(fig[`${k}_failed`], 0, `${k} calls failed`);
 assert.ok(Math.abs(fig.log_ratio - fig.log_session_qps / fig.null_rpc_qps) < 1e-3, "log_ratio = log / null");
 assert.ok(Math.abs(fig.plan_ratio - fig.plan_qps / fig.null_rpc_qps) < 1e-3, "plan_ratio = plan / null");
 assert.ok(fig.null_rpc_p50_ms <= fig.null_rpc_p99_ms && fig.log_session_p50_ms <= fig.log_session_p99_ms);
@@ -34,7 +36,7 @@ assert.equal(fig.report_rows, 22, "the report lists the 20 generated patients an
 // Its verdicts are figures, not asserted: under an open-loop rate, whether a busy machine makes
 // the server refuse calls is a matter of speed.
 const soakOut = execFileSync(bench, ["--soak", "12", "--json", "--patients", "20", "--days", "21", "--seconds", "1",
-  "--inflight", "8"], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "inherit"] });
+  "--inflight", "8", "--eval-patients", "2"], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "inherit"] });
 const soakLines = soakOut.trim().split("\n");
 const soak = JSON.parse(soakLines[soakLines.length - 1]);
 console.log({ ...soak, samples: `${soak.samples.length} samples`, mix: soak.mix.map((m) => `${m.kind} ${m.calls}`) });
@@ -61,7 +63,7 @@ assert.equal(soak.samples.reduce((n, s) => n + s.calls, 0), soak.calls, "the sam
 const kinds = soak.mix.map((m) => m.kind);
 assert.deepEqual(kinds, ["log_session", "connect_log", "plan", "list_sessions", "adherence", "report"]);
 assert.equal(soak.mix.reduce((n, m) => n + m.weight, 0), 1000, "weights per 1,000 calls");
-for (const v of ["errors", "rss_growth", "wal_bounded", "latency_stable", "schedule_kept"]) {
+for (const v of ["errors", "rss_growth", "wal_bounded", "latency_stable", "capacity_kept", "schedule_kept"]) {
   assert.ok(v in soak.verdicts, `verdict ${v}`);
   assert.equal(typeof soak.verdicts[v].met, "boolean", `verdict ${v} is met or missed`);
   assert.equal(typeof soak.verdicts[v].rule, "string");

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "engine/clinical_defaults.h"
 #include "scheduler/plan.h"
-#include "service/clinical_defaults.h"
 #include "service/demo.h"
 #include "service/server.h"
 #include "storage/sqlite_store.h"

@@ -31,9 +31,11 @@ std::optional<int> ParseOptions(int argc, char** argv, Options* o) {
   if (Has(argc, argv, "help")) {
     std::cout << "Usage: ptrack-bench [--quick] [--json] [--patients N] [--days D] [--seconds S]\n"
                  "                    [--inflight C] [--target HOST:PORT [--http-port P]]\n"
-                 "                    [--soak [SECONDS]]\n"
+                 "                    [--eval-patients N] [--soak [SECONDS]]\n"
                  "Full run: 1,000 x 180 days (plus 10,000 x 180 and 1,000 x 360 for the report),\n"
                  "10 s per phase, 64 calls in flight. --quick: 200 x 60, 3 s, no 10k clinic.\n"
+                 "Both time the engine's evaluation after a session at 60 and 720 days of\n"
+                 "history on clinics of --eval-patients (30; 20 with --quick; 0 skips it).\n"
                  "--soak: 300 x 60; the mixed workload's capacity (closed loop, S s, C in\n"
                  "flight), then the mix open loop at 80 % of it for SECONDS (default 600, at\n"
                  "least 3), sampled every 10 s (SECONDS / 30 when shorter); prints the samples\n"
@@ -55,11 +57,13 @@ std::optional<int> ParseOptions(int argc, char** argv, Options* o) {
     o->days = 60;
     o->seconds = 3;
     o->report_runs = 10;
+    o->eval_patients = 20;
   }
   o->patients = std::stoi(Arg(argc, argv, "patients", std::to_string(o->patients)));
   o->days = std::stoi(Arg(argc, argv, "days", std::to_string(o->days)));
   o->seconds = std::stod(Arg(argc, argv, "seconds", Num(o->seconds, 3)));
   o->inflight = std::stoi(Arg(argc, argv, "inflight", std::to_string(o->inflight)));
+  o->eval_patients = std::stoi(Arg(argc, argv, "eval-patients", std::to_string(o->eval_patients)));
   o->target = Arg(argc, argv, "target", "");
   o->http_port = std::stoi(Arg(argc, argv, "http-port", "0"));
   return std::nullopt;

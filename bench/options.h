@@ -20,6 +20,7 @@ struct Options {
   double seconds = 10;
   int inflight = 64;
   int report_runs = 30;
+  int eval_patients = 30;  // patients per clinic for eval_ms_60d / eval_ms_720d (0: skipped)
   double soak = 0;  // --soak SECONDS: the soak instead of the phases
   std::string data_dir = PTRACK_DATA_DIR;
 };

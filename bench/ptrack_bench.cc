@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/eval.h"
 #include "bench/load.h"
 #include "bench/options.h"
 #include "bench/server.h"
@@ -93,6 +94,7 @@ int Main(int argc, char** argv) {
   const LoadFigures null_rpc = phase("null_rpc", t->NullRpc(o.inflight, o.seconds));
   const LoadFigures log = phase("log_session", t->LogSessions(o.inflight, o.seconds));
   const LoadFigures plan = phase("plan", t->Plans(o.inflight, o.seconds));
+  phase("plan_cold", t->ColdPlans(o.inflight, o.seconds));
   const LoadFigures connect =
       phase("connect_log", t->ConnectLogSessions(std::min(o.inflight, 16), o.seconds));
   if (main_clinic.server) fig["rss_mb"] = RssMb(main_clinic.server->pid());
@@ -101,6 +103,21 @@ int Main(int argc, char** argv) {
   fig["connect_log_ratio"] = log.qps > 0 ? connect.qps / log.qps : 0;
   fig["log_p99_over_null_p99"] = null_rpc.p99_ms > 0 ? log.p99_ms / null_rpc.p99_ms : 0;
   const auto [report_ms, report_rows] = t->Report(o.report_runs);
+  if (o.target.empty() && o.eval_patients > 0) {
+    // The engine's cost after a new session at two history lengths, in process, one at a time.
+    main_clinic.server.reset();
+    for (const int days : {60, 720}) {
+      auto ms = EvalMsAfterSession(o, dir, o.eval_patients, days);
+      if (!ms.ok()) {
+        std::cerr << "ptrack-bench: " << ms.status().ToString() << "\n";
+        return 1;
+      }
+      fig["eval_ms_" + std::to_string(days) + "d"] = *ms;
+      Say(o, "evaluation after a session at " + std::to_string(days) + " days: " + Num(*ms, 3) +
+                 " ms");
+    }
+    fig["eval_growth"] = fig["eval_ms_60d"] > 0 ? fig["eval_ms_720d"] / fig["eval_ms_60d"] : 0;
+  }
   fig["report_ms"] = report_ms;
   fig["report_rows"] = report_rows;
   Say(o, "report (" + std::to_string(report_rows) + " rows): " + Num(report_ms, 2) + " ms");
@@ -136,7 +153,8 @@ int Main(int argc, char** argv) {
   if (o.json) {
     // The figures always appear; one this run did not measure is null.
     std::map<std::string, std::string> text;
-    for (const char* k : {"report_ms_1k", "report_ms_10k", "report_growth_360_180", "rss_mb"}) {
+    for (const char* k : {"report_ms_1k", "report_ms_10k", "report_growth_360_180", "rss_mb",
+                          "eval_ms_60d", "eval_ms_720d", "eval_growth"}) {
       text[k] = "null";
     }
     for (const auto& [k, v] : fig) text[k] = Num(v, 4);

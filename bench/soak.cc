@@ -374,6 +374,13 @@ int Soak(const Options& o, Target& t, const Served& served,
                           " ms (first third after warm-up) = " + Num(p99_ratio, 2),
                       "<= 1.5", p99_first > 0 && p99_ratio <= kP99RatioMax});
 
+  // Histories grow during the run: the capacity measured after it against before.
+  const double capacity_kept = cap.qps > 0 ? cap_after.qps / cap.qps : 0;
+  verdicts.push_back({"capacity_kept",
+                      Num(cap_after.qps, 0) + " calls/s after / " + Num(cap.qps, 0) +
+                          " calls/s before = " + Num(capacity_kept, 3),
+                      ">= 0.95", cap.qps > 0 && capacity_kept >= 0.95});
+
   const double late_share =
       run.scheduled > 0 ? static_cast<double>(late + run.not_made) / run.scheduled : 0;
   verdicts.push_back(
@@ -401,7 +408,9 @@ int Soak(const Options& o, Target& t, const Served& served,
     }
     out << "],\"capacity_qps\":" << Num(cap.qps, 3) << ",\"capacity_p50_ms\":" << Num(cap.p50_ms, 3)
         << ",\"capacity_p99_ms\":" << Num(cap.p99_ms, 3) << ",\"capacity_failed\":" << cap.failed
-        << ",\"capacity_after_qps\":" << Num(cap_after.qps, 3) << ",\"rate_qps\":" << Num(rate, 3)
+        << ",\"capacity_after_qps\":" << Num(cap_after.qps, 3)
+        << ",\"capacity_after_over_before\":" << Num(capacity_kept, 4)
+        << ",\"rate_qps\":" << Num(rate, 3)
         << ",\"achieved_qps\":" << Num(run.seconds > 0 ? calls / run.seconds : 0, 3)
         << ",\"workers\":" << workers << ",\"scheduled\":" << run.scheduled
         << ",\"not_made\":" << run.not_made << ",\"calls\":" << calls << ",\"errors\":" << failed

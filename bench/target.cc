@@ -225,6 +225,36 @@ LoadFigures Target::Plans(int inflight, double seconds) {
   return Unary(PlanCall(), inflight, seconds, 2000);
 }
 
+LoadFigures Target::ColdPlans(int inflight, double seconds) {
+  UnaryCall<v1::GetPlanRequest, v1::Plan> call = PlanCall();
+  call.issue = [this](grpc::ClientContext* ctx, v1::GetPlanRequest* req, v1::Plan* resp,
+                      std::function<void(grpc::Status)> done) {
+    // The session first, for the plan's patient, on its own context and messages.
+    struct Pair {
+      grpc::ClientContext log_ctx;
+      v1::LogSessionRequest log_req;
+      v1::LogSessionResponse log_resp;
+    };
+    auto pair = std::make_shared<Pair>();
+    Authorize(pair->log_ctx);
+    std::mt19937_64 rng(
+        std::hash<std::string>{}(req->parent()) ^
+        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    pair->log_req = SessionRequest(rng);
+    pair->log_req.set_parent(req->parent());
+    sessions_->async()->LogSession(
+        &pair->log_ctx, &pair->log_req, &pair->log_resp,
+        [this, pair, ctx, req, resp, done = std::move(done)](grpc::Status s) mutable {
+          if (!s.ok()) {
+            done(s);
+            return;
+          }
+          programs_->async()->GetPlan(ctx, req, resp, std::move(done));
+        });
+  };
+  return Unary(call, inflight, seconds, 2500);
+}
+
 std::unique_ptr<httplib::Client> Target::HttpClient() const {
   auto client = std::make_unique<httplib::Client>("127.0.0.1", http_port_);
   client->set_keep_alive(true);

@@ -74,6 +74,11 @@ class Target {
   LoadFigures NullRpc(int inflight, double seconds);
   LoadFigures LogSessions(int inflight, double seconds);
   LoadFigures Plans(int inflight, double seconds);
+  // Cold plans: each call is a LogSession for a random patient and, as soon as it is answered,
+  // GetPlan for the same patient — so the plan cannot come from an evaluation cached before the
+  // session (the summary worker may have refreshed it in between: that work is part of the
+  // figure). The figures are of the pairs; qps counts cold plans.
+  LoadFigures ColdPlans(int inflight, double seconds);
 
   // One call made and waited for: "" on success, else the error code (the status code's name, or
   // the call's `rejected` code), with the message in *message.

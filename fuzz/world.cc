@@ -8,9 +8,9 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "engine/clinical_defaults.h"
+#include "engine/clock.h"
 #include "ptrack/v1/auth.grpc.pb.h"
-#include "service/clinical_defaults.h"
-#include "service/clock.h"
 #include "service/credentials.h"
 #include "service/demo.h"
 #include "service/server.h"

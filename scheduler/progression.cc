@@ -10,6 +10,7 @@
 #include <set>
 
 #include "scheduler/calendar.h"
+#include "scheduler/checkpoint.h"
 
 namespace ptrack {
 namespace {
@@ -61,8 +62,15 @@ double RoundUp(double value, double step) { return std::ceil(value / step - 1e-9
 struct SessionFacts {
   const Session* session = nullptr;
   LocalDate received_on{};
+  LocalDate taken_on{};  // the day the replay takes it in: its local date, or later its receipt
+  int week = 0;          // the program week of its local date
   bool per_exercise_pain = false;  // some log reports its own pain
-  bool next_morning_worse = false;
+  int worst_pain = 0;              // the highest pain it reports (before, after, any exercise)
+};
+
+struct FollowUpFacts {
+  const PainFollowUp* followup = nullptr;
+  LocalDate received_on{};
 };
 
 // The pain attributed to `log` in its session: its own pain when the session reports pain per
@@ -79,96 +87,85 @@ const ExerciseLog* LogFor(const Session& s, const CurrentPrescription& cp) {
   return nullptr;
 }
 
+// The program week named by a week decision's id ("w<week>-..."); 0 for any other id.
+int WeekOfDecisionId(const std::string& id) {
+  if (id.size() < 3 || id[0] != 'w') return 0;
+  int week = 0;
+  size_t i = 1;
+  for (; i < id.size() && id[i] >= '0' && id[i] <= '9'; ++i) week = week * 10 + (id[i] - '0');
+  return i > 1 && i < id.size() && id[i] == '-' ? week : 0;
+}
+
 class Replay {
  public:
   Replay(const Program& program, const ProgramHistory& history, const CatalogueView& catalogue,
          Zone zone)
-      : program_(program), history_(history), catalogue_(catalogue) {
-    for (const Session& s : history.sessions)
-      sessions_.push_back({&s, LocalDateOf(s.receive_time, zone)});
+      : program_(program), history_(history), catalogue_(catalogue), zone_(zone) {
+    const LocalDate start = program.start_date;
+    for (const Session& s : history.sessions) {
+      SessionFacts f;
+      f.session = &s;
+      f.received_on = LocalDateOf(s.receive_time, zone);
+      f.taken_on = std::max(s.local_date, f.received_on);
+      f.week = ProgramWeek(start, s.local_date);
+      f.worst_pain = std::max(s.pain_before, s.pain_after);
+      for (const ExerciseLog& l : s.exercises) {
+        f.per_exercise_pain |= l.pain >= 0;
+        f.worst_pain = std::max(f.worst_pain, l.pain);
+      }
+      sessions_.push_back(f);
+    }
     std::sort(sessions_.begin(), sessions_.end(), [](const SessionFacts& a, const SessionFacts& b) {
       return a.session->perform_time != b.session->perform_time
                  ? a.session->perform_time < b.session->perform_time
                  : a.session->id < b.session->id;
     });
-    std::map<std::string, int> followup;
-    for (const PainFollowUp& f : history.followups) {
-      followup[f.session_id] =
-          std::max(followup.count(f.session_id) ? followup[f.session_id] : -1, f.pain);
-    }
     for (size_t i = 0; i < sessions_.size(); ++i) {
-      SessionFacts& f = sessions_[i];
-      const Session& s = *f.session;
-      f.per_exercise_pain = std::any_of(s.exercises.begin(), s.exercises.end(),
-                                        [](const ExerciseLog& l) { return l.pain >= 0; });
-      // Worse the next morning: a follow-up report above the pre-session level, or the next
-      // session (within two days) starting from a higher pain than this one did.
-      auto it = followup.find(s.id);
-      if (it != followup.end() && it->second > s.pain_before) f.next_morning_worse = true;
-      if (i + 1 < sessions_.size()) {
-        const Session& next = *sessions_[i + 1].session;
-        if (next.local_date <= s.local_date + date::days{2} && next.pain_before > s.pain_before) {
-          f.next_morning_worse = true;
-        }
+      const SessionFacts& f = sessions_[i];
+      index_[f.session->id] = i;
+      taken_on_[f.taken_on].push_back(i);
+      received_on_[f.received_on].push_back(i);
+    }
+    for (const PainFollowUp& f : history.followups) {
+      FollowUpFacts ff{&f, LocalDateOf(f.received, zone)};
+      followups_[f.session_id].push_back(ff);
+      followups_received_on_[ff.received_on].push_back(ff);
+    }
+    // A therapist who approves or rejects one of a week's decisions on its grace day closes the
+    // week at that moment: what arrives after cannot change what they decided on.
+    for (const TherapistAction& a : history.actions) {
+      if (a.kind != TherapistAction::Kind::kApprove && a.kind != TherapistAction::Kind::kReject) {
+        continue;
       }
+      const int week = WeekOfDecisionId(a.decision_id);
+      if (week < 1 || a.date != WeekStart(start, week) + date::days{7}) continue;
+      auto [it, inserted] = closed_at_.emplace(week, a.at);
+      if (!inserted && a.at < it->second) it->second = a.at;
     }
   }
 
-  Timeline Run(LocalDate today) {
+  Evaluation Run(LocalDate today, const EvaluateOptions& options) {
     const LocalDate start = program_.start_date;
-    const ProgramRevision& first = RevisionInEffect(program_, start);
-    st_.revision = first.revision;
-    st_.phase_number = first.phases.front().number;
-    st_.phase_started = start;
-    st_.prescriptions = StartPhase(first.phases.front(), start, "");
-    Commit(start);
-    LocalDate last_activity = start;
-    bool inactivity_flagged = false;
-
-    for (LocalDate d = start; d <= today; d += date::days{1}) {
-      // Within a day: the revision in effect, then the day's sessions and therapist actions in
-      // the order the server received them (sessions first on a tie).
-      bool changed = ApplyRevision(d);
-      struct Event {
-        Instant at;
-        const SessionFacts* session;
-        const TherapistAction* action;
-      };
-      std::vector<Event> events;
-      for (const SessionFacts& f : sessions_) {
-        if (f.session->local_date == d) {
-          last_activity = d;
-          inactivity_flagged = false;
-          changed |= OnSessionDay(f, d);
-        }
-        // A red flag takes effect on the day the server received it, in receipt order, so that a
-        // late-synced flag is never covered by a clearing recorded before it arrived.
-        if (f.received_on == d) events.push_back({f.session->receive_time, &f, nullptr});
-      }
-      for (const TherapistAction& a : history_.actions) {
-        if (a.date == d) events.push_back({a.at, nullptr, &a});
-      }
-      std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
-        return a.at != b.at ? a.at < b.at : (a.session != nullptr && b.session == nullptr);
-      });
-      for (const Event& e : events) {
-        changed |= e.session != nullptr ? OnRedFlags(*e.session, d) : ApplyAction(*e.action, d);
-      }
-      if (st_.suspended) suspended_in_week_ = true;
-      if (changed) Commit(d);
-      const int idle = static_cast<int>((d - last_activity).count());
-      if (!st_.suspended && !inactivity_flagged && idle >= InactivityThreshold()) {
-        tl_.flags.push_back(
-            {FlagKind::kInactivity, d,
-             "No session logged for " + std::to_string(idle) + " days: check in with the patient",
-             ""});
-        inactivity_flagged = true;
-      }
-      if (d < today && DayOfProgramWeek(start, d) == 6) {
-        if (EndWeek(ProgramWeek(start, d), d)) Commit(d + date::days{1});
-      }
+    LocalDate from = start;
+    if (options.resume != nullptr) {
+      Restore(*options.resume);
+      from = options.resume->day + date::days{1};
+    } else {
+      const ProgramRevision& first = RevisionInEffect(program_, start);
+      st_.revision = first.revision;
+      st_.phase_number = first.phases.front().number;
+      st_.phase_started = start;
+      st_.prescriptions = StartPhase(first.phases.front(), start, "");
+      c_.last_activity = start;
+      Commit(start);
     }
-    return std::move(tl_);
+    Evaluation out;
+    for (LocalDate d = from; d <= today; d += date::days{1}) {
+      Day(d, today);
+      if (options.checkpoint_on == d) out.checkpoint = Capture(d, options.keep_days);
+    }
+    out.timeline = std::move(tl_);
+    return out;
   }
 
  private:
@@ -180,6 +177,104 @@ class Replay {
   }
   const ProgressionRules& Rules() const { return Rev().rules; }
   const Phase* CurrentPhase() const { return PhaseNumbered(Rev().phases, st_.phase_number); }
+  LocalDate ReevaluationDay() const {
+    return WeekStart(program_.start_date, Rules().reevaluation_after_weeks) + date::days{6};
+  }
+
+  // Whether something about program week `week` that the server learned at `known` reached the
+  // week's decision: by the end of its grace day, and before a therapist closed the week.
+  bool OnTime(int week, Instant known) const {
+    const LocalDate grace = WeekStart(program_.start_date, week) + date::days{7};
+    const LocalDate day = LocalDateOf(known, zone_);
+    if (day != grace) return day < grace;
+    auto closed = closed_at_.find(week);
+    return closed == closed_at_.end() || known < closed->second;
+  }
+
+  // Whether the morning after session `i` was worse, as known in time for its week's decision:
+  // a next-morning report above its starting pain, or a later session within two days starting
+  // from higher pain than it did.
+  bool WorseOnTime(size_t i) const {
+    const SessionFacts& f = sessions_[i];
+    const Session& s = *f.session;
+    auto reports = followups_.find(s.id);
+    if (reports != followups_.end()) {
+      for (const FollowUpFacts& r : reports->second) {
+        if (r.followup->pain > s.pain_before && OnTime(f.week, r.followup->received)) return true;
+      }
+    }
+    bool worse = false;
+    ForEachLaterWithin2Days(i, [&](size_t j) {
+      const Session& next = *sessions_[j].session;
+      if (next.pain_before > s.pain_before &&
+          OnTime(f.week, std::max(s.receive_time, next.receive_time))) {
+        worse = true;
+      }
+    });
+    return worse;
+  }
+
+  // Calls on_later(j) for each session j performed after session i and dated at most two days
+  // after it.
+  template <typename F>
+  void ForEachLaterWithin2Days(size_t i, F&& on_later) const {
+    const Session& s = *sessions_[i].session;
+    for (size_t j = i + 1; j < sessions_.size(); ++j) {
+      const Session& next = *sessions_[j].session;
+      if (next.perform_time > s.perform_time + std::chrono::hours(24 * 4)) break;
+      if (next.local_date <= s.local_date + date::days{2}) on_later(j);
+    }
+  }
+
+  void Day(LocalDate d, LocalDate today) {
+    const LocalDate start = program_.start_date;
+    // Within a day: the revision in effect, the sessions taken in, then red flags and therapist
+    // actions in the order the server received them (sessions first on a tie).
+    bool changed = ApplyRevision(d);
+    if (auto it = taken_on_.find(d); it != taken_on_.end()) {
+      for (size_t k : it->second) TakeSession(sessions_[k], d);
+    }
+    TakeLateEvidence(d);
+    struct Event {
+      Instant at;
+      const SessionFacts* session;
+      const TherapistAction* action;
+    };
+    std::vector<Event> events;
+    if (auto it = received_on_.find(d); it != received_on_.end()) {
+      // A red flag takes effect on the day the server received it, in receipt order, so that a
+      // late-synced flag is never covered by a clearing recorded before it arrived.
+      for (size_t k : it->second) {
+        events.push_back({sessions_[k].session->receive_time, &sessions_[k], nullptr});
+      }
+    }
+    for (const TherapistAction& a : history_.actions) {
+      if (a.date == d) events.push_back({a.at, nullptr, &a});
+    }
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+      return a.at != b.at ? a.at < b.at : (a.session != nullptr && b.session == nullptr);
+    });
+    for (const Event& e : events) {
+      changed |= e.session != nullptr ? OnRedFlags(*e.session, d) : ApplyAction(*e.action, d);
+    }
+    if (st_.suspended) c_.suspended_in_week = true;
+    if (changed) Commit(d);
+    const int idle = static_cast<int>((d - c_.last_activity).count());
+    if (!st_.suspended && !c_.inactivity_flagged && idle >= InactivityThreshold()) {
+      Raise({FlagKind::kInactivity, d,
+             "No session logged for " + std::to_string(idle) + " days: check in with the patient",
+             ""},
+            d);
+      c_.inactivity_flagged = true;
+      c_.inactivity_since = d;
+    }
+    if (d < today && DayOfProgramWeek(start, d) == 6) {
+      if (EndWeek(ProgramWeek(start, d), d)) Commit(d + date::days{1});
+      c_.late_max_pain = -1;
+      c_.late_worse = false;
+    }
+    if (d < today && d >= ReevaluationDay()) c_.pain_by_week.clear();
+  }
 
   // Days without a session before a check-in is due: the rules' value, but never less than one
   // more than the longest gap the current phase's own schedule leaves (a maintenance schedule of
@@ -202,6 +297,11 @@ class Replay {
     } else {
       tl_.states.emplace_back(from, st_);
     }
+  }
+
+  void Raise(Flag flag, LocalDate d) {
+    tl_.flags.push_back(std::move(flag));
+    flags_raised_on_.push_back(d);
   }
 
   // A revision taking effect on `d`: the therapist's doses win; a prescription whose steps the
@@ -247,6 +347,7 @@ class Replay {
       case TherapistAction::Kind::kReject:
         return Resolve(a, d);
       case TherapistAction::Kind::kClearRedFlag:
+        tl_.facts.uncleared_red_flags.clear();  // covers every red flag received before it
         if (!st_.suspended) return false;
         st_.suspended = false;
         st_.suspended_reason.clear();
@@ -284,7 +385,7 @@ class Replay {
     const Phase* target = PhaseNumbered(Rev().phases, Rules().boost_phase);
     if (target == nullptr || st_.phase_number <= target->number) return false;  // nothing to boost
     Decision dec;
-    dec.id = "boost-" + FormatIsoDate(d) + "-" + std::to_string(++boosts_);
+    dec.id = "boost-" + FormatIsoDate(d) + "-" + std::to_string(++c_.boosts);
     dec.week = ProgramWeek(program_.start_date, d);
     dec.effective_date = d;
     dec.kind = DecisionKind::kPhaseAdvance;
@@ -309,36 +410,98 @@ class Replay {
     if (s.red_flags.empty()) return false;
     std::string list;
     for (const std::string& r : s.red_flags) list += (list.empty() ? "" : ", ") + r;
-    tl_.flags.push_back({FlagKind::kRedFlag, d, "Red flag reported: " + list, s.id});
+    Raise({FlagKind::kRedFlag, d, "Red flag reported: " + list, s.id}, d);
+    tl_.facts.uncleared_red_flags.push_back(s.id);
     if (st_.suspended) return false;
     st_.suspended = true;
     st_.suspended_reason = "Red flag reported on " + FormatIsoDate(s.local_date) + ": " + list;
     return true;
   }
 
-  // The rest of a session's immediate effects, on its own local day: pain flags.
-  bool OnSessionDay(const SessionFacts& f, LocalDate d) {
+  // A session taken in on day `d` (its own day, or the day it arrived when later): activity,
+  // the report's facts, pain flags (dated the day it was performed), and — when it arrived too
+  // late for its own week — its pain, for the decision of the week it arrived in.
+  void TakeSession(const SessionFacts& f, LocalDate d) {
     const Session& s = *f.session;
+    c_.last_activity = std::max(c_.last_activity, s.local_date);
+    if (c_.inactivity_flagged && s.local_date >= c_.inactivity_since) c_.inactivity_flagged = false;
+    HistoryFacts& facts = tl_.facts;
+    if (!facts.last_session || *facts.last_session < s.local_date)
+      facts.last_session = s.local_date;
+    if (facts.baseline_week == 0 || f.week < facts.baseline_week) {
+      facts.baseline_week = f.week;
+      facts.baseline_pain_sum = 0;
+      facts.baseline_count = 0;
+    }
+    if (f.week == facts.baseline_week) {
+      facts.baseline_pain_sum += s.pain_after;
+      ++facts.baseline_count;
+    }
+    if (d <= ReevaluationDay() && s.local_date <= ReevaluationDay()) {
+      auto& [sum, n] = c_.pain_by_week[f.week];
+      sum += s.pain_after;
+      ++n;
+    }
+    if (!OnTime(f.week, s.receive_time))
+      c_.late_max_pain = std::max(c_.late_max_pain, f.worst_pain);
+
     const ProgressionRules& rules = Rules();
-    bool changed = false;
-    int worst = std::max(s.pain_before, s.pain_after);
-    for (const ExerciseLog& l : s.exercises) worst = std::max(worst, l.pain);
-    if (worst > rules.pain_acceptable_max) {
-      tl_.flags.push_back({FlagKind::kPainFlare, d,
-                           "Pain " + std::to_string(worst) + "/10 reported (above " +
-                               std::to_string(rules.pain_acceptable_max) + ")",
-                           s.id});
+    if (f.worst_pain > rules.pain_acceptable_max) {
+      Raise({FlagKind::kPainFlare, s.local_date,
+             "Pain " + std::to_string(f.worst_pain) + "/10 reported (above " +
+                 std::to_string(rules.pain_acceptable_max) + ")",
+             s.id},
+            d);
     }
     const Phase* phase = CurrentPhase();
-    if (phase != nullptr && phase->weeks == 0 && phase->number != Rules().boost_phase &&
+    if (phase != nullptr && phase->weeks == 0 && phase->number != rules.boost_phase &&
         s.pain_after >= rules.maintenance_pain_return) {
-      tl_.flags.push_back({FlagKind::kMaintenancePainReturn, d,
-                           "Pain " + std::to_string(s.pain_after) +
-                               "/10 in maintenance: consider a boost back to phase " +
-                               std::to_string(rules.boost_phase),
-                           s.id});
+      Raise({FlagKind::kMaintenancePainReturn, s.local_date,
+             "Pain " + std::to_string(s.pain_after) +
+                 "/10 in maintenance: consider a boost back to phase " +
+                 std::to_string(rules.boost_phase),
+             s.id},
+            d);
     }
-    return changed;
+  }
+
+  // Worse mornings the server learned of on day `d` too late for the week of the session they
+  // follow (a next-morning report, or a later session starting from higher pain): they hold the
+  // week they arrived in.
+  void TakeLateEvidence(LocalDate d) {
+    if (auto it = followups_received_on_.find(d); it != followups_received_on_.end()) {
+      for (const FollowUpFacts& r : it->second) {
+        auto s = index_.find(r.followup->session_id);
+        if (s == index_.end()) continue;
+        const SessionFacts& f = sessions_[s->second];
+        if (r.followup->pain > f.session->pain_before && !OnTime(f.week, r.followup->received)) {
+          c_.late_worse = true;
+        }
+      }
+    }
+    auto it = received_on_.find(d);
+    if (it == received_on_.end()) return;
+    auto check = [&](size_t i, size_t j) {  // i performed before j
+      const SessionFacts& fi = sessions_[i];
+      const Session& a = *fi.session;
+      const Session& b = *sessions_[j].session;
+      const Instant known = std::max(a.receive_time, b.receive_time);
+      if (b.pain_before > a.pain_before && LocalDateOf(known, zone_) == d &&
+          !OnTime(fi.week, known)) {
+        c_.late_worse = true;
+      }
+    };
+    for (size_t k : it->second) {
+      ForEachLaterWithin2Days(k, [&](size_t j) { check(k, j); });
+      for (size_t i = k; i-- > 0;) {
+        const Session& earlier = *sessions_[i].session;
+        if (earlier.perform_time + std::chrono::hours(24 * 4) <
+            sessions_[k].session->perform_time) {
+          break;
+        }
+        if (sessions_[k].session->local_date <= earlier.local_date + date::days{2}) check(i, k);
+      }
+    }
   }
 
   // Moves `cp` to the decision's new position (progress pushes the trail, regress pops it).
@@ -366,11 +529,16 @@ class Replay {
     const LocalDate first = last - date::days{6};
     const LocalDate effective = last + date::days{1};
 
-    std::vector<const SessionFacts*> counted;  // the week's sessions, received in time
-    for (const SessionFacts& f : sessions_) {
+    // The week's sessions that reached it in time, and whether each was followed by a worse
+    // morning (known in time).
+    std::vector<const SessionFacts*> counted;
+    std::vector<bool> worse;
+    for (size_t i = 0; i < sessions_.size(); ++i) {
+      const SessionFacts& f = sessions_[i];
       const LocalDate day = f.session->local_date;
-      if (day >= first && day <= last && f.received_on <= last + date::days{1}) {
+      if (day >= first && day <= last && OnTime(week, f.session->receive_time)) {
         counted.push_back(&f);
+        worse.push_back(WorseOnTime(i));
       }
     }
     const int prescribed = phase->sessions_per_week;
@@ -385,18 +553,24 @@ class Replay {
     bool week_worse = false;
     // A red flag reported this week, or a suspension at any time in it (even if cleared since),
     // holds every exercise and the phase.
-    bool week_red_flag = suspended_in_week_;
-    suspended_in_week_ = false;
-    for (const SessionFacts& f : sessions_) {
-      const LocalDate day = f.session->local_date;
-      if (day >= first && day <= last && !f.session->red_flags.empty()) week_red_flag = true;
-    }
-    for (const SessionFacts* f : counted) {
+    bool week_red_flag = c_.suspended_in_week;
+    c_.suspended_in_week = false;
+    for (size_t k = 0; k < counted.size(); ++k) {
+      const SessionFacts* f = counted[k];
+      if (!f->session->red_flags.empty()) week_red_flag = true;
       // Pain before a session counts too: no progression in a week with pain above the band.
-      week_max_pain = std::max({week_max_pain, f->session->pain_before, f->session->pain_after});
-      for (const ExerciseLog& l : f->session->exercises)
-        week_max_pain = std::max(week_max_pain, l.pain);
-      week_worse |= f->next_morning_worse;
+      week_max_pain = std::max(week_max_pain, f->worst_pain);
+      week_worse |= worse[k];
+    }
+    // What arrived this week about settled weeks.
+    const bool late_pain = c_.late_max_pain > rules.pain_acceptable_max;
+    const bool late_worse = c_.late_worse;
+    std::string late_text;
+    if (late_pain) {
+      late_text = "a late report from an earlier week showed pain " +
+                  std::to_string(c_.late_max_pain) + "/10";
+    } else if (late_worse) {
+      late_text = "a late report showed pain worse the morning after an earlier session";
     }
 
     for (CurrentPrescription& cp : st_.prescriptions) {
@@ -404,7 +578,8 @@ class Replay {
       if (rx == nullptr || rx->mode == ProgressionMode::kFixed) continue;
       int max_pain = -1, max_effort = -1, at_target = 0, logged = 0;
       bool worse_here = false, worse_unattributed = false;
-      for (const SessionFacts* f : counted) {
+      for (size_t k = 0; k < counted.size(); ++k) {
+        const SessionFacts* f = counted[k];
         const ExerciseLog* log = LogFor(*f->session, cp);
         if (log == nullptr) continue;
         ++logged;
@@ -412,7 +587,7 @@ class Replay {
         max_pain = std::max(max_pain, pain);
         max_effort = std::max(max_effort, f->session->effort);
         if (AtFullDose(*log, cp.dose)) ++at_target;
-        if (f->next_morning_worse) {
+        if (worse[k]) {
           bool blamed_elsewhere = false;
           for (const ExerciseLog& other : f->session->exercises) {
             if (&other != log && AttributedPain(*f, other) > rules.pain_safe_max) {
@@ -443,6 +618,7 @@ class Replay {
           {"max_pain", std::to_string(max_pain)},
           {"max_effort", std::to_string(max_effort)},
           {"next_morning_worse", worse_here ? "yes" : (worse_unattributed ? "unclear" : "no")}};
+      if (!late_text.empty()) dec.inputs.emplace_back("late_report", late_text);
       const std::string name = NameOf(catalogue_, cp.exercise_id);
       const std::string old_text = DescribeDose(cp.dose);
 
@@ -480,6 +656,8 @@ class Replay {
       } else if (week_max_pain > rules.pain_acceptable_max) {
         hold("pain.above_acceptable_elsewhere",
              "pain reached " + std::to_string(week_max_pain) + "/10 in another exercise this week");
+      } else if (!late_text.empty()) {
+        hold("pain.reported_late", late_text);
       } else if (!adherence_ok) {
         hold("adherence.below_gate",
              adherence_text + " (progress needs " + std::to_string(needed) + ")");
@@ -523,13 +701,14 @@ class Replay {
 
     changed |= PhaseGate(week, *phase, effective, adherence_ok && !week_red_flag,
                          week_red_flag ? "a red flag was reported this week" : adherence_text,
-                         week_max_pain, week_worse);
+                         week_max_pain, week_worse, late_text);
     Reevaluate(week, last);
     return changed;
   }
 
   bool PhaseGate(int week, const Phase& phase, LocalDate effective, bool adherence_ok,
-                 const std::string& adherence_text, int week_max_pain, bool week_worse) {
+                 const std::string& adherence_text, int week_max_pain, bool week_worse,
+                 const std::string& late_text) {
     const Phase* next = PhaseNumbered(Rev().phases, phase.number + 1);
     if (phase.weeks == 0 || next == nullptr) return false;
     const int weeks_in = static_cast<int>((effective - st_.phase_started).count() / 7);
@@ -541,6 +720,7 @@ class Replay {
       failed.push_back("pain reached " + std::to_string(week_max_pain) + "/10");
     }
     if (week_worse) failed.push_back("pain was worse the next morning");
+    if (!late_text.empty()) failed.push_back(late_text);
     for (const CurrentPrescription& cp : st_.prescriptions) {
       const Prescription* rx = FindRx(phase, cp.prescribed_id);
       const bool at_last_step =
@@ -570,8 +750,8 @@ class Replay {
       st_.phase_number = next->number;
       st_.phase_started = effective;
       st_.prescriptions = StartPhase(*next, effective, dec.explanation);
-      stalled_weeks_ = 0;
-      stalled_flagged_ = false;
+      c_.stalled_weeks = 0;
+      c_.stalled_flagged = false;
       tl_.decisions.push_back(std::move(dec));
       return true;
     }
@@ -584,29 +764,33 @@ class Replay {
     dec.explanation = "Staying in phase " + std::to_string(phase.number) + " (" +
                       phase.display_name + ") for now: " + why + ".";
     tl_.decisions.push_back(std::move(dec));
-    if (++stalled_weeks_ > rules.phase_max_extension_weeks && !stalled_flagged_) {
-      tl_.flags.push_back({FlagKind::kPhaseGateStalled, effective,
-                           "Phase " + std::to_string(phase.number) + " has run " +
-                               std::to_string(stalled_weeks_) +
-                               " week(s) past its plan without meeting its gate: review",
-                           ""});
-      stalled_flagged_ = true;
+    if (++c_.stalled_weeks > rules.phase_max_extension_weeks && !c_.stalled_flagged) {
+      Raise({FlagKind::kPhaseGateStalled, effective,
+             "Phase " + std::to_string(phase.number) + " has run " +
+                 std::to_string(c_.stalled_weeks) +
+                 " week(s) past its plan without meeting its gate: review",
+             ""},
+            effective - date::days{1});
+      c_.stalled_flagged = true;
     }
     return false;
   }
 
   // At the end of program week reevaluation_after_weeks: flag when the mean pain after sessions
-  // is still above the safe band and has not come down by the required points or fraction from
-  // the first week with data (CLINICAL.md §5).
+  // (those that reached the week in time) is still above the safe band and has not come down by
+  // the required points or fraction from the first week with data (CLINICAL.md §5).
   void Reevaluate(int week, LocalDate last) {
     const ProgressionRules& rules = Rules();
     if (week != rules.reevaluation_after_weeks) return;
-    std::map<int, std::pair<double, int>> by_week;  // week -> (sum of pain after, count)
-    for (const SessionFacts& f : sessions_) {
-      if (f.session->local_date > last) continue;
-      auto& [sum, n] = by_week[ProgramWeek(program_.start_date, f.session->local_date)];
-      sum += f.session->pain_after;
-      ++n;
+    std::map<int, std::pair<double, int>> by_week = c_.pain_by_week;
+    if (auto it = taken_on_.find(last + date::days{1}); it != taken_on_.end()) {
+      for (size_t k : it->second) {  // received on the grace day
+        const SessionFacts& f = sessions_[k];
+        if (f.session->local_date > last) continue;
+        auto& [sum, n] = by_week[f.week];
+        sum += f.session->pain_after;
+        ++n;
+      }
     }
     if (by_week.size() < 2) return;
     const double baseline = by_week.begin()->second.first / by_week.begin()->second.second;
@@ -616,22 +800,76 @@ class Replay {
                           (baseline > 0 && drop / baseline >= rules.reevaluation_min_drop_fraction);
     // A patient whose pain is within the safe band needs no re-evaluation for lack of change.
     if (improved || current <= rules.pain_safe_max) return;
-    tl_.flags.push_back({FlagKind::kReevaluationDue, last,
-                         "No clear improvement after " + std::to_string(week) + " weeks (pain " +
-                             Num(baseline) + " -> " + Num(current) + "/10): re-evaluate",
-                         ""});
+    Raise({FlagKind::kReevaluationDue, last,
+           "No clear improvement after " + std::to_string(week) + " weeks (pain " + Num(baseline) +
+               " -> " + Num(current) + "/10): re-evaluate",
+           ""},
+          last);
+  }
+
+  // The state at the end of day `day`, keeping what later days and readers may still need.
+  Checkpoint Capture(LocalDate day, int keep_days) const {
+    Checkpoint cp;
+    cp.day = day;
+    cp.keep_days = keep_days;
+    cp.state = st_;
+    cp.counters = c_;
+    const LocalDate horizon = day - date::days{keep_days};
+    size_t first = 0;
+    for (size_t i = 0; i < tl_.states.size(); ++i) {
+      if (tl_.states[i].first <= horizon) first = i;
+    }
+    cp.kept.states.assign(tl_.states.begin() + static_cast<std::ptrdiff_t>(first),
+                          tl_.states.end());
+    std::map<std::string, size_t> latest;  // prescription ("" = the phase) -> its last decision
+    for (size_t i = 0; i < tl_.decisions.size(); ++i) latest[tl_.decisions[i].exercise_id] = i;
+    for (size_t i = 0; i < tl_.decisions.size(); ++i) {
+      const Decision& d = tl_.decisions[i];
+      if (d.status == DecisionStatus::kPending || latest[d.exercise_id] == i) {
+        cp.kept.decisions.push_back(d);
+      }
+    }
+    std::optional<size_t> last_inactivity;
+    for (size_t i = 0; i < tl_.flags.size(); ++i) {
+      if (tl_.flags[i].kind == FlagKind::kInactivity) last_inactivity = i;
+    }
+    const auto& uncleared = tl_.facts.uncleared_red_flags;
+    for (size_t i = 0; i < tl_.flags.size(); ++i) {
+      const Flag& f = tl_.flags[i];
+      const bool open_red_flag =
+          f.kind == FlagKind::kRedFlag &&
+          std::find(uncleared.begin(), uncleared.end(), f.session_id) != uncleared.end();
+      if (flags_raised_on_[i] > horizon || open_red_flag || last_inactivity == i) {
+        cp.kept.flags.push_back(f);
+        cp.flags_raised_on.push_back(flags_raised_on_[i]);
+      }
+    }
+    cp.kept.facts = tl_.facts;
+    return cp;
+  }
+
+  void Restore(const Checkpoint& cp) {
+    st_ = cp.state;
+    c_ = cp.counters;
+    tl_ = cp.kept;
+    flags_raised_on_ = cp.flags_raised_on;
+    flags_raised_on_.resize(tl_.flags.size(), cp.day);
   }
 
   const Program& program_;
   const ProgramHistory& history_;
   const CatalogueView& catalogue_;
-  std::vector<SessionFacts> sessions_;
+  const Zone zone_;
+  std::vector<SessionFacts> sessions_;   // in the order performed
+  std::map<std::string, size_t> index_;  // session id -> position in sessions_
+  std::map<LocalDate, std::vector<size_t>> taken_on_, received_on_;
+  std::map<std::string, std::vector<FollowUpFacts>> followups_;  // by session id
+  std::map<LocalDate, std::vector<FollowUpFacts>> followups_received_on_;
+  std::map<int, Instant> closed_at_;  // program week -> when a therapist closed it on its grace day
   ProgressState st_;
+  ReplayCounters c_;
   Timeline tl_;
-  int stalled_weeks_ = 0;
-  bool stalled_flagged_ = false;
-  bool suspended_in_week_ = false;
-  int boosts_ = 0;
+  std::vector<LocalDate> flags_raised_on_;  // parallel to tl_.flags
 };
 
 }  // namespace
@@ -647,7 +885,18 @@ const ProgressState& Timeline::StateOn(LocalDate day) const {
 
 Timeline Evaluate(const Program& program, const ProgramHistory& history,
                   const CatalogueView& catalogue, Zone zone, LocalDate today) {
-  return Replay(program, history, catalogue, zone).Run(today);
+  return Replay(program, history, catalogue, zone).Run(today, EvaluateOptions{}).timeline;
+}
+
+Evaluation Evaluate(const Program& program, const ProgramHistory& history,
+                    const CatalogueView& catalogue, Zone zone, LocalDate today,
+                    const EvaluateOptions& options) {
+  return Replay(program, history, catalogue, zone).Run(today, options);
+}
+
+LocalDate DecidedOn(const Decision& decision, LocalDate program_start) {
+  if (decision.rule == "therapist.boost") return decision.effective_date;
+  return WeekStart(program_start, decision.week) + date::days{6};
 }
 
 std::optional<Position> NextPosition(const Prescription& rx, const Position& now,

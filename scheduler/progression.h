@@ -16,9 +16,21 @@
 // per exercise when the session reports it per exercise, else the session's pain after counts
 // for every exercise done in it.
 //
-// Which sessions a week's decision sees: those whose local date falls in the week and that were
-// received by the end of the day after it (one grace day for phones that sync late). Later
-// arrivals count for adherence reports but never rewrite a decision.
+// Settled weeks. A week's decision sees the inputs about the week that were received by the end
+// of the day after it (one grace day for phones that sync late) — or, when a therapist approved
+// or rejected one of the week's decisions on that grace day, before that moment: sessions whose
+// local date falls in the week, their next-morning reports, and a later session (within two
+// days) starting from higher pain than one of them. Once that grace has passed the week is
+// settled: nothing that arrives later changes its decisions. A late input still counts for
+// adherence, RTM and flags, and it weighs on the decision of the week in which it arrived:
+// pain above the acceptable band or a worse morning reported late holds every exercise that
+// week (rule "pain.reported_late"), never regresses or progresses one.
+//
+// The replay is causal: every input takes effect on the day the server received it (a session's
+// flags on that day, dated the day it was performed), so the state at the end of a day depends
+// only on what had arrived by then. That is what makes checkpoints (checkpoint.h) exact: a
+// replay that starts from the state at the end of day S and sees the inputs received after S
+// gives the same timeline, decisions and flags as a replay from the start.
 #pragma once
 
 #include <functional>
@@ -111,6 +123,7 @@ struct CurrentPrescription {
   std::vector<std::tuple<std::string, Dose, int>> trail;
   std::string why;         // the explanation of the change that produced this dose
   LocalDate changed_on{};  // when it took effect
+  bool operator==(const CurrentPrescription&) const = default;
 };
 
 struct ProgressState {
@@ -120,13 +133,32 @@ struct ProgressState {
   std::vector<CurrentPrescription> prescriptions;
   bool suspended = false;  // an open red flag
   std::string suspended_reason;
+  bool operator==(const ProgressState&) const = default;
+};
+
+// What the report needs of the whole history, kept as aggregates that do not depend on the
+// order inputs arrived in, so that a replay from a checkpoint has them without the old sessions.
+struct HistoryFacts {
+  std::optional<LocalDate> last_session;  // the latest local date of a session (up to today)
+  int baseline_week = 0;                  // the first program week with sessions (0: none)
+  double baseline_pain_sum = 0;           // sum of pain after over that week's sessions
+  int baseline_count = 0;
+  // Sessions whose red flags no clearing has covered yet (a clearing covers those received
+  // before it), in the order received.
+  std::vector<std::string> uncleared_red_flags;
+  bool operator==(const HistoryFacts&) const = default;
 };
 
 struct Timeline {
-  // The state in effect from each date on, in date order; the first is the program's start.
+  // The state in effect from each date on, in date order; the first is the program's start (or,
+  // for a replay from a checkpoint, the first state the checkpoint kept).
   std::vector<std::pair<LocalDate, ProgressState>> states;
-  std::vector<Decision> decisions;  // in order of evaluation
-  std::vector<Flag> flags;          // in date order
+  // In order of evaluation. From a checkpoint: the decisions it kept (pending ones and the
+  // latest of each prescription and of the phase) and those taken since.
+  std::vector<Decision> decisions;
+  // In the order raised. From a checkpoint: those it kept (checkpoint.h) and those raised since.
+  std::vector<Flag> flags;
+  HistoryFacts facts;
 
   // The state on `day` (the first state for days before the start).
   // REQUIRES: !states.empty().
@@ -138,6 +170,9 @@ struct Timeline {
 // local dates. REQUIRES: program.revisions non-empty and valid; zone != nullptr.
 Timeline Evaluate(const Program& program, const ProgramHistory& history,
                   const CatalogueView& catalogue, Zone zone, LocalDate today);
+
+// The day a decision was taken: a week's decisions at the week's last day, a boost on its day.
+LocalDate DecidedOn(const Decision& decision, LocalDate program_start);
 
 // The next dose along the protocol's steps (skipping written steps that repeat the current dose),
 // then along the exercise's levers (CLINICAL.md §2–§3:

@@ -43,7 +43,8 @@ struct Session {
 // Pain reported the morning after a session (the 24-hour response, CLINICAL.md §3).
 struct PainFollowUp {
   std::string session_id;
-  int pain = 0;  // 0..10
+  int pain = 0;        // 0..10
+  Instant received{};  // when the server stored it (the epoch when unknown: counts as on time)
 };
 
 // True when two sessions carry the same client-supplied payload (patient, perform time, pains,

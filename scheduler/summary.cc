@@ -58,37 +58,17 @@ AdherenceWindow Window(const Program& program, const Timeline& timeline, LocalDa
   return w;
 }
 
-// When the server received each session (by id), and the latest red-flag clearing.
-struct Receipts {
-  std::map<std::string, Instant> received;
-  std::optional<Instant> last_clearing;
-};
-
-Receipts ReceiptsOf(const ProgramHistory& history) {
-  Receipts r;
-  for (const Session& s : history.sessions) r.received[s.id] = s.receive_time;
-  for (const TherapistAction& a : history.actions) {
-    if (a.kind == TherapistAction::Kind::kClearRedFlag &&
-        (!r.last_clearing || *r.last_clearing < a.at)) {
-      r.last_clearing = a.at;
-    }
-  }
-  return r;
-}
-
 // Whether `flag` still needs attention on `today`.
 bool IsOpen(const Flag& flag, const Program& program, const Timeline& timeline, LocalDate today,
-            const std::optional<LocalDate>& last_session, const Receipts& receipts,
-            const ReportRules& rules) {
+            const std::optional<LocalDate>& last_session, const ReportRules& rules) {
   const int age = static_cast<int>((today - flag.date).count());
   switch (flag.kind) {
     case FlagKind::kRedFlag: {
       // Open while the program is suspended, unless a clearing recorded after the server received
       // it covered it (progression.h: a clearing covers the red flags received before it).
       if (!timeline.StateOn(today).suspended) return false;
-      const auto received = receipts.received.find(flag.session_id);
-      return !receipts.last_clearing ||
-             (received != receipts.received.end() && received->second > *receipts.last_clearing);
+      const auto& uncleared = timeline.facts.uncleared_red_flags;
+      return std::find(uncleared.begin(), uncleared.end(), flag.session_id) != uncleared.end();
     }
     case FlagKind::kPainFlare:
     case FlagKind::kMaintenancePainReturn:
@@ -130,7 +110,6 @@ PatientSummary Summarize(const Program& program, const Timeline& timeline, Local
                          const ProgramHistory& history, const std::vector<DailyFacts>& facts,
                          const RtmStatus& rtm, const ReportRules& rules) {
   const std::vector<Session>& sessions = history.sessions;
-  const Receipts receipts = ReceiptsOf(history);
   PatientSummary out;
   out.as_of = today;
   out.program_id = program.id;
@@ -145,19 +124,19 @@ PatientSummary Summarize(const Program& program, const Timeline& timeline, Local
   if (from_30 <= today) out.last_30 = Window(program, timeline, from_30, today, sessions, facts);
 
   // Pain: the first program week with sessions against the last 7 days.
-  std::map<int, std::vector<const Session*>> by_week;
   std::vector<const Session*> recent;
   for (const Session& s : sessions) {
-    if (s.local_date > today) continue;
-    by_week[ProgramWeek(program.start_date, s.local_date)].push_back(&s);
-    if (s.local_date >= today - date::days{6}) recent.push_back(&s);
-    if (!out.last_session || *out.last_session < s.local_date) out.last_session = s.local_date;
+    if (s.local_date <= today && s.local_date >= today - date::days{6}) recent.push_back(&s);
   }
-  if (!by_week.empty()) out.pain_baseline = MeanPainAfter(by_week.begin()->second);
+  const HistoryFacts& facts_of_history = timeline.facts;
+  out.last_session = facts_of_history.last_session;
+  if (facts_of_history.baseline_count > 0) {
+    out.pain_baseline = facts_of_history.baseline_pain_sum / facts_of_history.baseline_count;
+  }
   out.pain_recent = MeanPainAfter(recent);
 
   for (const Flag& f : timeline.flags) {
-    if (f.date > today || !IsOpen(f, program, timeline, today, out.last_session, receipts, rules)) {
+    if (f.date > today || !IsOpen(f, program, timeline, today, out.last_session, rules)) {
       continue;
     }
     out.open_flags.push_back(f);

@@ -84,8 +84,9 @@ struct PatientSummary {
   bool operator==(const PatientSummary&) const = default;
 };
 
-// The summary of `program` on `today` from its evaluated `timeline`. `history`: what the
-// timeline was evaluated from (its sessions and therapist actions, any order); `facts`: the daily
+// The summary of `program` on `today` from its evaluated `timeline` (which carries what it needs
+// of the whole history in timeline.facts). `history`: at least the sessions of the 30 days
+// ending on `today` (any order; older ones are ignored); `facts`: the daily
 // facts (any order, at least the 30 days to today); `rtm`: ComputeRtm for today (in_episode
 // false when not monitored).
 // REQUIRES: !timeline.states.empty(); Validate(rules).ok().

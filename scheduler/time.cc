@@ -47,4 +47,9 @@ LocalDate LocalDateOf(Instant instant, Zone zone) {
   return date::floor<date::days>(local);
 }
 
+Instant StartOfDay(LocalDate day, Zone zone) {
+  const date::local_time<std::chrono::milliseconds> midnight{day.time_since_epoch()};
+  return zone->to_sys(midnight, date::choose::earliest);
+}
+
 }  // namespace ptrack

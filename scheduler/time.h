@@ -31,6 +31,9 @@ std::string FormatIsoDate(LocalDate day);
 // The local calendar day that `instant` falls on in `zone`.
 // REQUIRES: zone != nullptr.
 LocalDate LocalDateOf(Instant instant, Zone zone);
+// The first instant whose local date in `zone` is `day` (midnight, or the end of a transition
+// that skips it).
+Instant StartOfDay(LocalDate day, Zone zone);
 
 // Milliseconds since the Unix epoch, the storage and wire representation of instants.
 inline int64_t ToUnixMillis(Instant t) { return t.time_since_epoch().count(); }

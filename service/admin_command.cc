@@ -6,7 +6,7 @@
 #include <iostream>
 #include <map>
 
-#include "service/clock.h"
+#include "engine/clock.h"
 #include "service/credentials.h"
 #include "service/validate.h"
 #include "storage/private_files.h"

@@ -32,9 +32,9 @@
 #include <string>
 #include <thread>
 
+#include "engine/alert_hub.h"
+#include "engine/clock.h"
 #include "scheduler/status.h"
-#include "service/alert_hub.h"
-#include "service/clock.h"
 #include "service/credentials.h"
 
 namespace grpc {

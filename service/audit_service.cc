@@ -1,9 +1,9 @@
 // AuditService handlers.
 #include "service/audit_service.h"
 
+#include "engine/paging.h"
 #include "service/call.h"
 #include "service/convert.h"
-#include "service/paging.h"
 
 namespace ptrack {
 

@@ -1,10 +1,10 @@
 // CatalogService handlers. Each handler is one lambda returning a core Status, converted once.
 #include "service/catalog_service.h"
 
+#include "engine/paging.h"
 #include "service/call.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
-#include "service/paging.h"
 #include "service/validate.h"
 
 namespace ptrack {

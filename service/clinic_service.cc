@@ -1,11 +1,11 @@
 // ClinicService handlers.
 #include "service/clinic_service.h"
 
+#include "engine/paging.h"
 #include "service/call.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
 #include "service/ids.h"
-#include "service/paging.h"
 #include "service/validate.h"
 
 namespace ptrack {

@@ -3,9 +3,9 @@
 // of accounts.
 #pragma once
 
+#include "engine/progress_runner.h"
 #include "ptrack/v1/clinic.grpc.pb.h"
 #include "service/deps.h"
-#include "service/progress_runner.h"
 
 namespace ptrack {
 

@@ -25,9 +25,9 @@
 #include <string>
 #include <unordered_map>
 
+#include "engine/clock.h"
 #include "scheduler/status.h"
 #include "service/address_throttle.h"
-#include "service/clock.h"
 #include "service/security_policy.h"
 #include "storage/records.h"
 #include "storage/store.h"

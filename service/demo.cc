@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "engine/catalogue_snapshot.h"
+#include "engine/progress_runner.h"
 #include "scheduler/plan.h"
-#include "service/catalogue_snapshot.h"
 #include "service/credentials.h"
-#include "service/progress_runner.h"
 
 namespace ptrack {
 namespace {

@@ -1,19 +1,18 @@
-// What every service class is given: the store, the clock, credentials, the access gate, the
-// alert hub, the alert watchdog and the executor that runs handler bodies.
+// What every service class is given: the engine's collaborators (engine/deps.h: the store, the
+// clock, the clinical defaults, the alert hub and the summary worker's queue) plus the service's
+// own: credentials, the access gate, the request options, the alert watchdog and the executor that runs handler bodies. A Deps is an
+// EngineDeps, so a service hands it to the engine's classes as it is.
 // Collaborators are passed in (never global) so tests can build services over a temporary
 // database and a fake clock.
 #pragma once
 
 #include <chrono>
 
+#include "engine/deps.h"
 #include "service/access.h"
-#include "service/alert_hub.h"
 #include "service/alert_watchdog.h"
 #include "service/call_executor.h"
-#include "service/clinical_defaults.h"
-#include "service/clock.h"
 #include "service/credentials.h"
-#include "service/refresh_queue.h"
 #include "service/security_policy.h"
 #include "storage/store.h"
 
@@ -30,29 +29,14 @@ struct ServiceOptions {
   WatchOptions watches;
 };
 
-struct Deps {
-  Store& store;
-  const Clock& clock;
+// The engine's part (store, clock, clinical, alerts, refresh) comes first, as the base.
+struct Deps : EngineDeps {
   Credentials& credentials;
   Gate& gate;
   const ServiceOptions& options;
-  const ClinicalDefaults& clinical;
-  AlertHub& alerts;
   AlertWatchdog& watches;  // admits WatchAlerts streams and ends stalled or revoked ones
-  RefreshQueue& refresh;   // patients whose report row the summary worker must re-derive
   CallExecutor& executor;  // runs handler bodies off gRPC's reaction threads (call.h ServeAsync)
 };
-
-// The zone of a stored patient. A zone the tz database no longer knows is the server's problem,
-// not the request's: FAILED_PRECONDITION, with no field violation.
-inline Result<Zone> PatientZone(const Patient& patient) {
-  auto zone = LocateZone(patient.time_zone, "patient.time_zone");
-  if (!zone.ok()) {
-    return Status::FailedPrecondition(
-        "the patient's time zone is not in this server's tz database");
-  }
-  return zone;
-}
 
 // Whether a catalogue entry (Exercise or Protocol) is visible to a clinic: shipped, or its own.
 template <typename Entry>

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 
+#include "engine/paging.h"
 #include "service/call.h"
 #include "service/csv.h"
 #include "service/fhir_bundle.h"
 #include "service/names.h"
-#include "service/paging.h"
 
 namespace ptrack {
 namespace {

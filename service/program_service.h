@@ -2,10 +2,10 @@
 // revision history, and compute the plan for local dates in the patient's time zone.
 #pragma once
 
+#include "engine/progress_runner.h"
 #include "ptrack/v1/program.grpc.pb.h"
 #include "service/call.h"
 #include "service/deps.h"
-#include "service/progress_runner.h"
 
 namespace ptrack {
 

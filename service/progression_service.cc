@@ -18,13 +18,29 @@ grpc::ServerUnaryReactor* ProgressionServiceImpl::ListDecisions(
         PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient({name.clinic, name.patient}));
         PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(name.child));
         if (program.patient_id != patient.id) return Status::NotFound("program not found");
-        PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, std::move(program)));
+        // Every decision since the program's start: replayed from the start (a history read).
+        PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunComplete(patient, std::move(program)));
         const std::string parent = names::Program(patient.clinic_id, patient.id, name.child);
-        for (const Decision& d : evaluated.timeline.decisions) {
+        for (const Decision& d : evaluated->timeline.decisions) {
           convert::ToProto(d, parent, resp->add_decisions());
         }
         return Status::Ok();
       });
+}
+
+Result<std::shared_ptr<const Evaluated>> ProgressionServiceImpl::Evaluate(
+    const Patient& patient, const Program& program, const std::string& decision_id) {
+  if (program.state == ProgramState::kActive) {
+    PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
+    const auto& kept = evaluated->timeline.decisions;
+    if (evaluated->program.id == program.id &&
+        std::any_of(kept.begin(), kept.end(),
+                    [&](const Decision& d) { return d.id == decision_id; })) {
+      return evaluated;
+    }
+  }
+  // An older decision than the evaluation keeps, or another program's: from the start.
+  return runner_.RunComplete(patient, program);
 }
 
 Status ProgressionServiceImpl::Resolve(Call& call, const v1::ResolveDecisionRequest& req,
@@ -39,8 +55,8 @@ Status ProgressionServiceImpl::Resolve(Call& call, const v1::ResolveDecisionRequ
                           call.CheckPatient({name.program.clinic, name.program.patient}));
   PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(name.program.child));
   if (program.patient_id != patient.id) return Status::NotFound("decision not found");
-  PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, program));
-  const auto& decisions = evaluated.timeline.decisions;
+  PTRACK_ASSIGN_OR_RETURN(auto evaluated, Evaluate(patient, program, name.decision));
+  const auto& decisions = evaluated->timeline.decisions;
   auto it = std::find_if(decisions.begin(), decisions.end(),
                          [&](const Decision& d) { return d.id == name.decision; });
   if (it == decisions.end()) return Status::NotFound("decision not found");
@@ -60,15 +76,16 @@ Status ProgressionServiceImpl::Resolve(Call& call, const v1::ResolveDecisionRequ
     }
   }
   if (kind == TherapistAction::Kind::kApprove &&
-      evaluated.timeline.StateOn(evaluated.today).suspended) {
+      evaluated->timeline.StateOn(evaluated->today).suspended) {
     return Status::FailedPrecondition("a red flag is open: clear it before approving changes");
   }
   const Instant now = deps_.clock.Now();
-  TherapistAction action{kind, evaluated.today, it->id, req.note(), now};
+  TherapistAction action{kind, evaluated->today, it->id, req.note(), now};
   PTRACK_RETURN_IF_ERROR(
       deps_.store.AddTherapistAction(action_id, program.id, action, ActorName(who), now));
-  PTRACK_ASSIGN_OR_RETURN(auto after, runner_.Run(patient, std::move(program)));
-  for (const Decision& d : after.timeline.decisions) {
+  PTRACK_ASSIGN_OR_RETURN(const Patient written, deps_.store.GetPatient(patient.id));
+  PTRACK_ASSIGN_OR_RETURN(auto after, Evaluate(written, program, name.decision));
+  for (const Decision& d : after->timeline.decisions) {
     if (d.id == name.decision) convert::ToProto(d, parent, &out);
   }
   return Status::Ok();
@@ -98,11 +115,15 @@ grpc::ServerUnaryReactor* ProgressionServiceImpl::ListFlags(grpc::CallbackServer
       deps_, context, "/ptrack.v1.ProgressionService/ListFlags", [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
         PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-        PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
-        for (const Flag& f : evaluated.timeline.flags) {
+        // Every flag since the program's start: a history read, replayed from the start like
+        // ListDecisions (the cached evaluation keeps the recent and open ones, which is what
+        // the report and the alerts use).
+        PTRACK_ASSIGN_OR_RETURN(auto active, runner_.RunActive(patient));
+        PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunComplete(patient, active->program));
+        for (const Flag& f : evaluated->timeline.flags) {
           convert::ToProto(f, patient.clinic_id, patient.id, resp->add_flags());
         }
-        resp->set_suspended(evaluated.timeline.StateOn(evaluated.today).suspended);
+        resp->set_suspended(evaluated->timeline.StateOn(evaluated->today).suspended);
         return Status::Ok();
       });
 }
@@ -128,11 +149,11 @@ Status ProgressionServiceImpl::PatientAction(Call& call, const v1::PatientAction
   }
   if (recorded.status().code() != StatusCode::kNotFound) return recorded.status();
   if (kind == TherapistAction::Kind::kClearRedFlag &&
-      !evaluated.timeline.StateOn(evaluated.today).suspended) {
+      !evaluated->timeline.StateOn(evaluated->today).suspended) {
     return Status::FailedPrecondition("no red flag is open");  // and nothing is recorded
   }
-  TherapistAction action{kind, evaluated.today, "", req.note(), seen};
-  PTRACK_RETURN_IF_ERROR(deps_.store.AddTherapistAction(action_id, evaluated.program.id, action,
+  TherapistAction action{kind, evaluated->today, "", req.note(), seen};
+  PTRACK_RETURN_IF_ERROR(deps_.store.AddTherapistAction(action_id, evaluated->program.id, action,
                                                         ActorName(who), seen));
   if (kind == TherapistAction::Kind::kClearRedFlag) deps_.refresh.RedFlagsCleared(patient.id, seen);
   return runner_.Refresh(patient);

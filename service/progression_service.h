@@ -1,12 +1,12 @@
 // ptrack.v1.ProgressionService: decisions and their approval, flags, clearing red flags, boosts,
 // next-morning pain, and the red-flag checklist. Every answer comes from a fresh evaluation of
-// the program's history (progress_runner.h); therapist actions are appended, never edited.
+// the program's history (engine/progress_runner.h); therapist actions are appended, never edited.
 #pragma once
 
+#include "engine/progress_runner.h"
 #include "ptrack/v1/progression.grpc.pb.h"
 #include "service/call.h"
 #include "service/deps.h"
-#include "service/progress_runner.h"
 
 namespace ptrack {
 
@@ -43,6 +43,10 @@ class ProgressionServiceImpl final : public v1::ProgressionService::CallbackServ
                                             v1::ProgressionRules* response) override;
 
  private:
+  // The evaluation of `program` that holds decision `decision_id`: the patient's cached one when
+  // the program is active and the decision is among those it keeps, else a replay from the start.
+  Result<std::shared_ptr<const Evaluated>> Evaluate(const Patient& patient, const Program& program,
+                                                    const std::string& decision_id);
   // Approve or reject: the shared path.
   Status Resolve(Call& call, const v1::ResolveDecisionRequest& req, TherapistAction::Kind kind,
                  v1::Decision& out);

@@ -17,10 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "engine/clinical_defaults.h"
+#include "engine/clock.h"
 #include "service/admin_command.h"
 #include "service/backup_command.h"
-#include "service/clinical_defaults.h"
-#include "service/clock.h"
 #include "service/credentials.h"
 #include "service/demo.h"
 #include "service/http/connect_bridge.h"
@@ -82,6 +82,8 @@ Flags:
                              Default: 10
   --watch-token-check-seconds N  Read each watch's token again every N s (revocation from
                              `ptrackd admin`, expiry). Default: 5
+  --evaluation-cache-mb N    Memory for the latest evaluation of recently used patients
+                             (plans and flags read without replaying). Default: 48
   --help                Show this help
 )";
 
@@ -107,6 +109,7 @@ struct Flags {
   int watch_stall_seconds = 10;
   int watch_token_check_seconds = 5;
   ptrack::ExecutorOptions executor;
+  int evaluation_cache_mb = 48;
 };
 
 // The integer of `text` when it is one within [min, max]; otherwise nullopt.
@@ -248,6 +251,15 @@ bool ParseFlags(int argc, char** argv, Flags& f, bool& help) {
        : arg == "--watches-total"       ? f.watches_total
        : arg == "--watch-stall-seconds" ? f.watch_stall_seconds
                                         : f.watch_token_check_seconds) = *n;
+    } else if (arg == "--evaluation-cache-mb") {
+      std::string text;
+      if (!value(text)) return false;
+      const auto n = ParseInt(text, 1, 65536);
+      if (!n) {
+        std::cerr << "ptrackd: " << arg << " must be 1..65536\n";
+        return false;
+      }
+      f.evaluation_cache_mb = *n;
     } else {
       std::cerr << "ptrackd: unknown flag " << arg << " (see --help)\n";
       return false;
@@ -359,6 +371,7 @@ int main(int argc, char** argv) {
   config.options.watches.max_per_clinic = flags.watches_per_clinic;
   config.options.watches.max_total = flags.watches_total;
   config.options.watches.write_stall = std::chrono::seconds(flags.watch_stall_seconds);
+  config.evaluation_cache_bytes = static_cast<size_t>(flags.evaluation_cache_mb) << 20;
   config.options.watches.token_check = std::chrono::seconds(flags.watch_token_check_seconds);
   config.executor = flags.executor;
   ptrack::PtrackServer server(**store, clock, config);

@@ -12,11 +12,11 @@
 #include <memory>
 #include <mutex>
 
+#include "engine/paging.h"
+#include "engine/report_order.h"
 #include "service/call.h"
 #include "service/convert.h"
 #include "service/names.h"
-#include "service/paging.h"
-#include "service/report_order.h"
 
 namespace ptrack {
 namespace {

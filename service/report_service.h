@@ -1,6 +1,7 @@
-// ptrack.v1.ReportService: the clinic report (one derived row per patient, report_order.h for
-// its orders), live alerts (a server stream woken by the AlertHub, resumable from a cursor) and
-// their acknowledgement. Therapists see their own patients, admins the whole clinic.
+// ptrack.v1.ReportService: the clinic report (one derived row per patient,
+// engine/report_order.h for its orders), live alerts (a server stream woken by the AlertHub,
+// resumable from a cursor) and their acknowledgement. Therapists see their own patients, admins
+// the whole clinic.
 #pragma once
 
 #include "ptrack/v1/report.grpc.pb.h"

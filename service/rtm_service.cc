@@ -5,11 +5,11 @@
 
 #include <algorithm>
 
+#include "engine/rtm_facts.h"
 #include "scheduler/rtm.h"
 #include "service/call.h"
 #include "service/convert.h"
 #include "service/names.h"
-#include "service/rtm_facts.h"
 #include "service/validate.h"
 
 namespace ptrack {

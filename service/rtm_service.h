@@ -4,9 +4,9 @@
 // and the month's time entries).
 #pragma once
 
+#include "engine/progress_runner.h"
 #include "ptrack/v1/rtm.grpc.pb.h"
 #include "service/deps.h"
-#include "service/progress_runner.h"
 
 namespace ptrack {
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/summary_sweeper.h"
 #include "service/audit_service.h"
 #include "service/auth_service.h"
 #include "service/catalog_service.h"
@@ -19,7 +20,6 @@
 #include "service/report_service.h"
 #include "service/rtm_service.h"
 #include "service/session_service.h"
-#include "service/summary_sweeper.h"
 
 namespace ptrack {
 
@@ -44,6 +44,9 @@ class PtrackServer {
     // inactivity, re-evaluation and RTM deadlines reach the report and the alerts without any
     // session); 0 = never (tests call SweepSummaries).
     std::chrono::seconds summary_sweep_interval{300};
+    // The byte cap of the evaluation cache (engine/evaluation_cache.h): the latest evaluation
+    // of the most recently used patients, a few KiB each.
+    size_t evaluation_cache_bytes = 48u << 20;
     ServiceOptions options;
     ClinicalDefaults clinical;  // REQUIRES: loaded from data (LoadClinicalDefaults)
   };
@@ -67,6 +70,8 @@ class PtrackServer {
   const CallExecutor& executor() const { return executor_; }
   // The total of open watches when Config::options.watches.max_total is 0.
   static constexpr int kDefaultWatchesTotal = 1000;
+  // The evaluation cache's counters (hits, misses, entries, bytes), for tests and figures.
+  EvaluationCacheStats evaluation_cache() const { return evaluations_.Stats(); }
   // Marks health NOT_SERVING, ends alert watches (UNAVAILABLE) and the sweeper, then stops
   // accepting and waits up to `grace` for in-flight calls (queued ones still run, or are answered
   // CANCELLED once gRPC cancels them after the grace); then stops the executor.
@@ -82,6 +87,7 @@ class PtrackServer {
   AlertWatchdog watches_;
   RefreshQueue refresh_;
   CallExecutor executor_;
+  EvaluationCache evaluations_;
   Deps deps_;  // what every service below is given (declared after what it refers to)
   AuthServiceImpl auth_;
   AuditServiceImpl audit_;

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/paging.h"
 #include "service/call.h"
 #include "service/convert.h"
 #include "service/grpc_status.h"
-#include "service/paging.h"
 #include "service/validate.h"
 
 namespace ptrack {
@@ -115,7 +115,7 @@ Status SessionServiceImpl::ReportSuspension(const Patient& patient, const Sessio
       suspended = row->suspended;
     } else if (row.status().code() == StatusCode::kNotFound) {
       PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));  // no row yet
-      suspended = evaluated.timeline.StateOn(evaluated.today).suspended;
+      suspended = evaluated->timeline.StateOn(evaluated->today).suspended;
     } else {
       return row.status();
     }
@@ -242,15 +242,13 @@ grpc::ServerUnaryReactor* SessionServiceImpl::GetAdherence(grpc::CallbackServerC
         }
         PTRACK_RETURN_IF_ERROR(v.ToStatus());
         PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-        auto program = deps_.store.GetActiveProgram(patient.id);
-        if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
-          return Status::FailedPrecondition("the patient has no active program");
+        PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
+        if (!evaluated->Covers(*from)) {  // days before what the evaluation keeps
+          PTRACK_ASSIGN_OR_RETURN(evaluated, runner_.RunComplete(patient, evaluated->program));
         }
-        if (!program.ok()) return program.status();
-        PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.Run(patient, std::move(*program)));
         PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, *from, *to));
         const Adherence adherence =
-            ComputeAdherence(evaluated.program, *from, *to, facts, &evaluated.timeline);
+            ComputeAdherence(evaluated->program, *from, *to, facts, &evaluated->timeline);
         resp->set_parent(req->parent());
         resp->set_start_date(FormatIsoDate(*from));
         resp->set_end_date(FormatIsoDate(*to));

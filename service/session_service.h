@@ -2,9 +2,9 @@
 // and compute adherence over a period of the patient's local days.
 #pragma once
 
+#include "engine/progress_runner.h"
 #include "ptrack/v1/session.grpc.pb.h"
 #include "service/deps.h"
-#include "service/progress_runner.h"
 
 namespace ptrack {
 

@@ -367,65 +367,6 @@ Result<ProgressionRules> DecodeRules(const json& j) {
   });
 }
 
-json Encode(const Decision& d) {
-  json inputs = json::array();
-  for (const auto& [k, v] : d.inputs) inputs.push_back(json::array({k, v}));
-  return {{"id", d.id},
-          {"week", d.week},
-          {"effective_date", FormatIsoDate(d.effective_date)},
-          {"exercise", d.exercise_id},
-          {"kind", static_cast<int>(d.kind)},
-          {"rule", d.rule},
-          {"inputs", std::move(inputs)},
-          {"old_exercise", d.old_exercise_id},
-          {"new_exercise", d.new_exercise_id},
-          {"old_dose", Encode(d.old_dose)},
-          {"new_dose", Encode(d.new_dose)},
-          {"new_step", d.new_step},
-          {"old_phase", d.old_phase},
-          {"new_phase", d.new_phase},
-          {"mode", static_cast<int>(d.mode)},
-          {"status", static_cast<int>(d.status)},
-          {"explanation", d.explanation}};
-}
-
-Result<Decision> DecodeDecision(const json& j) {
-  return Guard([&] {
-    RequireObject(j, "decision");
-    Decision d;
-    d.id = GetString(j, "id", "decision", true);
-    d.week = GetInt(j, "week", "decision");
-    auto date = ParseIsoDate(GetString(j, "effective_date", "decision", true));
-    if (!date) throw DecodeError{"decision.effective_date", "not a date"};
-    d.effective_date = *date;
-    d.exercise_id = GetString(j, "exercise", "decision");
-    d.kind = static_cast<DecisionKind>(GetInt(j, "kind", "decision"));
-    d.rule = GetString(j, "rule", "decision");
-    for (const json& kv : GetArray(j, "inputs", "decision")) {
-      if (!kv.is_array() || kv.size() != 2 || !kv[0].is_string() || !kv[1].is_string()) {
-        throw DecodeError{"decision.inputs", "malformed"};
-      }
-      d.inputs.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
-    }
-    d.old_exercise_id = GetString(j, "old_exercise", "decision");
-    d.new_exercise_id = GetString(j, "new_exercise", "decision");
-    d.old_dose = DoseFrom(j.at("old_dose"), "decision.old_dose");
-    d.new_dose = DoseFrom(j.at("new_dose"), "decision.new_dose");
-    d.new_step = GetInt(j, "new_step", "decision");
-    d.old_phase = GetInt(j, "old_phase", "decision");
-    d.new_phase = GetInt(j, "new_phase", "decision");
-    d.mode = static_cast<ProgressionMode>(GetInt(j, "mode", "decision"));
-    d.status = static_cast<DecisionStatus>(GetInt(j, "status", "decision"));
-    d.explanation = GetString(j, "explanation", "decision");
-    if (static_cast<int>(d.kind) < 0 || d.kind > DecisionKind::kPhaseHold ||
-        static_cast<int>(d.status) < 0 || d.status > DecisionStatus::kNoChange ||
-        static_cast<int>(d.mode) < 0 || d.mode > ProgressionMode::kFixed) {
-      throw DecodeError{"decision", "unknown kind, status or mode"};
-    }
-    return d;
-  });
-}
-
 Result<json> Parse(const std::string& text) {
   try {
     return json::parse(text);

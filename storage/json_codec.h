@@ -23,7 +23,6 @@ nlohmann::json Encode(const Protocol& protocol);
 nlohmann::json EncodePhases(const std::vector<Phase>& phases);
 nlohmann::json EncodeLogs(const std::vector<ExerciseLog>& logs);
 nlohmann::json Encode(const ProgressionRules& rules);
-nlohmann::json Encode(const Decision& decision);
 nlohmann::json Encode(const PatientSummary& summary);  // storage/summary_codec.cc
 
 Result<Dose> DecodeDose(const nlohmann::json& j);
@@ -34,7 +33,6 @@ Result<std::vector<Phase>> DecodePhases(const nlohmann::json& j);
 Result<std::vector<ExerciseLog>> DecodeLogs(const nlohmann::json& j);
 // Every key is required: rules have no defaults outside their data file.
 Result<ProgressionRules> DecodeRules(const nlohmann::json& j);
-Result<Decision> DecodeDecision(const nlohmann::json& j);
 
 // Parses text; INVALID_ARGUMENT when it is not JSON.
 Result<nlohmann::json> Parse(const std::string& text);

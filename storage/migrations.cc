@@ -350,7 +350,221 @@ CREATE INDEX sessions_by_patient_receive ON sessions(patient_id, receive_ms);
       R"sql(
 ALTER TABLE accounts ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));
 )sql",
-      // 12: the revocation epoch (Store::GetRevocationEpoch), one row bumped by triggers in the
+      // 12: the evaluation engine's storage, and compact storage (docs/ARCHITECTURE.md
+      // "Storage").
+      //  - Derived decisions are no longer stored (settled ones live in checkpoints): the
+      //    decisions table and programs.decisions_digest go. A checkpoint per program takes
+      //    their place, and a catalogue generation tells the engine when the catalogue changed.
+      //  - patients.data_version: bumped by the triggers below, in the writing transaction, on
+      //    every write to what a patient's evaluation reads.
+      //  - Patients and programs get a small integer `key` (numbered in id order here; the store
+      //    gives new rows max + 1), which the per-session tables use instead of 36-byte ids.
+      //  - Sessions get an integer surrogate key (the rowid); the client's id stays, unique per
+      //    patient. Dates become day numbers (days since 1970-01-01). A session's exercise logs
+      //    name exercises by a key of exercise_keys (an append-only dictionary of the ids logs
+      //    have named) instead of the id: [key, sets, reps, hold, load, band, side, pain] —
+      //    rows written from now on drop trailing defaults; rows copied here keep all their
+      //    elements and every number as it was written (json_replace rewrites only the first).
+      //    The date index goes: date-bounded reads range over perform time with a margin of two
+      //    days (no zone is 48 hours from UTC), which the CHECK on `day` guarantees.
+      //  - Next-morning reports are keyed by the session's key and carry its program, daily
+      //    facts by (patient key, day number).
+      //  - Program revisions name their phases and rules by a key of revision_bodies, where each
+      //    distinct JSON body is stored once (most programs copy their protocol unchanged).
+      // Every table rebuilt is copied in its new key's order; child tables refer to the new
+      // ones before the old ones are dropped (as in step 10), and triggers are created last, so
+      // the copies bump nothing.
+      R"sql(
+DROP TABLE decisions;
+ALTER TABLE programs DROP COLUMN decisions_digest;
+
+ALTER TABLE patients ADD COLUMN data_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE patients ADD COLUMN key INTEGER;
+UPDATE patients SET key = n.key
+  FROM (SELECT id, row_number() OVER (ORDER BY id) AS key FROM patients) AS n
+  WHERE n.id = patients.id;
+CREATE UNIQUE INDEX patients_by_key ON patients(key);
+ALTER TABLE programs ADD COLUMN key INTEGER;
+UPDATE programs SET key = n.key
+  FROM (SELECT id, row_number() OVER (ORDER BY id) AS key FROM programs) AS n
+  WHERE n.id = programs.id;
+CREATE UNIQUE INDEX programs_by_key ON programs(key);
+
+CREATE TABLE exercise_keys(
+  key INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE
+) STRICT;
+INSERT INTO exercise_keys(id)
+  SELECT DISTINCT e.value ->> 0 FROM sessions s, json_each(s.exercises) e ORDER BY 1;
+
+CREATE TABLE sessions_v12(
+  key INTEGER PRIMARY KEY,
+  patient INTEGER NOT NULL REFERENCES patients(key),
+  id TEXT NOT NULL,
+  program INTEGER NOT NULL REFERENCES programs(key),
+  perform_ms INTEGER NOT NULL,
+  day INTEGER NOT NULL CHECK (perform_ms BETWEEN day * 86400000 - 172800000
+                                             AND day * 86400000 + 259200000),
+  receive_ms INTEGER NOT NULL,
+  pain_before INTEGER NOT NULL CHECK (pain_before BETWEEN 0 AND 10),
+  pain_after INTEGER NOT NULL CHECK (pain_after BETWEEN 0 AND 10),
+  effort INTEGER NOT NULL CHECK (effort BETWEEN 0 AND 10),
+  notes TEXT NOT NULL,
+  logs TEXT NOT NULL,
+  red_flags TEXT NOT NULL,
+  UNIQUE(patient, id)
+) STRICT;
+INSERT INTO sessions_v12(patient, id, program, perform_ms, day, receive_ms, pain_before,
+                         pain_after, effort, notes, logs, red_flags)
+  SELECT p.key, s.id, g.key, s.perform_ms, unixepoch(s.local_date) / 86400, s.receive_ms,
+         s.pain_before, s.pain_after, s.effort, s.notes,
+         (SELECT json_group_array(json_replace(e.value, '$[0]',
+                    (SELECT k.key FROM exercise_keys k WHERE k.id = e.value ->> 0)))
+          FROM json_each(s.exercises) e),
+         s.red_flags
+  FROM sessions s JOIN patients p ON p.id = s.patient_id JOIN programs g ON g.id = s.program_id
+  ORDER BY p.key, s.perform_ms, s.id;
+
+CREATE TABLE pain_followups_v12(
+  session INTEGER PRIMARY KEY REFERENCES sessions_v12(key),
+  program INTEGER NOT NULL REFERENCES programs(key),
+  pain INTEGER NOT NULL CHECK (pain BETWEEN 0 AND 10),
+  report_ms INTEGER NOT NULL
+) STRICT;
+INSERT INTO pain_followups_v12(session, program, pain, report_ms)
+  SELECT n.key, n.program, f.pain, f.report_ms
+  FROM pain_followups f JOIN patients p ON p.id = f.patient_id
+  JOIN sessions_v12 n ON n.patient = p.key AND n.id = f.session_id
+  ORDER BY n.key;
+
+CREATE TABLE daily_facts_v12(
+  patient INTEGER NOT NULL REFERENCES patients(key),
+  day INTEGER NOT NULL,
+  sessions_done INTEGER NOT NULL,
+  exercises_done INTEGER NOT NULL,
+  max_pain INTEGER NOT NULL,
+  PRIMARY KEY(patient, day)
+) STRICT, WITHOUT ROWID;
+INSERT INTO daily_facts_v12(patient, day, sessions_done, exercises_done, max_pain)
+  SELECT p.key, unixepoch(d.local_date) / 86400, d.sessions_done, d.exercises_done, d.max_pain
+  FROM daily_facts d JOIN patients p ON p.id = d.patient_id
+  ORDER BY 1, 2;
+
+DROP TABLE pain_followups;
+DROP TABLE sessions;
+DROP TABLE daily_facts;
+ALTER TABLE sessions_v12 RENAME TO sessions;
+ALTER TABLE pain_followups_v12 RENAME TO pain_followups;
+ALTER TABLE daily_facts_v12 RENAME TO daily_facts;
+CREATE INDEX sessions_by_patient_time ON sessions(patient, perform_ms);
+CREATE INDEX sessions_by_program_time ON sessions(program, perform_ms);
+CREATE INDEX sessions_by_patient_receive ON sessions(patient, receive_ms);
+CREATE INDEX pain_followups_by_program ON pain_followups(program, report_ms);
+
+CREATE TABLE revision_bodies(
+  key INTEGER PRIMARY KEY,
+  body TEXT NOT NULL UNIQUE
+) STRICT;
+INSERT INTO revision_bodies(body)
+  SELECT phases FROM program_revisions
+  UNION SELECT rules FROM program_revisions WHERE rules IS NOT NULL
+  ORDER BY 1;
+CREATE TABLE program_revisions_v12(
+  program_id TEXT NOT NULL REFERENCES programs(id),
+  revision INTEGER NOT NULL,
+  effective_date TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  author TEXT NOT NULL,
+  create_ms INTEGER NOT NULL,
+  phases INTEGER NOT NULL REFERENCES revision_bodies(key),
+  -- NULL: a revision recorded before rules were stored; it follows the server's default rules.
+  rules INTEGER REFERENCES revision_bodies(key),
+  PRIMARY KEY(program_id, revision)
+) STRICT, WITHOUT ROWID;
+INSERT INTO program_revisions_v12(program_id, revision, effective_date, reason, author,
+                                  create_ms, phases, rules)
+  SELECT r.program_id, r.revision, r.effective_date, r.reason, r.author, r.create_ms,
+         (SELECT b.key FROM revision_bodies b WHERE b.body = r.phases),
+         (SELECT b.key FROM revision_bodies b WHERE b.body = r.rules)
+  FROM program_revisions r ORDER BY r.program_id, r.revision;
+DROP TABLE program_revisions;
+ALTER TABLE program_revisions_v12 RENAME TO program_revisions;
+CREATE TRIGGER program_revisions_no_update BEFORE UPDATE ON program_revisions
+BEGIN SELECT RAISE(ABORT, 'program revisions are append-only'); END;
+CREATE TRIGGER program_revisions_no_delete BEFORE DELETE ON program_revisions
+BEGIN SELECT RAISE(ABORT, 'program revisions are append-only'); END;
+-- The dictionaries back append-only rows: an entry never changes or goes.
+CREATE TRIGGER revision_bodies_no_update BEFORE UPDATE ON revision_bodies
+BEGIN SELECT RAISE(ABORT, 'revision bodies are append-only'); END;
+CREATE TRIGGER revision_bodies_no_delete BEFORE DELETE ON revision_bodies
+BEGIN SELECT RAISE(ABORT, 'revision bodies are append-only'); END;
+CREATE TRIGGER exercise_keys_no_update BEFORE UPDATE ON exercise_keys
+BEGIN SELECT RAISE(ABORT, 'exercise keys are append-only'); END;
+CREATE TRIGGER exercise_keys_no_delete BEFORE DELETE ON exercise_keys
+BEGIN SELECT RAISE(ABORT, 'exercise keys are append-only'); END;
+
+-- A replay's state at the end of `day`, one per program, and the key it was made under (opaque
+-- to the store). The body is deflated compact JSON (storage/checkpoint_codec.h).
+CREATE TABLE checkpoints(
+  program INTEGER PRIMARY KEY REFERENCES programs(key),
+  key TEXT NOT NULL,
+  day TEXT NOT NULL,
+  body BLOB NOT NULL
+) STRICT;
+
+-- One number that every change to a catalogue row increases (an update that changes nothing,
+-- such as the start-up reload of unchanged shipped data, leaves it).
+CREATE TABLE catalogue_generation(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+) STRICT;
+INSERT INTO catalogue_generation(id, value) VALUES (1, 1);
+CREATE TRIGGER exercises_generation_insert AFTER INSERT ON exercises
+BEGIN UPDATE catalogue_generation SET value = value + 1; END;
+CREATE TRIGGER exercises_generation_update AFTER UPDATE ON exercises
+WHEN OLD.id IS NOT NEW.id OR OLD.region IS NOT NEW.region OR OLD.body IS NOT NEW.body
+  OR OLD.retired IS NOT NEW.retired OR OLD.clinic_id IS NOT NEW.clinic_id
+BEGIN UPDATE catalogue_generation SET value = value + 1; END;
+CREATE TRIGGER exercises_generation_delete AFTER DELETE ON exercises
+BEGIN UPDATE catalogue_generation SET value = value + 1; END;
+CREATE TRIGGER protocols_generation_insert AFTER INSERT ON protocols
+BEGIN UPDATE catalogue_generation SET value = value + 1; END;
+CREATE TRIGGER protocols_generation_update AFTER UPDATE ON protocols
+WHEN OLD.id IS NOT NEW.id OR OLD.body IS NOT NEW.body OR OLD.retired IS NOT NEW.retired
+  OR OLD.clinic_id IS NOT NEW.clinic_id
+BEGIN UPDATE catalogue_generation SET value = value + 1; END;
+CREATE TRIGGER protocols_generation_delete AFTER DELETE ON protocols
+BEGIN UPDATE catalogue_generation SET value = value + 1; END;
+
+-- data_version: what an evaluation of the patient reads changed.
+CREATE TRIGGER sessions_data_version AFTER INSERT ON sessions
+BEGIN UPDATE patients SET data_version = data_version + 1 WHERE key = NEW.patient; END;
+CREATE TRIGGER pain_followups_data_version AFTER INSERT ON pain_followups
+BEGIN
+  UPDATE patients SET data_version = data_version + 1
+  WHERE key = (SELECT patient FROM sessions WHERE key = NEW.session);
+END;
+CREATE TRIGGER therapist_actions_data_version AFTER INSERT ON therapist_actions
+BEGIN
+  UPDATE patients SET data_version = data_version + 1
+  WHERE id = (SELECT patient_id FROM programs WHERE id = NEW.program_id);
+END;
+CREATE TRIGGER programs_data_version_insert AFTER INSERT ON programs
+BEGIN UPDATE patients SET data_version = data_version + 1 WHERE id = NEW.patient_id; END;
+CREATE TRIGGER programs_data_version_update AFTER UPDATE ON programs
+BEGIN
+  UPDATE patients SET data_version = data_version + 1 WHERE id IN (OLD.patient_id, NEW.patient_id);
+END;
+CREATE TRIGGER program_revisions_data_version AFTER INSERT ON program_revisions
+BEGIN
+  UPDATE patients SET data_version = data_version + 1
+  WHERE id = (SELECT patient_id FROM programs WHERE id = NEW.program_id);
+END;
+CREATE TRIGGER patients_zone_data_version AFTER UPDATE OF time_zone ON patients
+WHEN OLD.time_zone IS NOT NEW.time_zone
+BEGIN UPDATE patients SET data_version = data_version + 1 WHERE id = NEW.id; END;
+)sql",
+      // 13: the revocation epoch (Store::GetRevocationEpoch), one row bumped by triggers in the
       // same transaction as any change that can invalidate a token early, whichever process or
       // statement makes it; servers cache resolved tokens and drop the cache when it moves.
       R"sql(

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "scheduler/checkpoint.h"
 #include "scheduler/summary.h"
 #include "scheduler/time.h"
 
@@ -54,6 +55,17 @@ struct Patient {
   std::string username;
   Instant create_time{};
   int64_t version = 1;  // bumped on every update; the service derives the etag from it
+  // Bumped, in the same transaction, by every write to what the patient's evaluation reads: a
+  // session, a next-morning report, a therapist action, a program or program revision, a change
+  // of zone. The engine keys its cache on it. Not part of the etag.
+  int64_t data_version = 0;
+};
+
+// A stored checkpoint of a program's replay (scheduler/checkpoint.h) and the key it was made
+// under (engine version, zone, catalogue and rules; opaque to the store).
+struct StoredCheckpoint {
+  std::string key;
+  Checkpoint checkpoint;
 };
 
 // A bearer token as stored: only its hash, never the token itself.

@@ -80,10 +80,12 @@ Patient PatientFrom(SQLite::Statement& q) {
   p.username = q.getColumn(5).getString();
   p.create_time = FromUnixMillis(q.getColumn(6).getInt64());
   p.version = q.getColumn(7).getInt64();
+  p.data_version = q.getColumn(8).getInt64();
   return p;
 }
 constexpr const char* kPatientColumns =
-    "id, clinic_id, display_name, time_zone, therapist_id, username, create_ms, version";
+    "id, clinic_id, display_name, time_zone, therapist_id, username, create_ms, version, "
+    "data_version";
 
 std::optional<Patient> LoadPatient(sqlite::Connection& db, const std::string& id) {
   sqlite::Prepared q(db, std::string("SELECT ") + kPatientColumns + " FROM patients WHERE id = ?");
@@ -327,10 +329,30 @@ Status SqliteStore::CreateProtocol(const Protocol& p) {
 Status SqliteStore::ReplaceCatalogue(const std::vector<Exercise>& exercises,
                                      const std::vector<Protocol>& protocols) {
   return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
-           db.exec("UPDATE exercises SET retired = 1 WHERE clinic_id IS NULL");
-           db.exec("UPDATE protocols SET retired = 1 WHERE clinic_id IS NULL");
-           for (const Exercise& e : exercises) UpsertExercise(db, e);
-           for (const Protocol& p : protocols) UpsertProtocol(db, p);
+           // Only rows that change are written, so that reloading unchanged shipped data (at
+           // every start) leaves the catalogue generation where it was.
+           nlohmann::json exercise_ids = nlohmann::json::array();
+           nlohmann::json protocol_ids = nlohmann::json::array();
+           for (const Exercise& e : exercises) {
+             UpsertExercise(db, e);
+             exercise_ids.push_back(e.id);
+           }
+           for (const Protocol& p : protocols) {
+             UpsertProtocol(db, p);
+             protocol_ids.push_back(p.id);
+           }
+           sqlite::Prepared retire_exercises(
+               db,
+               "UPDATE exercises SET retired = 1 WHERE clinic_id IS NULL AND retired = 0 AND id "
+               "NOT IN (SELECT value FROM json_each(?))");
+           retire_exercises.bind(1, exercise_ids.dump());
+           retire_exercises.exec();
+           sqlite::Prepared retire_protocols(
+               db,
+               "UPDATE protocols SET retired = 1 WHERE clinic_id IS NULL AND retired = 0 AND id "
+               "NOT IN (SELECT value FROM json_each(?))");
+           retire_protocols.bind(1, protocol_ids.dump());
+           retire_protocols.exec();
            return Done{};
          })
       .status();
@@ -390,6 +412,14 @@ Result<Page<Protocol>> SqliteStore::ListProtocols(const PageRequest& page,
     q.bind(3, sqlite::PageLimit(page) + 1);
     return sqlite::CollectPage<Protocol>(q, page, ProtocolRow,
                                          [](const Protocol& p) { return p.id; });
+  });
+}
+
+Result<int64_t> SqliteStore::GetCatalogueGeneration() {
+  return Read<int64_t>([&](sqlite::Connection& db) -> Result<int64_t> {
+    sqlite::Prepared q(db, "SELECT value FROM catalogue_generation WHERE id = 1");
+    if (!q.executeStep()) return Status::Internal("the catalogue generation is missing");
+    return q.getColumn(0).getInt64();
   });
 }
 
@@ -502,8 +532,11 @@ Result<Patient> SqliteStore::CreatePatient(const Patient& p, const Account& a) {
     t.bind(2, p.clinic_id);
     if (!t.executeStep()) return Status::FailedPrecondition("therapist is not in this clinic");
     InsertAccount(db, a);
-    sqlite::Prepared q(db, std::string("INSERT INTO patients(") + kPatientColumns +
-                               ") VALUES(?, ?, ?, ?, ?, ?, ?, 1)");
+    // key: the next small integer (the per-session tables name the patient by it).
+    sqlite::Prepared q(db,
+                       "INSERT INTO patients(id, clinic_id, display_name, time_zone, therapist_id, "
+                       "username, create_ms, version, data_version, key) VALUES(?, ?, ?, ?, ?, ?, "
+                       "?, 1, 0, (SELECT coalesce(max(key), 0) + 1 FROM patients))");
     q.bind(1, p.id);
     q.bind(2, p.clinic_id);
     q.bind(3, p.display_name);
@@ -514,6 +547,7 @@ Result<Patient> SqliteStore::CreatePatient(const Patient& p, const Account& a) {
     q.exec();
     Patient stored = p;
     stored.version = 1;
+    stored.data_version = 0;
     return stored;
   });
 }
@@ -563,12 +597,10 @@ Result<Patient> SqliteStore::UpdatePatient(const Patient& p) {
     q.bind(3, p.therapist_id);
     q.bind(4, p.id);
     q.exec();
-    Patient updated = *stored;
-    updated.display_name = p.display_name;
-    updated.time_zone = p.time_zone;
-    updated.therapist_id = p.therapist_id;
-    updated.version = stored->version + 1;
-    return updated;
+    // Read back: a change of zone has bumped data_version (a trigger, in this transaction).
+    auto updated = LoadPatient(db, p.id);
+    if (!updated) return Status::Internal("the updated patient could not be read");
+    return *updated;
   });
 }
 

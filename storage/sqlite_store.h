@@ -102,10 +102,17 @@ class SqliteStore final : public Store {
                             Instant created) override;
   Result<std::vector<TherapistAction>> ListTherapistActions(const std::string& program_id) override;
   Result<TherapistAction> GetTherapistAction(const std::string& id) override;
-  Status SaveDecisions(const std::string& program_id, const std::vector<Decision>& decisions,
-                       uint64_t fingerprint) override;
-  Result<bool> DecisionsDiffer(const std::string& program_id, uint64_t fingerprint) override;
-  Result<std::vector<Decision>> ListDecisions(const std::string& program_id) override;
+  Result<std::vector<Session>> ListProgramSessionsFrom(const std::string& program_id,
+                                                       LocalDate from) override;
+  Result<std::vector<Session>> ListProgramSessionsReceivedSince(const std::string& program_id,
+                                                                Instant at) override;
+  Result<std::vector<PainFollowUp>> ListPainFollowUpsSince(const std::string& program_id,
+                                                           LocalDate from, Instant at) override;
+  Result<std::vector<TherapistAction>> ListTherapistActionsAfter(const std::string& program_id,
+                                                                 LocalDate after) override;
+  Result<StoredCheckpoint> GetCheckpoint(const std::string& program_id) override;
+  Status PutCheckpoint(const std::string& program_id, const StoredCheckpoint& stored) override;
+  Result<int64_t> GetCatalogueGeneration() override;
 
   Result<LogResult> LogSession(const Session& session) override;
   Result<Session> GetSession(const std::string& patient_id, const std::string& id) override;

@@ -1,10 +1,11 @@
 // SqliteStore: the append-only inputs of adaptive progression (next-morning pain reports and
-// therapist actions) and the decisions derived from them.
+// therapist actions), the windowed reads of an evaluation that resumes from a checkpoint, and
+// the checkpoints themselves (one per program, storage/checkpoint_codec.h).
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
 
-#include "storage/json_codec.h"
+#include "storage/checkpoint_codec.h"
 #include "storage/sqlite_store.h"
 #include "storage/sqlite_support.h"
 
@@ -25,28 +26,40 @@ Result<TherapistAction> ActionFrom(SQLite::Statement& q) {
                          q.getColumn(3).getString(), FromUnixMillis(q.getColumn(4).getInt64())};
 }
 
+// Rows are (session id, pain, report_ms).
+Result<std::vector<PainFollowUp>> FollowUpsFrom(SQLite::Statement& q) {
+  std::vector<PainFollowUp> out;
+  while (q.executeStep()) {
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt(),
+                   FromUnixMillis(q.getColumn(2).getInt64())});
+  }
+  return out;
+}
+
 }  // namespace
 
 Status SqliteStore::AddPainFollowUp(const std::string& patient_id, const PainFollowUp& f,
                                     Instant reported) {
   return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
-           sqlite::Prepared exists(db, "SELECT 1 FROM sessions WHERE patient_id = ? AND id = ?");
-           exists.bind(1, patient_id);
-           exists.bind(2, f.session_id);
-           if (!exists.executeStep()) return Status::NotFound("session not found");
-           sqlite::Prepared stored(
-               db, "SELECT pain FROM pain_followups WHERE patient_id = ? AND session_id = ?");
-           stored.bind(1, patient_id);
-           stored.bind(2, f.session_id);
+           sqlite::Prepared session(db,
+                                    "SELECT s.key, s.program FROM patients p JOIN sessions s "
+                                    "ON s.patient = p.key WHERE p.id = ? AND s.id = ?");
+           session.bind(1, patient_id);
+           session.bind(2, f.session_id);
+           if (!session.executeStep()) return Status::NotFound("session not found");
+           const int64_t key = session.getColumn(0).getInt64();
+           const int64_t program = session.getColumn(1).getInt64();
+           sqlite::Prepared stored(db, "SELECT pain FROM pain_followups WHERE session = ?");
+           stored.bind(1, key);
            if (stored.executeStep()) {
              if (stored.getColumn(0).getInt() == f.pain) return Done{};
              return Status::AlreadyExists("a different next-morning pain was already reported");
            }
            sqlite::Prepared q(db,
-                              "INSERT INTO pain_followups(patient_id, session_id, pain, report_ms) "
+                              "INSERT INTO pain_followups(session, program, pain, report_ms) "
                               "VALUES(?, ?, ?, ?)");
-           q.bind(1, patient_id);
-           q.bind(2, f.session_id);
+           q.bind(1, key);
+           q.bind(2, program);
            q.bind(3, f.pain);
            q.bind(4, static_cast<int64_t>(ToUnixMillis(reported)));
            q.exec();
@@ -59,16 +72,37 @@ Result<std::vector<PainFollowUp>> SqliteStore::ListPainFollowUps(const std::stri
   return Read<std::vector<PainFollowUp>>(
       [&](sqlite::Connection& db) -> Result<std::vector<PainFollowUp>> {
         sqlite::Prepared q(db,
-                           "SELECT f.session_id, f.pain FROM pain_followups f "
-                           "JOIN sessions s ON s.patient_id = f.patient_id AND s.id = f.session_id "
-                           "WHERE s.program_id = ? "
-                           "ORDER BY f.session_id");
+                           "SELECT s.id, f.pain, f.report_ms FROM programs g "
+                           "JOIN pain_followups f ON f.program = g.key "
+                           "JOIN sessions s ON s.key = f.session "
+                           "WHERE g.id = ? ORDER BY s.id");
         q.bind(1, program_id);
-        std::vector<PainFollowUp> out;
-        while (q.executeStep()) {
-          out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt()});
-        }
-        return out;
+        return FollowUpsFrom(q);
+      });
+}
+
+Result<std::vector<PainFollowUp>> SqliteStore::ListPainFollowUpsSince(const std::string& program_id,
+                                                                      LocalDate from, Instant at) {
+  return Read<std::vector<PainFollowUp>>(
+      [&](sqlite::Connection& db) -> Result<std::vector<PainFollowUp>> {
+        // Two index ranges: the program's sessions from `from` on (by perform time, the margin
+        // of sqlite_support.h) with their reports, and the program's reports received since
+        // `at`. A report in both is one row (UNION).
+        sqlite::Prepared q(db,
+                           "SELECT s.id, f.pain, f.report_ms FROM programs g "
+                           "JOIN sessions s ON s.program = g.key "
+                           "JOIN pain_followups f ON f.session = s.key "
+                           "WHERE g.id = ?1 AND s.perform_ms >= ?2 AND s.day >= ?3 "
+                           "UNION "
+                           "SELECT s.id, f.pain, f.report_ms FROM programs g "
+                           "JOIN pain_followups f ON f.program = g.key AND f.report_ms >= ?4 "
+                           "JOIN sessions s ON s.key = f.session "
+                           "WHERE g.id = ?1 ORDER BY 1");
+        q.bind(1, program_id);
+        q.bind(2, sqlite::PerformMsFloor(from));
+        q.bind(3, sqlite::DayNumber(from));
+        q.bind(4, static_cast<int64_t>(ToUnixMillis(at)));
+        return FollowUpsFrom(q);
       });
 }
 
@@ -133,71 +167,61 @@ Result<TherapistAction> SqliteStore::GetTherapistAction(const std::string& id) {
   });
 }
 
-// The fingerprint is kept as SQLite's signed INTEGER, bit for bit.
-Result<bool> SqliteStore::DecisionsDiffer(const std::string& program_id, uint64_t fingerprint) {
-  const auto digest = static_cast<int64_t>(fingerprint);
-  return Read<bool>([&](sqlite::Connection& db) -> Result<bool> {
-    sqlite::Prepared q(db, "SELECT decisions_digest FROM programs WHERE id = ?");
+Result<std::vector<TherapistAction>> SqliteStore::ListTherapistActionsAfter(
+    const std::string& program_id, LocalDate after) {
+  return Read<std::vector<TherapistAction>>(
+      [&](sqlite::Connection& db) -> Result<std::vector<TherapistAction>> {
+        sqlite::Prepared q(db, std::string("SELECT ") + kActionColumns +
+                                   " FROM therapist_actions WHERE program_id = ? "
+                                   "AND local_date > ? ORDER BY local_date, create_ms, id");
+        q.bind(1, program_id);
+        q.bind(2, FormatIsoDate(after));
+        std::vector<TherapistAction> out;
+        while (q.executeStep()) {
+          PTRACK_ASSIGN_OR_RETURN(auto action, ActionFrom(q));
+          out.push_back(std::move(action));
+        }
+        return out;
+      });
+}
+
+// --- Checkpoints ------------------------------------------------------------------------------
+
+Result<StoredCheckpoint> SqliteStore::GetCheckpoint(const std::string& program_id) {
+  return Read<StoredCheckpoint>([&](sqlite::Connection& db) -> Result<StoredCheckpoint> {
+    sqlite::Prepared q(db,
+                       "SELECT c.key, c.body FROM programs g JOIN checkpoints c "
+                       "ON c.program = g.key WHERE g.id = ?");
     q.bind(1, program_id);
-    if (!q.executeStep()) return Status::NotFound("program not found");
-    return q.getColumn(0).isNull() || q.getColumn(0).getInt64() != digest;
+    if (!q.executeStep()) return Status::NotFound("no checkpoint");
+    // Derived data: a body this binary cannot read is as good as none (the engine replays from
+    // the start and puts a new one).
+    const SQLite::Column body = q.getColumn(1);
+    auto checkpoint = json::DecodeCheckpoint(std::string(static_cast<const char*>(body.getBlob()),
+                                                         static_cast<size_t>(body.getBytes())));
+    if (!checkpoint.ok()) return Status::NotFound("no checkpoint this version can read");
+    return StoredCheckpoint{q.getColumn(0).getString(), std::move(*checkpoint)};
   });
 }
 
-Status SqliteStore::SaveDecisions(const std::string& program_id,
-                                  const std::vector<Decision>& decisions, uint64_t fingerprint) {
-  const auto digest = static_cast<int64_t>(fingerprint);
+Status SqliteStore::PutCheckpoint(const std::string& program_id, const StoredCheckpoint& stored) {
+  const std::string body = json::EncodeCheckpoint(stored.checkpoint);
   return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
-           // Mark, then upsert what changed, then drop what the replay no longer produces.
-           db.exec("CREATE TEMP TABLE IF NOT EXISTS kept_decisions(id TEXT PRIMARY KEY)");
-           db.exec("DELETE FROM kept_decisions");
-           sqlite::Prepared keep(db, "INSERT OR IGNORE INTO kept_decisions(id) VALUES(?)");
-           sqlite::Prepared upsert(
-               db,
-               "INSERT INTO decisions(program_id, id, week, status, body) VALUES(?, ?, ?, ?, ?) "
-               "ON CONFLICT(program_id, id) DO UPDATE SET week = excluded.week, "
-               "status = excluded.status, body = excluded.body "
-               "WHERE body <> excluded.body OR status <> excluded.status");
-           for (const Decision& d : decisions) {
-             keep.bind(1, d.id);
-             keep.exec();
-             keep.reset();
-             upsert.bind(1, program_id);
-             upsert.bind(2, d.id);
-             upsert.bind(3, d.week);
-             upsert.bind(4, static_cast<int>(d.status));
-             upsert.bind(5, json::Encode(d).dump());
-             upsert.exec();
-             upsert.reset();
-           }
-           sqlite::Prepared drop(db,
-                                 "DELETE FROM decisions WHERE program_id = ? AND id NOT IN "
-                                 "(SELECT id FROM kept_decisions)");
-           drop.bind(1, program_id);
-           drop.exec();
-           sqlite::Prepared note(db, "UPDATE programs SET decisions_digest = ? WHERE id = ?");
-           note.bind(1, digest);
-           note.bind(2, program_id);
-           note.exec();
+           sqlite::Prepared program(db, "SELECT key FROM programs WHERE id = ?");
+           program.bind(1, program_id);
+           if (!program.executeStep()) return Status::NotFound("program not found");
+           sqlite::Prepared q(db,
+                              "INSERT INTO checkpoints(program, key, day, body) VALUES(?, ?, ?, ?) "
+                              "ON CONFLICT(program) DO UPDATE SET key = excluded.key, "
+                              "day = excluded.day, body = excluded.body");
+           q.bind(1, program.getColumn(0).getInt64());
+           q.bind(2, stored.key);
+           q.bind(3, FormatIsoDate(stored.checkpoint.day));
+           q.bind(4, body.data(), static_cast<int>(body.size()));  // a BLOB
+           q.exec();
            return Done{};
          })
       .status();
-}
-
-Result<std::vector<Decision>> SqliteStore::ListDecisions(const std::string& program_id) {
-  return Read<std::vector<Decision>>([&](sqlite::Connection& db) -> Result<std::vector<Decision>> {
-    sqlite::Prepared q(db, "SELECT body FROM decisions WHERE program_id = ? ORDER BY week, id");
-    q.bind(1, program_id);
-    std::vector<Decision> out;
-    while (q.executeStep()) {
-      auto j = json::Parse(q.getColumn(0).getString());
-      if (!j.ok()) return Status::Internal("stored decision is corrupt");
-      auto d = json::DecodeDecision(*j);
-      if (!d.ok()) return Status::Internal("stored decision is corrupt");
-      out.push_back(std::move(*d));
-    }
-    return out;
-  });
 }
 
 }  // namespace ptrack

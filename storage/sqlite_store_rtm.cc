@@ -60,8 +60,9 @@ Result<std::vector<Instant>> SqliteStore::ListReceiveTimes(const std::string& pa
                                                            Instant from, Instant to) {
   return Read<std::vector<Instant>>([&](sqlite::Connection& db) -> Result<std::vector<Instant>> {
     sqlite::Prepared q(db,
-                       "SELECT receive_ms FROM sessions WHERE patient_id = ? AND receive_ms >= ? "
-                       "AND receive_ms < ? ORDER BY receive_ms");
+                       "SELECT s.receive_ms FROM patients p JOIN sessions s ON s.patient = p.key "
+                       "WHERE p.id = ? AND s.receive_ms >= ? AND s.receive_ms < ? "
+                       "ORDER BY s.receive_ms");
     q.bind(1, patient_id);
     q.bind(2, Ms(from));
     q.bind(3, Ms(to));

@@ -1,6 +1,14 @@
 // SqliteStore: programs with their append-only revisions, sessions written exactly once per
-// client id, and the per-day facts maintained in the same transaction as each session.
+// (patient, client id), and the per-day facts maintained in the same transaction as each session.
+//
+// Sessions are stored compactly (schema 12): an integer surrogate key, the patient and program by
+// their integer keys, the day as a day number, and the exercise logs as JSON arrays naming each
+// exercise by its key in exercise_keys — [key, sets, reps, hold, load, band, side, pain], trailing
+// defaults (pain -1, side 0, band "", load 0, hold, reps, sets 0) left out. Revisions name their
+// phases and rules by their key in revision_bodies, where each distinct body is stored once.
 #include <SQLiteCpp/Statement.h>
+
+#include <unordered_map>
 
 #include "storage/json_codec.h"
 #include "storage/sqlite_store.h"
@@ -8,6 +16,115 @@
 
 namespace ptrack {
 namespace {
+
+// --- Dictionaries -----------------------------------------------------------------------------
+
+// The exercise ids that stored logs name, by key (exercise_keys). Entries never change or go
+// (triggers refuse it), so what one call has looked up stays true for the call.
+class ExerciseKeys {
+ public:
+  explicit ExerciseKeys(sqlite::Connection& db) : db_(db) {}
+
+  // The id of `key`. Throws std::runtime_error (a corrupt row: INTERNAL) when there is none.
+  const std::string& Id(int64_t key) {
+    auto it = ids_.find(key);
+    if (it != ids_.end()) return it->second;
+    sqlite::Prepared q(db_, "SELECT id FROM exercise_keys WHERE key = ?");
+    q.bind(1, key);
+    if (!q.executeStep()) throw std::runtime_error("stored exercise log names no exercise");
+    return ids_.emplace(key, q.getColumn(0).getString()).first->second;
+  }
+
+  // The key of `id`, added when the dictionary does not have it yet. Writers only.
+  int64_t KeyOf(const std::string& id) {
+    sqlite::Prepared q(db_, "SELECT key FROM exercise_keys WHERE id = ?");
+    q.bind(1, id);
+    if (q.executeStep()) return q.getColumn(0).getInt64();
+    sqlite::Prepared add(db_, "INSERT INTO exercise_keys(id) VALUES(?)");
+    add.bind(1, id);
+    add.exec();
+    return db_.getLastInsertRowid();
+  }
+
+ private:
+  sqlite::Connection& db_;
+  std::unordered_map<int64_t, std::string> ids_;
+};
+
+// The key of `body` in revision_bodies, added when new.
+int64_t RevisionBodyKey(sqlite::Connection& db, const std::string& body) {
+  sqlite::Prepared q(db, "SELECT key FROM revision_bodies WHERE body = ?");
+  q.bind(1, body);
+  if (q.executeStep()) return q.getColumn(0).getInt64();
+  sqlite::Prepared add(db, "INSERT INTO revision_bodies(body) VALUES(?)");
+  add.bind(1, body);
+  add.exec();
+  return db.getLastInsertRowid();
+}
+
+// --- Exercise logs ----------------------------------------------------------------------------
+
+std::string EncodeStoredLogs(const std::vector<ExerciseLog>& logs, ExerciseKeys& keys) {
+  static const nlohmann::json kDefaults = nlohmann::json::array({nullptr, 0, 0, 0, 0, "", 0, -1});
+  nlohmann::json out = nlohmann::json::array();
+  for (const ExerciseLog& l : logs) {
+    nlohmann::json a =
+        nlohmann::json::array({keys.KeyOf(l.exercise_id), l.sets, l.reps, l.hold_seconds, l.load_kg,
+                               l.band, static_cast<int>(l.side), l.pain});
+    while (a.size() > 1 && a.back() == kDefaults[a.size() - 1]) a.erase(a.size() - 1);
+    out.push_back(std::move(a));
+  }
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+struct CorruptLog {};
+
+int LogInt(const nlohmann::json& v) {
+  if (!v.is_number_integer()) throw CorruptLog{};
+  const auto n = v.get<int64_t>();
+  if (n < -1000000 || n > 1000000) throw CorruptLog{};
+  return static_cast<int>(n);
+}
+
+// Decodes what EncodeStoredLogs wrote, and the full eight-element (or, from before per-exercise
+// pain, seven-element) arrays that step 12 copied.
+Result<std::vector<ExerciseLog>> DecodeStoredLogs(const std::string& text, ExerciseKeys& keys) {
+  const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_array()) return Status::Internal("stored session is corrupt");
+  std::vector<ExerciseLog> logs;
+  try {
+    for (const auto& a : j) {
+      if (!a.is_array() || a.empty() || a.size() > 8 || !a[0].is_number_integer()) {
+        throw CorruptLog{};
+      }
+      ExerciseLog l;
+      l.exercise_id = keys.Id(a[0].get<int64_t>());
+      if (a.size() > 1) l.sets = LogInt(a[1]);
+      if (a.size() > 2) l.reps = LogInt(a[2]);
+      if (a.size() > 3) l.hold_seconds = LogInt(a[3]);
+      if (a.size() > 4) {
+        if (!a[4].is_number()) throw CorruptLog{};
+        l.load_kg = a[4].get<double>();
+      }
+      if (a.size() > 5) {
+        if (!a[5].is_string()) throw CorruptLog{};
+        l.band = a[5].get<std::string>();
+      }
+      if (a.size() > 6) {
+        const int side = LogInt(a[6]);
+        if (side < 0 || side > static_cast<int>(Side::kRight)) throw CorruptLog{};
+        l.side = static_cast<Side>(side);
+      }
+      if (a.size() > 7) l.pain = LogInt(a[7]);
+      logs.push_back(std::move(l));
+    }
+  } catch (const CorruptLog&) {
+    return Status::Internal("stored session is corrupt");
+  }
+  return logs;
+}
+
+// --- Programs ---------------------------------------------------------------------------------
 
 constexpr const char* kProgramColumns = "id, patient_id, protocol_id, start_date, state, create_ms";
 
@@ -21,8 +138,11 @@ Result<Program> ProgramFrom(sqlite::Connection& db, SQLite::Statement& q) {
   p.state = static_cast<ProgramState>(q.getColumn(4).getInt());
   p.create_time = FromUnixMillis(q.getColumn(5).getInt64());
   sqlite::Prepared r(db,
-                     "SELECT revision, effective_date, reason, author, create_ms, phases, rules "
-                     "FROM program_revisions WHERE program_id = ? ORDER BY revision");
+                     "SELECT r.revision, r.effective_date, r.reason, r.author, r.create_ms, "
+                     "ph.body, ru.body FROM program_revisions r "
+                     "JOIN revision_bodies ph ON ph.key = r.phases "
+                     "LEFT JOIN revision_bodies ru ON ru.key = r.rules "
+                     "WHERE r.program_id = ? ORDER BY r.revision");
   r.bind(1, p.id);
   while (r.executeStep()) {
     ProgramRevision rev;
@@ -51,6 +171,8 @@ Result<Program> ProgramFrom(sqlite::Connection& db, SQLite::Statement& q) {
 
 void InsertRevision(sqlite::Connection& db, const std::string& program_id,
                     const ProgramRevision& rev) {
+  const int64_t phases = RevisionBodyKey(db, json::EncodePhases(rev.phases).dump());
+  const int64_t rules = RevisionBodyKey(db, json::Encode(rev.rules).dump());
   sqlite::Prepared r(db,
                      "INSERT INTO program_revisions(program_id, revision, effective_date, "
                      "reason, author, create_ms, phases, rules) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
@@ -60,8 +182,8 @@ void InsertRevision(sqlite::Connection& db, const std::string& program_id,
   r.bind(4, rev.reason);
   r.bind(5, rev.author);
   r.bind(6, static_cast<int64_t>(ToUnixMillis(rev.create_time)));
-  r.bind(7, json::EncodePhases(rev.phases).dump());
-  r.bind(8, json::Encode(rev.rules).dump());
+  r.bind(7, phases);
+  r.bind(8, rules);
   r.exec();
 }
 
@@ -74,27 +196,26 @@ Result<Program> LoadProgramWhere(sqlite::Connection& db, const char* where,
   return ProgramFrom(db, q);
 }
 
-constexpr const char* kSessionColumns =
-    "id, patient_id, program_id, perform_ms, local_date, receive_ms, pain_before, pain_after, "
-    "effort, notes, exercises, red_flags";
+// --- Sessions ---------------------------------------------------------------------------------
 
-Result<Session> SessionFrom(SQLite::Statement& q) {
+// Every session read selects these, from `sessions s` joined to `patients p` and `programs g`.
+constexpr const char* kSessionColumns =
+    "s.id, p.id, g.id, s.perform_ms, s.day, s.receive_ms, s.pain_before, s.pain_after, "
+    "s.effort, s.notes, s.logs, s.red_flags";
+
+Result<Session> SessionFrom(SQLite::Statement& q, ExerciseKeys& keys) {
   Session s;
   s.id = q.getColumn(0).getString();
   s.patient_id = q.getColumn(1).getString();
   s.program_id = q.getColumn(2).getString();
   s.perform_time = FromUnixMillis(q.getColumn(3).getInt64());
-  s.local_date = sqlite::DateColumn(q.getColumn(4));
+  s.local_date = sqlite::DayColumn(q.getColumn(4));
   s.receive_time = FromUnixMillis(q.getColumn(5).getInt64());
   s.pain_before = q.getColumn(6).getInt();
   s.pain_after = q.getColumn(7).getInt();
   s.effort = q.getColumn(8).getInt();
   s.notes = q.getColumn(9).getString();
-  auto j = json::Parse(q.getColumn(10).getString());
-  if (!j.ok()) return Status::Internal("stored session is corrupt");
-  auto logs = json::DecodeLogs(*j);
-  if (!logs.ok()) return Status::Internal("stored session is corrupt");
-  s.exercises = std::move(*logs);
+  PTRACK_ASSIGN_OR_RETURN(s.exercises, DecodeStoredLogs(q.getColumn(10).getString(), keys));
   auto flags = json::Parse(q.getColumn(11).getString());
   if (!flags.ok() || !flags->is_array()) return Status::Internal("stored session is corrupt");
   for (const auto& f : *flags) {
@@ -104,14 +225,36 @@ Result<Session> SessionFrom(SQLite::Statement& q) {
   return s;
 }
 
+// Steps `q` (selecting kSessionColumns) to its end.
+Result<std::vector<Session>> CollectSessions(sqlite::Connection& db, SQLite::Statement& q) {
+  ExerciseKeys keys(db);
+  std::vector<Session> out;
+  while (q.executeStep()) {
+    PTRACK_ASSIGN_OR_RETURN(auto s, SessionFrom(q, keys));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 std::optional<Result<Session>> LoadSession(sqlite::Connection& db, const std::string& patient_id,
                                            const std::string& id) {
   sqlite::Prepared q(db, std::string("SELECT ") + kSessionColumns +
-                             " FROM sessions WHERE patient_id = ? AND id = ?");
+                             " FROM patients p JOIN sessions s ON s.patient = p.key "
+                             "JOIN programs g ON g.key = s.program "
+                             "WHERE p.id = ? AND s.id = ?");
   q.bind(1, patient_id);
   q.bind(2, id);
   if (!q.executeStep()) return std::nullopt;
-  return SessionFrom(q);
+  ExerciseKeys keys(db);
+  return SessionFrom(q, keys);
+}
+
+// The integer key of the row of `table` (patients or programs) with this id.
+std::optional<int64_t> KeyOf(sqlite::Connection& db, const char* table, const std::string& id) {
+  sqlite::Prepared q(db, std::string("SELECT key FROM ") + table + " WHERE id = ?");
+  q.bind(1, id);
+  if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+  return q.getColumn(0).getInt64();
 }
 
 }  // namespace
@@ -138,8 +281,10 @@ Result<Program> SqliteStore::CreateProgram(const Program& p) {
     if (active.executeStep()) {
       return Status::FailedPrecondition("the patient already has an active program");
     }
-    sqlite::Prepared q(
-        db, std::string("INSERT INTO programs(") + kProgramColumns + ") VALUES(?, ?, ?, ?, ?, ?)");
+    // key: the next small integer (the per-session tables name the program by it).
+    sqlite::Prepared q(db, std::string("INSERT INTO programs(") + kProgramColumns +
+                               ", key) VALUES(?, ?, ?, ?, ?, ?, "
+                               "(SELECT coalesce(max(key), 0) + 1 FROM programs))");
     q.bind(1, p.id);
     q.bind(2, p.patient_id);
     q.bind(3, p.protocol_id);
@@ -200,17 +345,47 @@ Result<Program> SqliteStore::AppendRevision(const std::string& program_id,
   });
 }
 
+// --- A program's sessions ----------------------------------------------------------------------
+
 Result<std::vector<Session>> SqliteStore::ListProgramSessions(const std::string& program_id) {
   return Read<std::vector<Session>>([&](sqlite::Connection& db) -> Result<std::vector<Session>> {
     sqlite::Prepared q(db, std::string("SELECT ") + kSessionColumns +
-                               " FROM sessions WHERE program_id = ? ORDER BY perform_ms, id");
+                               " FROM programs g JOIN sessions s ON s.program = g.key "
+                               "JOIN patients p ON p.key = s.patient "
+                               "WHERE g.id = ? ORDER BY s.perform_ms, s.id");
     q.bind(1, program_id);
-    std::vector<Session> out;
-    while (q.executeStep()) {
-      PTRACK_ASSIGN_OR_RETURN(auto s, SessionFrom(q));
-      out.push_back(std::move(s));
-    }
-    return out;
+    return CollectSessions(db, q);
+  });
+}
+
+Result<std::vector<Session>> SqliteStore::ListProgramSessionsFrom(const std::string& program_id,
+                                                                  LocalDate from) {
+  return Read<std::vector<Session>>([&](sqlite::Connection& db) -> Result<std::vector<Session>> {
+    sqlite::Prepared q(db, std::string("SELECT ") + kSessionColumns +
+                               " FROM programs g JOIN sessions s ON s.program = g.key "
+                               "JOIN patients p ON p.key = s.patient "
+                               "WHERE g.id = ? AND s.perform_ms >= ? AND s.day >= ? "
+                               "ORDER BY s.perform_ms, s.id");
+    q.bind(1, program_id);
+    q.bind(2, sqlite::PerformMsFloor(from));
+    q.bind(3, sqlite::DayNumber(from));
+    return CollectSessions(db, q);
+  });
+}
+
+Result<std::vector<Session>> SqliteStore::ListProgramSessionsReceivedSince(
+    const std::string& program_id, Instant at) {
+  return Read<std::vector<Session>>([&](sqlite::Connection& db) -> Result<std::vector<Session>> {
+    // By the patient's receive-time index: a patient's sessions since `at` are almost always all
+    // of its active program's.
+    sqlite::Prepared q(db, std::string("SELECT ") + kSessionColumns +
+                               " FROM programs g JOIN patients p ON p.id = g.patient_id "
+                               "JOIN sessions s ON s.patient = p.key AND s.receive_ms >= ? "
+                               "WHERE g.id = ? AND s.program = g.key "
+                               "ORDER BY s.perform_ms, s.id");
+    q.bind(1, static_cast<int64_t>(ToUnixMillis(at)));
+    q.bind(2, program_id);
+    return CollectSessions(db, q);
   });
 }
 
@@ -225,19 +400,27 @@ Result<LogResult> SqliteStore::LogSession(const Session& s) {
       }
       return LogResult{std::move(**stored), true};
     }
-    sqlite::Prepared q(db, std::string("INSERT INTO sessions(") + kSessionColumns +
-                               ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    q.bind(1, s.id);
-    q.bind(2, s.patient_id);
-    q.bind(3, s.program_id);
+    const auto patient = KeyOf(db, "patients", s.patient_id);
+    const auto program = KeyOf(db, "programs", s.program_id);
+    if (!patient || !program) {
+      return Status::FailedPrecondition("the change conflicts with stored data");
+    }
+    ExerciseKeys keys(db);
+    sqlite::Prepared q(db,
+                       "INSERT INTO sessions(patient, id, program, perform_ms, day, receive_ms, "
+                       "pain_before, pain_after, effort, notes, logs, red_flags) "
+                       "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, *patient);
+    q.bind(2, s.id);
+    q.bind(3, *program);
     q.bind(4, static_cast<int64_t>(ToUnixMillis(s.perform_time)));
-    q.bind(5, FormatIsoDate(s.local_date));
+    q.bind(5, sqlite::DayNumber(s.local_date));
     q.bind(6, static_cast<int64_t>(ToUnixMillis(s.receive_time)));
     q.bind(7, s.pain_before);
     q.bind(8, s.pain_after);
     q.bind(9, s.effort);
     q.bind(10, s.notes);
-    q.bind(11, json::EncodeLogs(s.exercises).dump());
+    q.bind(11, EncodeStoredLogs(s.exercises, keys));
     q.bind(12, nlohmann::json(s.red_flags).dump());
     q.exec();
 
@@ -245,9 +428,9 @@ Result<LogResult> SqliteStore::LogSession(const Session& s) {
     facts.date = s.local_date;
     sqlite::Prepared f(db,
                        "SELECT sessions_done, exercises_done, max_pain FROM daily_facts "
-                       "WHERE patient_id = ? AND local_date = ?");
-    f.bind(1, s.patient_id);
-    f.bind(2, FormatIsoDate(s.local_date));
+                       "WHERE patient = ? AND day = ?");
+    f.bind(1, *patient);
+    f.bind(2, sqlite::DayNumber(s.local_date));
     if (f.executeStep()) {
       facts.sessions_done = f.getColumn(0).getInt();
       facts.exercises_done = f.getColumn(1).getInt();
@@ -255,10 +438,10 @@ Result<LogResult> SqliteStore::LogSession(const Session& s) {
     }
     facts = Accumulate(facts, s);
     sqlite::Prepared u(db,
-                       "INSERT OR REPLACE INTO daily_facts(patient_id, local_date, sessions_done, "
+                       "INSERT OR REPLACE INTO daily_facts(patient, day, sessions_done, "
                        "exercises_done, max_pain) VALUES(?, ?, ?, ?, ?)");
-    u.bind(1, s.patient_id);
-    u.bind(2, FormatIsoDate(s.local_date));
+    u.bind(1, *patient);
+    u.bind(2, sqlite::DayNumber(s.local_date));
     u.bind(3, facts.sessions_done);
     u.bind(4, facts.exercises_done);
     u.bind(5, facts.max_pain);
@@ -293,22 +476,35 @@ Result<Page<Session>> SqliteStore::ListSessions(const std::string& patient_id,
       }
       after_id = page.after.substr(slash + 1);
     }
+    // The index orders by perform time; rows of equal perform time are sorted by id (a small
+    // sort of each run of equal times).
     std::string sql = std::string("SELECT ") + kSessionColumns +
-                      " FROM sessions WHERE patient_id = ?1 AND (perform_ms < ?2 OR "
-                      "(perform_ms = ?2 AND ?3 <> '' AND id < ?3))";
-    if (from) sql += " AND local_date >= ?4";
-    if (to) sql += " AND local_date <= ?5";
-    sql += " ORDER BY perform_ms DESC, id DESC LIMIT ?6";
+                      " FROM patients p JOIN sessions s ON s.patient = p.key "
+                      "JOIN programs g ON g.key = s.program "
+                      "WHERE p.id = ?1 AND s.perform_ms <= ?2 AND (s.perform_ms < ?2 OR "
+                      "(?3 <> '' AND s.id < ?3))";
+    if (from) sql += " AND s.perform_ms >= ?4 AND s.day >= ?5";
+    if (to) sql += " AND s.perform_ms <= ?6 AND s.day <= ?7";
+    sql += " ORDER BY s.perform_ms DESC, s.id DESC LIMIT ?8";
     sqlite::Prepared q(db, sql);
     q.bind(1, patient_id);
     q.bind(2, static_cast<int64_t>(after_ms));
     q.bind(3, after_id);
-    if (from) q.bind(4, FormatIsoDate(*from));
-    if (to) q.bind(5, FormatIsoDate(*to));
-    q.bind(6, sqlite::PageLimit(page) + 1);
-    return sqlite::CollectPage<Session>(q, page, SessionFrom, [](const Session& last) {
-      return std::to_string(ToUnixMillis(last.perform_time)) + "/" + last.id;
-    });
+    if (from) {
+      q.bind(4, sqlite::PerformMsFloor(*from));
+      q.bind(5, sqlite::DayNumber(*from));
+    }
+    if (to) {
+      q.bind(6, sqlite::PerformMsCeiling(*to));
+      q.bind(7, sqlite::DayNumber(*to));
+    }
+    q.bind(8, sqlite::PageLimit(page) + 1);
+    ExerciseKeys keys(db);
+    return sqlite::CollectPage<Session>(
+        q, page, [&](SQLite::Statement& row) { return SessionFrom(row, keys); },
+        [](const Session& last) {
+          return std::to_string(ToUnixMillis(last.perform_time)) + "/" + last.id;
+        });
   });
 }
 
@@ -317,16 +513,16 @@ Result<std::vector<DailyFacts>> SqliteStore::GetDailyFacts(const std::string& pa
   return Read<std::vector<DailyFacts>>(
       [&](sqlite::Connection& db) -> Result<std::vector<DailyFacts>> {
         sqlite::Prepared q(db,
-                           "SELECT local_date, sessions_done, exercises_done, max_pain "
-                           "FROM daily_facts WHERE patient_id = ? AND local_date BETWEEN ? AND ? "
-                           "ORDER BY local_date");
+                           "SELECT f.day, f.sessions_done, f.exercises_done, f.max_pain "
+                           "FROM patients p JOIN daily_facts f ON f.patient = p.key "
+                           "WHERE p.id = ? AND f.day BETWEEN ? AND ? ORDER BY f.day");
         q.bind(1, patient_id);
-        q.bind(2, FormatIsoDate(from));
-        q.bind(3, FormatIsoDate(to));
+        q.bind(2, sqlite::DayNumber(from));
+        q.bind(3, sqlite::DayNumber(to));
         std::vector<DailyFacts> out;
         while (q.executeStep()) {
           DailyFacts f;
-          f.date = sqlite::DateColumn(q.getColumn(0));
+          f.date = sqlite::DayColumn(q.getColumn(0));
           f.sessions_done = q.getColumn(1).getInt();
           f.exercises_done = q.getColumn(2).getInt();
           f.max_pain = q.getColumn(3).getInt();

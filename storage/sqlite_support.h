@@ -54,6 +54,21 @@ Result<Page<T>> CollectPage(SQLite::Statement& q, const PageRequest& page, RowFn
 // ISO date column helpers. A stored date that does not parse is a corrupt row: INTERNAL.
 LocalDate DateColumn(const SQLite::Column& c);
 
+// Dates in the per-session tables (sessions.day, daily_facts.day) are day numbers: days since
+// 1970-01-01.
+inline int64_t DayNumber(LocalDate day) { return day.time_since_epoch().count(); }
+inline LocalDate DayColumn(const SQLite::Column& c) { return LocalDate{date::days{c.getInt()}}; }
+
+// Sessions are indexed by perform time, not by date: a read bounded by dates also bounds
+// perform_ms with these, which the schema guarantees are loose enough (sessions.day is within
+// two days before and three after perform_ms's UTC date: a CHECK), so the index ranges over the
+// requested days and at most a few around them, and the exact test on `day` decides.
+inline constexpr int64_t kDayMs = 86400000;
+// Every session with day >= `from` has perform_ms at or after this.
+inline int64_t PerformMsFloor(LocalDate from) { return (DayNumber(from) - 2) * kDayMs; }
+// Every session with day <= `to` has perform_ms at or before this.
+inline int64_t PerformMsCeiling(LocalDate to) { return (DayNumber(to) + 3) * kDayMs; }
+
 }  // namespace ptrack::sqlite
 
 namespace ptrack {

@@ -178,7 +178,7 @@ class Store {
   virtual Result<Program> AppendRevision(const std::string& program_id,
                                          const ProgramRevision& revision, int expected_latest) = 0;
 
-  // --- Progression inputs (append-only) and the decisions derived from them.
+  // --- Progression inputs (append-only).
   // Every session of a program, in perform-time order.
   virtual Result<std::vector<Session>> ListProgramSessions(const std::string& program_id) = 0;
   // The next-morning pain of the patient's session `followup.session_id`. Idempotent per
@@ -195,16 +195,31 @@ class Store {
       const std::string& program_id) = 0;
   // NOT_FOUND when no action has this id.
   virtual Result<TherapistAction> GetTherapistAction(const std::string& id) = 0;
-  // Makes the stored decisions of the program equal `decisions` (writing only what changed) and
-  // keeps `fingerprint` with them (scheduler/fingerprint.h; opaque to the store).
-  virtual Status SaveDecisions(const std::string& program_id,
-                               const std::vector<Decision>& decisions, uint64_t fingerprint) = 0;
-  // In week order.
-  virtual Result<std::vector<Decision>> ListDecisions(const std::string& program_id) = 0;
-  // Whether the fingerprint kept by the last SaveDecisions of the program differs from
-  // `fingerprint` (true when none was kept); reads one value, not the decisions. NOT_FOUND when
-  // there is no such program.
-  virtual Result<bool> DecisionsDiffer(const std::string& program_id, uint64_t fingerprint) = 0;
+
+  // --- What an evaluation from a checkpoint reads (scheduler/checkpoint.h, ResumeInputs): only
+  // the open days, so its cost does not grow with the program's age.
+  // Sessions of the program performed (local date) on or after `from`, in perform-time order.
+  virtual Result<std::vector<Session>> ListProgramSessionsFrom(const std::string& program_id,
+                                                               LocalDate from) = 0;
+  // Sessions of the program received at or after `at`, in perform-time order.
+  virtual Result<std::vector<Session>> ListProgramSessionsReceivedSince(
+      const std::string& program_id, Instant at) = 0;
+  // Next-morning reports of the program's sessions performed on or after `from`, and those
+  // received at or after `at` (each once), in session order: the subset of ListPainFollowUps,
+  // in its order.
+  virtual Result<std::vector<PainFollowUp>> ListPainFollowUpsSince(const std::string& program_id,
+                                                                   LocalDate from, Instant at) = 0;
+  // Therapist actions of the program dated after `after`, in ListTherapistActions' order.
+  virtual Result<std::vector<TherapistAction>> ListTherapistActionsAfter(
+      const std::string& program_id, LocalDate after) = 0;
+  // The program's checkpoint. NOT_FOUND when there is none (or it no longer decodes).
+  virtual Result<StoredCheckpoint> GetCheckpoint(const std::string& program_id) = 0;
+  // Replaces the program's checkpoint. NOT_FOUND when there is no such program.
+  virtual Status PutCheckpoint(const std::string& program_id, const StoredCheckpoint& stored) = 0;
+  // A number that every write changing the catalogue (exercises, protocols) increases, read
+  // cheaply. A write that stores what is already stored (ReplaceCatalogue with unchanged shipped
+  // data, at every start) leaves it.
+  virtual Result<int64_t> GetCatalogueGeneration() = 0;
 
   // --- Sessions. A session id is the client's idempotency key within its patient: the same id
   // from two patients is two sessions, and nothing about one patient's ids is visible through
@@ -212,7 +227,9 @@ class Store {
   // Stores the session and updates its day's DailyFacts in one transaction, exactly once per
   // (patient, session id) forever: a second call of the same patient with the same id and
   // SamePayload returns the stored session with replayed = true; with another payload,
-  // ALREADY_EXISTS. REQUIRES: the patient and program exist.
+  // ALREADY_EXISTS. FAILED_PRECONDITION when the patient or program does not exist, or when
+  // local_date is not within two days of perform_time's UTC date (it is perform_time's date in
+  // the patient's zone; sessions are indexed by time, and date-bounded reads rely on it).
   virtual Result<LogResult> LogSession(const Session& session) = 0;
   // NOT_FOUND when the patient has no session with this id (whoever else has one).
   virtual Result<Session> GetSession(const std::string& patient_id, const std::string& id) = 0;

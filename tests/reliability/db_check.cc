@@ -11,11 +11,14 @@ namespace ptrack::testing {
 StoredSessions ReadStoredSessions(const std::string& db_path, const std::string& patient_id) {
   SQLite::Database db(db_path, SQLite::OPEN_READWRITE);
   StoredSessions out;
-  SQLite::Statement q(db, "SELECT id FROM sessions WHERE patient_id = ?");
+  SQLite::Statement q(db,
+                      "SELECT s.id FROM patients p JOIN sessions s ON s.patient = p.key "
+                      "WHERE p.id = ?");
   q.bind(1, patient_id);
   while (q.executeStep()) out.ids.insert(q.getColumn(0).getString());
-  SQLite::Statement sum(
-      db, "SELECT COALESCE(SUM(sessions_done), 0) FROM daily_facts WHERE patient_id = ?");
+  SQLite::Statement sum(db,
+                        "SELECT COALESCE(SUM(f.sessions_done), 0) FROM patients p "
+                        "JOIN daily_facts f ON f.patient = p.key WHERE p.id = ?");
   sum.bind(1, patient_id);
   sum.executeStep();
   out.day_count_sum = sum.getColumn(0).getInt64();

@@ -27,6 +27,8 @@
 #include "storage/migrations.h"
 #include "storage/sqlite_store.h"
 #include "tests/integration/process.h"
+#include "tests/reliability/migration_world.h"
+#include "tests/reliability/store_answers.h"
 
 namespace ptrack::testing {
 namespace {
@@ -111,291 +113,26 @@ int64_t Count(SQLite::Database& db, const std::string& sql) {
 
 // --- A database written through the current store ---------------------------------------------
 
-LocalDate Ymd(int y, unsigned m, unsigned d) {
-  return LocalDate{date::year{y} / date::month{m} / date::day{d}};
-}
-Instant At(LocalDate day, int hh, int mm = 0) {
-  return Instant{std::chrono::sys_days{day.time_since_epoch()}} + std::chrono::hours{hh} +
-         std::chrono::minutes{mm};
-}
-
-Account MakeAccount(const std::string& username, Role role, const std::string& subject_id) {
-  Account a;
-  a.username = username;
-  a.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaC1vZi0" + username;
-  a.role = role;
-  a.clinic_id = "harbour";
-  a.subject_id = subject_id;
-  a.create_time = At(Ymd(2026, 1, 5), 8, 30);
-  return a;
-}
-
-Exercise MakeExercise(const std::string& id, Region region, const std::string& clinic_id) {
-  Exercise e;
-  e.id = id;
-  e.display_name = "Exercise " + id;
-  e.region = region;
-  e.ladder = id;
-  e.ladder_rank = 1;
-  e.default_dose.sets = 2;
-  e.default_dose.reps = 10;
-  e.default_dose.hold_seconds = 5;
-  e.default_dose.side = Side::kBoth;
-  e.default_dose.rest_seconds = 30;
-  e.levers = {Lever::kHoldSeconds, Lever::kReps};
-  e.instructions = "Slowly; stop if it hurts more than 5/10.";
-  e.max_hold_seconds = 10;
-  e.clinic_id = clinic_id;
-  return e;
-}
-
-Phase MakePhase(int number, int start_week, int weeks) {
-  Phase p;
-  p.number = number;
-  p.display_name = number == 1 ? "Calm and activate" : "Home maintenance";
-  p.start_week = start_week;
-  p.weeks = weeks;
-  p.sessions_per_week = number == 1 ? 4 : 2;
-  Prescription nod;
-  nod.exercise_id = "chin-nod";
-  Dose d;
-  d.sets = 1;
-  d.reps = 10;
-  d.hold_seconds = 5;
-  d.side = Side::kBoth;
-  nod.dose_steps = {d, d};
-  nod.dose_steps[1].hold_seconds = 10;
-  nod.notes = "keep the jaw relaxed";
-  Prescription row;
-  row.exercise_id = "band-row";
-  Dose r;
-  r.sets = 3;
-  r.pyramid_reps = {12, 10, 8};
-  r.band = "red";
-  r.load_kg = 1.5;
-  r.side = Side::kEach;
-  r.rest_seconds = 45;
-  row.dose_steps = {r};
-  row.mode = ProgressionMode::kSuggest;
-  p.prescriptions = {nod, row};
-  p.gate = "pain at most 3/10 for a week";
-  return p;
-}
-
-ProgressionRules MakeRules() {
-  ProgressionRules r;
-  r.pain_safe_max = 3;
-  r.pain_acceptable_max = 5;
-  r.effort_progress_max = 6;
-  r.adherence_gate = 0.66;
-  r.sessions_at_target = 2;
-  r.hold_step_seconds = 5;
-  r.hold_max_seconds = 60;
-  r.reps_step = 2;
-  r.reps_range_min = 8;
-  r.reps_range_max = 12;
-  r.load_increase_fraction = 0.05;
-  r.load_rounding_kg = 0.5;
-  r.pyramid_step = 2;
-  r.sets_max = 3;
-  r.band_order = {"yellow", "red", "green", "blue", "black"};
-  r.inactivity_days = 4;
-  r.reevaluation_after_weeks = 6;
-  r.reevaluation_min_drop_points = 2;
-  r.reevaluation_min_drop_fraction = 0.3;
-  r.phase_max_extension_weeks = 2;
-  r.boost_phase = 1;
-  r.maintenance_pain_return = 4;
-  return r;
-}
-
-ExerciseLog Log(const std::string& exercise_id, int sets, int reps, int hold, double load,
-                const std::string& band, Side side, int pain) {
-  ExerciseLog l;
-  l.exercise_id = exercise_id;
-  l.sets = sets;
-  l.reps = reps;
-  l.hold_seconds = hold;
-  l.load_kg = load;
-  l.band = band;
-  l.side = side;
-  l.pain = pain;
-  return l;
-}
-
-// Everything written, as the store should read it back from a database at the latest version.
-struct World {
-  Clinic clinic{"harbour", "Harbour Physio", "America/New_York"};
-  std::vector<Account> accounts;  // admin (one failed sign-in), therapist (disabled), patient
-  Instant failed_sign_in = At(Ymd(2026, 3, 20), 7);
-  Therapist therapist{"ana", "harbour", "Ana Ruiz", "ana.ruiz"};
-  Patient patient;                  // as updated once (version 2)
-  std::vector<Exercise> exercises;  // the shipped ones, then the clinic's own
-  Protocol protocol;                // shipped
-  Protocol clinic_protocol;
-  Program program;  // both revisions
-  std::vector<Session> sessions;
-  PainFollowUp followup;
-  std::string action_id = "4d0b2f9e-1c1a-4b6e-9a57-0c1b5b0f2a11";
-  TherapistAction action;
-  Decision decision;
-  uint64_t fingerprint = 0xfeedface12345678ULL;  // above INT64_MAX: stored bit for bit
-  TokenRecord token;
-  EnrolmentCodeRecord code;
-  std::vector<AuditEvent> audit;  // oldest first, with the ids the store gives them
-  RtmEpisodeRecord episode;
-  RtmTimeEntryRecord entry;
-  PatientSummary summary;
-  AlertRecord alert;  // acknowledged
-  std::string secret_name = "audit-unknown-name-key";
-  std::string secret{"\x00\x01key bytes\xff", 13};  // a blob, stored byte for byte
-};
-
-World MakeWorld() {
-  World w;
-  w.accounts = {MakeAccount("harbour-admin", Role::kClinicAdmin, ""),
-                MakeAccount(w.therapist.username, Role::kTherapist, w.therapist.id),
-                MakeAccount("jordan", Role::kPatient, "jordan")};
-  w.accounts[0].failed_sign_ins = 1;
-  w.accounts[0].last_failed_sign_in = w.failed_sign_in;
-  w.accounts[1].disabled = true;
-  w.patient = Patient{"jordan", "harbour", "Jordan Lee",           "America/Chicago",
-                      "ana",    "jordan",  At(Ymd(2026, 1, 5), 9), 2};
-  w.exercises = {MakeExercise("band-row", Region::kUpperBack, ""),
-                 MakeExercise("chin-nod", Region::kNeck, ""),
-                 MakeExercise("harbour-wall-angel", Region::kUpperBack, "harbour")};
-  w.protocol = Protocol{"neck-basic",
-                        "Neck basics",
-                        "Deep neck flexors, then rows.",
-                        {MakePhase(1, 1, 4), MakePhase(2, 5, 0)},
-                        ""};
-  w.clinic_protocol = w.protocol;
-  w.clinic_protocol.id = "harbour-neck";
-  w.clinic_protocol.clinic_id = "harbour";
-
-  const LocalDate start = Ymd(2026, 3, 2);
-  w.program.id = "prog-jordan-1";
-  w.program.patient_id = "jordan";
-  w.program.protocol_id = w.protocol.id;
-  w.program.start_date = start;
-  w.program.state = ProgramState::kActive;
-  w.program.create_time = At(start, 14);
-  ProgramRevision first;
-  first.revision = 1;
-  first.effective_date = start;
-  first.reason = "assigned";
-  first.author = "clinics/harbour/therapists/ana";
-  first.create_time = w.program.create_time;
-  first.phases = w.protocol.phases;
-  first.rules = MakeRules();
-  ProgramRevision second = first;
-  second.revision = 2;
-  second.effective_date = Ymd(2026, 3, 16);
-  second.reason = "green band after review";
-  second.create_time = At(Ymd(2026, 3, 15), 16, 20);
-  second.phases[0].prescriptions[1].dose_steps[0].band = "green";
-  second.rules.pain_acceptable_max = 4;
-  w.program.revisions = {first, second};
-
-  auto session = [&](const std::string& id, LocalDate day, int hh, int pain_after) {
-    Session s;
-    s.id = id;
-    s.patient_id = "jordan";
-    s.program_id = w.program.id;
-    s.perform_time = At(day, hh, 12);
-    s.local_date = day;
-    s.receive_time = s.perform_time + std::chrono::minutes{3};
-    s.pain_before = 2;
-    s.pain_after = pain_after;
-    s.effort = 5;
-    s.exercises = {Log("chin-nod", 1, 10, 5, 0, "", Side::kBoth, 2),
-                   Log("band-row", 3, 0, 0, 1.5, "red", Side::kEach, -1)};
-    s.exercises[1].reps = 10;
-    s.notes = "felt fine; \"tight\" after rows";
-    return s;
-  };
-  w.sessions = {session("0f6c5a9e-8b1d-4c3e-9f2a-1b2c3d4e5f01", Ymd(2026, 3, 2), 15, 3),
-                session("0f6c5a9e-8b1d-4c3e-9f2a-1b2c3d4e5f02", Ymd(2026, 3, 4), 16, 4),
-                session("0f6c5a9e-8b1d-4c3e-9f2a-1b2c3d4e5f03", Ymd(2026, 3, 18), 23, 7)};
-  w.sessions[1].exercises[1].sets = 0;  // skipped
-  w.sessions[1].notes = "";
-  w.sessions[2].red_flags = {"arm-numbness", "night-pain"};
-  w.followup = PainFollowUp{w.sessions[0].id, 2};
-  w.action = TherapistAction{TherapistAction::Kind::kClearRedFlag, Ymd(2026, 3, 19), "",
-                             "spoke to Jordan: posture, not nerve", At(Ymd(2026, 3, 19), 14)};
-
-  w.decision.id = "w1-band-row";
-  w.decision.week = 1;
-  w.decision.effective_date = Ymd(2026, 3, 9);
-  w.decision.exercise_id = "band-row";
-  w.decision.kind = DecisionKind::kProgress;
-  w.decision.rule = "progress.all_gates_met";
-  w.decision.inputs = {{"max_pain", "4"}, {"adherence", "2/4"}};
-  w.decision.old_exercise_id = w.decision.new_exercise_id = "band-row";
-  w.decision.old_dose = w.program.revisions[0].phases[0].prescriptions[1].dose_steps[0];
-  w.decision.new_dose = w.decision.old_dose;
-  w.decision.new_dose.band = "green";
-  w.decision.mode = ProgressionMode::kSuggest;
-  w.decision.status = DecisionStatus::kPending;
-  w.decision.explanation = "Pain stayed acceptable: a stronger band is suggested.";
-
-  for (int i = 0; i < 32; ++i) w.token.token_hash += static_cast<char>(i * 37 % 256);  // raw bytes
-  w.token.username = "jordan";
-  w.token.create_time = At(Ymd(2026, 3, 2), 15);
-  w.token.expire_time = At(Ymd(2026, 4, 1), 15);
-  w.token.last_use_time = At(Ymd(2026, 3, 18), 23, 15);  // touched after creation
-  w.code = EnrolmentCodeRecord{std::string(31, '\x05') + std::string(1, '\0'), "jordan",
-                               At(Ymd(2026, 1, 5), 9), At(Ymd(2026, 1, 12), 9)};
-
-  auto audit = [&](int64_t id, Instant at, const std::string& user, Role role,
-                   const std::string& method, const std::string& outcome) {
-    return AuditEvent{id, at, user, role, "harbour", "jordan", method, outcome};
-  };
-  w.audit = {audit(1, At(Ymd(2026, 3, 2), 15, 15), "jordan", Role::kPatient,
-                   "/ptrack.v1.SessionService/LogSession", "OK"),
-             audit(2, At(Ymd(2026, 3, 19), 14), "ana.ruiz", Role::kTherapist,
-                   "/ptrack.v1.ProgressionService/ClearRedFlag", "OK")};
-
-  w.episode = RtmEpisodeRecord{"rtm-jordan-1",
-                               "jordan",
-                               Ymd(2026, 3, 2),
-                               std::nullopt,
-                               true,
-                               "ana",
-                               "clinics/harbour/therapists/ana",
-                               At(Ymd(2026, 3, 2), 14, 30)};
-  w.entry = RtmTimeEntryRecord{"7e1d9c4a-5b6f-4a3b-8c2d-9e0f1a2b3c4d",
-                               "jordan",
-                               "ana",
-                               Ymd(2026, 3, 19),
-                               25,
-                               true,
-                               "reviewed pain trend, phoned",
-                               At(Ymd(2026, 3, 19), 14, 40)};
-
-  w.summary.as_of = Ymd(2026, 3, 19);
-  w.summary.program_id = w.program.id;
-  w.summary.phase_number = 1;
-  w.summary.phase_name = "Calm and activate";
-  w.summary.suspended = true;
-  w.summary.last_7 = AdherenceWindow{4, 1, 2, 1};
-  w.summary.last_30 = AdherenceWindow{12, 3, 6, 4};
-  w.summary.pain_baseline = 3.5;
-  w.summary.pain_recent = 7;
-  w.summary.last_session = Ymd(2026, 3, 18);
-  w.summary.open_flags = {
-      Flag{FlagKind::kRedFlag, Ymd(2026, 3, 18), "arm numbness reported", w.sessions[2].id}};
-  w.summary.pending_decisions = 1;
-  w.summary.alerts = {AlertCandidate{AlertKind::kRedFlag, "red_flag/2026-03-18/" + w.sessions[2].id,
-                                     Ymd(2026, 3, 18), "arm numbness reported", w.sessions[2].id}};
-  w.alert = AlertRecord{1,
-                        "harbour",
-                        "jordan",
-                        w.summary.alerts[0],
-                        At(Ymd(2026, 3, 19), 4),
-                        At(Ymd(2026, 3, 19), 13, 55),
-                        "clinics/harbour/therapists/ana"};
-  return w;
+// A checkpoint of World's program as an engine would store it.
+StoredCheckpoint WorldCheckpoint(const World& w) {
+  StoredCheckpoint stored;
+  stored.key = "engine 2; zone America/Chicago; catalogue 7";
+  Checkpoint& cp = stored.checkpoint;
+  cp.day = Ymd(2026, 3, 15);
+  cp.keep_days = 42;
+  cp.state.revision = 2;
+  cp.state.phase_started = w.program.start_date;
+  CurrentPrescription rx;
+  rx.prescribed_id = rx.exercise_id = "band-row";
+  rx.dose = w.decision.new_dose;
+  rx.trail = {{"band-row", w.decision.old_dose, 1}};
+  rx.why = w.decision.explanation;
+  rx.changed_on = w.decision.effective_date;
+  cp.state.prescriptions = {rx};
+  cp.kept.states = {{w.program.start_date, cp.state}};
+  cp.kept.decisions = {w.decision};
+  cp.kept.facts.last_session = w.sessions[1].local_date;
+  return stored;
 }
 
 std::string StatusText(const Status& s) { return s.ToString(); }
@@ -411,125 +148,14 @@ std::string StatusText(const Result<T>& r) {
     REQUIRE(ptrack_r_.ok());     \
   } while (0)
 
-// Writes `w` through a SqliteStore on a new file at `path` (the latest schema version).
+// Writes `w` through a SqliteStore on a new file at `path` (the latest schema version), and a
+// checkpoint of its program (a table since schema 12).
 void WriteWorld(const std::string& path, const World& w) {
   auto opened = SqliteStore::Open(path);
   PTRACK_REQUIRE(opened);
   Store& store = **opened;
-  PTRACK_REQUIRE(store.CreateClinic(w.clinic));
-  Account admin = w.accounts[0];
-  admin.failed_sign_ins = 0;
-  admin.last_failed_sign_in = Instant{};
-  PTRACK_REQUIRE(store.CreateAccount(admin));
-  PTRACK_REQUIRE(store.AddSignInFailure(admin.username, w.failed_sign_in, 50));
-  PTRACK_REQUIRE(store.CreateTherapist(w.therapist, w.accounts[1]));
-  PTRACK_REQUIRE(store.SetAccountDisabled(w.therapist.username, true, w.failed_sign_in));
-  Patient patient = w.patient;
-  patient.display_name = "Jordan L.";
-  patient.time_zone = "America/New_York";
-  PTRACK_REQUIRE(store.CreatePatient(patient, w.accounts[2]));
-  patient = w.patient;
-  patient.version = 1;
-  PTRACK_REQUIRE(store.UpdatePatient(patient));
-  PTRACK_REQUIRE(store.ReplaceCatalogue({w.exercises[0], w.exercises[1]}, {w.protocol}));
-  PTRACK_REQUIRE(store.CreateExercise(w.exercises[2]));
-  PTRACK_REQUIRE(store.CreateProtocol(w.clinic_protocol));
-  Program program = w.program;
-  program.revisions.resize(1);
-  PTRACK_REQUIRE(store.CreateProgram(program));
-  PTRACK_REQUIRE(store.AppendRevision(program.id, w.program.revisions[1], 1));
-  for (const Session& s : w.sessions) PTRACK_REQUIRE(store.LogSession(s));
-  PTRACK_REQUIRE(store.AddPainFollowUp(w.patient.id, w.followup, At(Ymd(2026, 3, 3), 7)));
-  PTRACK_REQUIRE(store.AddTherapistAction(w.action_id, w.program.id, w.action,
-                                          "clinics/harbour/therapists/ana", w.action.at));
-  PTRACK_REQUIRE(store.SaveDecisions(w.program.id, {w.decision}, w.fingerprint));
-  TokenRecord token = w.token;
-  token.last_use_time = token.create_time;
-  PTRACK_REQUIRE(store.PutToken(token));
-  PTRACK_REQUIRE(store.TouchToken(token.token_hash, w.token.last_use_time));
-  PTRACK_REQUIRE(store.PutEnrolmentCode(w.code));
-  for (const AuditEvent& e : w.audit) PTRACK_REQUIRE(store.AppendAudit(e));
-  PTRACK_REQUIRE(store.CreateRtmEpisode(w.episode));
-  bool replayed = false;
-  PTRACK_REQUIRE(store.AddRtmTimeEntry(w.entry, &replayed));
-  PTRACK_REQUIRE(store.SavePatientSummary("harbour", "jordan", w.summary, w.alert.create_time));
-  PTRACK_REQUIRE(store.AcknowledgeAlert(w.alert.id, w.alert.ack_by, *w.alert.ack_time));
-  PTRACK_REQUIRE(store.GetOrCreateSecret(w.secret_name, w.secret));
-}
-
-// --- Comparable text of what the store reads --------------------------------------------------
-
-std::string Ms(Instant t) { return std::to_string(ToUnixMillis(t)); }
-
-std::string Show(const Account& a) {
-  return a.username + "|" + a.password_hash + "|" + std::to_string(static_cast<int>(a.role)) + "|" +
-         a.clinic_id + "|" + a.subject_id + "|" + Ms(a.create_time) + "|" +
-         std::to_string(a.failed_sign_ins) + "|" + Ms(a.last_failed_sign_in) + "|" +
-         (a.disabled ? "disabled" : "enabled");
-}
-std::string Show(const Patient& p) {
-  return p.id + "|" + p.clinic_id + "|" + p.display_name + "|" + p.time_zone + "|" +
-         p.therapist_id + "|" + p.username + "|" + Ms(p.create_time) + "|v" +
-         std::to_string(p.version);
-}
-std::string Show(const Therapist& t) {
-  return t.id + "|" + t.clinic_id + "|" + t.display_name + "|" + t.username;
-}
-std::string Show(const Session& s) {
-  std::string flags;
-  for (const auto& f : s.red_flags) flags += f + ",";
-  return s.id + "|" + s.patient_id + "|" + s.program_id + "|" + Ms(s.perform_time) + "|" +
-         FormatIsoDate(s.local_date) + "|" + Ms(s.receive_time) + "|" +
-         std::to_string(s.pain_before) + "/" + std::to_string(s.pain_after) + "/" +
-         std::to_string(s.effort) + "|" + json::EncodeLogs(s.exercises).dump() + "|" + s.notes +
-         "|" + flags;
-}
-std::string Show(const Program& p) {
-  std::string out = p.id + "|" + p.patient_id + "|" + p.protocol_id + "|" +
-                    FormatIsoDate(p.start_date) + "|" + std::to_string(static_cast<int>(p.state)) +
-                    "|" + Ms(p.create_time);
-  for (const ProgramRevision& r : p.revisions) {
-    out += "\n  revision " + std::to_string(r.revision) + "|" + FormatIsoDate(r.effective_date) +
-           "|" + r.reason + "|" + r.author + "|" + Ms(r.create_time) + "|" +
-           json::EncodePhases(r.phases).dump() + "|" + json::Encode(r.rules).dump();
-  }
-  return out;
-}
-std::string Show(const TokenRecord& t) {
-  return t.username + "|" + Ms(t.create_time) + "|" + Ms(t.expire_time) + "|" +
-         Ms(t.last_use_time) + "|" + (t.revoked ? "revoked" : "live");
-}
-std::string Show(const AuditEvent& e) {
-  return std::to_string(e.id) + "|" + Ms(e.time) + "|" + e.username + "|" +
-         std::to_string(static_cast<int>(e.role)) + "|" + e.clinic_id + "|" + e.patient_id + "|" +
-         e.method + "|" + e.outcome;
-}
-std::string Show(const TherapistAction& a) {
-  return std::to_string(static_cast<int>(a.kind)) + "|" + FormatIsoDate(a.date) + "|" +
-         a.decision_id + "|" + a.note + "|" + Ms(a.at);
-}
-std::string Show(const RtmEpisodeRecord& e) {
-  return e.id + "|" + e.patient_id + "|" + FormatIsoDate(e.start_date) + "|" +
-         (e.end_date ? FormatIsoDate(*e.end_date) : "open") + "|" + (e.onboarding ? "1" : "0") +
-         "|" + e.practitioner_id + "|" + e.author + "|" + Ms(e.create_time);
-}
-std::string Show(const RtmTimeEntryRecord& e) {
-  return e.id + "|" + e.patient_id + "|" + e.therapist_id + "|" + FormatIsoDate(e.date) + "|" +
-         std::to_string(e.minutes) + "|" + (e.live ? "live" : "not live") + "|" + e.activity + "|" +
-         Ms(e.create_time);
-}
-std::string Show(const AlertRecord& a) {
-  return std::to_string(a.id) + "|" + a.clinic_id + "|" + a.patient_id + "|" +
-         std::to_string(static_cast<int>(a.alert.kind)) + "|" + a.alert.key + "|" +
-         FormatIsoDate(a.alert.date) + "|" + a.alert.detail + "|" + a.alert.session_id + "|" +
-         Ms(a.create_time) + "|" + (a.ack_time ? Ms(*a.ack_time) : "unacknowledged") + "|" +
-         a.ack_by;
-}
-template <typename T>
-std::string ShowAll(const std::vector<T>& items) {
-  std::string out;
-  for (const T& item : items) out += Show(item) + "\n";
-  return out;
+  PTRACK_REQUIRE(WriteWorldRecords(store, w));
+  PTRACK_REQUIRE(store.PutCheckpoint(w.program.id, WorldCheckpoint(w)));
 }
 
 // `w` as a database of schema version `v` held it, read after the upgrade: what version v could
@@ -557,8 +183,9 @@ World AsUpgradedFrom(World w, int v) {
 }
 
 // Reads everything `w` holds through `store` and checks it equals `w`, as held by a database
-// created at schema version `v` and upgraded.
-void CheckReadsBack(Store& store, const World& w, int v) {
+// created at schema version `v` and upgraded. `extras`: the database also holds these
+// (migration_world.h), which show in the lists that `w`'s records share with them.
+void CheckReadsBack(Store& store, const World& w, int v, const Extras* extras = nullptr) {
   auto clinic = store.GetClinic(w.clinic.id);
   PTRACK_REQUIRE(clinic);
   CHECK(clinic->display_name == w.clinic.display_name);
@@ -574,9 +201,14 @@ void CheckReadsBack(Store& store, const World& w, int v) {
   auto patient = store.GetPatient(w.patient.id);
   PTRACK_REQUIRE(patient);
   CHECK(Show(*patient) == Show(w.patient));
+  // Written at schema 12: the zone change, the program, its two revisions, three sessions, a
+  // report and an action; copied by the migration: nothing since.
+  CHECK(patient->data_version == (v >= 12 ? 9 : 0));
   auto patients = store.ListPatients(w.clinic.id, w.therapist.id, PageRequest{});
   PTRACK_REQUIRE(patients);
-  CHECK(ShowAll(patients->items) == Show(w.patient) + "\n");
+  // Ordered by id: Casey (Ana's too) comes first.
+  CHECK(ShowAll(patients->items) ==
+        (extras ? Show(extras->casey) + "\n" : std::string()) + Show(w.patient) + "\n");
 
   // The catalogue: every entry reads back; listed for the clinic are exactly those it had.
   for (const Exercise& e : w.exercises) {
@@ -634,11 +266,16 @@ void CheckReadsBack(Store& store, const World& w, int v) {
   PTRACK_REQUIRE(followups);
   auto actions = store.ListTherapistActions(w.program.id);
   PTRACK_REQUIRE(actions);
-  auto decisions = store.ListDecisions(w.program.id);
-  PTRACK_REQUIRE(decisions);
-  auto differ = store.DecisionsDiffer(w.program.id, w.fingerprint);
-  PTRACK_REQUIRE(differ);
-  CHECK(*differ == (v < 8));  // no fingerprint before version 8: the next evaluation rewrites
+  // Decisions are no longer stored (schema 12 drops them, whatever version wrote them), and a
+  // database from before schema 12 has no checkpoint: the engine replays from the start.
+  auto checkpoint = store.GetCheckpoint(w.program.id);
+  if (v >= 12) {
+    PTRACK_REQUIRE(checkpoint);
+    CHECK(checkpoint->key == WorldCheckpoint(w).key);
+    CHECK(checkpoint->checkpoint.kept.decisions == std::vector<Decision>{w.decision});
+  } else {
+    CHECK(checkpoint.status().code() == StatusCode::kNotFound);
+  }
   if (v >= 2) {
     REQUIRE(followups->size() == 1);
     CHECK((*followups)[0].session_id == w.followup.session_id);
@@ -647,15 +284,21 @@ void CheckReadsBack(Store& store, const World& w, int v) {
     auto action = store.GetTherapistAction(w.action_id);
     PTRACK_REQUIRE(action);
     CHECK(Show(*action) == Show(w.action));
-    CHECK(*decisions == std::vector<Decision>{w.decision});
   } else {
     CHECK(followups->empty());
     CHECK(actions->empty());
-    CHECK(decisions->empty());
   }
   auto audit = store.ListAudit(w.clinic.id, "", PageRequest{});
   PTRACK_REQUIRE(audit);
   std::vector<AuditEvent> audit_newest_first(w.audit.rbegin(), w.audit.rend());
+  if (extras && !w.audit.empty()) {
+    // Summit's attempt at Casey's sessions (event 4) is shown to Casey's clinic; Riley's own
+    // (event 3) is not.
+    audit_newest_first.insert(
+        audit_newest_first.begin(),
+        AuditEvent{4, At(Ymd(2026, 2, 11), 3), "tess.ngata", Role::kTherapist, "summit", "casey",
+                   "/ptrack.v1.SessionService/ListSessions", "PERMISSION_DENIED"});
+  }
   CHECK(ShowAll(audit->items) == ShowAll(audit_newest_first));
 
   auto episodes = store.ListRtmEpisodes(w.patient.id);
@@ -686,9 +329,82 @@ void CheckReadsBack(Store& store, const World& w, int v) {
 
 // --- Building a database as version v wrote it -------------------------------------------------
 
-// Creates `path` at schema version `v` and copies into it, from the latest-version database
-// `source`, the rows version v could hold: the columns its tables had, and no clinic-defined
-// catalogue entries before version 3 introduced them. Returns each table's columns.
+// Whether `schema` has a table `table`.
+bool HasTable(SQLite::Database& db, const std::string& schema, const std::string& table) {
+  SQLite::Statement q(
+      db, "SELECT 1 FROM " + schema + ".sqlite_master WHERE type = 'table' AND name = ?");
+  q.bind(1, table);
+  return q.executeStep();
+}
+
+// How an old column of `table` reads from its row `t` in the latest schema: the column itself,
+// or, for the columns schema 12 stored another way, the expression that gives back the value as
+// it was written (ids from integer keys, ISO dates from day numbers, exercise logs with their
+// exercise ids, revision bodies from their dictionary). Empty for a column that is gone
+// (programs.decisions_digest).
+std::string OldColumn(const std::string& table, const std::string& column) {
+  static const std::map<std::pair<std::string, std::string>, std::string> rewritten = {
+      {{"sessions", "patient_id"}, "(SELECT p.id FROM main.patients p WHERE p.key = t.patient)"},
+      {{"sessions", "program_id"}, "(SELECT g.id FROM main.programs g WHERE g.key = t.program)"},
+      {{"sessions", "local_date"}, "date(t.day * 86400, 'unixepoch')"},
+      {{"sessions", "exercises"},
+       "(SELECT json_group_array(json_replace(e.value, '$[0]', k.id)) FROM json_each(t.logs) e "
+       "JOIN main.exercise_keys k ON k.key = e.value ->> 0)"},
+      {{"pain_followups", "patient_id"},
+       "(SELECT p.id FROM main.sessions s JOIN main.patients p ON p.key = s.patient "
+       "WHERE s.key = t.session)"},
+      {{"pain_followups", "session_id"},
+       "(SELECT s.id FROM main.sessions s WHERE s.key = t.session)"},
+      {{"daily_facts", "patient_id"}, "(SELECT p.id FROM main.patients p WHERE p.key = t.patient)"},
+      {{"daily_facts", "local_date"}, "date(t.day * 86400, 'unixepoch')"},
+      {{"program_revisions", "phases"},
+       "(SELECT b.body FROM main.revision_bodies b WHERE b.key = t.phases)"},
+      {{"program_revisions", "rules"},
+       "(SELECT b.body FROM main.revision_bodies b WHERE b.key = t.rules)"},
+      {{"programs", "decisions_digest"}, ""},
+  };
+  auto it = rewritten.find({table, column});
+  return it == rewritten.end() ? "t." + column : it->second;
+}
+
+// The old columns `cols` ("a, b, c") of `table` as the latest schema gives them back (OldColumn),
+// and the columns themselves as the old table had them; columns that are gone are left out of
+// both.
+std::pair<std::string, std::string> OldColumns(const std::string& table, const std::string& cols) {
+  std::string upgraded, original;
+  std::istringstream in(cols);
+  std::string col;
+  while (std::getline(in, col, ',')) {
+    col.erase(0, col.find_first_not_of(' '));
+    const std::string expr = OldColumn(table, col);
+    if (expr.empty()) continue;
+    upgraded += (upgraded.empty() ? "" : ", ") + expr + " AS " + col;
+    original += (original.empty() ? "" : ", ") + col;
+  }
+  return {upgraded, original};
+}
+
+// The rows of `table` that version `v` could hold: no clinic-defined catalogue entries before
+// version 3 introduced them, and before version 10 (session ids unique per patient) not the
+// session of Riley's that reuses Casey's id.
+std::string RowsOfVersion(const std::string& table, int v) {
+  if ((table == "exercises" || table == "protocols") && v < 3) return " WHERE clinic_id IS NULL";
+  if (table == "sessions" && v < 10) return " WHERE patient_id <> 'riley'";
+  return "";
+}
+
+// The schema-11 fixture: the database the schema-11 release wrote with migration_world.h's
+// records (tests/reliability/data/make_schema11.cc), recreated at `path` from its SQL dump.
+void LoadSchema11Fixture(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec(ReadFile(PTRACK_RELIABILITY_DATA "/schema11.sql"));
+  REQUIRE(UserVersion(db) == 11);
+  CHECK(Schema(db) == FreshSchema(11));
+}
+
+// Creates `path` at schema version `v` and copies into it, from the schema-11 database `source`,
+// the rows version v could hold (RowsOfVersion) in the columns its tables had. Returns each
+// table's columns.
 std::map<std::string, std::string> BuildOldDatabase(const std::string& path, int v,
                                                     const std::string& source) {
   SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -705,9 +421,8 @@ std::map<std::string, std::string> BuildOldDatabase(const std::string& path, int
     for (const std::string& table : Tables(db, "main")) {
       const std::string cols = ColumnList(db, "main", table);
       columns[table] = cols;
-      const bool shipped_only = (table == "exercises" || table == "protocols") && v < 3;
       db.exec("INSERT INTO main." + table + "(" + cols + ") SELECT " + cols + " FROM src." + table +
-              (shipped_only ? " WHERE clinic_id IS NULL" : ""));
+              RowsOfVersion(table, v));
     }
     tx.commit();
   }
@@ -736,18 +451,34 @@ TEST_CASE("migrations: a database from every earlier schema version upgrades wit
     PTRACK_REQUIRE(store);
     CheckReadsBack(**store, world, LatestSchemaVersion());
   }
+  // The older databases are cut from what the schema-11 release wrote (the latest schema's tables
+  // are no longer a superset of the old ones').
+  const std::string v11 = dir.path() + "/schema11.db";
+  LoadSchema11Fixture(v11);
+  {
+    // Every table of schema 11 has rows, so every table is carried through the upgrades.
+    SQLite::Database db(v11, SQLite::OPEN_READONLY);
+    for (const std::string& table : Tables(db, "main")) {
+      INFO("table " << table);
+      CHECK(Count(db, "SELECT count(*) FROM " + table) > 0);
+    }
+  }
 
-  for (int v = 1; v < LatestSchemaVersion(); ++v) {
+  // Versions up to the fixture's are cut from it; later ones are the fixture upgraded to them
+  // (below).
+  constexpr int kFixtureVersion = 11;
+  for (int v = 1; v <= kFixtureVersion && v < LatestSchemaVersion(); ++v) {
     INFO("created at schema version " << v);
     const std::string path = dir.path() + "/v" + std::to_string(v) + ".db";
-    const std::map<std::string, std::string> old_columns = BuildOldDatabase(path, v, latest);
+    const std::map<std::string, std::string> old_columns = BuildOldDatabase(path, v, v11);
 
     // Opening migrates; the store reads every record as version v held it.
     const World expected = AsUpgradedFrom(world, v);
     {
       auto store = SqliteStore::Open(path);
       PTRACK_REQUIRE(store);
-      CheckReadsBack(**store, expected, v);
+      const Extras extras = MakeExtras(world);
+      CheckReadsBack(**store, expected, v, &extras);
     }
 
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
@@ -755,16 +486,23 @@ TEST_CASE("migrations: a database from every earlier schema version upgrades wit
     CHECK(Integrity(db) == "ok");
     CHECK(ForeignKeyViolations(db).empty());
     CHECK(Schema(db) == FreshSchema(LatestSchemaVersion()));
-    // Every old column of every row is as it was: the same rows, no more, no fewer.
+    // Every old column of every row is as it was: the same rows, no more, no fewer. The columns
+    // schema 12 stores another way are read back as written (OldColumn); the decisions table
+    // and programs.decisions_digest are gone.
     SQLite::Statement attach(db, "ATTACH DATABASE ? AS src");
-    attach.bind(1, latest);
+    attach.bind(1, v11);
     attach.exec();
     for (const auto& [table, cols] : old_columns) {
       INFO("table " << table << " (" << cols << ")");
-      const std::string where =
-          (table == "exercises" || table == "protocols") && v < 3 ? " WHERE clinic_id IS NULL" : "";
-      const std::string upgraded = "SELECT " + cols + " FROM main." + table;
-      const std::string original = "SELECT " + cols + " FROM src." + table + where;
+      if (table == "decisions") {
+        CHECK_FALSE(HasTable(db, "main", table));
+        continue;
+      }
+      const auto [upgraded_cols, original_cols] = OldColumns(table, cols);
+      INFO("compared: " << upgraded_cols);
+      const std::string upgraded = "SELECT " + upgraded_cols + " FROM main." + table + " t";
+      const std::string original =
+          "SELECT " + original_cols + " FROM src." + table + RowsOfVersion(table, v);
       CHECK(Count(db, "SELECT count(*) FROM main." + table) ==
             Count(db, "SELECT count(*) FROM (" + original + ")"));
       CHECK(Count(db, "SELECT count(*) FROM (" + upgraded + " EXCEPT " + original + ")") == 0);
@@ -772,6 +510,153 @@ TEST_CASE("migrations: a database from every earlier schema version upgrades wit
     }
     db.exec("DETACH DATABASE src");
   }
+
+  // A database at a version after the fixture's: the schema-11 release's database as a server of
+  // that version left it (migrated to v), kept aside as written, then opened by this one.
+  for (int v = kFixtureVersion + 1; v < LatestSchemaVersion(); ++v) {
+    INFO("upgraded to schema version " << v << " and then to the latest");
+    const std::string written = dir.path() + "/v" + std::to_string(v) + "-written.db";
+    const std::string path = dir.path() + "/v" + std::to_string(v) + ".db";
+    LoadSchema11Fixture(written);
+    {
+      SQLite::Database db(written, SQLite::OPEN_READWRITE);
+      const Status migrated = MigrateTo(db, v);
+      INFO(migrated.ToString());
+      REQUIRE(migrated.ok());
+    }
+    std::filesystem::copy_file(written, path);
+    {
+      auto store = SqliteStore::Open(path);
+      PTRACK_REQUIRE(store);
+      const Extras extras = MakeExtras(world);
+      CheckReadsBack(**store, AsUpgradedFrom(world, kFixtureVersion), kFixtureVersion, &extras);
+    }
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    CHECK(UserVersion(db) == LatestSchemaVersion());
+    CHECK(Integrity(db) == "ok");
+    CHECK(ForeignKeyViolations(db).empty());
+    CHECK(Schema(db) == FreshSchema(LatestSchemaVersion()));
+    // Every table version v had keeps every row, column for column.
+    SQLite::Statement attach(db, "ATTACH DATABASE ? AS src");
+    attach.bind(1, written);
+    attach.exec();
+    for (const std::string& table : Tables(db, "src")) {
+      const std::string cols = ColumnList(db, "src", table);
+      INFO("table " << table << " (" << cols << ")");
+      const std::string upgraded = "SELECT " + cols + " FROM main." + table;
+      const std::string original = "SELECT " + cols + " FROM src." + table;
+      CHECK(Count(db, "SELECT count(*) FROM main." + table) ==
+            Count(db, "SELECT count(*) FROM src." + table));
+      CHECK(Count(db, "SELECT count(*) FROM (" + upgraded + " EXCEPT " + original + ")") == 0);
+      CHECK(Count(db, "SELECT count(*) FROM (" + original + " EXCEPT " + upgraded + ")") == 0);
+    }
+    db.exec("DETACH DATABASE src");
+  }
+}
+
+// The rows schema 12 rebuilt, read through the store after migrating what the schema-11 release
+// wrote: every answer is the one that release gave (its answers were recorded with the same
+// reads, store_answers.h), and the reads new in schema 12 agree with them.
+TEST_CASE("migrations: the schema-11 release's database answers every read as that release did",
+          "[reliability]") {
+  TempDir dir;
+  const std::string path = dir.path() + "/schema11.db";
+  LoadSchema11Fixture(path);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    CHECK(Count(db, "SELECT count(*) FROM decisions") > 0);  // what schema 12 drops
+    CHECK(Count(db, "SELECT count(*) FROM programs WHERE decisions_digest IS NOT NULL") > 0);
+  }
+  const World w = MakeWorld();
+  const Extras x = MakeExtras(w);
+  const std::string expected = ReadFile(PTRACK_RELIABILITY_DATA "/schema11_answers.txt");
+  REQUIRE_FALSE(expected.empty());
+  auto opened = SqliteStore::Open(path);
+  PTRACK_REQUIRE(opened);
+  Store& store = **opened;
+  const std::string answers = StoreAnswers(store, w, x);
+  if (answers != expected) {
+    // The first answer that differs, with its heading.
+    std::istringstream a(answers), e(expected);
+    std::string la, le, heading;
+    int line = 0;
+    while (std::getline(e, le)) {
+      ++line;
+      if (!std::getline(a, la)) la = "(no more answers)";
+      if (le.rfind("## ", 0) == 0) heading = le;
+      if (la != le) {
+        FAIL_CHECK("line " << line << " under " << heading << "\n  was: " << le
+                           << "\n  now: " << la);
+        break;
+      }
+    }
+  }
+  CHECK(answers.size() == expected.size());
+  CHECK(answers == expected);
+
+  // The windowed reads of schema 12 return exactly the matching rows of the full reads, on the
+  // migrated rows (ties, late receipts, reports received late, the ended program).
+  for (const std::string& program : {x.active.id, x.ended.id, w.program.id}) {
+    auto all = store.ListProgramSessions(program);
+    auto reports = store.ListPainFollowUps(program);
+    auto actions = store.ListTherapistActions(program);
+    PTRACK_REQUIRE(all);
+    PTRACK_REQUIRE(reports);
+    PTRACK_REQUIRE(actions);
+    for (LocalDate from = Ymd(2026, 1, 5); from <= Ymd(2026, 3, 20); from += date::days{1}) {
+      INFO(program << " from " << FormatIsoDate(from));
+      std::vector<Session> want;
+      for (const Session& s : *all) {
+        if (s.local_date >= from) want.push_back(s);
+      }
+      auto got = store.ListProgramSessionsFrom(program, from);
+      PTRACK_REQUIRE(got);
+      CHECK(ShowAll(*got) == ShowAll(want));
+      const Instant at = At(from, 9, 30);
+      want.clear();
+      for (const Session& s : *all) {
+        if (s.receive_time >= at) want.push_back(s);
+      }
+      got = store.ListProgramSessionsReceivedSince(program, at);
+      PTRACK_REQUIRE(got);
+      CHECK(ShowAll(*got) == ShowAll(want));
+      std::vector<PainFollowUp> want_reports;
+      for (const PainFollowUp& f : *reports) {
+        bool from_session = false;
+        for (const Session& s : *all) from_session |= s.id == f.session_id && s.local_date >= from;
+        if (from_session || f.received >= at) want_reports.push_back(f);
+      }
+      auto got_reports = store.ListPainFollowUpsSince(program, from, at);
+      PTRACK_REQUIRE(got_reports);
+      CHECK(ShowAll(*got_reports) == ShowAll(want_reports));
+      std::vector<TherapistAction> want_actions;
+      for (const TherapistAction& a : *actions) {
+        if (a.date > from) want_actions.push_back(a);
+      }
+      auto got_actions = store.ListTherapistActionsAfter(program, from);
+      PTRACK_REQUIRE(got_actions);
+      CHECK(ShowAll(*got_actions) == ShowAll(want_actions));
+    }
+  }
+
+  // Nothing was bumped by the copy; the next input bumps it, and a new session's logs are
+  // written in the compact form and read back whole.
+  for (const char* p : {"jordan", "casey", "riley"}) {
+    auto patient = store.GetPatient(p);
+    PTRACK_REQUIRE(patient);
+    CHECK(patient->data_version == 0);
+  }
+  Session next = x.sessions[2];
+  next.id = "5a000000-0000-4000-8000-000000000099";
+  next.perform_time = At(Ymd(2026, 3, 10), 2);
+  next.local_date = Ymd(2026, 3, 10);
+  next.receive_time = next.perform_time + std::chrono::minutes{1};
+  PTRACK_REQUIRE(store.LogSession(next));
+  auto read = store.GetSession("casey", next.id);
+  PTRACK_REQUIRE(read);
+  CHECK(Show(*read) == Show(next));
+  CHECK(store.GetPatient("casey")->data_version == 1);
+  CHECK(store.GetPatient("jordan")->data_version == 0);
 }
 
 // --- A newer database through the real binary ------------------------------------------------
@@ -817,22 +702,26 @@ TEST_CASE("migrations: ptrackd refuses a database from a newer version and leave
 
 // --- Kills during migration --------------------------------------------------------------------
 
-constexpr int kKillFromVersion = 1;  // steps 2 and 6 each index every session
+constexpr int kKillFromVersion = 1;  // steps 2, 6 and 10 index every session; 12 rebuilds them
 constexpr int kKillSessions = 200000;
 constexpr int kKills = 8;
 
 // What must survive any kill: the rows, summed so that any change to one shows.
 struct Content {
   int64_t sessions = 0, perform = 0, receive = 0, scores = 0, text = 0, facts = 0, facts_sum = 0;
+  // The dates and the exercise logs, read the same way from either storage of them (schema 12
+  // made dates day numbers and logs name exercises by key).
+  int64_t days = 0, logs = 0, log_values = 0, loads = 0;
   bool operator==(const Content&) const = default;
 };
 
 Content ReadContent(SQLite::Database& db) {
-  SQLite::Statement q(db,
-                      "SELECT count(*), sum(perform_ms), sum(receive_ms), "
-                      "sum(pain_before + 11 * pain_after + 121 * effort), "
-                      "sum(length(id) + length(local_date) + length(notes) + length(exercises)) "
-                      "FROM sessions");
+  const bool compact = UserVersion(db) >= 12;
+  SQLite::Statement q(db, std::string("SELECT count(*), sum(perform_ms), sum(receive_ms), "
+                                      "sum(pain_before + 11 * pain_after + 121 * effort), "
+                                      "sum(length(id) + length(notes)), ") +
+                              (compact ? "sum(day)" : "sum(unixepoch(local_date) / 86400)") +
+                              " FROM sessions");
   q.executeStep();
   Content c;
   c.sessions = q.getColumn(0).getInt64();
@@ -840,6 +729,21 @@ Content ReadContent(SQLite::Database& db) {
   c.receive = q.getColumn(2).getInt64();
   c.scores = q.getColumn(3).getInt64();
   c.text = q.getColumn(4).getInt64();
+  c.days = q.getColumn(5).getInt64();
+  // [exercise, sets, reps, hold, load, band, side, pain]; trailing defaults may be left out.
+  SQLite::Statement logs(
+      db, std::string("SELECT count(*), sum(length(") + (compact ? "k.id" : "e.value ->> 0") +
+              ") + length(coalesce(e.value ->> 5, '')) + coalesce(e.value ->> 1, 0) + "
+              "3 * coalesce(e.value ->> 2, 0) + 7 * coalesce(e.value ->> 3, 0) + "
+              "11 * coalesce(e.value ->> 6, 0) + 13 * coalesce(e.value ->> 7, -1)), "
+              "CAST(round(1000 * sum(coalesce(e.value ->> 4, 0))) AS INTEGER) " +
+              (compact ? "FROM sessions s, json_each(s.logs) e "
+                         "JOIN exercise_keys k ON k.key = e.value ->> 0"
+                       : "FROM sessions s, json_each(s.exercises) e"));
+  logs.executeStep();
+  c.logs = logs.getColumn(0).getInt64();
+  c.log_values = logs.getColumn(1).getInt64();
+  c.loads = logs.getColumn(2).getInt64();
   c.facts = Count(db, "SELECT count(*) FROM daily_facts");
   c.facts_sum = Count(db, "SELECT sum(sessions_done) FROM daily_facts");
   return c;

@@ -385,6 +385,57 @@ TEST_CASE("suggest mode waits for approval, reject never applies, fixed never ch
   CHECK(tl.StateOn(day8).prescriptions[1].dose == Reps(2, 8, "red"));
 }
 
+TEST_CASE("regression: an approved suggestion is never undone by what arrives after it",
+          "[progression][modes][settled]") {
+  // The therapist approves "hold 5 s -> 10 s" on the week's grace day; afterwards the patient's
+  // phone syncs a Sunday session that starts from higher pain (or a next-morning report comes in
+  // days later). Before settled weeks, that input replayed the closed week: the approved
+  // decision became "no change" and the dose went back, with no word to anyone.
+  World w;
+  w.Rx(1, "chin-nod").mode = ProgressionMode::kSuggest;
+  ProgramHistory h = Simulate(w, 7, Adherent);
+  REQUIRE(h.sessions.size() == 3);  // days 0, 2 and 4, pain 1 before and after
+  const LocalDate start = w.program.start_date;
+  const LocalDate grace = start + date::days{7};
+  const LocalDate later = start + date::days{16};
+  auto at = [](LocalDate day, int hour) {
+    return date::sys_days{day.time_since_epoch()} + std::chrono::hours(hour);
+  };
+  const Timeline before = Evaluate(w.program, h, w.view, kUtc, grace);
+  REQUIRE(DecisionsFor(before, "chin-nod").size() == 1);
+  const Decision pending = *DecisionsFor(before, "chin-nod")[0];
+  REQUIRE(pending.status == DecisionStatus::kPending);
+  REQUIRE(pending.new_dose == Hold(1, 10, 10));
+  h.actions.push_back(
+      {TherapistAction::Kind::kApprove, grace, pending.id, "looks good", at(grace, 10)});
+
+  SECTION("a session of the closed week synced after the approval, on the grace day") {
+    Session sunday = AsPrescribed(before.StateOn(start), "sunday", start + date::days{6}, 4, 2, 4);
+    sunday.perform_time = at(start + date::days{6}, 20);
+    sunday.receive_time = at(grace, 15);  // after the approval at 10:00
+    h.sessions.push_back(sunday);
+  }
+  SECTION("a next-morning report that arrives days later") {
+    h.followups.push_back({h.sessions[2].id, 5, at(start + date::days{10}, 9)});
+  }
+  const Timeline after = Evaluate(w.program, h, w.view, kUtc, later);
+  const std::vector<const Decision*> chin_nod = DecisionsFor(after, "chin-nod");
+  REQUIRE(chin_nod.size() >= 2);
+  CHECK(*chin_nod[0] == [&] {
+    Decision approved = pending;
+    approved.status = DecisionStatus::kApproved;
+    approved.effective_date = grace;  // from the day it was given
+    return approved;
+  }());
+  CHECK(after.StateOn(grace).prescriptions[0].dose == Hold(1, 10, 10));
+  CHECK(after.StateOn(later).prescriptions[0].dose == Hold(1, 10, 10));
+  // The late report weighs on the week it arrived in: that week holds, and says why.
+  CHECK(chin_nod[1]->week == 2);
+  CHECK(chin_nod[1]->kind == DecisionKind::kHold);
+  CHECK(chin_nod[1]->rule == "pain.reported_late");
+  CHECK_THAT(chin_nod[1]->explanation, Catch::Contains("late report"));
+}
+
 TEST_CASE("a session synced after the grace day counts for adherence but not for the decision",
           "[progression][rules]") {
   World w;

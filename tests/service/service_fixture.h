@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/clinical_defaults.h"
+#include "engine/clock.h"
 #include "ptrack/v1/audit.grpc.pb.h"
 #include "ptrack/v1/auth.grpc.pb.h"
 #include "ptrack/v1/catalog.grpc.pb.h"
@@ -25,8 +27,6 @@
 #include "ptrack/v1/progression.grpc.pb.h"
 #include "ptrack/v1/report.grpc.pb.h"
 #include "ptrack/v1/session.grpc.pb.h"
-#include "service/clinical_defaults.h"
-#include "service/clock.h"
 #include "service/server.h"
 #include "storage/sqlite_store.h"
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "storage/backup.h"
+#include "storage/checkpoint_codec.h"
 #include "storage/migrations.h"
 #include "storage/private_files.h"
 #include "tests/storage/store_fixture.h"
@@ -183,6 +184,56 @@ TEST_CASE("SqliteStore: program revisions are append-only", "[foundation][sqlite
   PTRACK_REQUIRE_OK(program);
   REQUIRE(program->revisions.size() == 1);
   CHECK(program->revisions[0].reason == w.program.revisions[0].reason);
+}
+
+TEST_CASE("SqliteStore: a checkpoint body this binary cannot read is no checkpoint",
+          "[foundation][sqlite]") {
+  StoreFixture f;
+  SeedWorld(f.store());
+  StoredCheckpoint stored;
+  stored.key = "k1";
+  stored.checkpoint.day = Ymd(2026, 3, 8);
+  PTRACK_REQUIRE_OK(f.store().PutCheckpoint("prog1", stored));
+  PTRACK_REQUIRE_OK(f.store().GetCheckpoint("prog1"));
+  // Not deflated; the JSON itself, not deflated; a deflated body cut short.
+  const std::string deflated = json::EncodeCheckpoint(stored.checkpoint);
+  for (const std::string& body : {std::string("[1, 2]"), json::CheckpointJson(stored.checkpoint),
+                                  deflated.substr(0, deflated.size() / 2)}) {
+    {
+      SQLite::Database raw(f.path(), SQLite::OPEN_READWRITE);
+      raw.exec("PRAGMA busy_timeout = 5000");
+      SQLite::Statement q(raw, "UPDATE checkpoints SET body = ?");
+      q.bind(1, body.data(), static_cast<int>(body.size()));  // a BLOB, as the column is
+      REQUIRE(q.exec() == 1);
+    }
+    PTRACK_CHECK_CODE(f.store().GetCheckpoint("prog1"), kNotFound);
+  }
+  stored.key = "k2";  // the engine replays and puts a new one
+  PTRACK_REQUIRE_OK(f.store().PutCheckpoint("prog1", stored));
+  auto read = f.store().GetCheckpoint("prog1");
+  PTRACK_REQUIRE_OK(read);
+  CHECK(read->key == "k2");
+}
+
+TEST_CASE("SqliteStore: the dictionaries behind sessions and revisions are append-only",
+          "[foundation][sqlite]") {
+  StoreFixture f;
+  SeedWorld(f.store());
+  PTRACK_REQUIRE_OK(f.store().LogSession(
+      MakeSession("s1", "p1", "prog1", At(Ymd(2026, 3, 3), 7), Ymd(2026, 3, 3))));
+  SQLite::Database raw(f.path(), SQLite::OPEN_READWRITE);
+  raw.exec("PRAGMA busy_timeout = 5000");
+  for (const char* table : {"exercise_keys", "revision_bodies"}) {
+    INFO(table);
+    const std::string name = table;
+    REQUIRE(raw.execAndGet("SELECT count(*) FROM " + name).getInt() > 0);
+    const std::string column = name == "exercise_keys" ? "id" : "body";
+    CHECK_THROWS_AS(raw.exec("UPDATE " + name + " SET " + column + " = 'x'"), SQLite::Exception);
+    CHECK_THROWS_AS(raw.exec("DELETE FROM " + name), SQLite::Exception);
+  }
+  auto s = f.store().GetSession("p1", "s1");
+  PTRACK_REQUIRE_OK(s);
+  CHECK(s->exercises.size() == 2);
 }
 
 TEST_CASE("SqliteStore: WAL journal and enforced foreign keys", "[foundation][sqlite]") {

@@ -1,7 +1,7 @@
 // Store contract tests for adaptive progression and clinic catalogue entries, written against
 // the Store interface only: next-morning pain reports and therapist actions are append-only and
-// idempotent, decisions are kept equal to what the service saves, revisions append with an
-// optimistic check, sessions keep their red flags, and a clinic's own entries stay its own.
+// idempotent, revisions append with an optimistic check, sessions keep their red flags, and a
+// clinic's own entries stay its own.
 #include <catch2/catch.hpp>
 
 #include "tests/storage/store_fixture.h"
@@ -27,24 +27,6 @@ struct Seeded {
     PTRACK_REQUIRE_OK(store.LogSession(session));
   }
 };
-
-Decision MakeDecision(const std::string& id, int week, DecisionStatus status) {
-  Decision d;
-  d.id = id;
-  d.week = week;
-  d.effective_date = Ymd(2026, 3, 2) + date::days{7 * week};
-  d.exercise_id = "chin-nod";
-  d.kind = DecisionKind::kProgress;
-  d.rule = "progress";
-  d.inputs = {{"sessions_done", "3"}};
-  d.old_dose.sets = 1;
-  d.old_dose.reps = 10;
-  d.new_dose = d.old_dose;
-  d.new_dose.hold_seconds = 10;
-  d.status = status;
-  d.explanation = "hold raised";
-  return d;
-}
 
 }  // namespace
 
@@ -111,50 +93,6 @@ TEST_CASE("therapist actions: idempotent on id, another payload ALREADY_EXISTS, 
   auto listed = s.store.ListTherapistActions("prog1");
   PTRACK_REQUIRE_OK(listed);
   CHECK(listed->size() == 1);
-}
-
-TEST_CASE("decisions: saved, replaced and removed to match the latest evaluation",
-          "[foundation][store]") {
-  Seeded s;
-  const Decision w1 = MakeDecision("w1-chin-nod", 1, DecisionStatus::kApplied);
-  Decision w2 = MakeDecision("w2-chin-nod", 2, DecisionStatus::kPending);
-  PTRACK_REQUIRE_OK(s.store.SaveDecisions("prog1", {w2, w1}, 1));
-  auto listed = s.store.ListDecisions("prog1");
-  PTRACK_REQUIRE_OK(listed);
-  REQUIRE(listed->size() == 2);
-  CHECK(listed->at(0) == w1);  // in week order, every field round-trips
-  CHECK(listed->at(1) == w2);
-
-  w2.status = DecisionStatus::kApproved;
-  PTRACK_REQUIRE_OK(s.store.SaveDecisions("prog1", {w2}, 2));
-  listed = s.store.ListDecisions("prog1");
-  PTRACK_REQUIRE_OK(listed);
-  REQUIRE(listed->size() == 1);
-  CHECK(listed->at(0).status == DecisionStatus::kApproved);
-}
-
-TEST_CASE("DecisionsDiffer: true until a fingerprint is kept, then only for another one",
-          "[foundation][store]") {
-  Seeded s;
-  const Decision w1 = MakeDecision("w1-chin-nod", 1, DecisionStatus::kApplied);
-  auto differ = [&](uint64_t fingerprint) {
-    auto r = s.store.DecisionsDiffer("prog1", fingerprint);
-    PTRACK_REQUIRE_OK(r);
-    return *r;
-  };
-  CHECK(differ(0));  // nothing saved yet: unknown, so it differs from anything
-  CHECK(differ(42));
-  const uint64_t high = 0xfedcba9876543210ull;  // above INT64_MAX: kept bit for bit
-  PTRACK_REQUIRE_OK(s.store.SaveDecisions("prog1", {w1}, high));
-  CHECK_FALSE(differ(high));
-  CHECK(differ(high - 1));
-  PTRACK_REQUIRE_OK(s.store.SaveDecisions("prog1", {}, 7));
-  CHECK_FALSE(differ(7));
-  CHECK(differ(high));
-  auto listed = s.store.ListDecisions("prog1");
-  PTRACK_REQUIRE_OK(listed);
-  CHECK(listed->empty());
-  CHECK(s.store.DecisionsDiffer("no-such-program", 7).status().code() == StatusCode::kNotFound);
 }
 
 TEST_CASE("revisions append only on the expected latest, with their rules", "[foundation][store]") {

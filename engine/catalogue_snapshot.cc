@@ -1,7 +1,7 @@
 // Loading the catalogue for one evaluation.
-#include "service/catalogue_snapshot.h"
+#include "engine/catalogue_snapshot.h"
 
-#include "service/paging.h"
+#include "engine/paging.h"
 
 namespace ptrack {
 
@@ -25,6 +25,17 @@ Result<CatalogueSnapshot> CatalogueSnapshot::Load(Store& store, const std::strin
     }
   }
   return snapshot;
+}
+
+bool CatalogueSnapshot::Names(const Program& program) const {
+  for (const ProgramRevision& r : program.revisions) {
+    for (const Phase& p : r.phases) {
+      for (const Prescription& rx : p.prescriptions) {
+        if (exercises_.count(rx.exercise_id) == 0) return false;
+      }
+    }
+  }
+  return true;
 }
 
 const Exercise* CatalogueSnapshot::Find(const std::string& id) const {

@@ -1,7 +1,7 @@
-// The summary worker's queue (service/refresh_queue.h): coalescing per patient, red flags served
+// The summary worker's queue (engine/refresh_queue.h): coalescing per patient, red flags served
 // first, a red flag pending until its evaluation is done — or until a clearing recorded after it
 // arrived covers it, never one recorded before — and Drain waiting for the work in hand.
-#include "service/refresh_queue.h"
+#include "engine/refresh_queue.h"
 
 #include <atomic>
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
 // The summary sweep: which rows are stale, and the background loop.
-#include "service/summary_sweeper.h"
+#include "engine/summary_sweeper.h"
 
 #include <sys/resource.h>
 #include <unistd.h>

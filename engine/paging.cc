@@ -1,5 +1,5 @@
 // Page token encoding: "p1" + lower-case hex of the store cursor.
-#include "service/paging.h"
+#include "engine/paging.h"
 
 namespace ptrack::paging {
 

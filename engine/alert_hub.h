@@ -3,7 +3,7 @@
 // counter that grows with every Notify, so a watcher that was busy when an alert arrived still
 // sees that something changed. Close() (at shutdown) wakes every watcher for good. How many
 // watches may be open, and for how long one may block, is AlertWatchdog's job
-// (alert_watchdog.h). Thread-safe.
+// (service/alert_watchdog.h). Thread-safe.
 #pragma once
 
 #include <chrono>

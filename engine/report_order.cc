@@ -1,5 +1,5 @@
 // Report orders: parsing and comparison.
-#include "service/report_order.h"
+#include "engine/report_order.h"
 
 #include <algorithm>
 #include <tuple>

@@ -1,5 +1,5 @@
 // AlertHub: a generation counter and a condition variable.
-#include "service/alert_hub.h"
+#include "engine/alert_hub.h"
 
 namespace ptrack {
 

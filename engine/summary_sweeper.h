@@ -12,8 +12,8 @@
 #include <mutex>
 #include <thread>
 
-#include "service/deps.h"
-#include "service/progress_runner.h"
+#include "engine/deps.h"
+#include "engine/progress_runner.h"
 
 namespace ptrack {
 
@@ -25,7 +25,7 @@ struct SweepCounts {
 
 class SummarySweeper {
  public:
-  explicit SummarySweeper(Deps deps) : deps_(deps), runner_(deps) {}
+  explicit SummarySweeper(EngineDeps deps) : deps_(deps), runner_(deps) {}
   ~SummarySweeper() { Stop(); }
 
   SweepCounts SweepOnce();
@@ -40,7 +40,7 @@ class SummarySweeper {
  private:
   bool Stopping();
 
-  Deps deps_;
+  EngineDeps deps_;
   ProgressRunner runner_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -1,5 +1,5 @@
 // RefreshQueue: two deques, a set for coalescing, one condition variable.
-#include "service/refresh_queue.h"
+#include "engine/refresh_queue.h"
 
 #include <algorithm>
 

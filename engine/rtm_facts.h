@@ -7,8 +7,8 @@
 
 #include <optional>
 
+#include "engine/deps.h"
 #include "scheduler/rtm.h"
-#include "service/deps.h"
 
 namespace ptrack {
 
@@ -17,6 +17,7 @@ struct RtmOnDate {
   RtmStatus status;
 };
 
-Result<RtmOnDate> ComputeRtmOn(const Deps& deps, const Patient& patient, Zone zone, LocalDate day);
+Result<RtmOnDate> ComputeRtmOn(const EngineDeps& deps, const Patient& patient, Zone zone,
+                               LocalDate day);
 
 }  // namespace ptrack

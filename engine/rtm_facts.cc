@@ -1,19 +1,12 @@
 // Reading the RTM inputs of one patient and date.
-#include "service/rtm_facts.h"
+#include "engine/rtm_facts.h"
 
 #include <set>
 
 namespace ptrack {
-namespace {
 
-Instant StartOfDay(LocalDate day, Zone zone) {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(
-      zone->to_sys(date::local_seconds(day), date::choose::earliest));
-}
-
-}  // namespace
-
-Result<RtmOnDate> ComputeRtmOn(const Deps& deps, const Patient& patient, Zone zone, LocalDate day) {
+Result<RtmOnDate> ComputeRtmOn(const EngineDeps& deps, const Patient& patient, Zone zone,
+                               LocalDate day) {
   RtmOnDate out;
   // The episode covering the day: the latest that started on or before it.
   PTRACK_ASSIGN_OR_RETURN(auto episodes, deps.store.ListRtmEpisodes(patient.id));

@@ -1,0 +1,78 @@
+// Timing the evaluation after a new session, at one history length.
+#include "bench/eval.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "bench/clinic_gen.h"
+#include "engine/alert_hub.h"
+#include "engine/clinical_defaults.h"
+#include "engine/clock.h"
+#include "engine/evaluation_cache.h"
+#include "engine/progress_runner.h"
+#include "engine/refresh_queue.h"
+#include "storage/sqlite_store.h"
+
+namespace ptrack::bench {
+
+namespace fs = std::filesystem;
+using Steady = std::chrono::steady_clock;
+
+Result<double> EvalMsAfterSession(const Options& o, const fs::path& dir, int patients, int days) {
+  const fs::path scratch = fs::exists("/dev/shm") ? fs::path("/dev/shm") : dir;
+  const fs::path db = scratch / ("ptrack-bench-eval-" + std::to_string(getpid()) + "-" +
+                                 std::to_string(days) + ".db");
+  struct Cleanup {
+    fs::path db;
+    ~Cleanup() {
+      for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+    }
+  } cleanup{db};
+  const std::string what = "eval clinic " + std::to_string(patients) + " x " + std::to_string(days);
+  PTRACK_RETURN_IF_ERROR(
+      GenerateClinic(db.string(), o.data_dir, patients, days, [&](int done, int total) {
+        Progress(what, done, total);
+      }).status());
+  PTRACK_ASSIGN_OR_RETURN(auto store, SqliteStore::Open(db.string()));
+  PTRACK_ASSIGN_OR_RETURN(const ClinicalDefaults clinical, LoadClinicalDefaults(o.data_dir));
+  const Instant now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  FakeClock clock(now);
+  AlertHub alerts;
+  RefreshQueue refresh;
+  EvaluationCache evaluations(64u << 20);
+  ProgressRunner runner({*store, clock, clinical, alerts, refresh, evaluations});
+
+  std::vector<double> ms;
+  for (int p = 0; p < patients; ++p) {
+    PTRACK_ASSIGN_OR_RETURN(const Patient patient, store->GetPatient(BenchPatientId(p)));
+    PTRACK_ASSIGN_OR_RETURN(const ActiveProgramRef program, store->GetActiveProgramRef(patient.id));
+    const Zone zone = date::locate_zone(patient.time_zone);
+    Session s;
+    char id[40];
+    std::snprintf(id, sizeof id, "e0000000-0000-4000-8000-%012d", p);
+    s.id = id;
+    s.patient_id = patient.id;
+    s.program_id = program.id;
+    s.perform_time = now - std::chrono::minutes(1);
+    s.local_date = LocalDateOf(s.perform_time, zone);
+    s.receive_time = now;
+    s.pain_before = 2;
+    s.pain_after = 2;
+    s.effort = 4;
+    s.exercises.push_back({"chin-tuck", 2, 10, 5, 0, "", Side::kUnspecified, -1});
+    PTRACK_RETURN_IF_ERROR(store->LogSession(s).status());
+    const auto t0 = Steady::now();
+    PTRACK_RETURN_IF_ERROR(runner.Refresh(patient));
+    ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
+  }
+  if (ms.empty()) return Status::FailedPrecondition("no patients to evaluate");
+  std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
+  return ms[ms.size() / 2];
+}
+
+}  // namespace ptrack::bench
