@@ -205,17 +205,29 @@ Result<Evaluated> ProgressRunner::FromCheckpoint(const Patient& patient, Program
   return out;
 }
 
+Result<std::shared_ptr<const CatalogueSnapshot>> ProgressRunner::ClinicCatalogue(
+    const std::string& clinic_id) {
+  PTRACK_ASSIGN_OR_RETURN(const int64_t generation, deps_.store.GetCatalogueGeneration());
+  return Shared(clinic_id, generation);
+}
+
+Result<std::shared_ptr<const CatalogueSnapshot>> ProgressRunner::Shared(
+    const std::string& clinic_id, int64_t generation) {
+  std::shared_ptr<const CatalogueSnapshot> shared =
+      deps_.evaluations.FindCatalogue(clinic_id, generation);
+  if (shared == nullptr) {
+    PTRACK_ASSIGN_OR_RETURN(auto loaded,
+                            CatalogueSnapshot::Load(deps_.store, clinic_id, Program{}));
+    shared = std::make_shared<const CatalogueSnapshot>(std::move(loaded));
+    deps_.evaluations.PutCatalogue(clinic_id, generation, shared);
+  }
+  return shared;
+}
+
 Result<std::shared_ptr<const CatalogueSnapshot>> ProgressRunner::Catalogue(const Patient& patient,
                                                                            const Program& program,
                                                                            int64_t generation) {
-  std::shared_ptr<const CatalogueSnapshot> shared =
-      deps_.evaluations.FindCatalogue(patient.clinic_id, generation);
-  if (shared == nullptr) {
-    PTRACK_ASSIGN_OR_RETURN(auto loaded,
-                            CatalogueSnapshot::Load(deps_.store, patient.clinic_id, Program{}));
-    shared = std::make_shared<const CatalogueSnapshot>(std::move(loaded));
-    deps_.evaluations.PutCatalogue(patient.clinic_id, generation, shared);
-  }
+  PTRACK_ASSIGN_OR_RETURN(auto shared, Shared(patient.clinic_id, generation));
   if (shared->Names(program)) return shared;
   // The program names an exercise the clinic no longer lists (retired): its own snapshot.
   PTRACK_ASSIGN_OR_RETURN(auto own,

@@ -53,6 +53,10 @@ class ProgressRunner {
   // decision and flag since: for reads of the whole history (all decisions, days before what
   // the cached evaluation keeps). Not cached; writes nothing.
   Result<std::shared_ptr<const Evaluated>> RunComplete(const Patient& patient, Program program);
+  // The catalogue `clinic_id` sees (shipped entries and its own, retired ones excluded) at the
+  // store's current catalogue generation: shared with the evaluations, loaded once per
+  // generation.
+  Result<std::shared_ptr<const CatalogueSnapshot>> ClinicCatalogue(const std::string& clinic_id);
   // RunActive for its effect on the report row, after a write that changes what it shows (RTM
   // records too, which are not evaluation inputs), with the patient read again; OK when the
   // patient has no active program.
@@ -67,6 +71,9 @@ class ProgressRunner {
   // `history`: at least the sessions of the last 30 days.
   Status KeepSummary(const Patient& patient, const Evaluated& evaluated,
                      const ProgramHistory& history);
+  // The clinic's snapshot at `generation`, from the cache or loaded into it.
+  Result<std::shared_ptr<const CatalogueSnapshot>> Shared(const std::string& clinic_id,
+                                                          int64_t generation);
   Result<std::shared_ptr<const CatalogueSnapshot>> Catalogue(const Patient& patient,
                                                              const Program& program,
                                                              int64_t generation);

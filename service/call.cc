@@ -29,13 +29,13 @@ grpc::Status Refused(const CallStart& start) {
   return grpc::Status(grpc::StatusCode::INTERNAL, "the call was not refused");
 }
 
-Status Call::Finish(Status outcome) {
+std::optional<AuditEvent> Call::AuditRow(std::string outcome) const {
   const auto& table = AccessTable();
   auto rule = table.find(method_);
-  if (rule == table.end() || !rule->second.audit) return outcome;
+  if (rule == table.end() || !rule->second.audit) return std::nullopt;
   // A call without a valid token has no caller to record (and recording it would let anyone
   // make the server write): it is not audited.
-  if (who_.username.empty()) return outcome;
+  if (who_.username.empty()) return std::nullopt;
   AuditEvent event;
   event.time = deps_.clock.Now();
   event.username = who_.username;
@@ -43,8 +43,20 @@ Status Call::Finish(Status outcome) {
   event.clinic_id = who_.clinic_id;
   event.patient_id = patient_id_;
   event.method = std::string(method_);
-  event.outcome = CodeName(outcome.code());
-  Status recorded = deps_.store.AppendAudit(event);
+  event.outcome = std::move(outcome);
+  return event;
+}
+
+const AuditEvent* Call::AuditOnSuccess() {
+  success_row_ = AuditRow(CodeName(StatusCode::kOk));
+  return success_row_ ? &*success_row_ : nullptr;
+}
+
+Status Call::Finish(Status outcome) {
+  if (audit_written_ && outcome.ok()) return outcome;  // committed with the write
+  std::optional<AuditEvent> event = AuditRow(CodeName(outcome.code()));
+  if (!event) return outcome;
+  Status recorded = deps_.store.AppendAudit(*event);
   if (!recorded.ok() && outcome.ok()) {
     // The change itself is done (a retry is answered as a replay); say why the answer is not OK.
     return Status::Unavailable("the access could not be recorded in the audit log (" +

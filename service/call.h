@@ -11,6 +11,7 @@
 #include <grpcpp/support/server_callback.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,6 +49,12 @@ class Call {
   void Attempted(const std::string& username) { who_.username = username; }
   // Names the patient of an audited call that reaches one other than through Patient().
   void NamePatient(const std::string& patient_id) { patient_id_ = patient_id; }
+  // The audit row this call would record if it succeeds, for a write that commits it in its own
+  // transaction (Store::LogSession's `audit`); nullptr when the method is not audited or the
+  // caller is unknown. After such a write succeeded, call AuditWritten(): Finish then records
+  // nothing more for an OK outcome, and a failure after it (the write is done) gets its own row.
+  const AuditEvent* AuditOnSuccess();
+  void AuditWritten() { audit_written_ = true; }
   // The client's deadline (system_clock::time_point::max() when it set none).
   std::chrono::system_clock::time_point deadline() const { return context_.deadline(); }
   // How long a wait inside the body may last: `cap`, or less when the deadline comes sooner
@@ -55,11 +62,16 @@ class Call {
   std::chrono::milliseconds TimeLeft(std::chrono::milliseconds cap) const;
 
  private:
+  // The audit row of this call with `outcome`, or nullopt when it records none.
+  std::optional<AuditEvent> AuditRow(std::string outcome) const;
+
   const Deps& deps_;
   const grpc::ServerContextBase& context_;
   std::string_view method_;
   Principal who_;
   std::string patient_id_;
+  std::optional<AuditEvent> success_row_;  // what AuditOnSuccess handed out
+  bool audit_written_ = false;
 };
 
 // Runs one rpc: Enter, then `body(call)` (a callable returning Status), then Finish.

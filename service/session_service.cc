@@ -53,13 +53,16 @@ Status SessionServiceImpl::ValidateSession(const v1::LogSessionRequest& req,
   if (s.exercises_size() == 0 || s.exercises_size() > 30) {
     v.Add("session.exercises", "log 1..30 exercises");
   }
+  // The clinic's catalogue as the evaluations share it; an exercise not in it (retired, or
+  // unknown) is looked up in the store.
+  PTRACK_ASSIGN_OR_RETURN(auto catalogue, runner_.ClinicCatalogue(clinic_id));
   for (int i = 0; i < s.exercises_size() && i < 30; ++i) {
     const v1::ExerciseLog& l = s.exercises(i);
     const std::string f = "session.exercises[" + std::to_string(i) + "]";
     auto id = names::ParseExercise(l.exercise(), f + ".exercise");
     if (!id.ok()) {
       v.Add(f + ".exercise", "must be an exercise name like exercises/{exercise}");
-    } else {
+    } else if (catalogue->Find(*id) == nullptr) {
       auto e = deps_.store.GetExercise(*id);
       if ((e.ok() && !VisibleTo(*e, clinic_id)) ||
           (!e.ok() && e.status().code() == StatusCode::kNotFound)) {
@@ -110,9 +113,9 @@ Status SessionServiceImpl::ReportSuspension(const Patient& patient, const Sessio
   // row before it answers, so the row is never behind one.
   bool suspended = !session.red_flags.empty() || deps_.refresh.PendingRedFlag(patient.id);
   if (!suspended) {
-    auto row = deps_.store.GetPatientSummary(patient.id);
+    auto row = deps_.store.GetPatientSuspended(patient.id);
     if (row.ok()) {
-      suspended = row->suspended;
+      suspended = *row;
     } else if (row.status().code() == StatusCode::kNotFound) {
       PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));  // no row yet
       suspended = evaluated->timeline.StateOn(evaluated->today).suspended;
@@ -165,7 +168,10 @@ grpc::ServerUnaryReactor* SessionServiceImpl::LogSession(grpc::CallbackServerCon
                                             FormatIsoDate(program->start_date) + ")");
         }
         session.receive_time = deps_.clock.Now();
-        PTRACK_ASSIGN_OR_RETURN(auto logged, deps_.store.LogSession(session));
+        // The audit row commits with the session (one group commit for both).
+        PTRACK_ASSIGN_OR_RETURN(auto logged,
+                                deps_.store.LogSession(session, call.AuditOnSuccess()));
+        call.AuditWritten();
         convert::ToProto(logged.session, patient.clinic_id, resp->mutable_session());
         resp->set_replayed(logged.replayed);
         if (!logged.replayed) {

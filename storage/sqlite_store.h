@@ -114,7 +114,8 @@ class SqliteStore final : public Store {
   Status PutCheckpoint(const std::string& program_id, const StoredCheckpoint& stored) override;
   Result<int64_t> GetCatalogueGeneration() override;
 
-  Result<LogResult> LogSession(const Session& session) override;
+  Result<LogResult> LogSession(const Session& session,
+                               const AuditEvent* audit = nullptr) override;
   Result<Session> GetSession(const std::string& patient_id, const std::string& id) override;
   Result<Page<Session>> ListSessions(const std::string& patient_id, std::optional<LocalDate> from,
                                      std::optional<LocalDate> to, const PageRequest& page) override;
@@ -133,6 +134,7 @@ class SqliteStore final : public Store {
                                                              LocalDate from, LocalDate to) override;
 
   Result<PatientSummary> GetPatientSummary(const std::string& patient_id) override;
+  Result<bool> GetPatientSuspended(const std::string& patient_id) override;
   Result<std::vector<AlertRecord>> SavePatientSummary(const std::string& clinic_id,
                                                       const std::string& patient_id,
                                                       const PatientSummary& summary,

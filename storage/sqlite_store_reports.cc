@@ -59,6 +59,19 @@ Result<PatientSummary> SqliteStore::GetPatientSummary(const std::string& patient
   });
 }
 
+Result<bool> SqliteStore::GetPatientSuspended(const std::string& patient_id) {
+  return Read<bool>([&](sqlite::Connection& db) -> Result<bool> {
+    // SQLite's own JSON reader picks the one field; a body without it reads as no summary, as
+    // GetPatientSummary treats a body that does not decode.
+    sqlite::Prepared q(db,
+                       "SELECT json_extract(body, '$.suspended') FROM patient_status "
+                       "WHERE patient_id = ? AND json_valid(body)");
+    q.bind(1, patient_id);
+    if (!q.executeStep() || q.getColumn(0).isNull()) return Status::NotFound("no summary");
+    return q.getColumn(0).getInt() != 0;
+  });
+}
+
 Result<std::vector<AlertRecord>> SqliteStore::SavePatientSummary(const std::string& clinic_id,
                                                                  const std::string& patient_id,
                                                                  const PatientSummary& summary,

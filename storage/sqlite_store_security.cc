@@ -231,19 +231,27 @@ Result<Account> SqliteStore::RedeemEnrolmentCode(const std::string& code_hash, I
 
 // --- Audit -----------------------------------------------------------------------------------
 
+namespace sqlite {
+
+void InsertAudit(Connection& db, const AuditEvent& e) {
+  Prepared q(db,
+             "INSERT INTO audit_events(time_ms, username, role, clinic_id, patient_id, method, "
+             "outcome) VALUES(?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, static_cast<int64_t>(ToUnixMillis(e.time)));
+  q.bind(2, e.username);
+  q.bind(3, static_cast<int>(e.role));
+  q.bind(4, e.clinic_id);
+  q.bind(5, e.patient_id);
+  q.bind(6, e.method);
+  q.bind(7, e.outcome);
+  q.exec();
+}
+
+}  // namespace sqlite
+
 Status SqliteStore::AppendAudit(const AuditEvent& e) {
   return Write<Done>([&](sqlite::Connection& db) -> Result<Done> {
-           sqlite::Prepared q(db,
-                              "INSERT INTO audit_events(time_ms, username, role, clinic_id, "
-                              "patient_id, method, outcome) VALUES(?, ?, ?, ?, ?, ?, ?)");
-           q.bind(1, Ms(e.time));
-           q.bind(2, e.username);
-           q.bind(3, static_cast<int>(e.role));
-           q.bind(4, e.clinic_id);
-           q.bind(5, e.patient_id);
-           q.bind(6, e.method);
-           q.bind(7, e.outcome);
-           q.exec();
+           sqlite::InsertAudit(db, e);
            return Done{};
          })
       .status();

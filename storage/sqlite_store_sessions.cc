@@ -391,62 +391,82 @@ Result<std::vector<Session>> SqliteStore::ListProgramSessionsReceivedSince(
 
 // --- Sessions --------------------------------------------------------------------------------
 
-Result<LogResult> SqliteStore::LogSession(const Session& s) {
-  return Write<LogResult>([&](sqlite::Connection& db) -> Result<LogResult> {
-    if (auto stored = LoadSession(db, s.patient_id, s.id)) {
-      if (!stored->ok()) return stored->status();
-      if (!SamePayload(**stored, s)) {
-        return Status::AlreadyExists("a different session with this id was already logged");
-      }
-      return LogResult{std::move(**stored), true};
-    }
-    const auto patient = KeyOf(db, "patients", s.patient_id);
-    const auto program = KeyOf(db, "programs", s.program_id);
-    if (!patient || !program) {
-      return Status::FailedPrecondition("the change conflicts with stored data");
-    }
-    ExerciseKeys keys(db);
-    sqlite::Prepared q(db,
-                       "INSERT INTO sessions(patient, id, program, perform_ms, day, receive_ms, "
-                       "pain_before, pain_after, effort, notes, logs, red_flags) "
-                       "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    q.bind(1, *patient);
-    q.bind(2, s.id);
-    q.bind(3, *program);
-    q.bind(4, static_cast<int64_t>(ToUnixMillis(s.perform_time)));
-    q.bind(5, sqlite::DayNumber(s.local_date));
-    q.bind(6, static_cast<int64_t>(ToUnixMillis(s.receive_time)));
-    q.bind(7, s.pain_before);
-    q.bind(8, s.pain_after);
-    q.bind(9, s.effort);
-    q.bind(10, s.notes);
-    q.bind(11, EncodeStoredLogs(s.exercises, keys));
-    q.bind(12, nlohmann::json(s.red_flags).dump());
-    q.exec();
+namespace {
 
-    DailyFacts facts;
-    facts.date = s.local_date;
-    sqlite::Prepared f(db,
-                       "SELECT sessions_done, exercises_done, max_pain FROM daily_facts "
-                       "WHERE patient = ? AND day = ?");
-    f.bind(1, *patient);
-    f.bind(2, sqlite::DayNumber(s.local_date));
-    if (f.executeStep()) {
-      facts.sessions_done = f.getColumn(0).getInt();
-      facts.exercises_done = f.getColumn(1).getInt();
-      facts.max_pain = f.getColumn(2).getInt();
+// The body of LogSession inside its transaction.
+Result<LogResult> StoreSession(sqlite::Connection& db, const Session& s) {
+  if (auto stored = LoadSession(db, s.patient_id, s.id)) {
+    if (!stored->ok()) return stored->status();
+    if (!SamePayload(**stored, s)) {
+      return Status::AlreadyExists("a different session with this id was already logged");
     }
-    facts = Accumulate(facts, s);
-    sqlite::Prepared u(db,
-                       "INSERT OR REPLACE INTO daily_facts(patient, day, sessions_done, "
-                       "exercises_done, max_pain) VALUES(?, ?, ?, ?, ?)");
-    u.bind(1, *patient);
-    u.bind(2, sqlite::DayNumber(s.local_date));
-    u.bind(3, facts.sessions_done);
-    u.bind(4, facts.exercises_done);
-    u.bind(5, facts.max_pain);
-    u.exec();
-    return LogResult{s, false};
+    return LogResult{std::move(**stored), true};
+  }
+  const auto patient = KeyOf(db, "patients", s.patient_id);
+  const auto program = KeyOf(db, "programs", s.program_id);
+  if (!patient || !program) {
+    return Status::FailedPrecondition("the change conflicts with stored data");
+  }
+  ExerciseKeys keys(db);
+  sqlite::Prepared q(db,
+                     "INSERT INTO sessions(patient, id, program, perform_ms, day, receive_ms, "
+                     "pain_before, pain_after, effort, notes, logs, red_flags) "
+                     "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, *patient);
+  q.bind(2, s.id);
+  q.bind(3, *program);
+  q.bind(4, static_cast<int64_t>(ToUnixMillis(s.perform_time)));
+  q.bind(5, sqlite::DayNumber(s.local_date));
+  q.bind(6, static_cast<int64_t>(ToUnixMillis(s.receive_time)));
+  q.bind(7, s.pain_before);
+  q.bind(8, s.pain_after);
+  q.bind(9, s.effort);
+  q.bind(10, s.notes);
+  q.bind(11, EncodeStoredLogs(s.exercises, keys));
+  q.bind(12, nlohmann::json(s.red_flags).dump());
+  q.exec();
+
+  DailyFacts facts;
+  facts.date = s.local_date;
+  sqlite::Prepared f(db,
+                     "SELECT sessions_done, exercises_done, max_pain FROM daily_facts "
+                     "WHERE patient = ? AND day = ?");
+  f.bind(1, *patient);
+  f.bind(2, sqlite::DayNumber(s.local_date));
+  if (f.executeStep()) {
+    facts.sessions_done = f.getColumn(0).getInt();
+    facts.exercises_done = f.getColumn(1).getInt();
+    facts.max_pain = f.getColumn(2).getInt();
+  }
+  facts = Accumulate(facts, s);
+  sqlite::Prepared u(db,
+                     "INSERT OR REPLACE INTO daily_facts(patient, day, sessions_done, "
+                     "exercises_done, max_pain) VALUES(?, ?, ?, ?, ?)");
+  u.bind(1, *patient);
+  u.bind(2, sqlite::DayNumber(s.local_date));
+  u.bind(3, facts.sessions_done);
+  u.bind(4, facts.exercises_done);
+  u.bind(5, facts.max_pain);
+  u.exec();
+  return LogResult{s, false};
+}
+
+}  // namespace
+
+Result<LogResult> SqliteStore::LogSession(const Session& s, const AuditEvent* audit) {
+  return Write<LogResult>([&](sqlite::Connection& db) -> Result<LogResult> {
+    Result<LogResult> logged = StoreSession(db, s);
+    if (logged.ok() && audit != nullptr) {
+      try {
+        sqlite::InsertAudit(db, *audit);
+      } catch (const SQLite::Exception& e) {
+        // The row is refused (the session with it: the savepoint rolls back); an I/O error
+        // ends the whole batch in CommitBatch instead.
+        return Status::Unavailable("the session could not be recorded in the audit log (" +
+                                   sqlite::FromException(e).message() + "); nothing was stored");
+      }
+    }
+    return logged;
   });
 }
 

@@ -22,6 +22,9 @@ namespace ptrack::sqlite {
 // Throws SQLite::Exception.
 std::unique_ptr<Connection> OpenConnection(const std::string& path);
 
+// Appends `event` to the audit log on `db` (inside the caller's transaction).
+void InsertAudit(Connection& db, const AuditEvent& event);
+
 // Maps a SQLite failure to a Status without SQL text: constraint conflicts to ALREADY_EXISTS or
 // FAILED_PRECONDITION, busy/full/I-O errors to UNAVAILABLE, the rest to INTERNAL.
 Status FromException(const SQLite::Exception& e);

@@ -230,7 +230,10 @@ class Store {
   // ALREADY_EXISTS. FAILED_PRECONDITION when the patient or program does not exist, or when
   // local_date is not within two days of perform_time's UTC date (it is perform_time's date in
   // the patient's zone; sessions are indexed by time, and date-bounded reads rely on it).
-  virtual Result<LogResult> LogSession(const Session& session) = 0;
+  // `audit`, when given, is appended to the audit log in the same transaction when the call
+  // succeeds (stored or replayed), so the write and its record commit together or not at all.
+  virtual Result<LogResult> LogSession(const Session& session,
+                                       const AuditEvent* audit = nullptr) = 0;
   // NOT_FOUND when the patient has no session with this id (whoever else has one).
   virtual Result<Session> GetSession(const std::string& patient_id, const std::string& id) = 0;
   // Newest perform_time first; from/to bound local_date inclusively when set.
@@ -270,6 +273,9 @@ class Store {
   // --- Derived report rows and alerts (scheduler/summary.h).
   // The patient's stored summary. NOT_FOUND when there is none (or it no longer decodes).
   virtual Result<PatientSummary> GetPatientSummary(const std::string& patient_id) = 0;
+  // Whether the patient's stored summary says the program is suspended, without decoding the
+  // rest of it. NOT_FOUND when there is no summary.
+  virtual Result<bool> GetPatientSuspended(const std::string& patient_id) = 0;
   // In one transaction: replaces the patient's summary and stores each of summary.alerts whose
   // key the patient has not had an alert for. Returns the alerts it stored (with their ids).
   virtual Result<std::vector<AlertRecord>> SavePatientSummary(const std::string& clinic_id,

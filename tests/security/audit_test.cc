@@ -540,5 +540,61 @@ TEST_CASE("When the audit row cannot be written, no patient data leaves", "[secu
   CHECK(RowsAfter(f).size() == rows + 1);
 }
 
+TEST_CASE("A logged session and its audit row commit together, or neither does", "[security]") {
+  F f;
+  const Token patient = f.SignIn(kPatientUser, kPatientPass);
+  constexpr const char* kLogSession = "/ptrack.v1.SessionService/LogSession";
+  const std::string id = "6c1f2a3b-4d5e-4f60-8a7b-000000000001";
+  auto log = [&](const v1::LogSessionRequest& req, v1::LogSessionResponse* resp) {
+    return F::Call(*f.session, &v1::SessionService::Stub::LogSession, patient, req, resp);
+  };
+  const v1::LogSessionRequest req = SessionRequest(id, f.clock.Now() - 1h);
+  int64_t before = LastId(f);
+
+  // Refused with its session: the database will not take the audit row.
+  {
+    SQLite::Database db(f.db_file.path().string(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA busy_timeout = 5000");
+    db.exec(
+        "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_events "
+        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+  }
+  v1::LogSessionResponse resp;
+  const grpc::Status refused = log(req, &resp);
+  INFO(Describe(refused));
+  CHECK(refused.error_code() == Code::UNAVAILABLE);
+  CHECK(RowsAfter(f, before).empty());
+  {
+    SQLite::Database db(f.db_file.path().string(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA busy_timeout = 5000");
+    CHECK(db.execAndGet("SELECT count(*) FROM sessions WHERE id = '" + id + "'").getInt() == 0);
+    db.exec("DROP TRIGGER test_refuse_audit");
+  }
+
+  // Stored: exactly one row, OK (the write's own, not a second one after it).
+  resp.Clear();
+  REQUIRE_OK(log(req, &resp));
+  CHECK_FALSE(resp.replayed());
+  auto rows = RowsAfter(f, before);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].username == kPatientUser);
+  CHECK(rows[0].patient_id == "jordan");
+  CHECK(rows[0].method == kLogSession);
+  CHECK(rows[0].outcome == "OK");
+
+  // A replay is one more OK row; a different session under the same id one ALREADY_EXISTS row.
+  before = rows[0].id;
+  resp.Clear();
+  REQUIRE_OK(log(req, &resp));
+  CHECK(resp.replayed());
+  v1::LogSessionRequest other = req;
+  other.mutable_session()->set_pain_after(9);
+  CHECK_CODE(log(other, &resp), Code::ALREADY_EXISTS);
+  rows = RowsAfter(f, before);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].outcome == "OK");
+  CHECK(rows[1].outcome == "ALREADY_EXISTS");
+}
+
 }  // namespace
 }  // namespace ptrack::testing

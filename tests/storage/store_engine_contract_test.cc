@@ -4,7 +4,8 @@
 // resumes from a checkpoint return exactly the rows of the full reads that fall in the window,
 // at its boundaries, for sessions whose local date is not their UTC date; checkpoints round-trip
 // and replace; the catalogue generation moves with every change to the catalogue and with
-// nothing else; and a session's logs survive whole, whatever they name.
+// nothing else; a session's logs survive whole, whatever they name; an audit row given with a
+// session commits with it and only then; and a summary's suspended flag reads alone.
 #include <algorithm>
 #include <catch2/catch.hpp>
 
@@ -500,6 +501,69 @@ TEST_CASE("sessions: logs survive whole, whatever exercises they name",
   Session changed = s;
   changed.exercises[1].load_kg = 0.3;  // not the same double
   PTRACK_CHECK_CODE(store.LogSession(changed), kAlreadyExists);
+}
+
+TEST_CASE("sessions: an audit row given with a session commits with it, and only when it does",
+          "[foundation][store][engine]") {
+  StoreFixture f;
+  Store& store = f.store();
+  SeedWorld(store);
+  const Instant now = At(Ymd(2026, 3, 3), 8);
+  auto event = [&](const char* outcome) {
+    return AuditEvent{
+        0,      now, "user-p1", Role::kPatient, "c1", "p1", "/ptrack.v1.SessionService/LogSession",
+        outcome};
+  };
+  auto outcomes = [&] {
+    auto page = store.ListAudit("c1", "p1", PageRequest{100, ""});
+    PTRACK_REQUIRE_OK(page);
+    std::vector<std::string> out;
+    for (const AuditEvent& e : page->items) out.push_back(e.outcome);
+    return out;
+  };
+  const Session s = MakeSession("0f6c5a9e-8b1d-4c3e-9f2a-1b2c3d4e5f11", "p1", "prog1",
+                                At(Ymd(2026, 3, 3), 7), Ymd(2026, 3, 3));
+  const AuditEvent ok = event("OK");
+  PTRACK_REQUIRE_OK(store.LogSession(s, &ok));
+  CHECK(outcomes() == std::vector<std::string>{"OK"});
+  auto replay = store.LogSession(s, &ok);  // a replay is a successful call: recorded
+  PTRACK_REQUIRE_OK(replay);
+  CHECK(replay->replayed);
+  CHECK(outcomes() == std::vector<std::string>{"OK", "OK"});
+  Session changed = s;
+  changed.pain_after = 9;
+  PTRACK_CHECK_CODE(store.LogSession(changed, &ok), kAlreadyExists);  // refused: no row
+  Session orphan = s;
+  orphan.id = "0f6c5a9e-8b1d-4c3e-9f2a-1b2c3d4e5f12";
+  orphan.program_id = "no-such-program";
+  PTRACK_CHECK_CODE(store.LogSession(orphan, &ok), kFailedPrecondition);
+  CHECK(outcomes() == std::vector<std::string>{"OK", "OK"});
+  PTRACK_REQUIRE_OK(store.LogSession(MakeSession("0f6c5a9e-8b1d-4c3e-9f2a-1b2c3d4e5f13", "p1",
+                                                 "prog1", At(Ymd(2026, 3, 3), 9),
+                                                 Ymd(2026, 3, 3))));  // no audit given: none
+  CHECK(outcomes() == std::vector<std::string>{"OK", "OK"});
+}
+
+TEST_CASE("GetPatientSuspended reads the stored summary's flag, NOT_FOUND without one",
+          "[foundation][store][engine]") {
+  StoreFixture f;
+  Store& store = f.store();
+  SeedWorld(store);
+  PTRACK_CHECK_CODE(store.GetPatientSuspended("p1"), kNotFound);
+  PatientSummary summary;
+  summary.as_of = Ymd(2026, 3, 10);
+  summary.program_id = "prog1";
+  for (const bool suspended : {true, false, true}) {
+    summary.suspended = suspended;
+    PTRACK_REQUIRE_OK(store.SavePatientSummary("c1", "p1", summary, At(Ymd(2026, 3, 10), 12)));
+    auto read = store.GetPatientSuspended("p1");
+    PTRACK_REQUIRE_OK(read);
+    CHECK(*read == suspended);
+    auto whole = store.GetPatientSummary("p1");
+    PTRACK_REQUIRE_OK(whole);
+    CHECK(whole->suspended == *read);
+  }
+  PTRACK_CHECK_CODE(store.GetPatientSuspended("p2"), kNotFound);
 }
 
 TEST_CASE("sessions: a local date far from the perform time is refused",
