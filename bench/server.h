@@ -2,7 +2,9 @@
 // days (clinic_gen.h) on a memory file system when there is one, copies the database into `dir`
 // on disk, starts the real ptrackd (PTRACKD) on free ports over it, and returns it with a Target
 // signed in and given the generated patients; the server stops when Served::server is reset or
-// destroyed. RssMb and CpuSeconds read a process's resident memory and CPU time from /proc.
+// destroyed. ServeFloor starts ptrack-floor (PTRACK_FLOOR, floor_server.cc) the same way, with
+// the same launcher, on a fresh database. RssMb and CpuSeconds read a process's resident memory
+// and CPU time from /proc.
 #pragma once
 
 #include <sys/types.h>
@@ -31,6 +33,10 @@ struct Served {
 // Generates a clinic of `patients` x `days` and serves it from `dir` (o.data_dir is the server's
 // data; progress on a terminal).
 Result<Served> Serve(const Options& o, const std::filesystem::path& dir, int patients, int days);
+
+// ptrack-floor on a fresh database in `dir` (no clinic: the floor keeps no patients), with a
+// Target signed in and given the ids of `patients` generated patients. No HTTP port.
+Result<Served> ServeFloor(const std::filesystem::path& dir, int patients);
 
 // Megabytes of resident memory (VmRSS) of the process; 0 when unreadable.
 double RssMb(pid_t pid);
