@@ -44,6 +44,13 @@ for (const prefix of ["", "floor_"]) {
     }
     assert.equal(fig[`${prefix}${phase}_failed`], 0, `${prefix}${phase} calls failed`);
     assert.ok(fig[`${prefix}${phase}_p50_ms`] <= fig[`${prefix}${phase}_p99_ms`], `${prefix}${phase} p50 <= p99`);
+    // What the phase cost, for which limit it hit: CPU per call in the server and in the bench,
+    // and the machine's busy share (a clock-tick count: zero is possible in a short phase).
+    for (const k of ["server_cpu_us", "bench_cpu_us", "busy"]) {
+      const v = fig[`${prefix}${phase}_${k}`];
+      assert.ok(Number.isFinite(v) && v >= 0, `${prefix}${phase}_${k} = ${v}`);
+    }
+    assert.ok(fig[`${prefix}${phase}_busy`] <= 1, `${prefix}${phase}_busy is a share`);
   }
   const r = (a, b) => fig[`${prefix}${a}`] / fig[`${prefix}${b}`];
   assert.ok(Math.abs(fig[`${prefix}log_ratio`] - r("log_session_qps", "null_rpc_qps")) < 1e-3, `${prefix}log_ratio`);
@@ -52,7 +59,8 @@ for (const prefix of ["", "floor_"]) {
     `${prefix}log_p99_over_null_p99`);
 }
 const floorExpected = ["null_rpc", "log_session", "plan"]
-  .flatMap((p) => ["qps", "p50_ms", "p99_ms", "failed"].map((k) => `floor_${p}_${k}`))
+  .flatMap((p) => ["qps", "p50_ms", "p99_ms", "failed", "server_cpu_us", "bench_cpu_us", "busy"]
+    .map((k) => `floor_${p}_${k}`))
   .concat(["floor_log_ratio", "floor_plan_ratio", "floor_log_p99_over_null_p99"]);
 assert.deepEqual(floorKeys.sort(), floorExpected.sort(), "the floor's figures, and no others");
 

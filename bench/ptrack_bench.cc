@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -86,22 +87,46 @@ int Main(int argc, char** argv) {
     return Soak(o, *t, main_clinic, fig);
   }
 
-  auto phase = [&](const std::string& name, LoadFigures f) {
+  // Whose CPU the phases read: the server under test's process (none for --target).
+  pid_t server_pid = main_clinic.server ? main_clinic.server->pid() : 0;
+  // Runs one phase and records its figures, with the CPU it cost per call in the server and in
+  // this load generator, and how busy the whole machine was (1 = both cores: CPU-bound).
+  auto phase = [&](const std::string& name, const std::function<LoadFigures()>& run) {
+    const double server_before = server_pid > 0 ? CpuSeconds(server_pid) : -1;
+    const double bench_before = CpuSeconds(getpid());
+    const auto [busy_before, all_before] = MachineCpuSeconds();
+    const LoadFigures f = run();
+    const auto [busy_after, all_after] = MachineCpuSeconds();
+    const double calls = static_cast<double>(f.ok + f.failed);
+    std::string cpu;
+    if (calls > 0 && server_before >= 0) {
+      fig[name + "_server_cpu_us"] = 1e6 * (CpuSeconds(server_pid) - server_before) / calls;
+      cpu += ", server CPU " + Num(fig[name + "_server_cpu_us"], 0) + " us/call";
+    }
+    if (calls > 0) {
+      fig[name + "_bench_cpu_us"] = 1e6 * (CpuSeconds(getpid()) - bench_before) / calls;
+      cpu += ", bench CPU " + Num(fig[name + "_bench_cpu_us"], 0) + " us/call";
+    }
+    if (all_after > all_before) {
+      fig[name + "_busy"] = (busy_after - busy_before) / (all_after - all_before);
+      cpu += ", machine " + Num(100 * fig[name + "_busy"], 0) + " % busy";
+    }
     Say(o, name + ": " + Num(f.qps, 0) + " calls/s, p50 " + Num(f.p50_ms, 2) + " ms, p99 " +
                Num(f.p99_ms, 2) + " ms, " + std::to_string(f.failed) + " failed" +
-               (f.first_error.empty() ? "" : " (first: " + f.first_error + ")"));
+               (f.first_error.empty() ? "" : " (first: " + f.first_error + ")") + cpu);
     fig[name + "_qps"] = f.qps;
     fig[name + "_p99_ms"] = f.p99_ms;
     fig[name + "_p50_ms"] = f.p50_ms;
     fig[name + "_failed"] = static_cast<double>(f.failed);
     return f;
   };
-  const LoadFigures null_rpc = phase("null_rpc", t->NullRpc(o.inflight, o.seconds));
-  const LoadFigures log = phase("log_session", t->LogSessions(o.inflight, o.seconds));
-  const LoadFigures plan = phase("plan", t->Plans(o.inflight, o.seconds));
-  phase("plan_cold", t->ColdPlans(o.inflight, o.seconds));
-  const LoadFigures connect =
-      phase("connect_log", t->ConnectLogSessions(std::min(o.inflight, 16), o.seconds));
+  const LoadFigures null_rpc = phase("null_rpc", [&] { return t->NullRpc(o.inflight, o.seconds); });
+  const LoadFigures log =
+      phase("log_session", [&] { return t->LogSessions(o.inflight, o.seconds); });
+  const LoadFigures plan = phase("plan", [&] { return t->Plans(o.inflight, o.seconds); });
+  phase("plan_cold", [&] { return t->ColdPlans(o.inflight, o.seconds); });
+  const LoadFigures connect = phase(
+      "connect_log", [&] { return t->ConnectLogSessions(std::min(o.inflight, 16), o.seconds); });
   // The three ratios of one server's phases, each figure's name after `prefix`.
   auto ratios = [&](const std::string& prefix, const LoadFigures& null_rpc, const LoadFigures& log,
                     const LoadFigures& plan) {
@@ -122,10 +147,15 @@ int Main(int argc, char** argv) {
       return 1;
     }
     Target& f = *floor_server->target;
-    const LoadFigures floor_null = phase("floor_null_rpc", f.NullRpc(o.inflight, o.seconds));
-    const LoadFigures floor_log = phase("floor_log_session", f.LogSessions(o.inflight, o.seconds));
-    const LoadFigures floor_plan = phase("floor_plan", f.Plans(o.inflight, o.seconds));
+    server_pid = floor_server->server->pid();
+    const LoadFigures floor_null =
+        phase("floor_null_rpc", [&] { return f.NullRpc(o.inflight, o.seconds); });
+    const LoadFigures floor_log =
+        phase("floor_log_session", [&] { return f.LogSessions(o.inflight, o.seconds); });
+    const LoadFigures floor_plan =
+        phase("floor_plan", [&] { return f.Plans(o.inflight, o.seconds); });
     floor_server->server.reset();
+    server_pid = 0;
     ratios("floor_", floor_null, floor_log, floor_plan);
     for (const char* k : {"log_ratio", "plan_ratio", "log_p99_over_null_p99"}) {
       Say(o, std::string(k) + ": ptrackd " + Num(fig[k], 3) + ", floor " +
@@ -198,8 +228,8 @@ int Main(int argc, char** argv) {
     std::cout << out.str() << "\n";
     return 0;
   }
-  std::printf("\n%-30s %s\n", "figure", "value");
-  for (const auto& [k, v] : fig) std::printf("%-30s %s\n", k.c_str(), Num(v, 3).c_str());
+  std::printf("\n%-32s %s\n", "figure", "value");
+  for (const auto& [k, v] : fig) std::printf("%-32s %s\n", k.c_str(), Num(v, 3).c_str());
   return 0;
 }
 

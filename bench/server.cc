@@ -95,4 +95,18 @@ double CpuSeconds(pid_t pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+std::pair<double, double> MachineCpuSeconds() {
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  stat >> cpu;  // the first line sums every core
+  if (cpu != "cpu") return {-1, -1};
+  double all = 0, idle = 0, ticks = 0;
+  for (int i = 0; i < 8 && stat >> ticks; ++i) {  // user nice system idle iowait irq softirq steal
+    all += ticks;
+    if (i == 3 || i == 4) idle += ticks;
+  }
+  const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return {(all - idle) / hz, all / hz};
+}
+
 }  // namespace ptrack::bench

@@ -4,13 +4,14 @@
 // signed in and given the generated patients; the server stops when Served::server is reset or
 // destroyed. ServeFloor starts ptrack-floor (PTRACK_FLOOR, floor_server.cc) the same way, with
 // the same launcher, on a fresh database. RssMb and CpuSeconds read a process's resident memory
-// and CPU time from /proc.
+// and CPU time from /proc, MachineCpuSeconds the whole machine's.
 #pragma once
 
 #include <sys/types.h>
 
 #include <filesystem>
 #include <memory>
+#include <utility>
 
 #include "bench/clinic_gen.h"
 #include "bench/options.h"
@@ -43,5 +44,10 @@ double RssMb(pid_t pid);
 
 // Seconds of CPU (user + system) the process has used; -1 when unreadable.
 double CpuSeconds(pid_t pid);
+
+// Seconds of CPU the whole machine (all cores, all processes) has been busy, and has had in all,
+// since boot (/proc/stat; busy is all but idle and I/O wait); {-1, -1} when unreadable. The
+// busy share of an interval is the difference of the first over that of the second.
+std::pair<double, double> MachineCpuSeconds();
 
 }  // namespace ptrack::bench
