@@ -238,8 +238,8 @@ std::string Today() {
   return buf;
 }
 
-// The one plan every GetPlan answers: ptrackd's answer for one training day of the default
-// protocol's first phase, in size and shape.
+// The one plan every GetPlan answers: ptrackd's answer for one training day, in shape and size
+// (2.1 KB; the demo patient's six exercises are 2.2 KB from ptrackd).
 v1::Plan BuildPlan() {
   v1::Plan plan;
   plan.set_program(
@@ -264,7 +264,9 @@ v1::Plan BuildPlan() {
     dose->set_hold_seconds(10);
     dose->set_rest_seconds(30);
     e->set_dose_step(2);
-    e->set_why("Scheduled progression: step 2 of the phase (was 1 x 10 x 5 s)");
+    e->set_why(  // as the engine explains a progression
+        "Chin nod lying down: 1 x 10 reps, hold 5 s -> 2 x 10 reps, hold 10 s: 2 of 3 sessions "
+        "done, pain 2/10 at most, effort 4/10.");
     e->set_instructions(kInstructions);
   }
   return plan;
