@@ -1,14 +1,15 @@
 // The bench smoke test (CTest label "bench"): runs ptrack-bench at tiny sizes with --json and
-// checks that every figure the performance issue names is present and sane — numbers where they
-// must be, calls that succeeded, ratios that are ratios; then a 12-second soak (--soak), checking
-// its samples and verdicts are all there. It asserts nothing about speed.
+// --floor and checks that every figure the performance issue names is present and sane — numbers
+// where they must be, calls that succeeded, ratios that are ratios, and the floor server's
+// figures beside ptrackd's; then a 12-second soak (--soak), checking its samples and verdicts are
+// all there. It asserts nothing about speed.
 //   node check_bench_json.mjs path/to/ptrack-bench
 import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
 
 const bench = process.argv[2];
 const out = execFileSync(bench, ["--quick", "--json", "--patients", "20", "--days", "21", "--seconds", "0.5",
-  "--inflight", "8", "--eval-patients", "2"], { encoding: "utf8", timeout: 240_000, stdio: ["ignore", "pipe", "inherit"] });
+  "--inflight", "8", "--eval-patients", "2", "--floor"], { encoding: "utf8", timeout: 240_000, stdio: ["ignore", "pipe", "inherit"] });
 const lines = out.trim().split("\n");
 const fig = JSON.parse(lines[lines.length - 1]);
 console.log(fig);
@@ -30,6 +31,38 @@ assert.ok(Math.abs(fig.log_ratio - fig.log_session_qps / fig.null_rpc_qps) < 1e-
 assert.ok(Math.abs(fig.plan_ratio - fig.plan_qps / fig.null_rpc_qps) < 1e-3, "plan_ratio = plan / null");
 assert.ok(fig.null_rpc_p50_ms <= fig.null_rpc_p99_ms && fig.log_session_p50_ms <= fig.log_session_p99_ms);
 assert.equal(fig.report_rows, 22, "the report lists the 20 generated patients and the demo's two");
+
+// The floor server's phases (--floor; a run without it has no floor_* figure at all): the same
+// figures and the same ratios, checked the same way, for each server.
+const floorKeys = Object.keys(fig).filter((k) => k.startsWith("floor_"));
+assert.ok(floorKeys.length > 0, "--floor was given: the floor's figures are missing");
+for (const prefix of ["", "floor_"]) {
+  for (const phase of ["null_rpc", "log_session", "plan"]) {
+    for (const k of ["qps", "p50_ms", "p99_ms"]) {
+      const v = fig[`${prefix}${phase}_${k}`];
+      assert.ok(Number.isFinite(v) && v > 0, `${prefix}${phase}_${k} = ${v} should be positive`);
+    }
+    assert.equal(fig[`${prefix}${phase}_failed`], 0, `${prefix}${phase} calls failed`);
+    assert.ok(fig[`${prefix}${phase}_p50_ms`] <= fig[`${prefix}${phase}_p99_ms`], `${prefix}${phase} p50 <= p99`);
+    // What the phase cost, for which limit it hit: CPU per call in the server and in the bench,
+    // and the machine's busy share (a clock-tick count: zero is possible in a short phase).
+    for (const k of ["server_cpu_us", "bench_cpu_us", "busy"]) {
+      const v = fig[`${prefix}${phase}_${k}`];
+      assert.ok(Number.isFinite(v) && v >= 0, `${prefix}${phase}_${k} = ${v}`);
+    }
+    assert.ok(fig[`${prefix}${phase}_busy`] <= 1, `${prefix}${phase}_busy is a share`);
+  }
+  const r = (a, b) => fig[`${prefix}${a}`] / fig[`${prefix}${b}`];
+  assert.ok(Math.abs(fig[`${prefix}log_ratio`] - r("log_session_qps", "null_rpc_qps")) < 1e-3, `${prefix}log_ratio`);
+  assert.ok(Math.abs(fig[`${prefix}plan_ratio`] - r("plan_qps", "null_rpc_qps")) < 1e-3, `${prefix}plan_ratio`);
+  assert.ok(Math.abs(fig[`${prefix}log_p99_over_null_p99`] - r("log_session_p99_ms", "null_rpc_p99_ms")) < 1e-2,
+    `${prefix}log_p99_over_null_p99`);
+}
+const floorExpected = ["null_rpc", "log_session", "plan"]
+  .flatMap((p) => ["qps", "p50_ms", "p99_ms", "failed", "server_cpu_us", "bench_cpu_us", "busy"]
+    .map((k) => `floor_${p}_${k}`))
+  .concat(["floor_log_ratio", "floor_plan_ratio", "floor_log_p99_over_null_p99"]);
+assert.deepEqual(floorKeys.sort(), floorExpected.sort(), "the floor's figures, and no others");
 
 // The soak mode (docs/RELIABILITY.md, item 5), 12 s with a sample every second: the shape of its
 // JSON — every sample with its figures, the verdicts with their rules, failures counted by code.

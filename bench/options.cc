@@ -31,11 +31,17 @@ std::optional<int> ParseOptions(int argc, char** argv, Options* o) {
   if (Has(argc, argv, "help")) {
     std::cout << "Usage: ptrack-bench [--quick] [--json] [--patients N] [--days D] [--seconds S]\n"
                  "                    [--inflight C] [--target HOST:PORT [--http-port P]]\n"
-                 "                    [--eval-patients N] [--soak [SECONDS]]\n"
+                 "                    [--eval-patients N] [--floor | --no-floor]\n"
+                 "                    [--soak [SECONDS]]\n"
                  "Full run: 1,000 x 180 days (plus 10,000 x 180 and 1,000 x 360 for the report),\n"
                  "10 s per phase, 64 calls in flight. --quick: 200 x 60, 3 s, no 10k clinic.\n"
                  "Both time the engine's evaluation after a session at 60 and 720 days of\n"
                  "history on clinics of --eval-patients (30; 20 with --quick; 0 skips it).\n"
+                 "--floor (on in the full run, off with --quick unless given): after ptrackd,\n"
+                 "the null RPC, LogSession and plan phases again, same calls in flight and\n"
+                 "seconds, against ptrack-floor (the least server that answers them durably\n"
+                 "and audited) on a fresh database: floor_* figures and ratios. Not with\n"
+                 "--target or --soak.\n"
                  "--soak: 300 x 60; the mixed workload's capacity (closed loop, S s, C in\n"
                  "flight), then the mix open loop at 80 % of it for SECONDS (default 600, at\n"
                  "least 3), sampled every 10 s (SECONDS / 30 when shorter); prints the samples\n"
@@ -66,6 +72,13 @@ std::optional<int> ParseOptions(int argc, char** argv, Options* o) {
   o->eval_patients = std::stoi(Arg(argc, argv, "eval-patients", std::to_string(o->eval_patients)));
   o->target = Arg(argc, argv, "target", "");
   o->http_port = std::stoi(Arg(argc, argv, "http-port", "0"));
+  if (Has(argc, argv, "floor") && (o->soak > 0 || !o->target.empty())) {
+    std::cerr << "ptrack-bench: --floor runs beside the ptrackd the bench starts for its phases: "
+                 "not with --soak or --target\n";
+    return 2;
+  }
+  o->floor = Has(argc, argv, "floor") ||
+             (!o->quick && o->soak == 0 && o->target.empty() && !Has(argc, argv, "no-floor"));
   return std::nullopt;
 }
 

@@ -21,12 +21,16 @@ struct Options {
   int inflight = 64;
   int report_runs = 30;
   int eval_patients = 30;  // patients per clinic for eval_ms_60d / eval_ms_720d (0: skipped)
-  double soak = 0;  // --soak SECONDS: the soak instead of the phases
+  double soak = 0;         // --soak SECONDS: the soak instead of the phases
+  // --floor: the null RPC, LogSession and plan phases again against ptrack-floor (on in the full
+  // run; off with --quick unless given; --no-floor turns it off).
+  bool floor = false;
   std::string data_dir = PTRACK_DATA_DIR;
 };
 
 // Fills *o from the command line. Returns the exit code when the program is to stop now (0 after
-// --help, 2 for a --soak shorter than 3 s, with the message on stderr), else nothing.
+// --help, 2 for a --soak shorter than 3 s or --floor with --soak or --target, with the message on
+// stderr), else nothing.
 std::optional<int> ParseOptions(int argc, char** argv, Options* o);
 
 // Progress on a terminal only (a log file gets no carriage returns).

@@ -5,16 +5,22 @@
 // (grpc.health.v1.Health/Check, the baseline), durable LogSession with unique ids and 5
 // exercises, today's plan for random patients, LogSession through the Connect JSON bridge on the
 // HTTP port, and the clinic report; in the full run also the report at 10,000 x 180 and 1,000 x
-// 360 days, and resident memory with 10,000 patients under load. It prints a table, or with
-// --json one JSON object. Ratios are taken within one run, because this machine's absolute speed
-// drifts. It asserts nothing about speed. With --soak SECONDS it runs the reliability soak
-// instead (soak.h): a mixed workload open loop at 80 % of its measured capacity, sampled for
-// errors, memory, WAL size and latency. Flags: options.h, or --help.
+// 360 days, and resident memory with 10,000 patients under load. With --floor (on in the full
+// run, off with --quick unless given) it then stops ptrackd and runs the null RPC, LogSession and
+// plan phases again, with the same calls in flight and seconds, against ptrack-floor
+// (floor_server.cc: the least server that answers those calls durably and audited) on a fresh
+// database: the floor_* figures, whose ratios are what the least work this contract requires
+// reaches on this machine. It prints a table, or with --json one JSON object. Ratios are taken
+// within one run, because this machine's absolute speed drifts. It asserts nothing about speed.
+// With --soak SECONDS it runs the reliability soak instead (soak.h): a mixed workload open loop at
+// 80 % of its measured capacity, sampled for errors, memory, WAL size and latency. Flags:
+// options.h, or --help.
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -81,28 +87,81 @@ int Main(int argc, char** argv) {
     return Soak(o, *t, main_clinic, fig);
   }
 
-  auto phase = [&](const std::string& name, LoadFigures f) {
+  // Whose CPU the phases read: the server under test's process (none for --target).
+  pid_t server_pid = main_clinic.server ? main_clinic.server->pid() : 0;
+  // Runs one phase and records its figures, with the CPU it cost per call in the server and in
+  // this load generator, and how busy the whole machine was (1 = both cores: CPU-bound).
+  auto phase = [&](const std::string& name, const std::function<LoadFigures()>& run) {
+    const double server_before = server_pid > 0 ? CpuSeconds(server_pid) : -1;
+    const double bench_before = CpuSeconds(getpid());
+    const auto [busy_before, all_before] = MachineCpuSeconds();
+    const LoadFigures f = run();
+    const auto [busy_after, all_after] = MachineCpuSeconds();
+    const double calls = static_cast<double>(f.ok + f.failed);
+    std::string cpu;
+    if (calls > 0 && server_before >= 0) {
+      fig[name + "_server_cpu_us"] = 1e6 * (CpuSeconds(server_pid) - server_before) / calls;
+      cpu += ", server CPU " + Num(fig[name + "_server_cpu_us"], 0) + " us/call";
+    }
+    if (calls > 0) {
+      fig[name + "_bench_cpu_us"] = 1e6 * (CpuSeconds(getpid()) - bench_before) / calls;
+      cpu += ", bench CPU " + Num(fig[name + "_bench_cpu_us"], 0) + " us/call";
+    }
+    if (all_after > all_before) {
+      fig[name + "_busy"] = (busy_after - busy_before) / (all_after - all_before);
+      cpu += ", machine " + Num(100 * fig[name + "_busy"], 0) + " % busy";
+    }
     Say(o, name + ": " + Num(f.qps, 0) + " calls/s, p50 " + Num(f.p50_ms, 2) + " ms, p99 " +
                Num(f.p99_ms, 2) + " ms, " + std::to_string(f.failed) + " failed" +
-               (f.first_error.empty() ? "" : " (first: " + f.first_error + ")"));
+               (f.first_error.empty() ? "" : " (first: " + f.first_error + ")") + cpu);
     fig[name + "_qps"] = f.qps;
     fig[name + "_p99_ms"] = f.p99_ms;
     fig[name + "_p50_ms"] = f.p50_ms;
     fig[name + "_failed"] = static_cast<double>(f.failed);
     return f;
   };
-  const LoadFigures null_rpc = phase("null_rpc", t->NullRpc(o.inflight, o.seconds));
-  const LoadFigures log = phase("log_session", t->LogSessions(o.inflight, o.seconds));
-  const LoadFigures plan = phase("plan", t->Plans(o.inflight, o.seconds));
-  phase("plan_cold", t->ColdPlans(o.inflight, o.seconds));
-  const LoadFigures connect =
-      phase("connect_log", t->ConnectLogSessions(std::min(o.inflight, 16), o.seconds));
+  const LoadFigures null_rpc = phase("null_rpc", [&] { return t->NullRpc(o.inflight, o.seconds); });
+  const LoadFigures log =
+      phase("log_session", [&] { return t->LogSessions(o.inflight, o.seconds); });
+  const LoadFigures plan = phase("plan", [&] { return t->Plans(o.inflight, o.seconds); });
+  phase("plan_cold", [&] { return t->ColdPlans(o.inflight, o.seconds); });
+  const LoadFigures connect = phase(
+      "connect_log", [&] { return t->ConnectLogSessions(std::min(o.inflight, 16), o.seconds); });
+  // The three ratios of one server's phases, each figure's name after `prefix`.
+  auto ratios = [&](const std::string& prefix, const LoadFigures& null_rpc, const LoadFigures& log,
+                    const LoadFigures& plan) {
+    fig[prefix + "log_ratio"] = null_rpc.qps > 0 ? log.qps / null_rpc.qps : 0;
+    fig[prefix + "plan_ratio"] = null_rpc.qps > 0 ? plan.qps / null_rpc.qps : 0;
+    fig[prefix + "log_p99_over_null_p99"] = null_rpc.p99_ms > 0 ? log.p99_ms / null_rpc.p99_ms : 0;
+  };
   if (main_clinic.server) fig["rss_mb"] = RssMb(main_clinic.server->pid());
-  fig["log_ratio"] = null_rpc.qps > 0 ? log.qps / null_rpc.qps : 0;
-  fig["plan_ratio"] = null_rpc.qps > 0 ? plan.qps / null_rpc.qps : 0;
+  ratios("", null_rpc, log, plan);
   fig["connect_log_ratio"] = log.qps > 0 ? connect.qps / log.qps : 0;
-  fig["log_p99_over_null_p99"] = null_rpc.p99_ms > 0 ? log.p99_ms / null_rpc.p99_ms : 0;
   const auto [report_ms, report_rows] = t->Report(o.report_runs);
+  if (o.floor) {
+    // The same phases against the floor, one server at a time on two cores.
+    main_clinic.server.reset();
+    auto floor_server = ServeFloor(dir, o.patients);
+    if (!floor_server.ok()) {
+      std::cerr << "ptrack-bench: " << floor_server.status().ToString() << "\n";
+      return 1;
+    }
+    Target& f = *floor_server->target;
+    server_pid = floor_server->server->pid();
+    const LoadFigures floor_null =
+        phase("floor_null_rpc", [&] { return f.NullRpc(o.inflight, o.seconds); });
+    const LoadFigures floor_log =
+        phase("floor_log_session", [&] { return f.LogSessions(o.inflight, o.seconds); });
+    const LoadFigures floor_plan =
+        phase("floor_plan", [&] { return f.Plans(o.inflight, o.seconds); });
+    floor_server->server.reset();
+    server_pid = 0;
+    ratios("floor_", floor_null, floor_log, floor_plan);
+    for (const char* k : {"log_ratio", "plan_ratio", "log_p99_over_null_p99"}) {
+      Say(o, std::string(k) + ": ptrackd " + Num(fig[k], 3) + ", floor " +
+                 Num(fig[std::string("floor_") + k], 3));
+    }
+  }
   if (o.target.empty() && o.eval_patients > 0) {
     // The engine's cost after a new session at two history lengths, in process, one at a time.
     main_clinic.server.reset();
@@ -169,8 +228,8 @@ int Main(int argc, char** argv) {
     std::cout << out.str() << "\n";
     return 0;
   }
-  std::printf("\n%-26s %s\n", "figure", "value");
-  for (const auto& [k, v] : fig) std::printf("%-26s %s\n", k.c_str(), Num(v, 3).c_str());
+  std::printf("\n%-32s %s\n", "figure", "value");
+  for (const auto& [k, v] : fig) std::printf("%-32s %s\n", k.c_str(), Num(v, 3).c_str());
   return 0;
 }
 

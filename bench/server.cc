@@ -51,6 +51,27 @@ Result<Served> Serve(const Options& o, const fs::path& dir, int patients, int da
   return out;
 }
 
+Result<Served> ServeFloor(const fs::path& dir, int patients) {
+  Served out;
+  out.db = dir / "floor.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(out.db.string() + suffix);
+  const auto t0 = Steady::now();
+  try {
+    // ptrackd's launcher: the floor takes the flags it passes, and serves no HTTP.
+    out.server =
+        std::make_unique<testing::Ptrackd>(PTRACK_FLOOR, out.db.string(), dir.string(),
+                                           std::vector<std::string>{"--http-listen", "off"});
+  } catch (const std::exception& e) {
+    return Status::Unavailable(std::string("ptrack-floor did not start: ") + e.what());
+  }
+  out.startup_ms = std::chrono::duration<double, std::milli>(Steady::now() - t0).count();
+  out.target = std::make_unique<Target>(out.server->address(), 0);
+  std::vector<std::string> ids;
+  for (int i = 0; i < patients; ++i) ids.push_back(BenchPatientId(i));
+  if (auto e = out.target->Prepare(ids); !e.empty()) return Status::Unavailable("floor: " + e);
+  return out;
+}
+
 double RssMb(pid_t pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
@@ -72,6 +93,20 @@ double CpuSeconds(pid_t pid) {
     if (i >= 14) ticks += std::stod(field);
   }
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::pair<double, double> MachineCpuSeconds() {
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  stat >> cpu;  // the first line sums every core
+  if (cpu != "cpu") return {-1, -1};
+  double all = 0, idle = 0, ticks = 0;
+  for (int i = 0; i < 8 && stat >> ticks; ++i) {  // user nice system idle iowait irq softirq steal
+    all += ticks;
+    if (i == 3 || i == 4) idle += ticks;
+  }
+  const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return {(all - idle) / hz, all / hz};
 }
 
 }  // namespace ptrack::bench
