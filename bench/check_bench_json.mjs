@@ -26,6 +26,12 @@ for (const k of required.filter((k) => fig[k] !== null)) {
   assert.ok(Number.isFinite(fig[k]) && fig[k] > 0, `${k} = ${fig[k]} should be positive`);
 }
 assert.ok(Math.abs(fig.eval_growth - fig.eval_ms_720d / fig.eval_ms_60d) < 1e-3, "eval_growth = 720 d / 60 d");
+// What a cached evaluation costs in memory: the cache's estimate and the heap it gave back.
+for (const d of ["60d", "720d"]) {
+  for (const k of [`eval_cache_kb_${d}`, `eval_heap_kb_${d}`]) {
+    assert.ok(Number.isFinite(fig[k]) && fig[k] > 0, `${k} = ${fig[k]} should be positive`);
+  }
+}
 for (const k of ["null_rpc", "log_session", "plan", "plan_cold", "connect_log"]) assert.equal(fig[`${k}_failed`], 0, `${k} calls failed`);
 assert.ok(Math.abs(fig.log_ratio - fig.log_session_qps / fig.null_rpc_qps) < 1e-3, "log_ratio = log / null");
 assert.ok(Math.abs(fig.plan_ratio - fig.plan_qps / fig.null_rpc_qps) < 1e-3, "plan_ratio = plan / null");

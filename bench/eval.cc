@@ -1,6 +1,7 @@
 // Timing the evaluation after a new session, at one history length.
 #include "bench/eval.h"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,7 +23,8 @@ namespace ptrack::bench {
 namespace fs = std::filesystem;
 using Steady = std::chrono::steady_clock;
 
-Result<double> EvalMsAfterSession(const Options& o, const fs::path& dir, int patients, int days) {
+Result<EvalFigures> EvalMsAfterSession(const Options& o, const fs::path& dir, int patients,
+                                       int days) {
   const fs::path scratch = fs::exists("/dev/shm") ? fs::path("/dev/shm") : dir;
   const fs::path db = scratch / ("ptrack-bench-eval-" + std::to_string(getpid()) + "-" +
                                  std::to_string(days) + ".db");
@@ -72,7 +74,18 @@ Result<double> EvalMsAfterSession(const Options& o, const fs::path& dir, int pat
   }
   if (ms.empty()) return Status::FailedPrecondition("no patients to evaluate");
   std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
-  return ms[ms.size() / 2];
+  EvalFigures figures;
+  figures.median_ms = ms[ms.size() / 2];
+  const EvaluationCacheStats stats = evaluations.Stats();
+  if (stats.entries > 0) {
+    const size_t held = mallinfo2().uordblks;
+    evaluations.Clear();
+    const size_t after = mallinfo2().uordblks;
+    const double n = static_cast<double>(stats.entries);
+    figures.cache_kb_each = static_cast<double>(stats.bytes) / n / 1024;
+    figures.heap_kb_each = held > after ? static_cast<double>(held - after) / n / 1024 : 0;
+  }
+  return figures;
 }
 
 }  // namespace ptrack::bench

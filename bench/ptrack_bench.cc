@@ -166,14 +166,18 @@ int Main(int argc, char** argv) {
     // The engine's cost after a new session at two history lengths, in process, one at a time.
     main_clinic.server.reset();
     for (const int days : {60, 720}) {
-      auto ms = EvalMsAfterSession(o, dir, o.eval_patients, days);
-      if (!ms.ok()) {
-        std::cerr << "ptrack-bench: " << ms.status().ToString() << "\n";
+      auto eval = EvalMsAfterSession(o, dir, o.eval_patients, days);
+      if (!eval.ok()) {
+        std::cerr << "ptrack-bench: " << eval.status().ToString() << "\n";
         return 1;
       }
-      fig["eval_ms_" + std::to_string(days) + "d"] = *ms;
-      Say(o, "evaluation after a session at " + std::to_string(days) + " days: " + Num(*ms, 3) +
-                 " ms");
+      const std::string d = std::to_string(days) + "d";
+      fig["eval_ms_" + d] = eval->median_ms;
+      fig["eval_cache_kb_" + d] = eval->cache_kb_each;
+      fig["eval_heap_kb_" + d] = eval->heap_kb_each;
+      Say(o, "evaluation after a session at " + std::to_string(days) + " days: " +
+                 Num(eval->median_ms, 3) + " ms; cached, " + Num(eval->cache_kb_each, 1) +
+                 " KB estimated, " + Num(eval->heap_kb_each, 1) + " KB of heap per patient");
     }
     fig["eval_growth"] = fig["eval_ms_60d"] > 0 ? fig["eval_ms_720d"] / fig["eval_ms_60d"] : 0;
   }

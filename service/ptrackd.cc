@@ -5,6 +5,7 @@
 // `ptrackd admin ...` is the operator's command line (admin_command.h). Every subcommand runs
 // with umask 077, so whatever it creates (database, journal, lock, backups, the port file) is
 // private to the server's user (storage/private_files.h also sets the modes explicitly).
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <csignal>
@@ -83,7 +84,7 @@ Flags:
   --watch-token-check-seconds N  Read each watch's token again every N s (revocation from
                              `ptrackd admin`, expiry). Default: 5
   --evaluation-cache-mb N    Memory for the latest evaluation of recently used patients
-                             (plans and flags read without replaying). Default: 48
+                             (plans and flags read without replaying). Default: 32
   --help                Show this help
 )";
 
@@ -109,7 +110,7 @@ struct Flags {
   int watch_stall_seconds = 10;
   int watch_token_check_seconds = 5;
   ptrack::ExecutorOptions executor;
-  int evaluation_cache_mb = 48;
+  int evaluation_cache_mb = 32;
 };
 
 // The integer of `text` when it is one within [min, max]; otherwise nullopt.
@@ -317,6 +318,11 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // Four malloc arenas, not glibc's 8 per core: the executor's workers and gRPC's threads share
+  // them, so memory one thread frees serves the next instead of staying in that thread's arena
+  // (each arena keeps its own high-water mark; docs/PERFORMANCE.md "RSS").
+  mallopt(M_ARENA_MAX, 4);
+
   // Block the stop signals in every thread; one thread waits for them with sigwait.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -424,8 +430,16 @@ int main(int argc, char** argv) {
   std::cout.flush();
 
   std::thread stopper([&] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
+    // While it waits for a stop signal, this thread hands the heap's free memory back to the
+    // system every 10 s: glibc keeps an arena per busy thread (up to 8 per core), and each keeps
+    // the peak of what its thread once held (a clinic report of 10,000 rows decodes every row)
+    // until trimmed.
+    int sig = -1;
+    const timespec every = {10, 0};
+    while (sig < 0) {
+      sig = sigtimedwait(&stop_signals, nullptr, &every);
+      if (sig < 0) malloc_trim(0);
+    }
     std::cerr << "ptrackd: " << strsignal(sig) << ", shutting down\n";
     web.Stop();  // no new HTTP calls; in-flight ones finish through the gRPC grace period
     server.Shutdown(std::chrono::seconds(10));

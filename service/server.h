@@ -46,7 +46,7 @@ class PtrackServer {
     std::chrono::seconds summary_sweep_interval{300};
     // The byte cap of the evaluation cache (engine/evaluation_cache.h): the latest evaluation
     // of the most recently used patients, a few KiB each.
-    size_t evaluation_cache_bytes = 48u << 20;
+    size_t evaluation_cache_bytes = 32u << 20;
     ServiceOptions options;
     ClinicalDefaults clinical;  // REQUIRES: loaded from data (LoadClinicalDefaults)
   };
