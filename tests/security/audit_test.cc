@@ -6,8 +6,9 @@
 // ListAuditEvents is for a clinic's own admins only, newest first, paginated without gaps or
 // repeats, filtered by patient, and shows a clinic its own users' events and anyone's attempts at
 // its patients but nothing of another clinic; the table refuses UPDATE, DELETE and REPLACE; and
-// when the database refuses the row, an audited call answers UNAVAILABLE instead of its data
-// (the table is read and altered here with SQLiteCpp directly on the fixture's database file).
+// when the database refuses the row, an audited call answers UNAVAILABLE instead of its data, and
+// a logged session, whose row commits in its own transaction, is not stored either (the table is
+// read and altered here with SQLiteCpp directly on the fixture's database file).
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <sodium.h>
