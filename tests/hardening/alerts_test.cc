@@ -363,7 +363,10 @@ TEST_CASE(
             << slow.received.size() << " alerts and " << ended.error_code() << " "
             << ended.error_message() << "\n";
   CHECK(Seconds(*closed) < 30);
-  CHECK(ended.error_code() == Code::CANCELLED);
+  // The server ended it either way: by cancelling the stream its blocked write held (CANCELLED),
+  // or — when that write completed as the revocation was seen — by finishing it UNAUTHENTICATED
+  // after the alerts already written (a fresh-clone CI run saw this once).
+  CHECK((ended.error_code() == Code::CANCELLED || ended.error_code() == Code::UNAUTHENTICATED));
   CHECK(after == 0);
 }
 
