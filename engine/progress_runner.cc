@@ -167,12 +167,12 @@ Result<Evaluated> ProgressRunner::FromCheckpoint(const Patient& patient, Program
   if (resume != nullptr) {
     const ResumeInputs in = InputsAfter(*resume, zone, today);
     PTRACK_ASSIGN_OR_RETURN(
-        auto late, deps_.store.ListProgramSessionsReceivedSince(program.id, in.received_after));
-    PTRACK_ASSIGN_OR_RETURN(history.sessions, deps_.store.ListProgramSessionsFrom(
-                                                  program.id, LateSessionsFrom(in, late)));
+        const auto earliest_late,
+        deps_.store.EarliestSessionDayReceivedSince(program.id, in.received_after));
+    const LocalDate from = LateSessionsFrom(in, earliest_late);
+    PTRACK_ASSIGN_OR_RETURN(history.sessions, deps_.store.ListProgramSessionsFrom(program.id, from));
     PTRACK_ASSIGN_OR_RETURN(history.followups,
-                            deps_.store.ListPainFollowUpsSince(
-                                program.id, LateSessionsFrom(in, late), in.received_after));
+                            deps_.store.ListPainFollowUpsSince(program.id, from, in.received_after));
     std::set<std::string> have;
     for (const Session& s : history.sessions) have.insert(s.id);
     for (const PainFollowUp& f : history.followups) {

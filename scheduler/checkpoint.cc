@@ -25,10 +25,9 @@ ResumeInputs InputsAfter(const Checkpoint& checkpoint, Zone zone, LocalDate toda
   return in;
 }
 
-LocalDate LateSessionsFrom(const ResumeInputs& inputs, const std::vector<Session>& received_late) {
-  LocalDate from = inputs.sessions_from;
-  for (const Session& s : received_late) from = std::min(from, s.local_date - date::days{2});
-  return from;
+LocalDate LateSessionsFrom(const ResumeInputs& inputs, std::optional<LocalDate> earliest_late) {
+  if (!earliest_late) return inputs.sessions_from;
+  return std::min(inputs.sessions_from, *earliest_late - date::days{2});
 }
 
 }  // namespace ptrack

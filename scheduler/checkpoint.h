@@ -96,8 +96,8 @@ struct ResumeInputs {
   LocalDate actions_after{};
 };
 ResumeInputs InputsAfter(const Checkpoint& checkpoint, Zone zone, LocalDate today);
-// `sessions_from`, lowered to two days before the earliest local date of `received_late` (the
-// sessions received at or after `received_after`).
-LocalDate LateSessionsFrom(const ResumeInputs& inputs, const std::vector<Session>& received_late);
+// `sessions_from`, lowered to two days before `earliest_late`: the earliest local date of the
+// sessions received at or after `received_after` (nullopt when there are none).
+LocalDate LateSessionsFrom(const ResumeInputs& inputs, std::optional<LocalDate> earliest_late);
 
 }  // namespace ptrack

@@ -42,9 +42,14 @@ AdherenceWindow Window(const Program& program, const Timeline& timeline, LocalDa
   const Adherence a = ComputeAdherence(program, from, to, facts, &timeline);
   w.sessions_prescribed = a.sessions_prescribed;
   w.sessions_done = a.sessions_done;
+  std::map<LocalDate, PlanDay> plans;  // a day's plan once, however many sessions it had
   for (const Session& s : sessions) {
     if (s.local_date < from || s.local_date > to) continue;
-    const PlanDay plan = PlanFor(program, timeline, s.local_date);
+    auto plan_of_day = plans.find(s.local_date);
+    if (plan_of_day == plans.end()) {
+      plan_of_day = plans.emplace(s.local_date, PlanFor(program, timeline, s.local_date)).first;
+    }
+    const PlanDay& plan = plan_of_day->second;
     for (const PlannedExercise& p : plan.exercises) {
       ++w.exercises_planned;
       for (const ExerciseLog& log : s.exercises) {

@@ -104,8 +104,8 @@ class SqliteStore final : public Store {
   Result<TherapistAction> GetTherapistAction(const std::string& id) override;
   Result<std::vector<Session>> ListProgramSessionsFrom(const std::string& program_id,
                                                        LocalDate from) override;
-  Result<std::vector<Session>> ListProgramSessionsReceivedSince(const std::string& program_id,
-                                                                Instant at) override;
+  Result<std::optional<LocalDate>> EarliestSessionDayReceivedSince(const std::string& program_id,
+                                                                   Instant at) override;
   Result<std::vector<PainFollowUp>> ListPainFollowUpsSince(const std::string& program_id,
                                                            LocalDate from, Instant at) override;
   Result<std::vector<TherapistAction>> ListTherapistActionsAfter(const std::string& program_id,

@@ -77,52 +77,134 @@ std::string EncodeStoredLogs(const std::vector<ExerciseLog>& logs, ExerciseKeys&
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-struct CorruptLog {};
+// Reads a stored log list as the parser meets it (nlohmann's SAX interface), with no document
+// tree: a day with many sessions is read often (every evaluation reads 30 days), and building a
+// tree per session was most of the read's cost. Any shape but an array of arrays of at most eight
+// scalars, a key first, refuses the text.
+class LogsReader {
+ public:
+  using json = nlohmann::json;
+  struct Log {
+    int64_t key = 0;
+    ExerciseLog log;
+  };
+  std::vector<Log> logs;
 
-int LogInt(const nlohmann::json& v) {
-  if (!v.is_number_integer()) throw CorruptLog{};
-  const auto n = v.get<int64_t>();
-  if (n < -1000000 || n > 1000000) throw CorruptLog{};
-  return static_cast<int>(n);
-}
+  bool null() { return false; }
+  bool boolean(bool) { return false; }
+  bool number_integer(json::number_integer_t v) { return Integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) {
+    return v <= static_cast<json::number_unsigned_t>(INT64_MAX) && Integer(static_cast<int64_t>(v));
+  }
+  bool number_float(json::number_float_t v, const json::string_t&) {
+    if (depth_ != 2 || index_ != 4) return false;  // only the load may have a fraction
+    logs.back().log.load_kg = v;
+    return Next();
+  }
+  bool string(json::string_t& v) {
+    if (depth_ != 2 || index_ != 5) return false;
+    logs.back().log.band = std::move(v);
+    return Next();
+  }
+  bool binary(json::binary_t&) { return false; }
+  bool start_object(std::size_t) { return false; }
+  bool end_object() { return false; }
+  bool key(json::string_t&) { return false; }
+  bool start_array(std::size_t) {
+    if (depth_ == 2) return false;
+    if (++depth_ == 2) {
+      logs.emplace_back();
+      index_ = 0;
+    }
+    return true;
+  }
+  bool end_array() {
+    if (depth_ == 2 && index_ == 0) return false;  // a log names its exercise
+    --depth_;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+
+ private:
+  bool Integer(int64_t v) {
+    if (depth_ != 2) return false;
+    ExerciseLog& l = logs.back().log;
+    if (index_ == 0) {
+      logs.back().key = v;
+      return Next();
+    }
+    if (index_ == 4) {  // the load: any number
+      l.load_kg = static_cast<double>(v);
+      return Next();
+    }
+    if (v < -1000000 || v > 1000000) return false;
+    const int n = static_cast<int>(v);
+    switch (index_) {
+      case 1: l.sets = n; break;
+      case 2: l.reps = n; break;
+      case 3: l.hold_seconds = n; break;
+      case 6:
+        if (n < 0 || n > static_cast<int>(Side::kRight)) return false;
+        l.side = static_cast<Side>(n);
+        break;
+      case 7: l.pain = n; break;
+      default: return false;  // a band is a string
+    }
+    return Next();
+  }
+  bool Next() { return ++index_ <= 8; }
+
+  int depth_ = 0;
+  int index_ = 0;
+};
 
 // Decodes what EncodeStoredLogs wrote, and the full eight-element (or, from before per-exercise
 // pain, seven-element) arrays that step 12 copied.
 Result<std::vector<ExerciseLog>> DecodeStoredLogs(const std::string& text, ExerciseKeys& keys) {
-  const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_array()) return Status::Internal("stored session is corrupt");
-  std::vector<ExerciseLog> logs;
-  try {
-    for (const auto& a : j) {
-      if (!a.is_array() || a.empty() || a.size() > 8 || !a[0].is_number_integer()) {
-        throw CorruptLog{};
-      }
-      ExerciseLog l;
-      l.exercise_id = keys.Id(a[0].get<int64_t>());
-      if (a.size() > 1) l.sets = LogInt(a[1]);
-      if (a.size() > 2) l.reps = LogInt(a[2]);
-      if (a.size() > 3) l.hold_seconds = LogInt(a[3]);
-      if (a.size() > 4) {
-        if (!a[4].is_number()) throw CorruptLog{};
-        l.load_kg = a[4].get<double>();
-      }
-      if (a.size() > 5) {
-        if (!a[5].is_string()) throw CorruptLog{};
-        l.band = a[5].get<std::string>();
-      }
-      if (a.size() > 6) {
-        const int side = LogInt(a[6]);
-        if (side < 0 || side > static_cast<int>(Side::kRight)) throw CorruptLog{};
-        l.side = static_cast<Side>(side);
-      }
-      if (a.size() > 7) l.pain = LogInt(a[7]);
-      logs.push_back(std::move(l));
-    }
-  } catch (const CorruptLog&) {
+  LogsReader reader;
+  if (!nlohmann::json::sax_parse(text, &reader)) {
     return Status::Internal("stored session is corrupt");
+  }
+  std::vector<ExerciseLog> logs;
+  logs.reserve(reader.logs.size());
+  for (LogsReader::Log& l : reader.logs) {
+    l.log.exercise_id = keys.Id(l.key);
+    logs.push_back(std::move(l.log));
   }
   return logs;
 }
+
+// Reads a stored list of red-flag ids: an array of strings ("[]" for almost every session).
+class StringsReader {
+ public:
+  using json = nlohmann::json;
+  std::vector<std::string> strings;
+
+  bool null() { return false; }
+  bool boolean(bool) { return false; }
+  bool number_integer(json::number_integer_t) { return false; }
+  bool number_unsigned(json::number_unsigned_t) { return false; }
+  bool number_float(json::number_float_t, const json::string_t&) { return false; }
+  bool string(json::string_t& v) {
+    if (depth_ != 1) return false;
+    strings.push_back(std::move(v));
+    return true;
+  }
+  bool binary(json::binary_t&) { return false; }
+  bool start_object(std::size_t) { return false; }
+  bool end_object() { return false; }
+  bool key(json::string_t&) { return false; }
+  bool start_array(std::size_t) { return ++depth_ == 1; }
+  bool end_array() { return --depth_ == 0; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+
+ private:
+  int depth_ = 0;
+};
 
 // --- Programs ---------------------------------------------------------------------------------
 
@@ -216,12 +298,11 @@ Result<Session> SessionFrom(SQLite::Statement& q, ExerciseKeys& keys) {
   s.effort = q.getColumn(8).getInt();
   s.notes = q.getColumn(9).getString();
   PTRACK_ASSIGN_OR_RETURN(s.exercises, DecodeStoredLogs(q.getColumn(10).getString(), keys));
-  auto flags = json::Parse(q.getColumn(11).getString());
-  if (!flags.ok() || !flags->is_array()) return Status::Internal("stored session is corrupt");
-  for (const auto& f : *flags) {
-    if (!f.is_string()) return Status::Internal("stored session is corrupt");
-    s.red_flags.push_back(f.get<std::string>());
+  StringsReader flags;
+  if (!nlohmann::json::sax_parse(q.getColumn(11).getString(), &flags)) {
+    return Status::Internal("stored session is corrupt");
   }
+  s.red_flags = std::move(flags.strings);
   return s;
 }
 
@@ -373,20 +454,21 @@ Result<std::vector<Session>> SqliteStore::ListProgramSessionsFrom(const std::str
   });
 }
 
-Result<std::vector<Session>> SqliteStore::ListProgramSessionsReceivedSince(
+Result<std::optional<LocalDate>> SqliteStore::EarliestSessionDayReceivedSince(
     const std::string& program_id, Instant at) {
-  return Read<std::vector<Session>>([&](sqlite::Connection& db) -> Result<std::vector<Session>> {
-    // By the patient's receive-time index: a patient's sessions since `at` are almost always all
-    // of its active program's.
-    sqlite::Prepared q(db, std::string("SELECT ") + kSessionColumns +
-                               " FROM programs g JOIN patients p ON p.id = g.patient_id "
-                               "JOIN sessions s ON s.patient = p.key AND s.receive_ms >= ? "
-                               "WHERE g.id = ? AND s.program = g.key "
-                               "ORDER BY s.perform_ms, s.id");
-    q.bind(1, static_cast<int64_t>(ToUnixMillis(at)));
-    q.bind(2, program_id);
-    return CollectSessions(db, q);
-  });
+  return Read<std::optional<LocalDate>>(
+      [&](sqlite::Connection& db) -> Result<std::optional<LocalDate>> {
+        // By the patient's receive-time index: a patient's sessions since `at` are almost always
+        // all of its active program's.
+        sqlite::Prepared q(db,
+                           "SELECT min(s.day) FROM programs g JOIN patients p ON p.id = g.patient_id "
+                           "JOIN sessions s ON s.patient = p.key AND s.receive_ms >= ? "
+                           "WHERE g.id = ? AND s.program = g.key");
+        q.bind(1, static_cast<int64_t>(ToUnixMillis(at)));
+        q.bind(2, program_id);
+        if (!q.executeStep() || q.getColumn(0).isNull()) return std::optional<LocalDate>{};
+        return std::optional<LocalDate>{sqlite::DayColumn(q.getColumn(0))};
+      });
 }
 
 // --- Sessions --------------------------------------------------------------------------------

@@ -201,8 +201,10 @@ class Store {
   // Sessions of the program performed (local date) on or after `from`, in perform-time order.
   virtual Result<std::vector<Session>> ListProgramSessionsFrom(const std::string& program_id,
                                                                LocalDate from) = 0;
-  // Sessions of the program received at or after `at`, in perform-time order.
-  virtual Result<std::vector<Session>> ListProgramSessionsReceivedSince(
+  // The earliest local date of the program's sessions received at or after `at`; nullopt when
+  // none was. (Only a date: what a resume needs of the late sessions, read without decoding
+  // them, so that a day with many sessions costs one index range, not their logs twice.)
+  virtual Result<std::optional<LocalDate>> EarliestSessionDayReceivedSince(
       const std::string& program_id, Instant at) = 0;
   // Next-morning reports of the program's sessions performed on or after `from`, and those
   // received at or after `at` (each once), in session order: the subset of ListPainFollowUps,

@@ -34,11 +34,13 @@ ProgramHistory KnownBy(const ProgramHistory& h, LocalDate day) {
 // What a resumed replay is given: exactly what ResumeInputs names.
 ProgramHistory ResumeWindow(const ProgramHistory& h, const Checkpoint& cp, LocalDate today) {
   const ResumeInputs in = InputsAfter(cp, kUtc, today);
-  std::vector<Session> late;
+  std::optional<LocalDate> earliest_late;
   for (const Session& s : h.sessions) {
-    if (s.receive_time >= in.received_after) late.push_back(s);
+    if (s.receive_time >= in.received_after && (!earliest_late || s.local_date < *earliest_late)) {
+      earliest_late = s.local_date;
+    }
   }
-  const LocalDate from = LateSessionsFrom(in, late);
+  const LocalDate from = LateSessionsFrom(in, earliest_late);
   ProgramHistory out;
   std::set<std::string> ids;
   for (const Session& s : h.sessions) {

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "storage/backup.h"
@@ -234,6 +235,64 @@ TEST_CASE("SqliteStore: the dictionaries behind sessions and revisions are appen
   auto s = f.store().GetSession("p1", "s1");
   PTRACK_REQUIRE_OK(s);
   CHECK(s->exercises.size() == 2);
+}
+
+TEST_CASE("SqliteStore: stored exercise logs and red flags decode exactly, or the read is INTERNAL",
+          "[foundation][sqlite]") {
+  StoreFixture f;
+  SeedWorld(f.store());
+  PTRACK_REQUIRE_OK(f.store().LogSession(
+      MakeSession("s1", "p1", "prog1", At(Ymd(2026, 3, 3), 7), Ymd(2026, 3, 3))));
+  SQLite::Database raw(f.path(), SQLite::OPEN_READWRITE);
+  raw.exec("PRAGMA busy_timeout = 5000");
+  const int key = raw.execAndGet("SELECT min(key) FROM exercise_keys").getInt();
+  const std::string id =
+      raw.execAndGet("SELECT id FROM exercise_keys WHERE key = " + std::to_string(key))
+          .getString();
+  auto set = [&](const char* column, const std::string& text) {
+    SQLite::Statement q(raw, std::string("UPDATE sessions SET ") + column + " = ?");
+    q.bind(1, text);
+    REQUIRE(q.exec() == 1);
+  };
+  const std::string k = std::to_string(key);
+
+  SECTION("every field, trailing defaults left out, a load with or without a fraction") {
+    set("logs", "[[" + k + ", 3, 10, 5, 2.5, \"red\", 4, 4], [" + k + "], [" + k + ", 1, 8, 0, 4]]");
+    set("red_flags", "[\"night-rest-pain\", \"numbness\"]");
+    auto s = f.store().GetSession("p1", "s1");
+    PTRACK_REQUIRE_OK(s);
+    REQUIRE(s->exercises.size() == 3);
+    const ExerciseLog& a = s->exercises[0];
+    CHECK(a.exercise_id == id);
+    CHECK(std::tie(a.sets, a.reps, a.hold_seconds, a.load_kg, a.band, a.pain) ==
+          std::make_tuple(3, 10, 5, 2.5, std::string("red"), 4));
+    CHECK(a.side == Side::kRight);
+    const ExerciseLog& b = s->exercises[1];
+    CHECK(std::tie(b.sets, b.reps, b.hold_seconds, b.load_kg, b.band, b.pain) ==
+          std::make_tuple(0, 0, 0, 0.0, std::string(), -1));
+    CHECK(s->exercises[2].load_kg == 4.0);
+    CHECK(s->red_flags == std::vector<std::string>{"night-rest-pain", "numbness"});
+  }
+  SECTION("any other shape is a corrupt row, not a guess") {
+    for (const std::string& logs :
+         {std::string("{}"), std::string("5"), std::string("[5]"), std::string("[[]]"),
+          "[[\"" + id + "\"]]", "[[" + k + ".5]]", "[[" + k + ", 1.5]]", "[[" + k + ", null]]",
+          "[[" + k + ", true]]", "[[" + k + ", [1]]]", "[[" + k + ", {}]]",
+          "[[" + k + ", 2000000]]", "[[" + k + ", 1, 1, 1, 0, \"\", 5]]",
+          "[[" + k + ", 1, 1, 1, 0, \"\", 0, 1, 9]]", "[[" + k + ", 1, 1, 1, 0, 7]]",
+          "[[" + k + "]] x", std::string("[[99999]]"), "[[" + k + "]"}) {
+      INFO(logs);
+      set("logs", logs);
+      PTRACK_CHECK_CODE(f.store().GetSession("p1", "s1"), kInternal);
+    }
+    set("logs", "[[" + k + "]]");
+    PTRACK_REQUIRE_OK(f.store().GetSession("p1", "s1"));
+    for (const char* flags : {"{}", "\"x\"", "[1]", "[[\"x\"]]", "[null]", "[\"x\""}) {
+      INFO(flags);
+      set("red_flags", flags);
+      PTRACK_CHECK_CODE(f.store().GetSession("p1", "s1"), kInternal);
+    }
+  }
 }
 
 TEST_CASE("SqliteStore: WAL journal and enforced foreign keys", "[foundation][sqlite]") {
