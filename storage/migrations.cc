@@ -595,6 +595,14 @@ BEGIN
   UPDATE revocation_epoch SET epoch = epoch + 1 WHERE id = 1;
 END;
 )sql",
+      // 14: the receive-time index also holds each session's program and day, so that the
+      // earliest day among the sessions received since a moment (what a resume from a checkpoint
+      // asks, Store::EarliestSessionDayReceivedSince) is read from the index alone: a day with
+      // many sessions cost a table lookup per session on every evaluation.
+      R"sql(
+DROP INDEX sessions_by_patient_receive;
+CREATE INDEX sessions_by_patient_receive ON sessions(patient, receive_ms, program, day);
+)sql",
   };
   return steps;
 }
