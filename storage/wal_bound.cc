@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+
 #include "storage/sqlite_connection.h"
 #include "storage/sqlite_support.h"
 
@@ -35,10 +37,19 @@ int WalBound::Hook(void* self_ptr, sqlite3* writer, const char* schema, int fram
     ++self->restarts_tried_;
     self->SetRestarting(true);  // the checkpointer starts no PASSIVE that would hold it up
     sqlite3_busy_timeout(writer, static_cast<int>(kRestartWait.count()));
+    const auto started = std::chrono::steady_clock::now();
     const int rc =
         sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
     sqlite3_busy_timeout(writer, kBusyTimeoutMs);  // back to the connection's own
     self->SetRestarting(false);
+    if (rc != SQLITE_OK || waited >= kSlowRestart) {
+      // Every write waited this long: say so, for an operator (and the soak) to see why.
+      std::fprintf(stderr, "ptrackd: WAL restart at %d frames %s after %lld ms (writes waited)\n",
+                   frames, rc == SQLITE_OK ? "done" : "gave up",
+                   static_cast<long long>(waited.count()));
+    }
     if (rc == SQLITE_OK) {
       ++self->restarts_done_;
       self->next_restart_ = kRestartFrames;

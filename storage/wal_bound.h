@@ -42,6 +42,9 @@ class WalBound {
   static constexpr int kRestartFrames = 4000;     // 16 MiB of 4 KiB pages
   static constexpr int kRetryFrames = 2000;       // after a RESTART that timed out
   static constexpr std::chrono::milliseconds kRestartWait{1000};
+  // A RESTART that takes this long or gives up is logged to stderr ("ptrackd: WAL restart at N
+  // frames done|gave up after M ms"): every write waited for it.
+  static constexpr std::chrono::milliseconds kSlowRestart{50};
 
   // Installs the hook on `writer` (the store's single writer connection, to the database at
   // `path`) and starts the checkpointer on a connection of its own. Throws SQLite::Exception when
