@@ -23,7 +23,7 @@ WalBound::~WalBound() {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_one();
+  cv_.notify_all();
   thread_.join();
 }
 
@@ -35,9 +35,12 @@ int WalBound::Hook(void* self_ptr, sqlite3* writer, const char* schema, int fram
     // Here, between two batches, the writer lock is free and no other write can take it; from
     // the checkpointer a RESTART would wait for the lock behind batch after batch.
     ++self->restarts_tried_;
-    self->SetRestarting(true);  // the checkpointer starts no PASSIVE that would hold it up
-    sqlite3_busy_timeout(writer, static_cast<int>(kRestartWait.count()));
     const auto started = std::chrono::steady_clock::now();
+    // The checkpointer starts no PASSIVE from here on, and one already running is waited for:
+    // while another connection holds the checkpoint lock SQLite refuses a checkpoint at once,
+    // without calling the busy handler.
+    self->StartRestart(started + kRestartWait);
+    sqlite3_busy_timeout(writer, static_cast<int>(kRestartWait.count()));
     const int rc =
         sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
     const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -66,6 +69,12 @@ int WalBound::Hook(void* self_ptr, sqlite3* writer, const char* schema, int fram
   return SQLITE_OK;
 }
 
+void WalBound::StartRestart(std::chrono::steady_clock::time_point until) {
+  std::unique_lock<std::mutex> lock(mu_);
+  restarting_ = true;
+  cv_.wait_until(lock, until, [&] { return !passive_running_; });
+}
+
 void WalBound::SetRestarting(bool restarting) {
   std::lock_guard<std::mutex> lock(mu_);
   restarting_ = restarting;
@@ -81,9 +90,12 @@ void WalBound::Run() {
     });
     if (stopping_) return;
     seen = frames_;
+    passive_running_ = true;
     lock.unlock();
     sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     lock.lock();
+    passive_running_ = false;
+    cv_.notify_all();  // a RESTART may be waiting for it
   }
 }
 

@@ -63,6 +63,8 @@ class WalBound {
   // The writer's WAL hook, run after each commit with the log's length in frames.
   static int Hook(void* self, sqlite3* writer, const char* schema, int frames);
   void Run();  // the checkpointer thread
+  // For the hook: no PASSIVE starts from now on; waits until a running one ends, or `until`.
+  void StartRestart(std::chrono::steady_clock::time_point until);
   void SetRestarting(bool restarting);
 
   sqlite3* writer_;
@@ -72,9 +74,10 @@ class WalBound {
   std::condition_variable cv_;
   int frames_ = 0;         // guarded by mu_: the log's length after the latest commit
   bool stopping_ = false;  // guarded by mu_
-  // guarded by mu_: the hook is running a RESTART. Its busy handler polls for the checkpoint
-  // lock, which PASSIVEs started back to back could keep from it.
+  // guarded by mu_: the hook is running a RESTART (no PASSIVE may start: SQLite refuses a
+  // checkpoint at once, busy handler or not, while another connection runs one).
   bool restarting_ = false;
+  bool passive_running_ = false;  // guarded by mu_: the checkpointer is in a PASSIVE
   std::atomic<int> restarts_tried_{0};
   std::atomic<int> restarts_done_{0};
   std::thread thread_;  // last: started once everything above is ready
