@@ -11,10 +11,12 @@
 // kRestartFrames the hook itself runs a RESTART on the writer, between two batches: it waits up
 // to kRestartWait for the readers of older snapshots (new reads go on; the next batch waits) so
 // that the next write starts the log again, and it finds little left to copy because the
-// checkpointer kept up; the checkpointer starts no PASSIVE meanwhile. (Run from the checkpointer,
-// a RESTART waits for the writer lock behind batch after batch and rarely gets it under load: the
-// log grew to 55 MB in a soak. From the writer it still times out more often than when every
-// commit checkpointed: the soak's log reaches 32 MB rather than 17, docs/RELIABILITY.md.) A
+// checkpointer kept up; the checkpointer starts no PASSIVE meanwhile, and one in progress is
+// waited for first: while another connection holds the checkpoint lock SQLite refuses a
+// checkpoint at once, without calling the busy handler (RESTARTs that gave up after 0 ms let the
+// soak's log grow to 32-48 MB, docs/RELIABILITY.md). (Run from the checkpointer, a RESTART waits
+// for the writer lock behind batch after batch and rarely gets it under load: the log grew to
+// 55 MB in a soak.) A
 // RESTART that times out is retried only after another kRetryFrames, so a long reader (an export,
 // an evaluation of a long history) holds writes up now and then, not at every commit. A
 // checkpoint that fails fails no write (the writes are already durable in the log); the next
