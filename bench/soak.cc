@@ -466,6 +466,22 @@ int Soak(const Options& o, Target& t, const Served& served,
   const double p99_first = window_p99(first_begin, first_end);
   const double p99_last = window_p99(last_begin, n);
   const double p99_ratio = p99_first > 0 ? p99_last / p99_first : 0;
+  // The server's CPU per call in the same two windows: at the soak's fixed rate, growth in what
+  // a call costs shows here first (a figure, not a verdict; the interval's CPU share times its
+  // length over its calls).
+  auto window_cpu_us = [&](int from, int to) -> std::optional<double> {
+    double cpu_s = 0, calls = 0, prev_end = from > 0 ? iv[from - 1].end_s : 0;
+    for (int i = from; i < to; ++i) {
+      if (!samples[i].cpu_pct) return std::nullopt;
+      cpu_s += *samples[i].cpu_pct / 100 * (iv[i].end_s - prev_end);
+      calls += static_cast<double>(iv[i].calls);
+      prev_end = iv[i].end_s;
+    }
+    if (calls <= 0) return std::nullopt;
+    return 1e6 * cpu_s / calls;
+  };
+  const std::optional<double> cpu_first = window_cpu_us(first_begin, first_end);
+  const std::optional<double> cpu_last = window_cpu_us(last_begin, n);
   verdicts.push_back({"latency_stable",
                       "p99 " + Num(p99_last, 2) + " ms (last third) / " + Num(p99_first, 2) +
                           " ms (first third after warm-up) = " + Num(p99_ratio, 2),
@@ -566,7 +582,9 @@ int Soak(const Options& o, Target& t, const Served& served,
         << ",\"wal_last_third_max_bytes\":" << Opt(wal_last, 0)
         << ",\"wal_trend\":" << Opt(wal_trend, 4) << ",\"p99_first_third_ms\":" << Num(p99_first, 3)
         << ",\"p99_last_third_ms\":" << Num(p99_last, 3) << ",\"p99_ratio\":" << Num(p99_ratio, 4)
-        << ",\"late_share\":" << Num(late_share, 6) << ",\"verdicts\":{";
+        << ",\"late_share\":" << Num(late_share, 6)
+        << ",\"cpu_us_per_call_first_third\":" << Opt(cpu_first, 1)
+        << ",\"cpu_us_per_call_last_third\":" << Opt(cpu_last, 1) << ",\"verdicts\":{";
     for (size_t i = 0; i < verdicts.size(); ++i) {
       const Verdict& v = verdicts[i];
       out << (i ? "," : "") << "\"" << v.name << "\":{\"figure\":" << JsonString(v.figure)
@@ -613,6 +631,11 @@ int Soak(const Options& o, Target& t, const Served& served,
     const auto m = soaked.first_messages.find(code);
     std::printf("error %s: %lld (first: %s)\n", code.c_str(), static_cast<long long>(count),
                 m == soaked.first_messages.end() ? "" : m->second.c_str());
+  }
+  if (cpu_first && cpu_last) {
+    std::printf("\nserver CPU per call: %.0f us in the first third after the warm-up, %.0f us in "
+                "the last (%.3f)\n",
+                *cpu_first, *cpu_last, *cpu_last / *cpu_first);
   }
   std::printf("\n%-15s %-7s %s\n", "verdict", "", "figure  [rule]");
   for (const Verdict& v : verdicts) {

@@ -30,13 +30,17 @@ AlertRecord AlertFrom(SQLite::Statement& q) {
   return r;
 }
 
-std::optional<PatientSummary> SummaryFrom(const SQLite::Column& body) {
-  if (body.isNull()) return std::nullopt;
-  const auto j = nlohmann::json::parse(body.getString(), nullptr, false);
+std::optional<PatientSummary> SummaryFromText(const std::string& body) {
+  const auto j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded()) return std::nullopt;
   auto s = json::DecodeSummary(j);
   if (!s.ok()) return std::nullopt;  // derived: recomputed at the next evaluation
   return std::move(s).value();
+}
+
+std::optional<PatientSummary> SummaryFrom(const SQLite::Column& body) {
+  if (body.isNull()) return std::nullopt;
+  return SummaryFromText(body.getString());
 }
 
 Result<AlertRecord> AlertById(sqlite::Connection& db, int64_t id) {
@@ -113,8 +117,15 @@ Result<std::vector<AlertRecord>> SqliteStore::SavePatientSummary(const std::stri
 
 Result<std::vector<PatientStatusRow>> SqliteStore::ListPatientStatus(
     const std::string& clinic_id, const std::string& therapist_filter) {
-  using Rows = std::vector<PatientStatusRow>;
-  return Read<Rows>([&](sqlite::Connection& db) -> Result<Rows> {
+  // The rows' bodies are decoded after the read transaction ends: decoding a clinic's rows takes
+  // far longer than reading them, and a snapshot held that long keeps the WAL from restarting,
+  // which every write then waits for (wal_bound.h).
+  struct Raw {
+    PatientStatusRow row;
+    std::optional<std::string> body;
+  };
+  using Raws = std::vector<Raw>;
+  PTRACK_ASSIGN_OR_RETURN(auto raws, Read<Raws>([&](sqlite::Connection& db) -> Result<Raws> {
     sqlite::Prepared q(db,
                        "SELECT p.id, p.display_name, p.therapist_id, p.time_zone, s.body, "
                        "s.update_ms FROM patients p LEFT JOIN patient_status s "
@@ -123,19 +134,26 @@ Result<std::vector<PatientStatusRow>> SqliteStore::ListPatientStatus(
     q.bind(1, clinic_id);
     q.bind(2, therapist_filter);
     q.bind(3, therapist_filter);
-    Rows out;
+    Raws out;
     while (q.executeStep()) {
-      PatientStatusRow r;
-      r.patient_id = q.getColumn(0).getString();
-      r.display_name = q.getColumn(1).getString();
-      r.therapist_id = q.getColumn(2).getString();
-      r.time_zone = q.getColumn(3).getString();
-      r.summary = SummaryFrom(q.getColumn(4));
-      if (!q.getColumn(5).isNull()) r.update_time = FromUnixMillis(q.getColumn(5).getInt64());
+      Raw r;
+      r.row.patient_id = q.getColumn(0).getString();
+      r.row.display_name = q.getColumn(1).getString();
+      r.row.therapist_id = q.getColumn(2).getString();
+      r.row.time_zone = q.getColumn(3).getString();
+      if (!q.getColumn(4).isNull()) r.body = q.getColumn(4).getString();
+      if (!q.getColumn(5).isNull()) r.row.update_time = FromUnixMillis(q.getColumn(5).getInt64());
       out.push_back(std::move(r));
     }
     return out;
-  });
+  }));
+  std::vector<PatientStatusRow> rows;
+  rows.reserve(raws.size());
+  for (Raw& r : raws) {
+    if (r.body) r.row.summary = SummaryFromText(*r.body);
+    rows.push_back(std::move(r.row));
+  }
+  return rows;
 }
 
 Result<std::vector<SummaryAge>> SqliteStore::ListSummaryAges() {
