@@ -84,14 +84,23 @@ for (const k of ["capacity_qps", "capacity_after_qps", "rate_qps", "achieved_qps
   "wal_max_bytes", "wal_bound_bytes", "p99_first_third_ms", "p99_last_third_ms"]) {
   assert.ok(Number.isFinite(soak[k]) && soak[k] > 0, `${k} = ${soak[k]} should be positive`);
 }
-assert.ok(Math.abs(soak.rate_qps - 0.8 * soak.capacity_qps) < 1e-2, "the soak runs at 80 % of capacity");
+for (const k of ["capacity_settled_qps", "capacity_cpu_us", "capacity_after_settled_qps", "capacity_after_cpu_us",
+  "capacity_cpu_kept", "cpu_us_per_call_first_third", "cpu_us_per_call_last_third"]) {
+  assert.ok(Number.isFinite(soak[k]) && soak[k] > 0, `${k} = ${soak[k]} should be positive`);
+}
+assert.ok(soak.capacity_settled_qps <= soak.capacity_qps + 1e-6, "the deferred work only adds time");
+assert.ok(Math.abs(soak.rate_qps - 0.8 * soak.capacity_settled_qps) < 1e-2,
+  "the soak runs at 80 % of the capacity with the deferred work");
+assert.ok(Math.abs(soak.capacity_cpu_kept - soak.capacity_cpu_us / soak.capacity_after_cpu_us) < 1e-3,
+  "capacity kept is CPU per call before over after");
 assert.equal(Object.values(soak.errors_by_code).reduce((n, c) => n + c, 0), soak.errors,
   "the failures by code add up to the failures");
 assert.equal(soak.capacity_failed, 0, "calls failed while measuring capacity");
 assert.equal(soak.calls + soak.not_made, soak.scheduled, "every scheduled call was made or counted as not made");
 assert.equal(soak.samples.length, 12, "a sample a second");
 for (const s of soak.samples) {
-  for (const k of ["t_s", "calls", "errors", "late", "p50_ms", "p99_ms", "max_ms", "rss_mb", "wal_bytes", "db_bytes"]) {
+  for (const k of ["t_s", "calls", "errors", "late", "p50_ms", "p99_ms", "max_ms", "rss_mb", "wal_bytes", "db_bytes",
+    "wal_restart_wait_ms", "wal_restarts_gave_up"]) {
     assert.equal(typeof s[k], "number", `sample ${JSON.stringify(s)}: ${k}`);
   }
   // A second in which no call completed (the machine busy with other tests) is a sample too.
@@ -108,3 +117,4 @@ for (const v of ["errors", "rss_growth", "wal_bounded", "latency_stable", "capac
   assert.equal(typeof soak.verdicts[v].rule, "string");
 }
 assert.equal(soak.verdicts.errors.met, soak.errors === 0, "the errors verdict follows the count");
+assert.equal(soak.verdicts.capacity_kept.met, soak.capacity_cpu_kept >= 0.95, "the capacity verdict follows CPU per call");
