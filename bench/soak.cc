@@ -53,8 +53,8 @@ enum MixIndex { kLog, kConnect, kPlan, kList, kAdherence, kReport };
 
 // Makes the mix's calls from any number of threads, each with its own random stream; the
 // Connect calls share `http_clients` kept-alive connections (a call waits for a free one, and
-// that wait counts in its latency, so there are as many as calls of the kind can be in flight). Keeps each kind's latencies and failures, and the first message of each
-// error code.
+// that wait counts in its latency, so there are as many as calls of the kind can be in flight).
+// Keeps each kind's latencies and failures, and the first message of each error code.
 class Mix {
  public:
   Mix(Target& t, int threads, int http_clients)
@@ -246,9 +246,9 @@ std::string JsonString(const std::string& s) {
 // does not count the time its cores were lent to others).
 struct Capacity {
   LoadFigures loop;
-  double settle_s = 0;             // from the loop's end until the server was idle
-  std::optional<double> cpu_us;    // the server's CPU per call, loop and settling
-  double settled_qps = 0;          // calls / (loop + settling): what can be kept up
+  double settle_s = 0;           // from the loop's end until the server was idle
+  std::optional<double> cpu_us;  // the server's CPU per call, loop and settling
+  double settled_qps = 0;        // calls / (loop + settling): what can be kept up
 };
 
 // Waits until the server is idle (under a tenth of a core for half a second; its own timers use
@@ -431,16 +431,16 @@ int Soak(const Options& o, Target& t, const Served& served,
   // decodes every row), so growth compares like with like: the largest sample of the end
   // against the largest of as many samples right after the warm-up.
   const int base_end = std::min(end_begin, warm + (n - end_begin));
-  const std::optional<double> rss_base = window_max(warm, std::max(base_end, warm + 1),
-                                                    &Sample::rss_mb);
+  const std::optional<double> rss_base =
+      window_max(warm, std::max(base_end, warm + 1), &Sample::rss_mb);
   const std::optional<double> rss_end = window_max(end_begin, n, &Sample::rss_mb);
   std::optional<double> rss_growth;
   if (rss_base && rss_end && *rss_base > 0) rss_growth = *rss_end / *rss_base - 1;
   verdicts.push_back(
       {"rss_growth",
        rss_growth ? Num(100 * *rss_growth, 1) + " % (max after " + Num(iv[end_begin - 1].end_s, 0) +
-                        " s " + Num(*rss_end, 1) + " MB vs " + Num(*rss_base, 1) +
-                        " MB max from " + Num(iv[warm - 1].end_s, 0) + " s to " +
+                        " s " + Num(*rss_end, 1) + " MB vs " + Num(*rss_base, 1) + " MB max from " +
+                        Num(iv[warm - 1].end_s, 0) + " s to " +
                         Num(iv[std::max(base_end, warm + 1) - 1].end_s, 0) + " s)"
                   : "not measured (--target)",
        "< 5 % (max of the last 10 % of the soak vs max of as many samples after the warm-up)",
@@ -505,8 +505,7 @@ int Soak(const Options& o, Target& t, const Served& served,
                  : std::string()) +
            "with the deferred work " + Num(cap_after_all.settled_qps, 0) + " / " +
            Num(cap_before.settled_qps, 0) + " calls/s = " + Num(settled_kept, 3) + "; loop alone " +
-           Num(cap_after.qps, 0) + " / " + Num(cap.qps, 0) + " calls/s = " +
-           Num(capacity_kept, 3),
+           Num(cap_after.qps, 0) + " / " + Num(cap.qps, 0) + " calls/s = " + Num(capacity_kept, 3),
        ">= 0.95 (CPU per call before / after; the loop's throughput ratio without a server)",
        cpu_kept ? *cpu_kept >= 0.95 : (cap.qps > 0 && capacity_kept >= 0.95)});
 
@@ -599,8 +598,8 @@ int Soak(const Options& o, Target& t, const Served& served,
   std::printf("\nsoak: %.0f s at %.0f calls/s scheduled (%.0f %% of %.0f measured), %d workers\n",
               o.soak, rate, 100 * kSoakLoad, capacity, workers);
   std::printf("%8s %7s %8s %6s %5s %8s %8s %8s %8s %8s %9s %6s %7s %9s\n", "t_s", "calls",
-              "calls/s", "errors", "late", "p50_ms", "p99_ms", "max_ms", "rss_mb", "wal_mb", "db_mb",
-              "cpu_%", "bench_%", "restart_ms");
+              "calls/s", "errors", "late", "p50_ms", "p99_ms", "max_ms", "rss_mb", "wal_mb",
+              "db_mb", "cpu_%", "bench_%", "restart_ms");
   double prev = 0;
   for (int i = 0; i < n; ++i) {
     const IntervalFigures& f = iv[i];
@@ -609,8 +608,7 @@ int Soak(const Options& o, Target& t, const Served& served,
       return b ? Num(*b / (1 << 20), 2) : std::string("-");
     };
     std::printf("%8.1f %7lld %8.1f %6lld %5lld %8.2f %8.2f %8.2f %8s %8s %9s %6s %7s %9.0f%s\n",
-                f.end_s,
-                static_cast<long long>(f.calls), f.calls / std::max(1e-9, f.end_s - prev),
+                f.end_s, static_cast<long long>(f.calls), f.calls / std::max(1e-9, f.end_s - prev),
                 static_cast<long long>(f.failed), static_cast<long long>(f.late), f.p50_ms,
                 f.p99_ms, f.max_ms, s.rss_mb ? Num(*s.rss_mb, 1).c_str() : "-",
                 mb(s.wal_bytes).c_str(), mb(s.db_bytes).c_str(),
@@ -633,9 +631,10 @@ int Soak(const Options& o, Target& t, const Served& served,
                 m == soaked.first_messages.end() ? "" : m->second.c_str());
   }
   if (cpu_first && cpu_last) {
-    std::printf("\nserver CPU per call: %.0f us in the first third after the warm-up, %.0f us in "
-                "the last (%.3f)\n",
-                *cpu_first, *cpu_last, *cpu_last / *cpu_first);
+    std::printf(
+        "\nserver CPU per call: %.0f us in the first third after the warm-up, %.0f us in "
+        "the last (%.3f)\n",
+        *cpu_first, *cpu_last, *cpu_last / *cpu_first);
   }
   std::printf("\n%-15s %-7s %s\n", "verdict", "", "figure  [rule]");
   for (const Verdict& v : verdicts) {

@@ -166,13 +166,13 @@ Result<Evaluated> ProgressRunner::FromCheckpoint(const Patient& patient, Program
 
   if (resume != nullptr) {
     const ResumeInputs in = InputsAfter(*resume, zone, today);
-    PTRACK_ASSIGN_OR_RETURN(
-        const auto earliest_late,
-        deps_.store.EarliestSessionDayReceivedSince(program.id, in.received_after));
+    PTRACK_ASSIGN_OR_RETURN(const auto earliest_late, deps_.store.EarliestSessionDayReceivedSince(
+                                                          program.id, in.received_after));
     const LocalDate from = LateSessionsFrom(in, earliest_late);
-    PTRACK_ASSIGN_OR_RETURN(history.sessions, deps_.store.ListProgramSessionsFrom(program.id, from));
-    PTRACK_ASSIGN_OR_RETURN(history.followups,
-                            deps_.store.ListPainFollowUpsSince(program.id, from, in.received_after));
+    PTRACK_ASSIGN_OR_RETURN(history.sessions,
+                            deps_.store.ListProgramSessionsFrom(program.id, from));
+    PTRACK_ASSIGN_OR_RETURN(
+        history.followups, deps_.store.ListPainFollowUpsSince(program.id, from, in.received_after));
     std::set<std::string> have;
     for (const Session& s : history.sessions) have.insert(s.id);
     for (const PainFollowUp& f : history.followups) {

@@ -114,8 +114,7 @@ class SqliteStore final : public Store {
   Status PutCheckpoint(const std::string& program_id, const StoredCheckpoint& stored) override;
   Result<int64_t> GetCatalogueGeneration() override;
 
-  Result<LogResult> LogSession(const Session& session,
-                               const AuditEvent* audit = nullptr) override;
+  Result<LogResult> LogSession(const Session& session, const AuditEvent* audit = nullptr) override;
   Result<Session> GetSession(const std::string& patient_id, const std::string& id) override;
   Result<Page<Session>> ListSessions(const std::string& patient_id, std::optional<LocalDate> from,
                                      std::optional<LocalDate> to, const PageRequest& page) override;

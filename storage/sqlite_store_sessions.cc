@@ -142,15 +142,24 @@ class LogsReader {
     if (v < -1000000 || v > 1000000) return false;
     const int n = static_cast<int>(v);
     switch (index_) {
-      case 1: l.sets = n; break;
-      case 2: l.reps = n; break;
-      case 3: l.hold_seconds = n; break;
+      case 1:
+        l.sets = n;
+        break;
+      case 2:
+        l.reps = n;
+        break;
+      case 3:
+        l.hold_seconds = n;
+        break;
       case 6:
         if (n < 0 || n > static_cast<int>(Side::kRight)) return false;
         l.side = static_cast<Side>(n);
         break;
-      case 7: l.pain = n; break;
-      default: return false;  // a band is a string
+      case 7:
+        l.pain = n;
+        break;
+      default:
+        return false;  // a band is a string
     }
     return Next();
   }
@@ -460,10 +469,11 @@ Result<std::optional<LocalDate>> SqliteStore::EarliestSessionDayReceivedSince(
       [&](sqlite::Connection& db) -> Result<std::optional<LocalDate>> {
         // By the patient's receive-time index: a patient's sessions since `at` are almost always
         // all of its active program's.
-        sqlite::Prepared q(db,
-                           "SELECT min(s.day) FROM programs g JOIN patients p ON p.id = g.patient_id "
-                           "JOIN sessions s ON s.patient = p.key AND s.receive_ms >= ? "
-                           "WHERE g.id = ? AND s.program = g.key");
+        sqlite::Prepared q(
+            db,
+            "SELECT min(s.day) FROM programs g JOIN patients p ON p.id = g.patient_id "
+            "JOIN sessions s ON s.patient = p.key AND s.receive_ms >= ? "
+            "WHERE g.id = ? AND s.program = g.key");
         q.bind(1, static_cast<int64_t>(ToUnixMillis(at)));
         q.bind(2, program_id);
         if (!q.executeStep() || q.getColumn(0).isNull()) return std::optional<LocalDate>{};

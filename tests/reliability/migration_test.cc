@@ -615,7 +615,8 @@ TEST_CASE("migrations: the schema-11 release's database answers every read as th
       const Instant at = At(from, 9, 30);
       std::optional<LocalDate> earliest;
       for (const Session& s : *all) {
-        if (s.receive_time >= at && (!earliest || s.local_date < *earliest)) earliest = s.local_date;
+        if (s.receive_time >= at && (!earliest || s.local_date < *earliest))
+          earliest = s.local_date;
       }
       auto got_earliest = store.EarliestSessionDayReceivedSince(program, at);
       PTRACK_REQUIRE(got_earliest);

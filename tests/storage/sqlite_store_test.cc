@@ -247,8 +247,7 @@ TEST_CASE("SqliteStore: stored exercise logs and red flags decode exactly, or th
   raw.exec("PRAGMA busy_timeout = 5000");
   const int key = raw.execAndGet("SELECT min(key) FROM exercise_keys").getInt();
   const std::string id =
-      raw.execAndGet("SELECT id FROM exercise_keys WHERE key = " + std::to_string(key))
-          .getString();
+      raw.execAndGet("SELECT id FROM exercise_keys WHERE key = " + std::to_string(key)).getString();
   auto set = [&](const char* column, const std::string& text) {
     SQLite::Statement q(raw, std::string("UPDATE sessions SET ") + column + " = ?");
     q.bind(1, text);
@@ -257,7 +256,8 @@ TEST_CASE("SqliteStore: stored exercise logs and red flags decode exactly, or th
   const std::string k = std::to_string(key);
 
   SECTION("every field, trailing defaults left out, a load with or without a fraction") {
-    set("logs", "[[" + k + ", 3, 10, 5, 2.5, \"red\", 4, 4], [" + k + "], [" + k + ", 1, 8, 0, 4]]");
+    set("logs",
+        "[[" + k + ", 3, 10, 5, 2.5, \"red\", 4, 4], [" + k + "], [" + k + ", 1, 8, 0, 4]]");
     set("red_flags", "[\"night-rest-pain\", \"numbness\"]");
     auto s = f.store().GetSession("p1", "s1");
     PTRACK_REQUIRE_OK(s);
