@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 #include "storage/sqlite_connection.h"
@@ -40,7 +42,10 @@ int WalBound::Hook(void* self_ptr, sqlite3* writer, const char* schema, int fram
     // while another connection holds the checkpoint lock SQLite refuses a checkpoint at once,
     // without calling the busy handler.
     self->StartRestart(started + kRestartWait);
-    sqlite3_busy_timeout(writer, static_cast<int>(kRestartWait.count()));
+    // The readers get what is left of kRestartWait: writes wait at most that for both together.
+    const auto left = kRestartWait - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now() - started);
+    sqlite3_busy_timeout(writer, static_cast<int>(std::max<int64_t>(1, left.count())));
     const int rc =
         sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
     const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
