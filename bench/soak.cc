@@ -370,10 +370,9 @@ int Soak(const Options& o, Target& t, const Served& served,
   const int n = static_cast<int>(iv.size());
   const Mix::Figures soaked = mix.Take();
   // Capacity again, on what the soak left: each call costs more as the patients' histories
-  // grow, so the soak's fixed rate is a larger share of it by the end. (The same Mix: its
-  // kept-alive HTTP connections hold server threads, and new ones would queue behind them.)
-  // First the soak's own deferred work, so that the capacity after starts as the one before
-  // did: from an idle server.
+  // grow, so the soak's fixed rate is a larger share of it by the end. (The same Mix, with its
+  // kept-alive connections.) First the soak's own deferred work, so that the capacity after
+  // starts as the one before did: from an idle server.
   if (served.server) WaitIdle(served.server->pid());
   const Capacity cap_after_all = MeasureCapacity(o, served, mix);
   const LoadFigures& cap_after = cap_after_all.loop;
