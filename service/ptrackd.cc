@@ -431,9 +431,8 @@ int main(int argc, char** argv) {
 
   std::thread stopper([&] {
     // While it waits for a stop signal, this thread hands the heap's free memory back to the
-    // system every 10 s: glibc keeps an arena per busy thread (up to 8 per core), and each keeps
-    // the peak of what its thread once held (a clinic report of 10,000 rows decodes every row)
-    // until trimmed.
+    // system every 10 s: each of malloc's arenas (four, above) keeps the peak of what its threads
+    // once held (a clinic report of 10,000 rows decodes every row) until trimmed.
     int sig = -1;
     const timespec every = {10, 0};
     while (sig < 0) {

@@ -125,33 +125,32 @@ Result<std::vector<PatientStatusRow>> SqliteStore::ListPatientStatus(
     std::optional<std::string> body;
   };
   using Raws = std::vector<Raw>;
-  PTRACK_ASSIGN_OR_RETURN(auto raws, Read<Raws>([&](sqlite::Connection& db) -> Result<Raws> {
-                            sqlite::Prepared q(
-                                db,
-                                "SELECT p.id, p.display_name, p.therapist_id, p.time_zone, s.body, "
-                                "s.update_ms FROM patients p LEFT JOIN patient_status s "
-                                "ON s.patient_id = p.id WHERE p.clinic_id = ? "
-                                "AND (? = '' OR p.therapist_id = ?) ORDER BY p.id");
-                            q.bind(1, clinic_id);
-                            q.bind(2, therapist_filter);
-                            q.bind(3, therapist_filter);
-                            Raws out;
-                            while (q.executeStep()) {
-                              Raw r;
-                              r.row.patient_id = q.getColumn(0).getString();
-                              r.row.display_name = q.getColumn(1).getString();
-                              r.row.therapist_id = q.getColumn(2).getString();
-                              r.row.time_zone = q.getColumn(3).getString();
-                              if (!q.getColumn(4).isNull()) r.body = q.getColumn(4).getString();
-                              if (!q.getColumn(5).isNull())
-                                r.row.update_time = FromUnixMillis(q.getColumn(5).getInt64());
-                              out.push_back(std::move(r));
-                            }
-                            return out;
-                          }));
+  Result<Raws> raws = Read<Raws>([&](sqlite::Connection& db) -> Result<Raws> {
+    sqlite::Prepared q(db,
+                       "SELECT p.id, p.display_name, p.therapist_id, p.time_zone, s.body, "
+                       "s.update_ms FROM patients p LEFT JOIN patient_status s "
+                       "ON s.patient_id = p.id WHERE p.clinic_id = ? "
+                       "AND (? = '' OR p.therapist_id = ?) ORDER BY p.id");
+    q.bind(1, clinic_id);
+    q.bind(2, therapist_filter);
+    q.bind(3, therapist_filter);
+    Raws out;
+    while (q.executeStep()) {
+      Raw r;
+      r.row.patient_id = q.getColumn(0).getString();
+      r.row.display_name = q.getColumn(1).getString();
+      r.row.therapist_id = q.getColumn(2).getString();
+      r.row.time_zone = q.getColumn(3).getString();
+      if (!q.getColumn(4).isNull()) r.body = q.getColumn(4).getString();
+      if (!q.getColumn(5).isNull()) r.row.update_time = FromUnixMillis(q.getColumn(5).getInt64());
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+  if (!raws.ok()) return raws.status();
   std::vector<PatientStatusRow> rows;
-  rows.reserve(raws.size());
-  for (Raw& r : raws) {
+  rows.reserve(raws->size());
+  for (Raw& r : *raws) {
     if (r.body) r.row.summary = SummaryFromText(*r.body);
     rows.push_back(std::move(r.row));
   }

@@ -28,6 +28,17 @@
 namespace ptrack::testing {
 namespace {
 
+// Seeds `f` with the shared world and one logged session ("s1", two exercises), and opens a raw
+// connection to its file for the test to look behind the interface.
+SQLite::Database RawAfterOneSession(StoreFixture& f) {
+  SeedWorld(f.store());
+  PTRACK_REQUIRE_OK(f.store().LogSession(
+      MakeSession("s1", "p1", "prog1", At(Ymd(2026, 3, 3), 7), Ymd(2026, 3, 3))));
+  SQLite::Database raw(f.path(), SQLite::OPEN_READWRITE);
+  raw.exec("PRAGMA busy_timeout = 5000");
+  return raw;
+}
+
 int UserVersion(const std::string& path) {
   SQLite::Database db(path, SQLite::OPEN_READONLY);
   return db.execAndGet("PRAGMA user_version").getInt();
@@ -219,11 +230,7 @@ TEST_CASE("SqliteStore: a checkpoint body this binary cannot read is no checkpoi
 TEST_CASE("SqliteStore: the dictionaries behind sessions and revisions are append-only",
           "[foundation][sqlite]") {
   StoreFixture f;
-  SeedWorld(f.store());
-  PTRACK_REQUIRE_OK(f.store().LogSession(
-      MakeSession("s1", "p1", "prog1", At(Ymd(2026, 3, 3), 7), Ymd(2026, 3, 3))));
-  SQLite::Database raw(f.path(), SQLite::OPEN_READWRITE);
-  raw.exec("PRAGMA busy_timeout = 5000");
+  SQLite::Database raw = RawAfterOneSession(f);
   for (const char* table : {"exercise_keys", "revision_bodies"}) {
     INFO(table);
     const std::string name = table;
@@ -240,11 +247,7 @@ TEST_CASE("SqliteStore: the dictionaries behind sessions and revisions are appen
 TEST_CASE("SqliteStore: stored exercise logs and red flags decode exactly, or the read is INTERNAL",
           "[foundation][sqlite]") {
   StoreFixture f;
-  SeedWorld(f.store());
-  PTRACK_REQUIRE_OK(f.store().LogSession(
-      MakeSession("s1", "p1", "prog1", At(Ymd(2026, 3, 3), 7), Ymd(2026, 3, 3))));
-  SQLite::Database raw(f.path(), SQLite::OPEN_READWRITE);
-  raw.exec("PRAGMA busy_timeout = 5000");
+  SQLite::Database raw = RawAfterOneSession(f);
   const int key = raw.execAndGet("SELECT min(key) FROM exercise_keys").getInt();
   const std::string id =
       raw.execAndGet("SELECT id FROM exercise_keys WHERE key = " + std::to_string(key)).getString();
