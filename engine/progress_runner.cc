@@ -40,6 +40,17 @@ std::string CheckpointKey(const Program& program, LocalDate day, Zone zone, int 
          std::to_string(keep_days) + " " + hash;
 }
 
+// Clears each kept state's trail of earlier positions: only a replay steps back along it, and
+// the cached evaluation is only read (a third of an entry's memory at 60 days of history).
+void DropTrails(Timeline& timeline) {
+  for (auto& [from, state] : timeline.states) {
+    for (CurrentPrescription& rx : state.prescriptions) {
+      rx.trail.clear();
+      rx.trail.shrink_to_fit();
+    }
+  }
+}
+
 }  // namespace
 
 bool Evaluated::Covers(LocalDate day) const {
@@ -105,6 +116,7 @@ Result<std::shared_ptr<const Evaluated>> ProgressRunner::Active(const Patient& g
   PTRACK_ASSIGN_OR_RETURN(Evaluated evaluated, FromCheckpoint(patient, std::move(*program), zone,
                                                               today, generation, history));
   PTRACK_RETURN_IF_ERROR(KeepSummary(patient, evaluated, history));
+  DropTrails(evaluated.timeline);
   auto shared = std::make_shared<const Evaluated>(std::move(evaluated));
   cache.Put(patient.id, key, shared, ApproximateBytes(*shared));
   return std::shared_ptr<const Evaluated>(shared);

@@ -24,7 +24,8 @@ namespace ptrack {
 struct Evaluated {
   Program program;  // with the default rules filled in where a revision recorded none
   // From the start when `complete`; otherwise what the checkpoint kept (states from 42 days
-  // before it, pending and latest decisions, recent and open flags) and everything since.
+  // before it, pending and latest decisions, recent and open flags) and everything since. In a
+  // cached evaluation (RunActive) the states' prescriptions carry no trail: reads never need it.
   Timeline timeline;
   bool complete = false;
   LocalDate today{};  // in the patient's zone
