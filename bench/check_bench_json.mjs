@@ -26,6 +26,12 @@ for (const k of required.filter((k) => fig[k] !== null)) {
   assert.ok(Number.isFinite(fig[k]) && fig[k] > 0, `${k} = ${fig[k]} should be positive`);
 }
 assert.ok(Math.abs(fig.eval_growth - fig.eval_ms_720d / fig.eval_ms_60d) < 1e-3, "eval_growth = 720 d / 60 d");
+// The evaluation after a busy day's last session (the soak's shape), and its ratio to the first's.
+for (const k of ["eval_busy_day_ms_60d", "eval_busy_day_ms_720d", "eval_busy_day_growth"]) {
+  assert.ok(Number.isFinite(fig[k]) && fig[k] > 0, `${k} = ${fig[k]} should be positive`);
+}
+assert.ok(Math.abs(fig.eval_busy_day_growth - fig.eval_busy_day_ms_60d / fig.eval_ms_60d) < 1e-3,
+  "eval_busy_day_growth = busy day / first session, 60 d");
 // What a cached evaluation costs in memory: the cache's estimate and the heap it gave back.
 for (const d of ["60d", "720d"]) {
   for (const k of [`eval_cache_kb_${d}`, `eval_heap_kb_${d}`]) {
@@ -58,16 +64,25 @@ for (const prefix of ["", "floor_"]) {
     }
     assert.ok(fig[`${prefix}${phase}_busy`] <= 1, `${prefix}${phase}_busy is a share`);
   }
+  // ptrackd's ratios are of its phases; the floor's are each the median of three rounds' (its
+  // phase figures are the last round's, so they give the third round's ratios).
+  const suffix = prefix === "" ? "" : "_3";
   const r = (a, b) => fig[`${prefix}${a}`] / fig[`${prefix}${b}`];
-  assert.ok(Math.abs(fig[`${prefix}log_ratio`] - r("log_session_qps", "null_rpc_qps")) < 1e-3, `${prefix}log_ratio`);
-  assert.ok(Math.abs(fig[`${prefix}plan_ratio`] - r("plan_qps", "null_rpc_qps")) < 1e-3, `${prefix}plan_ratio`);
-  assert.ok(Math.abs(fig[`${prefix}log_p99_over_null_p99`] - r("log_session_p99_ms", "null_rpc_p99_ms")) < 1e-2,
+  assert.ok(Math.abs(fig[`${prefix}log_ratio${suffix}`] - r("log_session_qps", "null_rpc_qps")) < 1e-3, `${prefix}log_ratio`);
+  assert.ok(Math.abs(fig[`${prefix}plan_ratio${suffix}`] - r("plan_qps", "null_rpc_qps")) < 1e-3, `${prefix}plan_ratio`);
+  assert.ok(Math.abs(fig[`${prefix}log_p99_over_null_p99${suffix}`] - r("log_session_p99_ms", "null_rpc_p99_ms")) < 1e-2,
     `${prefix}log_p99_over_null_p99`);
+}
+const floorRatios = ["floor_log_ratio", "floor_plan_ratio", "floor_log_p99_over_null_p99"];
+for (const k of floorRatios) {
+  const each = [1, 2, 3].map((round) => fig[`${k}_${round}`]).sort((a, b) => a - b);
+  assert.ok(each.every((v) => Number.isFinite(v) && v > 0), `${k}: every round's ratio`);
+  assert.equal(fig[k], each[1], `${k} is the median of its rounds`);
 }
 const floorExpected = ["null_rpc", "log_session", "plan"]
   .flatMap((p) => ["qps", "p50_ms", "p99_ms", "failed", "server_cpu_us", "bench_cpu_us", "busy"]
     .map((k) => `floor_${p}_${k}`))
-  .concat(["floor_log_ratio", "floor_plan_ratio", "floor_log_p99_over_null_p99"]);
+  .concat(floorRatios.flatMap((k) => [k, `${k}_1`, `${k}_2`, `${k}_3`]));
 assert.deepEqual(floorKeys.sort(), floorExpected.sort(), "the floor's figures, and no others");
 
 // The soak mode (docs/RELIABILITY.md, item 5), 12 s with a sample every second: the shape of its
@@ -75,7 +90,7 @@ assert.deepEqual(floorKeys.sort(), floorExpected.sort(), "the floor's figures, a
 // Its verdicts are figures, not asserted: under an open-loop rate, whether a busy machine makes
 // the server refuse calls is a matter of speed.
 const soakOut = execFileSync(bench, ["--soak", "12", "--json", "--patients", "20", "--days", "21", "--seconds", "1",
-  "--inflight", "8", "--eval-patients", "2"], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "inherit"] });
+  "--inflight", "8", "--eval-patients", "2"], { encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "inherit"] });
 const soakLines = soakOut.trim().split("\n");
 const soak = JSON.parse(soakLines[soakLines.length - 1]);
 console.log({ ...soak, samples: `${soak.samples.length} samples`, mix: soak.mix.map((m) => `${m.kind} ${m.calls}`) });
@@ -111,6 +126,12 @@ assert.equal(soak.samples.reduce((n, s) => n + s.calls, 0), soak.calls, "the sam
 const kinds = soak.mix.map((m) => m.kind);
 assert.deepEqual(kinds, ["log_session", "connect_log", "plan", "list_sessions", "adherence", "report"]);
 assert.equal(soak.mix.reduce((n, m) => n + m.weight, 0), 1000, "weights per 1,000 calls");
+// Each kind alone before and after the soak: the server's CPU per call, where growth comes from.
+for (const m of soak.mix.filter((m) => m.weight > 0)) {
+  for (const k of ["alone_cpu_us_before", "alone_cpu_us_after"]) {
+    assert.ok(Number.isFinite(m[k]) && m[k] > 0, `${m.kind} ${k} = ${m[k]} should be positive`);
+  }
+}
 for (const v of ["errors", "rss_growth", "wal_bounded", "latency_stable", "capacity_kept", "schedule_kept"]) {
   assert.ok(v in soak.verdicts, `verdict ${v}`);
   assert.equal(typeof soak.verdicts[v].met, "boolean", `verdict ${v} is met or missed`);

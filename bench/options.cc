@@ -36,16 +36,18 @@ std::optional<int> ParseOptions(int argc, char** argv, Options* o) {
                  "Full run: 1,000 x 180 days (plus 10,000 x 180 and 1,000 x 360 for the report),\n"
                  "10 s per phase, 64 calls in flight. --quick: 200 x 60, 3 s, no 10k clinic.\n"
                  "Both time the engine's evaluation after a session at 60 and 720 days of\n"
-                 "history on clinics of --eval-patients (30; 20 with --quick; 0 skips it).\n"
+                 "history on clinics of --eval-patients (30; 20 with --quick; 0 skips it),\n"
+                 "and after the 90th session of one day (20 of those patients).\n"
                  "--floor (on in the full run, off with --quick unless given): after ptrackd,\n"
-                 "the null RPC, LogSession and plan phases again, same calls in flight and\n"
-                 "seconds, against ptrack-floor (the least server that answers them durably\n"
-                 "and audited) on a fresh database: floor_* figures and ratios. Not with\n"
-                 "--target or --soak.\n"
+                 "the null RPC, LogSession and plan phases again, three rounds of them, same\n"
+                 "calls in flight and seconds, against ptrack-floor (the least server that\n"
+                 "answers them durably and audited) on a fresh database: floor_* figures and\n"
+                 "ratios (each the median of its rounds'). Not with --target or --soak.\n"
                  "--soak: 300 x 60; the mixed workload's capacity (closed loop, S s, C in\n"
                  "flight), then the mix open loop at 80 % of it for SECONDS (default 600, at\n"
                  "least 3), sampled every 10 s (SECONDS / 30 when shorter); prints the samples\n"
-                 "and the verdicts (errors, RSS growth, WAL bound, p99 stability).\n";
+                 "and the verdicts (errors, RSS growth, WAL bound, p99 stability, capacity\n"
+                 "kept), and each kind's server CPU per call alone, before and after.\n";
     return 0;
   }
   if (Has(argc, argv, "soak")) {

@@ -85,6 +85,12 @@ class Mix {
     for (int r = static_cast<int>(rng() % total_weight_); r >= weights_[kind]; ++kind) {
       r -= weights_[kind];
     }
+    return CallKind(thread, kind);
+  }
+
+  // One call of `kind`: "" or its error code.
+  std::string CallKind(int thread, int kind) {
+    std::mt19937_64& rng = rngs_[thread];
     std::string code, message;
     const auto t0 = Steady::now();
     switch (kind) {
@@ -284,6 +290,27 @@ Capacity MeasureCapacity(const Options& o, const Served& served, Mix& mix) {
   return c;
 }
 
+// Each kind of the mix alone, in a closed loop of `seconds`, with the work it deferred: the
+// server's CPU per call of each (nullopt for a kind the mix does not make, or with --target).
+// Where growth comes from: the soak's capacity falls when some kind's calls cost more.
+std::array<std::optional<double>, kMixKinds> CpuPerKind(const Options& o, const Served& served,
+                                                        Mix& mix, double seconds) {
+  std::array<std::optional<double>, kMixKinds> out;
+  if (!served.server) return out;
+  const pid_t pid = served.server->pid();
+  for (int kind = 0; kind < kMixKinds; ++kind) {
+    if (mix.weight(kind) == 0) continue;
+    const double start = WaitIdle(pid).second;
+    const LoadFigures f = RunThreadedLoad(kind == kReport ? 2 : o.inflight, seconds,
+                                          [&](int w) { return mix.CallKind(w, kind); });
+    const double end = WaitIdle(pid).second;
+    const double calls = static_cast<double>(f.ok + f.failed);
+    if (calls > 0) out[kind] = 1e6 * (end - start) / calls;
+  }
+  mix.Take();
+  return out;
+}
+
 std::string CapacityText(const Capacity& c) {
   return Num(c.loop.qps, 0) + " calls/s in the loop, " + Num(c.settled_qps, 0) +
          " with the deferred work (" + Num(c.settle_s, 1) + " s more), server CPU " +
@@ -314,6 +341,7 @@ int Soak(const Options& o, Target& t, const Served& served,
   RunThreadedLoad(o.inflight, o.seconds, [&](int w) { return mix.Call(w); });
   mix.Take();
   if (served.server) WaitIdle(served.server->pid());  // its deferred work, the start-up sweep
+  const auto kinds_before = CpuPerKind(o, served, mix, o.seconds);
   const Capacity cap_before = MeasureCapacity(o, served, mix);
   const LoadFigures& cap = cap_before.loop;
   Say(o, "capacity (mix, closed loop, " + std::to_string(o.inflight) + " in flight, " +
@@ -377,6 +405,13 @@ int Soak(const Options& o, Target& t, const Served& served,
   const Capacity cap_after_all = MeasureCapacity(o, served, mix);
   const LoadFigures& cap_after = cap_after_all.loop;
   Say(o, "capacity after the soak: " + CapacityText(cap_after_all));
+  const auto kinds_after = CpuPerKind(o, served, mix, o.seconds);
+  for (int kind = 0; kind < kMixKinds; ++kind) {
+    if (!kinds_before[kind] || !kinds_after[kind]) continue;
+    Say(o, std::string("server CPU per call, ") + kMix[kind].name + " alone: " +
+               Num(*kinds_before[kind], 0) + " us before the soak, " + Num(*kinds_after[kind], 0) +
+               " after (" + Num(*kinds_after[kind] / *kinds_before[kind], 2) + ")");
+  }
 
   // Totals.
   int64_t calls = 0, failed = 0, late = 0;
@@ -531,7 +566,9 @@ int Soak(const Options& o, Target& t, const Served& served,
           << ",\"what\":" << JsonString(kMix[i].what) << ",\"calls\":" << soaked.kinds[i].calls
           << ",\"failed\":" << soaked.kinds[i].failed
           << ",\"p50_ms\":" << Num(soaked.kinds[i].p50_ms, 3)
-          << ",\"p99_ms\":" << Num(soaked.kinds[i].p99_ms, 3) << "}";
+          << ",\"p99_ms\":" << Num(soaked.kinds[i].p99_ms, 3)
+          << ",\"alone_cpu_us_before\":" << Opt(kinds_before[i], 1)
+          << ",\"alone_cpu_us_after\":" << Opt(kinds_after[i], 1) << "}";
     }
     out << "],\"capacity_qps\":" << Num(cap.qps, 3) << ",\"capacity_p50_ms\":" << Num(cap.p50_ms, 3)
         << ",\"capacity_p99_ms\":" << Num(cap.p99_ms, 3) << ",\"capacity_failed\":" << cap.failed

@@ -217,8 +217,8 @@ LoadFigures Target::NullRpc(int inflight, double seconds) {
   return Unary(HealthCall(), inflight, seconds, 0);
 }
 
-LoadFigures Target::LogSessions(int inflight, double seconds) {
-  return Unary(LogSessionCall(), inflight, seconds, 1000);
+LoadFigures Target::LogSessions(int inflight, double seconds, int round) {
+  return Unary(LogSessionCall(), inflight, seconds, 1000 + 1000003ULL * round);
 }
 
 LoadFigures Target::Plans(int inflight, double seconds) {

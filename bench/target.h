@@ -72,7 +72,8 @@ class Target {
   UnaryCall<v1::GetClinicReportRequest, v1::ClinicReport> ReportCall();
 
   LoadFigures NullRpc(int inflight, double seconds);
-  LoadFigures LogSessions(int inflight, double seconds);
+  // Fresh session ids each `round` (the same round twice would re-send its ids: replays).
+  LoadFigures LogSessions(int inflight, double seconds, int round = 0);
   LoadFigures Plans(int inflight, double seconds);
   // Cold plans: each call is a LogSession for a random patient and, as soon as it is answered,
   // GetPlan for the same patient — so the plan cannot come from an evaluation cached before the
