@@ -603,6 +603,15 @@ END;
 DROP INDEX sessions_by_patient_receive;
 CREATE INDEX sessions_by_patient_receive ON sessions(patient, receive_ms, program, day);
 )sql",
+      // 15: an evaluation reads its program's sessions of the last weeks (ListProgramSessionsFrom)
+      // from an index that holds every column it reads, in its order: the rows of one program lie
+      // together there, where in the table they lie in the order they arrived, among every other
+      // patient's, so a day of many sessions cost a table page per session on every evaluation.
+      R"sql(
+DROP INDEX sessions_by_program_time;
+CREATE INDEX sessions_by_program_time ON sessions(program, perform_ms, id, patient, day,
+  receive_ms, pain_before, pain_after, effort, notes, logs, red_flags);
+)sql",
   };
   return steps;
 }
