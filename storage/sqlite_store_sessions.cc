@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "storage/json_codec.h"
+#include "storage/revision_body_cache.h"
 #include "storage/sqlite_store.h"
 #include "storage/sqlite_support.h"
 
@@ -242,15 +243,12 @@ Result<Program> ProgramFrom(sqlite::Connection& db, SQLite::Statement& q) {
     rev.reason = r.getColumn(2).getString();
     rev.author = r.getColumn(3).getString();
     rev.create_time = FromUnixMillis(r.getColumn(4).getInt64());
-    auto j = json::Parse(r.getColumn(5).getString());
-    if (!j.ok()) return Status::Internal("stored program revision is corrupt");
-    auto phases = json::DecodePhases(*j);
+    RevisionBodyCache& bodies = RevisionBodyCache::Shared();
+    auto phases = bodies.Phases(r.getColumn(5).getString());
     if (!phases.ok()) return Status::Internal("stored program revision is corrupt");
     rev.phases = std::move(*phases);
     if (!r.getColumn(6).isNull()) {  // NULL: recorded before rules were stored (zero rules)
-      auto rj = json::Parse(r.getColumn(6).getString());
-      if (!rj.ok()) return Status::Internal("stored program revision is corrupt");
-      auto rules = json::DecodeRules(*rj);
+      auto rules = bodies.Rules(r.getColumn(6).getString());
       if (!rules.ok()) return Status::Internal("stored program revision is corrupt");
       rev.rules = std::move(*rules);
     }
