@@ -84,7 +84,7 @@ Flags:
   --watch-token-check-seconds N  Read each watch's token again every N s (revocation from
                              `ptrackd admin`, expiry). Default: 5
   --evaluation-cache-mb N    Memory for the latest evaluation of recently used patients
-                             (plans and flags read without replaying). Default: 32
+                             (plans and flags read without replaying). Default: 64
   --help                Show this help
 )";
 
@@ -110,7 +110,7 @@ struct Flags {
   int watch_stall_seconds = 10;
   int watch_token_check_seconds = 5;
   ptrack::ExecutorOptions executor;
-  int evaluation_cache_mb = 32;
+  int evaluation_cache_mb = 64;
 };
 
 // The integer of `text` when it is one within [min, max]; otherwise nullopt.

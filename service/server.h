@@ -45,8 +45,8 @@ class PtrackServer {
     // session); 0 = never (tests call SweepSummaries).
     std::chrono::seconds summary_sweep_interval{300};
     // The byte cap of the evaluation cache (engine/evaluation_cache.h): the latest evaluation
-    // of the most recently used patients, a few KiB each.
-    size_t evaluation_cache_bytes = 32u << 20;
+    // of the most recently used patients, 26-37 KiB each, so 64 MiB hold about 2,000.
+    size_t evaluation_cache_bytes = 64u << 20;
     ServiceOptions options;
     ClinicalDefaults clinical;  // REQUIRES: loaded from data (LoadClinicalDefaults)
   };
