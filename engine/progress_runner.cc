@@ -41,7 +41,7 @@ std::string CheckpointKey(const Program& program, LocalDate day, Zone zone, int 
 }
 
 // Clears each kept state's trail of earlier positions: only a replay steps back along it, and
-// the cached evaluation is only read (a third of an entry's memory at 60 days of history).
+// the cached evaluation is only read (about a quarter of an entry's memory at 60 days).
 void DropTrails(Timeline& timeline) {
   for (auto& [from, state] : timeline.states) {
     for (CurrentPrescription& rx : state.prescriptions) {
