@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -274,12 +275,14 @@ std::pair<double, double> WaitIdle(pid_t pid) {
   return {waited, prev};
 }
 
+// A closed loop of `inflight` callers making `call` for `seconds`, then the work it deferred.
 // REQUIRES: the server idle (WaitIdle) when it starts, so that only this loop's work is counted.
-Capacity MeasureCapacity(const Options& o, const Served& served, Mix& mix) {
+Capacity ClosedLoop(const Served& served, int inflight, double seconds,
+                    const std::function<std::string(int)>& call) {
   Capacity c;
   const pid_t pid = served.server ? served.server->pid() : 0;
   const double cpu_start = pid ? CpuSeconds(pid) : -1;
-  c.loop = RunThreadedLoad(o.inflight, o.seconds, [&](int w) { return mix.Call(w); });
+  c.loop = RunThreadedLoad(inflight, seconds, call);
   if (cpu_start >= 0) {
     const auto [waited, cpu_end] = WaitIdle(pid);
     c.settle_s = waited;
@@ -290,6 +293,11 @@ Capacity MeasureCapacity(const Options& o, const Served& served, Mix& mix) {
   return c;
 }
 
+// The mix's capacity. REQUIRES: the server idle (WaitIdle).
+Capacity MeasureCapacity(const Options& o, const Served& served, Mix& mix) {
+  return ClosedLoop(served, o.inflight, o.seconds, [&](int w) { return mix.Call(w); });
+}
+
 // Each kind of the mix alone, in a closed loop of `seconds`, with the work it deferred: the
 // server's CPU per call of each (nullopt for a kind the mix does not make, or with --target).
 // Where growth comes from: the soak's capacity falls when some kind's calls cost more.
@@ -297,15 +305,12 @@ std::array<std::optional<double>, kMixKinds> CpuPerKind(const Options& o, const 
                                                         Mix& mix, double seconds) {
   std::array<std::optional<double>, kMixKinds> out;
   if (!served.server) return out;
-  const pid_t pid = served.server->pid();
   for (int kind = 0; kind < kMixKinds; ++kind) {
     if (mix.weight(kind) == 0) continue;
-    const double start = WaitIdle(pid).second;
-    const LoadFigures f = RunThreadedLoad(kind == kReport ? 2 : o.inflight, seconds,
-                                          [&](int w) { return mix.CallKind(w, kind); });
-    const double end = WaitIdle(pid).second;
-    const double calls = static_cast<double>(f.ok + f.failed);
-    if (calls > 0) out[kind] = 1e6 * (end - start) / calls;
+    WaitIdle(served.server->pid());
+    out[kind] = ClosedLoop(served, kind == kReport ? 2 : o.inflight, seconds, [&](int w) {
+                  return mix.CallKind(w, kind);
+                }).cpu_us;
   }
   mix.Take();
   return out;

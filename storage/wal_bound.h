@@ -16,11 +16,10 @@
 // checkpoint at once, without calling the busy handler (RESTARTs that gave up after 0 ms let the
 // soak's log grow to 32-48 MB, docs/RELIABILITY.md). (Run from the checkpointer, a RESTART waits
 // for the writer lock behind batch after batch and rarely gets it under load: the log grew to
-// 55 MB in a soak.) A
-// RESTART that times out is retried only after another kRetryFrames, so a long reader (an export,
-// an evaluation of a long history) holds writes up now and then, not at every commit. A
-// checkpoint that fails fails no write (the writes are already durable in the log); the next
-// commit tries again. Thread-safe: the hook runs on the store's single writer, the PASSIVEs on
+// 55 MB in a soak.) A RESTART that times out is retried only after another kRetryFrames, so a
+// long reader (an export, an evaluation of a long history) holds writes up now and then, not at
+// every commit. A checkpoint that fails fails no write (the writes are already durable in the
+// log); the next commit tries again. Thread-safe: the hook runs on the store's single writer, the PASSIVEs on
 // WalBound's thread.
 #pragma once
 
