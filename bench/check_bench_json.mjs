@@ -27,7 +27,9 @@ for (const k of required.filter((k) => fig[k] !== null)) {
 }
 assert.ok(Math.abs(fig.eval_growth - fig.eval_ms_720d / fig.eval_ms_60d) < 1e-3, "eval_growth = 720 d / 60 d");
 // The evaluation after a busy day's last session (the soak's shape), and its ratio to the first's.
-for (const k of ["eval_busy_day_ms_60d", "eval_busy_day_ms_720d", "eval_busy_day_growth"]) {
+// And a replay of that day, with nothing cached (what a session the open day cannot take in costs).
+for (const k of ["eval_busy_day_ms_60d", "eval_busy_day_ms_720d", "eval_busy_day_growth",
+                 "eval_busy_day_replay_ms_60d", "eval_busy_day_replay_ms_720d"]) {
   assert.ok(Number.isFinite(fig[k]) && fig[k] > 0, `${k} = ${fig[k]} should be positive`);
 }
 assert.ok(Math.abs(fig.eval_busy_day_growth - fig.eval_busy_day_ms_60d / fig.eval_ms_60d) < 1e-3,

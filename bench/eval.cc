@@ -79,7 +79,7 @@ Result<EvalFigures> EvalMsAfterSession(const Options& o, const fs::path& dir, in
     PTRACK_RETURN_IF_ERROR(runner.Refresh(patient));
     return std::chrono::duration<double, std::milli>(Steady::now() - t0).count();
   };
-  std::vector<double> ms, busy_ms;
+  std::vector<double> ms, busy_ms, replay_ms;
   for (int p = 0; p < patients; ++p) {
     PTRACK_ASSIGN_OR_RETURN(const double one, session_then_evaluate(p, 0));
     ms.push_back(one);
@@ -92,6 +92,11 @@ Result<EvalFigures> EvalMsAfterSession(const Options& o, const fs::path& dir, in
       PTRACK_ASSIGN_OR_RETURN(last, session_then_evaluate(p, n));
     }
     busy_ms.push_back(last);
+    PTRACK_ASSIGN_OR_RETURN(const Patient patient, store->GetPatient(BenchPatientId(p)));
+    evaluations.Erase(patient.id);
+    const auto t0 = Steady::now();
+    PTRACK_RETURN_IF_ERROR(runner.Refresh(patient));
+    replay_ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
   }
   const auto median = [](std::vector<double>& v) {
     std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
@@ -100,6 +105,7 @@ Result<EvalFigures> EvalMsAfterSession(const Options& o, const fs::path& dir, in
   EvalFigures figures;
   figures.median_ms = median(ms);
   figures.busy_day_median_ms = busy_ms.empty() ? 0 : median(busy_ms);
+  figures.busy_day_replay_median_ms = replay_ms.empty() ? 0 : median(replay_ms);
   const EvaluationCacheStats stats = evaluations.Stats();
   if (stats.entries > 0) {
     const size_t held = mallinfo2().uordblks;

@@ -7,10 +7,13 @@
 // eval_growth in ptrack-bench is the ratio of two of them (720 and 60 days). Then some of the
 // patients log the rest of a busy day, one session after another (the soak's 3,000 patients log
 // about as many in its one day), and the evaluation after the day's last session is timed: what
-// an evaluation's cost grows by with the sessions of the days it replays (eval_busy_day_growth,
-// against the first session's figure). It also tells what one patient's cached evaluation costs
-// in memory: the cache's own estimate (what its byte cap counts) and the heap the cache gave back
-// when cleared (malloc's in-use bytes, glibc mallinfo2), both per patient.
+// an evaluation's cost grows by with the sessions of the day (eval_busy_day_growth, against the
+// first session's figure: each later session is taken into the open day, scheduler/open_day.h),
+// and then, with the patient's cached evaluation dropped, what a replay of that busy day costs
+// (eval_busy_day_replay_ms: what a session the open day cannot take in costs). It also tells what
+// one patient's cached evaluation costs in memory: the cache's own estimate (what its byte cap
+// counts) and the heap the cache gave back when cleared (malloc's in-use bytes, glibc mallinfo2),
+// both per patient.
 #pragma once
 
 #include <filesystem>
@@ -29,6 +32,8 @@ struct EvalFigures {
   // The evaluation after the last of kBusyDaySessions sessions logged in one day (median of
   // kBusyDayPatients patients).
   double busy_day_median_ms = 0;
+  // The same patients' evaluation again with nothing cached: a replay of the busy day.
+  double busy_day_replay_median_ms = 0;
   double cache_kb_each = 0;  // the cache's estimate per cached patient
   double heap_kb_each = 0;   // heap freed by clearing the cache, per cached patient
 };

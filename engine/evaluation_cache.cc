@@ -18,6 +18,14 @@ std::shared_ptr<const Evaluated> EvaluationCache::Find(const std::string& patien
   return it->second->value;
 }
 
+std::optional<std::pair<EvaluationKey, std::shared_ptr<const Evaluated>>>
+EvaluationCache::FindAnyKey(const std::string& patient_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = index_.find(patient_id);
+  if (it == index_.end()) return std::nullopt;
+  return std::make_pair(it->second->key, it->second->value);
+}
+
 void EvaluationCache::Put(const std::string& patient_id, const EvaluationKey& key,
                           std::shared_ptr<const Evaluated> value, size_t bytes) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -110,6 +118,11 @@ size_t ApproximateBytes(const Evaluated& e) {
     for (const auto& [k, v] : d.inputs) n += 2 * sizeof(std::string) + Bytes(k) + Bytes(v);
   }
   for (const Flag& f : e.timeline.flags) n += sizeof f + Bytes(f.detail) + Bytes(f.session_id);
+  if (const OpenDay* open = e.open_day.get()) {
+    n += sizeof *open + Bytes(open->state) + Bytes(open->latest_id) +
+         open->recent.capacity() * sizeof(OpenDay::Recent) +
+         open->closed_at.size() * (sizeof(std::pair<const int, Instant>) + 32);
+  }
   return n;
 }
 

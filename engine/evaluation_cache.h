@@ -14,8 +14,10 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "scheduler/time.h"
 
@@ -42,6 +44,10 @@ class EvaluationCache {
 
   // The patient's entry when it was stored under `key`; nullptr otherwise.
   std::shared_ptr<const Evaluated> Find(const std::string& patient_id, const EvaluationKey& key);
+  // The patient's entry whatever key it was stored under, with that key (not counted as a hit or
+  // a miss, and not made more recent): what a new evaluation may start from.
+  std::optional<std::pair<EvaluationKey, std::shared_ptr<const Evaluated>>> FindAnyKey(
+      const std::string& patient_id) const;
   // Stores (or replaces) the patient's entry, `bytes` its approximate size, and drops the least
   // recently used entries beyond the cap (never the one just stored).
   void Put(const std::string& patient_id, const EvaluationKey& key,

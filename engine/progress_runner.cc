@@ -101,25 +101,81 @@ Result<std::shared_ptr<const Evaluated>> ProgressRunner::Active(const Patient& g
   std::lock_guard<std::mutex> serialized(PatientLock(patient.id));
   if (auto hit = cache.Find(patient.id, key)) {
     if (!keep_summary) return hit;  // another evaluation finished while this one waited
-    ProgramHistory recent;
-    PTRACK_ASSIGN_OR_RETURN(recent.sessions, deps_.store.ListProgramSessionsFrom(
-                                                 hit->program.id, today - date::days{30}));
-    PTRACK_RETURN_IF_ERROR(KeepSummary(patient, *hit, recent));
+    PTRACK_RETURN_IF_ERROR(KeepSummary(patient, *hit));
     return hit;
   }
-  auto program = deps_.store.GetActiveProgram(patient.id);
-  if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
-    return Status::FailedPrecondition("the patient has no active program");
+  std::shared_ptr<const Evaluated> evaluated;
+  if (auto prior = cache.FindAnyKey(patient.id)) {
+    PTRACK_ASSIGN_OR_RETURN(evaluated,
+                            TakeInNewSessions(patient, prior->first, prior->second, key));
   }
-  if (!program.ok()) return program.status();
-  ProgramHistory history;
-  PTRACK_ASSIGN_OR_RETURN(Evaluated evaluated, FromCheckpoint(patient, std::move(*program), zone,
-                                                              today, generation, history));
-  PTRACK_RETURN_IF_ERROR(KeepSummary(patient, evaluated, history));
-  DropTrails(evaluated.timeline);
-  auto shared = std::make_shared<const Evaluated>(std::move(evaluated));
-  cache.Put(patient.id, key, shared, ApproximateBytes(*shared));
-  return std::shared_ptr<const Evaluated>(shared);
+  if (evaluated == nullptr) {
+    auto program = deps_.store.GetActiveProgram(patient.id);
+    if (!program.ok() && program.status().code() == StatusCode::kNotFound) {
+      return Status::FailedPrecondition("the patient has no active program");
+    }
+    if (!program.ok()) return program.status();
+    // Read before the sessions, so that any session stored after has a larger key.
+    PTRACK_ASSIGN_OR_RETURN(const int64_t through, deps_.store.LatestSessionKey());
+    const Instant read_at = deps_.clock.Now();
+    ProgramHistory history;
+    PTRACK_ASSIGN_OR_RETURN(Evaluated fresh, FromCheckpoint(patient, std::move(*program), zone,
+                                                            today, generation, history));
+    fresh.sessions_through = through;
+    fresh.sessions_read_at = read_at;
+    fresh.tallies = TallySessions(fresh.program, fresh.timeline, today, history.sessions);
+    DropTrails(fresh.timeline);
+    evaluated = std::make_shared<const Evaluated>(std::move(fresh));
+  }
+  PTRACK_RETURN_IF_ERROR(KeepSummary(patient, *evaluated));
+  cache.Put(patient.id, key, evaluated, ApproximateBytes(*evaluated));
+  return evaluated;
+}
+
+Result<std::shared_ptr<const Evaluated>> ProgressRunner::TakeInNewSessions(
+    const Patient& patient, const EvaluationKey& prior_key,
+    const std::shared_ptr<const Evaluated>& prior, const EvaluationKey& key) {
+  // More writes than this since the cached evaluation: evaluate again rather than read them all.
+  constexpr int64_t kMaxNew = 64;
+  const int64_t writes = key.data_version - prior_key.data_version;
+  if (prior->open_day == nullptr || prior_key.today != key.today ||
+      prior_key.catalogue_generation != key.catalogue_generation || writes <= 0 ||
+      writes > kMaxNew) {
+    return std::shared_ptr<const Evaluated>();
+  }
+  // A session's receive time is taken before its write commits, by much less than this.
+  constexpr auto kCommitMargin = std::chrono::minutes(1);
+  const Instant read_at = deps_.clock.Now();
+  PTRACK_ASSIGN_OR_RETURN(
+      auto added, deps_.store.ListPatientSessionsAfter(patient.id, prior->sessions_through,
+                                                       prior->sessions_read_at - kCommitMargin));
+  // Every write to an evaluation's inputs bumps the data version by one: as many new sessions
+  // as writes means nothing else was written (no report, action, revision or zone change).
+  if (static_cast<int64_t>(added.size()) != writes) return std::shared_ptr<const Evaluated>();
+  std::vector<Session> sessions;
+  int64_t through = prior->sessions_through;
+  for (auto& [session_key, session] : added) {
+    if (session.program_id != prior->program.id) return std::shared_ptr<const Evaluated>();
+    through = std::max(through, session_key);
+    sessions.push_back(std::move(session));
+  }
+  auto next = TakeInToday(prior->program, prior->timeline, *prior->open_day, sessions,
+                          prior->catalogue->View(), prior->zone);
+  if (!next) return std::shared_ptr<const Evaluated>();
+  auto out = std::make_shared<Evaluated>();
+  out->program = prior->program;
+  out->timeline = std::move(next->timeline);
+  out->complete = prior->complete;
+  out->today = prior->today;
+  out->zone = prior->zone;
+  out->catalogue = prior->catalogue;
+  out->open_day = std::move(next->open_day);
+  out->taken_into_open_day = prior->taken_into_open_day + static_cast<int>(sessions.size());
+  out->sessions_through = through;
+  out->sessions_read_at = read_at;
+  out->tallies = prior->tallies;
+  out->tallies += TallySessions(out->program, out->timeline, out->today, sessions);
+  return std::shared_ptr<const Evaluated>(std::move(out));
 }
 
 Result<std::shared_ptr<const Evaluated>> ProgressRunner::RunComplete(const Patient& patient,
@@ -204,10 +260,12 @@ Result<Evaluated> ProgressRunner::FromCheckpoint(const Patient& patient, Program
   EvaluateOptions options;
   options.resume = resume;
   options.keep_days = keep_days;
+  options.keep_open_day = true;
   const std::optional<LocalDate> settle = CheckpointDay(program.start_date, today);
   if (settle && (resume == nullptr || *settle > resume->day)) options.checkpoint_on = settle;
   Evaluation evaluation = Evaluate(program, history, view, zone, today, options);
   out.timeline = std::move(evaluation.timeline);
+  out.open_day = std::move(evaluation.open_day);
   out.complete = resume == nullptr;
   if (evaluation.checkpoint) {
     StoredCheckpoint next{CheckpointKey(program, evaluation.checkpoint->day, zone, keep_days, view),
@@ -253,15 +311,14 @@ Result<std::shared_ptr<const CatalogueSnapshot>> ProgressRunner::Catalogue(const
       std::make_shared<const CatalogueSnapshot>(std::move(own)));
 }
 
-Status ProgressRunner::KeepSummary(const Patient& patient, const Evaluated& evaluated,
-                                   const ProgramHistory& history) {
+Status ProgressRunner::KeepSummary(const Patient& patient, const Evaluated& evaluated) {
   if (evaluated.program.state != ProgramState::kActive) return Status::Ok();
   const LocalDate today = evaluated.today;
   PTRACK_ASSIGN_OR_RETURN(auto facts,
                           deps_.store.GetDailyFacts(patient.id, today - date::days{29}, today));
   PTRACK_ASSIGN_OR_RETURN(auto rtm, ComputeRtmOn(deps_, patient, evaluated.zone, today));
-  PatientSummary summary = Summarize(evaluated.program, evaluated.timeline, today, history, facts,
-                                     rtm.status, deps_.clinical.report);
+  PatientSummary summary = Summarize(evaluated.program, evaluated.timeline, today,
+                                     evaluated.tallies, facts, rtm.status, deps_.clinical.report);
   auto stored = deps_.store.GetPatientSummary(patient.id);
   if (stored.ok() && *stored == summary) return Status::Ok();  // reads are frequent: no write
   if (!stored.ok() && stored.status().code() != StatusCode::kNotFound) return stored.status();

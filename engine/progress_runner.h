@@ -5,7 +5,9 @@
 // checkpoint of each program (scheduler/checkpoint.h) is stored when a program week's grace has
 // passed, and an evaluation replays only the days since the latest one, reading only their
 // inputs. The result is cached (evaluation_cache.h), keyed on the patient's data version, local
-// date and the catalogue generation, so a read of an unchanged patient replays nothing. Each
+// date and the catalogue generation, so a read of an unchanged patient replays nothing, and
+// sessions stored since the cached evaluation, when they are all that changed, are taken into its
+// open day (scheduler/open_day.h) instead of replaying the open days again. Each
 // evaluation of an active program also keeps the patient's derived report row
 // (scheduler/summary.h) current and stores the alerts it raises, waking alert watchers.
 // Evaluations of one patient are serialized, so that an older evaluation never overwrites a
@@ -17,7 +19,10 @@
 
 #include "engine/catalogue_snapshot.h"
 #include "engine/deps.h"
+#include "engine/evaluation_cache.h"
 #include "scheduler/checkpoint.h"
+#include "scheduler/open_day.h"
+#include "scheduler/summary.h"
 
 namespace ptrack {
 
@@ -31,6 +36,16 @@ struct Evaluated {
   LocalDate today{};  // in the patient's zone
   Zone zone = nullptr;
   std::shared_ptr<const CatalogueSnapshot> catalogue;  // every exercise the evaluation could use
+
+  // For taking the day's later sessions in without a replay (scheduler/open_day.h), set by
+  // RunActive's evaluations: the open day when today allowed one; the key of the newest session
+  // the evaluation may have seen (any with a larger key is new to it) and when that was read;
+  // and the tallies of the sessions of the 30 days to today, for the report row.
+  std::shared_ptr<const OpenDay> open_day;
+  int taken_into_open_day = 0;  // sessions taken in since the last evaluation from a checkpoint
+  int64_t sessions_through = 0;
+  Instant sessions_read_at{};
+  SessionTallies tallies;
 
   // Whether the timeline's states are exact on `day` (and so its plan and adherence).
   bool Covers(LocalDate day) const;
@@ -68,10 +83,14 @@ class ProgressRunner {
   // Evaluates `program` from its checkpoint (or from the start), storing a newer checkpoint.
   Result<Evaluated> FromCheckpoint(const Patient& patient, Program program, Zone zone,
                                    LocalDate today, int64_t generation, ProgramHistory& history);
+  // `prior` (the patient's cached evaluation under `prior_key`) with the sessions stored since
+  // taken into its open day, when only sessions were and the open day can take them
+  // (scheduler/open_day.h); nullptr when it cannot (then evaluate from the checkpoint).
+  Result<std::shared_ptr<const Evaluated>> TakeInNewSessions(
+      const Patient& patient, const EvaluationKey& prior_key,
+      const std::shared_ptr<const Evaluated>& prior, const EvaluationKey& key);
   // Summarizes an evaluated active program and stores the row (and new alerts) when it changed.
-  // `history`: at least the sessions of the last 30 days.
-  Status KeepSummary(const Patient& patient, const Evaluated& evaluated,
-                     const ProgramHistory& history);
+  Status KeepSummary(const Patient& patient, const Evaluated& evaluated);
   // The clinic's snapshot at `generation`, from the cache or loaded into it.
   Result<std::shared_ptr<const CatalogueSnapshot>> Shared(const std::string& clinic_id,
                                                           int64_t generation);

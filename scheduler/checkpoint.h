@@ -14,6 +14,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -56,6 +57,8 @@ struct Checkpoint {
   std::vector<LocalDate> flags_raised_on;  // the day each kept flag was raised (parallel)
 };
 
+struct OpenDay;  // open_day.h
+
 struct EvaluateOptions {
   // Start from this checkpoint instead of the program's start. The history must then hold at
   // least what ResumeInputs names; more is harmless.
@@ -64,11 +67,14 @@ struct EvaluateOptions {
   // resumed checkpoint's day.
   std::optional<LocalDate> checkpoint_on;
   int keep_days = 42;  // for the checkpoint taken: see Checkpoint::kept
+  // Keep the replay's open day (open_day.h) when today allows taking later sessions in.
+  bool keep_open_day = false;
 };
 
 struct Evaluation {
   Timeline timeline;
-  std::optional<Checkpoint> checkpoint;  // when options.checkpoint_on was given
+  std::optional<Checkpoint> checkpoint;     // when options.checkpoint_on was given
+  std::shared_ptr<const OpenDay> open_day;  // when options.keep_open_day and the day allowed
 };
 
 // Evaluate (progression.h) with checkpoints.

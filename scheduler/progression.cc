@@ -11,6 +11,7 @@
 
 #include "scheduler/calendar.h"
 #include "scheduler/checkpoint.h"
+#include "scheduler/open_day.h"
 
 namespace ptrack {
 namespace {
@@ -164,8 +165,68 @@ class Replay {
       Day(d, today);
       if (options.checkpoint_on == d) out.checkpoint = Capture(d, options.keep_days);
     }
+    if (options.keep_open_day && quiet_today_) out.open_day = CaptureOpenDay(today);
     out.timeline = std::move(tl_);
     return out;
+  }
+
+  // The sessions this replay was given (all of them new on open.day) taken in after `open`, as
+  // open_day.h describes; false (and nothing usable) when a condition there does not hold.
+  bool TakeIn(const OpenDay& open, const Timeline& timeline, Evaluation& out) {
+    const LocalDate day = open.day;
+    const Instant* after_time = open.latest_id.empty() ? nullptr : &open.latest_perform;
+    const std::string* after_id = &open.latest_id;
+    for (const SessionFacts& f : sessions_) {
+      const Session& s = *f.session;
+      if (s.local_date != day || f.received_on != day || !s.red_flags.empty()) return false;
+      if (after_time != nullptr &&
+          (s.perform_time < *after_time || (s.perform_time == *after_time && s.id <= *after_id))) {
+        return false;
+      }
+      after_time = &s.perform_time;
+      after_id = &s.id;
+    }
+    st_ = open.state;
+    c_ = open.counters;
+    tl_ = timeline;
+    closed_at_ = open.closed_at;
+    flags_raised_on_.assign(tl_.flags.size(), day);
+    auto next = std::make_shared<OpenDay>();
+    next->recent = open.recent;
+    for (const SessionFacts& f : sessions_) {
+      TakeSession(f, day);
+      // An earlier session within two days that it shows was followed by a worse morning: known
+      // too late for that session's week, it is what TakeLateEvidence finds; known in time for
+      // a week already decided (today is that week's grace day), it would change the decision.
+      const Session& b = *f.session;
+      for (const OpenDay::Recent& a : next->recent) {
+        if (a.perform_time + std::chrono::hours(24 * 4) < b.perform_time) continue;
+        if (b.local_date > a.local_date + date::days{2} || b.pain_before <= a.pain_before) continue;
+        const Instant known = std::max(a.receive_time, b.receive_time);
+        if (!OnTime(a.week, known)) {
+          if (LocalDateOf(known, zone_) == day) c_.late_worse = true;
+        } else if (a.week < f.week) {
+          return false;
+        }
+      }
+      next->recent.push_back({b.perform_time, b.receive_time, b.local_date, b.pain_before, f.week});
+    }
+    if (st_.suspended) c_.suspended_in_week = true;  // the rest of the day's end, as Day does
+    next->day = day;
+    next->state = st_;
+    next->counters = c_;
+    next->closed_at = closed_at_;
+    if (!sessions_.empty()) {
+      next->latest_perform = sessions_.back().session->perform_time;
+      next->latest_id = sessions_.back().session->id;
+    } else {
+      next->latest_perform = open.latest_perform;
+      next->latest_id = open.latest_id;
+    }
+    KeepRecent(*next);
+    out.timeline = std::move(tl_);
+    out.open_day = std::move(next);
+    return true;
   }
 
  private:
@@ -231,6 +292,7 @@ class Replay {
     // Within a day: the revision in effect, the sessions taken in, then red flags and therapist
     // actions in the order the server received them (sessions first on a tie).
     bool changed = ApplyRevision(d);
+    const bool revised = changed;
     if (auto it = taken_on_.find(d); it != taken_on_.end()) {
       for (size_t k : it->second) TakeSession(sessions_[k], d);
     }
@@ -254,12 +316,15 @@ class Replay {
     std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
       return a.at != b.at ? a.at < b.at : (a.session != nullptr && b.session == nullptr);
     });
+    bool eventful = false;  // a red flag or a therapist action
     for (const Event& e : events) {
+      eventful |= e.action != nullptr || !e.session->session->red_flags.empty();
       changed |= e.session != nullptr ? OnRedFlags(*e.session, d) : ApplyAction(*e.action, d);
     }
     if (st_.suspended) c_.suspended_in_week = true;
     if (changed) Commit(d);
     const int idle = static_cast<int>((d - c_.last_activity).count());
+    bool inactivity_raised = false;
     if (!st_.suspended && !c_.inactivity_flagged && idle >= InactivityThreshold()) {
       Raise({FlagKind::kInactivity, d,
              "No session logged for " + std::to_string(idle) + " days: check in with the patient",
@@ -267,6 +332,10 @@ class Replay {
             d);
       c_.inactivity_flagged = true;
       c_.inactivity_since = d;
+      inactivity_raised = true;
+    }
+    if (d == today) {  // whether a later session of the day can be taken in by itself
+      quiet_today_ = !revised && !eventful && !inactivity_raised;
     }
     if (d < today && DayOfProgramWeek(start, d) == 6) {
       if (EndWeek(ProgramWeek(start, d), d)) Commit(d + date::days{1});
@@ -848,6 +917,33 @@ class Replay {
     return cp;
   }
 
+  // The open day on `today` (open_day.h). REQUIRES: quiet_today_.
+  std::shared_ptr<const OpenDay> CaptureOpenDay(LocalDate today) const {
+    auto open = std::make_shared<OpenDay>();
+    open->day = today;
+    open->state = st_;
+    open->counters = c_;
+    open->closed_at = closed_at_;
+    if (!sessions_.empty()) {
+      open->latest_perform = sessions_.back().session->perform_time;
+      open->latest_id = sessions_.back().session->id;
+    }
+    for (const SessionFacts& f : sessions_) {
+      const Session& s = *f.session;
+      open->recent.push_back({s.perform_time, s.receive_time, s.local_date, s.pain_before, f.week});
+    }
+    KeepRecent(*open);
+    return open;
+  }
+
+  // Drops the recent sessions no later one can pair with (performed more than four days before
+  // the latest).
+  static void KeepRecent(OpenDay& open) {
+    const Instant horizon = open.latest_perform - std::chrono::hours(24 * 4);
+    std::erase_if(open.recent, [&](const OpenDay::Recent& r) { return r.perform_time < horizon; });
+    open.recent.shrink_to_fit();
+  }
+
   void Restore(const Checkpoint& cp) {
     st_ = cp.state;
     c_ = cp.counters;
@@ -870,6 +966,7 @@ class Replay {
   ReplayCounters c_;
   Timeline tl_;
   std::vector<LocalDate> flags_raised_on_;  // parallel to tl_.flags
+  bool quiet_today_ = false;                // today allows an open day (open_day.h)
 };
 
 }  // namespace
@@ -892,6 +989,16 @@ Evaluation Evaluate(const Program& program, const ProgramHistory& history,
                     const CatalogueView& catalogue, Zone zone, LocalDate today,
                     const EvaluateOptions& options) {
   return Replay(program, history, catalogue, zone).Run(today, options);
+}
+
+std::optional<Evaluation> TakeInToday(const Program& program, const Timeline& timeline,
+                                      const OpenDay& open, const std::vector<Session>& added,
+                                      const CatalogueView& catalogue, Zone zone) {
+  ProgramHistory history;
+  history.sessions = added;
+  Evaluation out;
+  if (!Replay(program, history, catalogue, zone).TakeIn(open, timeline, out)) return std::nullopt;
+  return out;
 }
 
 LocalDate DecidedOn(const Decision& decision, LocalDate program_start) {

@@ -35,31 +35,30 @@ const char* KeyName(AlertKind kind) {
   return "unknown";
 }
 
+// The exercises of `s` planned on its day and done at the full dose.
+std::pair<int, int> ExerciseCounts(const Session& s, const PlanDay& plan) {
+  int planned = 0, full = 0;
+  for (const PlannedExercise& p : plan.exercises) {
+    ++planned;
+    for (const ExerciseLog& log : s.exercises) {
+      if (log.sets > 0 && log.exercise_id == p.exercise_id && AtFullDose(log, p.dose)) {
+        ++full;
+        break;
+      }
+    }
+  }
+  return {planned, full};
+}
+
 AdherenceWindow Window(const Program& program, const Timeline& timeline, LocalDate from,
-                       LocalDate to, const std::vector<Session>& sessions,
+                       LocalDate to, int planned, int full_dose,
                        const std::vector<DailyFacts>& facts) {
   AdherenceWindow w;
   const Adherence a = ComputeAdherence(program, from, to, facts, &timeline);
   w.sessions_prescribed = a.sessions_prescribed;
   w.sessions_done = a.sessions_done;
-  std::map<LocalDate, PlanDay> plans;  // a day's plan once, however many sessions it had
-  for (const Session& s : sessions) {
-    if (s.local_date < from || s.local_date > to) continue;
-    auto plan_of_day = plans.find(s.local_date);
-    if (plan_of_day == plans.end()) {
-      plan_of_day = plans.emplace(s.local_date, PlanFor(program, timeline, s.local_date)).first;
-    }
-    const PlanDay& plan = plan_of_day->second;
-    for (const PlannedExercise& p : plan.exercises) {
-      ++w.exercises_planned;
-      for (const ExerciseLog& log : s.exercises) {
-        if (log.sets > 0 && log.exercise_id == p.exercise_id && AtFullDose(log, p.dose)) {
-          ++w.exercises_full_dose;
-          break;
-        }
-      }
-    }
-  }
+  w.exercises_planned = planned;
+  w.exercises_full_dose = full_dose;
   return w;
 }
 
@@ -92,13 +91,6 @@ bool IsOpen(const Flag& flag, const Program& program, const Timeline& timeline, 
   return false;
 }
 
-double MeanPainAfter(const std::vector<const Session*>& sessions) {
-  if (sessions.empty()) return -1;
-  double sum = 0;
-  for (const Session* s : sessions) sum += s->pain_after;
-  return sum / static_cast<double>(sessions.size());
-}
-
 }  // namespace
 
 Status Validate(const ReportRules& r) {
@@ -111,10 +103,54 @@ Status Validate(const ReportRules& r) {
   return v.ToStatus();
 }
 
+SessionTallies& SessionTallies::operator+=(const SessionTallies& o) {
+  planned_7 += o.planned_7;
+  full_dose_7 += o.full_dose_7;
+  planned_30 += o.planned_30;
+  full_dose_30 += o.full_dose_30;
+  pain_after_sum_7 += o.pain_after_sum_7;
+  sessions_7 += o.sessions_7;
+  return *this;
+}
+
+SessionTallies TallySessions(const Program& program, const Timeline& timeline, LocalDate today,
+                             const std::vector<Session>& sessions) {
+  SessionTallies t;
+  const LocalDate from_7 = std::max(program.start_date, today - date::days{6});
+  const LocalDate from_30 = std::max(program.start_date, today - date::days{29});
+  std::map<LocalDate, PlanDay> plans;  // a day's plan once, however many sessions it had
+  for (const Session& s : sessions) {
+    if (s.local_date > today) continue;
+    if (s.local_date >= today - date::days{6}) {
+      t.pain_after_sum_7 += s.pain_after;
+      ++t.sessions_7;
+    }
+    if (s.local_date < from_30) continue;
+    auto plan = plans.find(s.local_date);
+    if (plan == plans.end()) {
+      plan = plans.emplace(s.local_date, PlanFor(program, timeline, s.local_date)).first;
+    }
+    const auto [planned, full] = ExerciseCounts(s, plan->second);
+    t.planned_30 += planned;
+    t.full_dose_30 += full;
+    if (s.local_date >= from_7) {
+      t.planned_7 += planned;
+      t.full_dose_7 += full;
+    }
+  }
+  return t;
+}
+
 PatientSummary Summarize(const Program& program, const Timeline& timeline, LocalDate today,
                          const ProgramHistory& history, const std::vector<DailyFacts>& facts,
                          const RtmStatus& rtm, const ReportRules& rules) {
-  const std::vector<Session>& sessions = history.sessions;
+  return Summarize(program, timeline, today,
+                   TallySessions(program, timeline, today, history.sessions), facts, rtm, rules);
+}
+
+PatientSummary Summarize(const Program& program, const Timeline& timeline, LocalDate today,
+                         const SessionTallies& tallies, const std::vector<DailyFacts>& facts,
+                         const RtmStatus& rtm, const ReportRules& rules) {
   PatientSummary out;
   out.as_of = today;
   out.program_id = program.id;
@@ -125,20 +161,24 @@ PatientSummary Summarize(const Program& program, const Timeline& timeline, Local
 
   const LocalDate from_7 = std::max(program.start_date, today - date::days{6});
   const LocalDate from_30 = std::max(program.start_date, today - date::days{29});
-  if (from_7 <= today) out.last_7 = Window(program, timeline, from_7, today, sessions, facts);
-  if (from_30 <= today) out.last_30 = Window(program, timeline, from_30, today, sessions, facts);
+  if (from_7 <= today) {
+    out.last_7 =
+        Window(program, timeline, from_7, today, tallies.planned_7, tallies.full_dose_7, facts);
+  }
+  if (from_30 <= today) {
+    out.last_30 =
+        Window(program, timeline, from_30, today, tallies.planned_30, tallies.full_dose_30, facts);
+  }
 
   // Pain: the first program week with sessions against the last 7 days.
-  std::vector<const Session*> recent;
-  for (const Session& s : sessions) {
-    if (s.local_date <= today && s.local_date >= today - date::days{6}) recent.push_back(&s);
-  }
   const HistoryFacts& facts_of_history = timeline.facts;
   out.last_session = facts_of_history.last_session;
   if (facts_of_history.baseline_count > 0) {
     out.pain_baseline = facts_of_history.baseline_pain_sum / facts_of_history.baseline_count;
   }
-  out.pain_recent = MeanPainAfter(recent);
+  if (tallies.sessions_7 > 0) {
+    out.pain_recent = static_cast<double>(tallies.pain_after_sum_7) / tallies.sessions_7;
+  }
 
   for (const Flag& f : timeline.flags) {
     if (f.date > today || !IsOpen(f, program, timeline, today, out.last_session, rules)) {

@@ -84,12 +84,33 @@ struct PatientSummary {
   bool operator==(const PatientSummary&) const = default;
 };
 
+// What the summary needs of the sessions themselves, as sums over them, so that sessions added
+// to the same day are counted by adding theirs (TallySessions of the new ones) instead of counting
+// all again: the exercises planned and done at full dose in the 7 and 30 days ending on `today`
+// (against each session's day's plan), and the pain after of the last 7 days.
+struct SessionTallies {
+  int planned_7 = 0, full_dose_7 = 0, planned_30 = 0, full_dose_30 = 0;
+  int pain_after_sum_7 = 0, sessions_7 = 0;
+  SessionTallies& operator+=(const SessionTallies& other);
+  bool operator==(const SessionTallies&) const = default;
+};
+
+// The tallies of `sessions` (any order; those outside the 30 days ending on `today` count for
+// nothing). A day's plan is read from `timeline`, so tallies of sessions taken at different times
+// add up only while the timeline has not changed on their days (it never does on past days).
+// REQUIRES: !timeline.states.empty().
+SessionTallies TallySessions(const Program& program, const Timeline& timeline, LocalDate today,
+                             const std::vector<Session>& sessions);
+
 // The summary of `program` on `today` from its evaluated `timeline` (which carries what it needs
-// of the whole history in timeline.facts). `history`: at least the sessions of the 30 days
-// ending on `today` (any order; older ones are ignored); `facts`: the daily
-// facts (any order, at least the 30 days to today); `rtm`: ComputeRtm for today (in_episode
-// false when not monitored).
+// of the whole history in timeline.facts) and the tallies of the sessions of the 30 days ending
+// on `today`; `facts`: the daily facts (any order, at least the 30 days to today); `rtm`:
+// ComputeRtm for today (in_episode false when not monitored).
 // REQUIRES: !timeline.states.empty(); Validate(rules).ok().
+PatientSummary Summarize(const Program& program, const Timeline& timeline, LocalDate today,
+                         const SessionTallies& tallies, const std::vector<DailyFacts>& facts,
+                         const RtmStatus& rtm, const ReportRules& rules);
+// The same, tallying `history`: at least the sessions of the 30 days ending on `today`.
 PatientSummary Summarize(const Program& program, const Timeline& timeline, LocalDate today,
                          const ProgramHistory& history, const std::vector<DailyFacts>& facts,
                          const RtmStatus& rtm, const ReportRules& rules);

@@ -104,6 +104,9 @@ class SqliteStore final : public Store {
   Result<TherapistAction> GetTherapistAction(const std::string& id) override;
   Result<std::vector<Session>> ListProgramSessionsFrom(const std::string& program_id,
                                                        LocalDate from) override;
+  Result<int64_t> LatestSessionKey() override;
+  Result<std::vector<std::pair<int64_t, Session>>> ListPatientSessionsAfter(
+      const std::string& patient_id, int64_t after_key, Instant since) override;
   Result<std::optional<LocalDate>> EarliestSessionDayReceivedSince(const std::string& program_id,
                                                                    Instant at) override;
   Result<std::vector<PainFollowUp>> ListPainFollowUpsSince(const std::string& program_id,

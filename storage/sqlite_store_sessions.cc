@@ -461,6 +461,37 @@ Result<std::vector<Session>> SqliteStore::ListProgramSessionsFrom(const std::str
   });
 }
 
+Result<int64_t> SqliteStore::LatestSessionKey() {
+  return Read<int64_t>([&](sqlite::Connection& db) -> Result<int64_t> {
+    sqlite::Prepared q(db, "SELECT max(key) FROM sessions");
+    if (!q.executeStep() || q.getColumn(0).isNull()) return int64_t{0};
+    return q.getColumn(0).getInt64();
+  });
+}
+
+Result<std::vector<std::pair<int64_t, Session>>> SqliteStore::ListPatientSessionsAfter(
+    const std::string& patient_id, int64_t after_key, Instant since) {
+  using Keyed = std::vector<std::pair<int64_t, Session>>;
+  return Read<Keyed>([&](sqlite::Connection& db) -> Result<Keyed> {
+    // By the patient's receive-time index (its rows carry the key): from `since` on.
+    sqlite::Prepared q(db, std::string("SELECT ") + kSessionColumns +
+                               ", s.key FROM patients p "
+                               "JOIN sessions s ON s.patient = p.key AND s.receive_ms >= ? "
+                               "JOIN programs g ON g.key = s.program "
+                               "WHERE p.id = ? AND s.key > ? ORDER BY s.key");
+    q.bind(1, static_cast<int64_t>(ToUnixMillis(since)));
+    q.bind(2, patient_id);
+    q.bind(3, after_key);
+    ExerciseKeys keys(db);
+    Keyed out;
+    while (q.executeStep()) {
+      PTRACK_ASSIGN_OR_RETURN(auto s, SessionFrom(q, keys));
+      out.emplace_back(q.getColumn(12).getInt64(), std::move(s));
+    }
+    return out;
+  });
+}
+
 Result<std::optional<LocalDate>> SqliteStore::EarliestSessionDayReceivedSince(
     const std::string& program_id, Instant at) {
   return Read<std::optional<LocalDate>>(

@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scheduler/adherence.h"
@@ -206,6 +207,17 @@ class Store {
   // them, so that a day with many sessions costs one index range, not their logs twice.)
   virtual Result<std::optional<LocalDate>> EarliestSessionDayReceivedSince(
       const std::string& program_id, Instant at) = 0;
+  // --- What taking new sessions into an open day reads (scheduler/open_day.h). Every stored
+  // session has a key, and a session committed later has a larger one: keys grow in commit
+  // order, so "the keys above k" are exactly the sessions committed after k was read.
+  // The largest key of any stored session; 0 when there is none.
+  virtual Result<int64_t> LatestSessionKey() = 0;
+  // The patient's sessions with a key above `after_key` and received at or after `since` (a
+  // bound that lets the read start near the end of the patient's sessions; one received earlier
+  // but stored after `after_key` was read is left out, which the caller detects by counting), in
+  // key order, each with its key.
+  virtual Result<std::vector<std::pair<int64_t, Session>>> ListPatientSessionsAfter(
+      const std::string& patient_id, int64_t after_key, Instant since) = 0;
   // Next-morning reports of the program's sessions performed on or after `from`, and those
   // received at or after `at` (each once), in session order: the subset of ListPainFollowUps,
   // in its order.

@@ -1,6 +1,7 @@
 // The engine's evaluation over a real SQLite store (engine/progress_runner.h): a read of an
 // unchanged patient is served from the cache, a write to the patient's inputs is seen by the very
-// next read, a checkpoint is stored once a week has settled and an evaluation from it equals a
+// next read, the day's later sessions are taken into its open day exactly as a new evaluation
+// would take them, a checkpoint is stored once a week has settled and an evaluation from it equals a
 // replay from the start, a checkpoint made under another key is replaced, and a therapist's
 // approval is never undone by a session or a next-morning report that arrives after it.
 #include "engine/progress_runner.h"
@@ -77,17 +78,18 @@ struct World {
   LocalDate Today() const { return LocalDateOf(clock.Now(), kZone); }
   Patient ThePatient() const { return store->GetPatient("pat").value(); }
 
-  // A session as planned on `day` at 18:00 local, received a minute and `delay` later (or now,
-  // when `now`).
+  // A session as planned on `day` at 18:00 local (and `minute` minutes), received a minute and
+  // `delay` later (or now, when `now`).
   void Log(LocalDate day, int pain_before, std::chrono::hours delay = std::chrono::hours(0),
-           bool now = false) {
+           bool now = false, int minute = 0) {
     const std::shared_ptr<const Evaluated> e = runner->RunActive(ThePatient()).value();
     const PlanDay plan = PlanFor(e->program, e->timeline, day);
     Session s;
     s.id = "s-" + FormatIsoDate(day) + "-" + std::to_string(++serial);
     s.patient_id = "pat";
     s.program_id = "prog";
-    s.perform_time = kZone->to_sys(date::local_days{day} + std::chrono::hours(18));
+    s.perform_time = kZone->to_sys(date::local_days{day} + std::chrono::hours(18) +
+                                   std::chrono::minutes(minute));
     s.local_date = day;
     s.receive_time = now ? clock.Now() : s.perform_time + std::chrono::minutes(1) + delay;
     s.pain_before = pain_before;
@@ -183,6 +185,48 @@ TEST_CASE("an unchanged patient is read from the cache; a write is seen by the n
   // The next local day is another key, even with nothing written.
   w.clock.Set(w.clock.Now() + std::chrono::hours(24));
   CHECK(w.runner->RunActive(w.ThePatient()).value().get() != after.get());
+}
+
+TEST_CASE("the day's later sessions are taken into its open day, exactly as evaluating again",
+          "[engine][open_day]") {
+  World w(30);
+  w.Live(3);  // today is the 34th day: not a week's first (grace) day
+  const auto before = w.runner->RunActive(w.ThePatient()).value();
+  REQUIRE(before->open_day != nullptr);
+  CHECK(before->taken_into_open_day == 0);
+  for (int i = 1; i <= 3; ++i) {  // one starting from higher pain; each read in between
+    w.Log(w.Today(), i == 2 ? 5 : 1, std::chrono::hours(0), /*now=*/true, /*minute=*/i);
+    REQUIRE_OK(w.runner->Refresh(w.ThePatient()));
+  }
+  const auto taken = w.runner->RunActive(w.ThePatient()).value();
+  CHECK(taken->taken_into_open_day == 3);
+  CHECK(taken->timeline.facts.last_session == w.Today());
+  const PatientSummary row = w.store->GetPatientSummary("pat").value();
+
+  // Evaluated again from the checkpoint, with nothing cached: the same in every respect.
+  w.NewCache();
+  REQUIRE_OK(w.runner->Refresh(w.ThePatient()));
+  const auto fresh = w.runner->RunActive(w.ThePatient()).value();
+  CHECK(fresh->taken_into_open_day == 0);
+  REQUIRE(fresh->timeline.states == taken->timeline.states);
+  REQUIRE(fresh->timeline.decisions == taken->timeline.decisions);
+  REQUIRE(fresh->timeline.flags == taken->timeline.flags);
+  REQUIRE(fresh->timeline.facts == taken->timeline.facts);
+  REQUIRE(fresh->tallies == taken->tallies);
+  REQUIRE(w.store->GetPatientSummary("pat").value() == row);
+
+  // Any other input (here a next-morning report), even beside a session, is evaluated again;
+  // a session after that is taken in.
+  Session next = w.store->ListProgramSessionsFrom("prog", w.Today()).value().back();
+  REQUIRE_OK(w.store->AddPainFollowUp("pat", {next.id, 3}, w.clock.Now()));
+  next.id = "after-the-report";
+  next.perform_time += std::chrono::minutes(5);
+  REQUIRE(w.store->LogSession(next).ok());
+  const auto again = w.runner->RunActive(w.ThePatient()).value();
+  CHECK(again->taken_into_open_day == 0);
+  CHECK(again->timeline.facts.baseline_count == fresh->timeline.facts.baseline_count + 1);
+  w.Log(w.Today(), 1, std::chrono::hours(0), /*now=*/true, /*minute=*/30);
+  CHECK(w.runner->RunActive(w.ThePatient()).value()->taken_into_open_day == 1);
 }
 
 TEST_CASE("a checkpoint is stored once a week has settled, and resuming from it is exact",
