@@ -43,7 +43,7 @@ struct ReplayCounters {
 struct Checkpoint {
   // Bumped whenever a change to the rules of the replay would give a different past: stored
   // checkpoints of another version are discarded.
-  static constexpr int kEngineVersion = 2;
+  static constexpr int kEngineVersion = 3;  // 3: maintenance never raises intensity by itself
 
   int engine_version = kEngineVersion;
   LocalDate day{};    // the state after every input received up to the end of this day

@@ -738,6 +738,11 @@ class Replay {
         hold("dose.target_not_reached", "the full dose was done in " + std::to_string(at_target) +
                                             " session(s); progress needs " +
                                             std::to_string(rules.sessions_at_target));
+      } else if (phase->weeks == 0 && phase->number != rules.boost_phase) {
+        // CLINICAL.md §1, §5: home maintenance keeps an unchanged intensity; only pain (above)
+        // or a return to the boost phase changes the dose.
+        hold("maintenance.unchanged_intensity",
+             "home maintenance keeps the intensity unchanged (your therapist can change it)");
       } else if (auto next =
                      NextPosition(*rx, {cp.exercise_id, cp.dose, cp.step}, rules, catalogue_)) {
         dec.kind = DecisionKind::kProgress;

@@ -12,9 +12,10 @@
 // than the safe band -> regress; any other worse morning or acceptable-band breach in the week ->
 // hold (no exercise progresses in such a week); adherence below the gate -> hold (never
 // regress); effort above the limit -> hold; full dose not reached in enough sessions -> hold;
-// otherwise progress to the next position (NextPosition), or hold at the top. Pain is attributed
-// per exercise when the session reports it per exercise, else the session's pain after counts
-// for every exercise done in it.
+// in home maintenance (an open-ended phase other than the boost phase) -> hold, at unchanged
+// intensity; otherwise progress to the next position (NextPosition), or hold at the top. Pain is
+// attributed per exercise when the session reports it per exercise, else the session's pain after
+// counts for every exercise done in it.
 //
 // Settled weeks. A week's decision sees the inputs about the week that were received by the end
 // of the day after it (one grace day for phones that sync late) — or, when a therapist approved

@@ -113,6 +113,61 @@ TEST_CASE("an adherent pain-free patient progresses every week and reaches maint
   CHECK(Count(tl, FlagKind::kReevaluationDue) == 0);
 }
 
+TEST_CASE("regression: maintenance never raises intensity by itself (CLINICAL.md §1, §5)",
+          "[progression][scenario][care]") {
+  World w;
+  // Adherent and pain-free for 8 weeks past the start of maintenance (day 28).
+  const LocalDate maintenance = w.program.start_date + date::days{28};
+  const LocalDate end = maintenance + date::days{56};
+  const int days = static_cast<int>((end - w.program.start_date).count());
+  const Timeline tl = Evaluate(w.program, Simulate(w, days, Adherent), w.view, kUtc, end);
+  REQUIRE(tl.StateOn(maintenance).phase_number == 3);
+  const ProgressState& first = tl.StateOn(maintenance);
+  for (LocalDate d = maintenance; d <= end; d += date::days{1}) {
+    INFO(FormatIsoDate(d));
+    const ProgressState& st = tl.StateOn(d);
+    REQUIRE(st.phase_number == 3);
+    REQUIRE(st.prescriptions.size() == first.prescriptions.size());
+    for (size_t i = 0; i < st.prescriptions.size(); ++i) {
+      CHECK(st.prescriptions[i].exercise_id == first.prescriptions[i].exercise_id);
+      CHECK(st.prescriptions[i].dose == first.prescriptions[i].dose);
+    }
+  }
+  int held = 0;
+  for (const Decision& d : tl.decisions) {
+    if (d.effective_date <= maintenance || d.exercise_id.empty()) continue;
+    INFO(d.id << ": " << d.explanation);
+    CHECK(d.kind == DecisionKind::kHold);
+    held += d.rule == "maintenance.unchanged_intensity";
+  }
+  CHECK(held >= 8);  // every week, each progressing prescription
+}
+
+TEST_CASE("regression: maintenance still steps back for pain", "[progression][scenario][care]") {
+  World w;
+  const LocalDate maintenance = w.program.start_date + date::days{28};
+  const LocalDate end = maintenance + date::days{14};
+  const int days = static_cast<int>((end - w.program.start_date).count());
+  // Adherent throughout; pain 7/10 after every session from the first maintenance week on.
+  const Timeline tl = Evaluate(w.program,
+                               Simulate(w, days,
+                                        [&](LocalDate day, const ProgressState& st, int i) {
+                                          const int pain = day >= maintenance ? 7 : 1;
+                                          return std::optional<Session>(AsPrescribed(
+                                              st, "s" + std::to_string(i), day, 1, pain, 4));
+                                        }),
+                               w.view, kUtc, end);
+  bool stepped_back_or_held_for_pain = false;
+  for (const Decision& d : tl.decisions) {
+    if (d.effective_date <= maintenance || d.exercise_id.empty()) continue;
+    INFO(d.id << ": " << d.rule);
+    CHECK(d.rule != "maintenance.unchanged_intensity");  // pain comes first
+    CHECK(d.kind != DecisionKind::kProgress);
+    stepped_back_or_held_for_pain |= d.rule.rfind("pain.", 0) == 0;
+  }
+  CHECK(stepped_back_or_held_for_pain);
+}
+
 TEST_CASE("a patient who logs half the sessions holds and stays in phase, never regressing",
           "[progression][scenario]") {
   World w;
