@@ -43,7 +43,8 @@ struct OpenDay {
   };
 
   LocalDate day{};
-  ProgressState state;  // with the trails a later week's decision steps back along
+  ProgressState state;  // the current state (its trails are kept, though taking sessions in
+                        // never reads them: a saving left, docs/PERFORMANCE.md "The open day")
   ReplayCounters counters;
   std::map<int, Instant> closed_at;  // program week -> when a therapist closed it on its grace day
   std::vector<Recent> recent;        // in the replay's order

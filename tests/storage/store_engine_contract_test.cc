@@ -567,6 +567,57 @@ TEST_CASE("GetPatientSuspended reads the stored summary's flag, NOT_FOUND withou
   PTRACK_CHECK_CODE(store.GetPatientSuspended("p2"), kNotFound);
 }
 
+TEST_CASE("sessions stored after a key are the patient's, in commit order, from `since` on",
+          "[foundation][store][engine]") {
+  Windows w;
+  Store& store = w.store;
+  auto all = store.ListPatientSessionsAfter("p1", 0, Instant{});
+  PTRACK_REQUIRE_OK(all);
+  CHECK(all->size() == w.sessions.size() + 1);  // prog1's and the ended program's "old"
+  auto k0 = store.LatestSessionKey();
+  PTRACK_REQUIRE_OK(k0);
+  CHECK(*k0 > 0);
+  for (const auto& [key, session] : *all) CHECK(key <= *k0);
+  auto none = store.ListPatientSessionsAfter("p1", *k0, Instant{});
+  PTRACK_REQUIRE_OK(none);
+  CHECK(none->empty());
+
+  // Stored later, performed earlier: commit order, not perform order; another patient's apart.
+  const LocalDate day = Ymd(2026, 3, 12);
+  PTRACK_REQUIRE_OK(store.LogSession(MakeSession("late-1", "p1", "prog1", At(day, 9), day)));
+  PTRACK_REQUIRE_OK(store.LogSession(MakeSession("p2-new", "p2", "prog9", At(day, 8), day)));
+  PTRACK_REQUIRE_OK(store.LogSession(MakeSession("late-2", "p1", "prog1", At(day, 7), day)));
+  auto k1 = store.LatestSessionKey();
+  PTRACK_REQUIRE_OK(k1);
+  CHECK(*k1 > *k0);
+  auto after = store.ListPatientSessionsAfter("p1", *k0, Instant{});
+  PTRACK_REQUIRE_OK(after);
+  REQUIRE(after->size() == 2);
+  CHECK((*after)[0].second.id == "late-1");
+  CHECK((*after)[1].second.id == "late-2");
+  CHECK((*after)[0].first > *k0);
+  CHECK((*after)[1].first > (*after)[0].first);
+  CHECK((*after)[1].first == *k1);
+  auto other = store.ListPatientSessionsAfter("p2", *k0, Instant{});
+  PTRACK_REQUIRE_OK(other);
+  REQUIRE(other->size() == 1);
+  CHECK(other->front().second.id == "p2-new");
+  // `since` bounds by receive time: sessions received before it are left out.
+  const Instant first = std::min((*after)[0].second.receive_time, (*after)[1].second.receive_time);
+  const Instant last = std::max((*after)[0].second.receive_time, (*after)[1].second.receive_time);
+  REQUIRE(first < last);
+  auto since = store.ListPatientSessionsAfter("p1", *k0, last);
+  PTRACK_REQUIRE_OK(since);
+  REQUIRE(since->size() == 1);
+  CHECK(since->front().second.receive_time == last);
+  since = store.ListPatientSessionsAfter("p1", *k0, last + std::chrono::milliseconds(1));
+  PTRACK_REQUIRE_OK(since);
+  CHECK(since->empty());
+  auto unknown = store.ListPatientSessionsAfter("nobody", 0, Instant{});
+  PTRACK_REQUIRE_OK(unknown);
+  CHECK(unknown->empty());
+}
+
 TEST_CASE("sessions: a local date far from the perform time is refused",
           "[foundation][store][engine]") {
   StoreFixture f;
