@@ -2,7 +2,7 @@
 // kept so that a session logged later the same day is taken in by itself instead of by replaying
 // the open days again. On a day with many sessions that is the difference between an evaluation
 // whose cost grows with the day's sessions and one that does not. It holds what the replay carries
-// (the current state with its trails, the counters, the weeks therapists closed) and, of the
+// (the current state without its trails, the counters, the weeks therapists closed) and, of the
 // sessions, only the facts a later session of the same day can still need: those performed in
 // the four days before the latest (a worse morning looks two days ahead).
 //
@@ -43,8 +43,7 @@ struct OpenDay {
   };
 
   LocalDate day{};
-  ProgressState state;  // the current state (its trails are kept, though taking sessions in
-                        // never reads them: a saving left, docs/PERFORMANCE.md "The open day")
+  ProgressState state;  // the current state, without the trails only a week's decision reads
   ReplayCounters counters;
   std::map<int, Instant> closed_at;  // program week -> when a therapist closed it on its grace day
   std::vector<Recent> recent;        // in the replay's order

@@ -165,7 +165,7 @@ class Replay {
       Day(d, today);
       if (options.checkpoint_on == d) out.checkpoint = Capture(d, options.keep_days);
     }
-    if (options.keep_open_day && quiet_today_) out.open_day = CaptureOpenDay(today);
+    if (options.keep_open_day && quiet_today_) out.open_day = CaptureOpenDay(today, {}, {}, "");
     out.timeline = std::move(tl_);
     return out;
   }
@@ -191,41 +191,18 @@ class Replay {
     tl_ = timeline;
     closed_at_ = open.closed_at;
     flags_raised_on_.assign(tl_.flags.size(), day);
-    auto next = std::make_shared<OpenDay>();
-    next->recent = open.recent;
-    for (const SessionFacts& f : sessions_) {
-      TakeSession(f, day);
-      // An earlier session within two days that it shows was followed by a worse morning: known
-      // too late for that session's week, it is what TakeLateEvidence finds; known in time for
-      // a week already decided (today is that week's grace day), it would change the decision.
-      const Session& b = *f.session;
-      for (const OpenDay::Recent& a : next->recent) {
-        if (a.perform_time + std::chrono::hours(24 * 4) < b.perform_time) continue;
-        if (b.local_date > a.local_date + date::days{2} || b.pain_before <= a.pain_before) continue;
-        const Instant known = std::max(a.receive_time, b.receive_time);
-        if (!OnTime(a.week, known)) {
-          if (LocalDateOf(known, zone_) == day) c_.late_worse = true;
-        } else if (a.week < f.week) {
-          return false;
-        }
+    for (size_t k = 0; k < sessions_.size(); ++k) {
+      TakeSession(sessions_[k], day);
+      for (const OpenDay::Recent& a : open.recent) {
+        if (!PairWithEarlier(a, sessions_[k], day)) return false;
       }
-      next->recent.push_back({b.perform_time, b.receive_time, b.local_date, b.pain_before, f.week});
+      for (size_t j = 0; j < k; ++j) {
+        if (!PairWithEarlier(RecentOf(sessions_[j]), sessions_[k], day)) return false;
+      }
     }
     if (st_.suspended) c_.suspended_in_week = true;  // the rest of the day's end, as Day does
-    next->day = day;
-    next->state = st_;
-    next->counters = c_;
-    next->closed_at = closed_at_;
-    if (!sessions_.empty()) {
-      next->latest_perform = sessions_.back().session->perform_time;
-      next->latest_id = sessions_.back().session->id;
-    } else {
-      next->latest_perform = open.latest_perform;
-      next->latest_id = open.latest_id;
-    }
-    KeepRecent(*next);
+    out.open_day = CaptureOpenDay(day, open.recent, open.latest_perform, open.latest_id);
     out.timeline = std::move(tl_);
-    out.open_day = std::move(next);
     return true;
   }
 
@@ -922,23 +899,53 @@ class Replay {
     return cp;
   }
 
-  // The open day on `today` (open_day.h). REQUIRES: quiet_today_.
-  std::shared_ptr<const OpenDay> CaptureOpenDay(LocalDate today) const {
+  // The open day on `day` (open_day.h): the replay's state now, with `recent` and the latest
+  // session (`latest_perform`, `latest_id`: "" for none) of an open day it continues, and the
+  // sessions this replay was given. REQUIRES: quiet_today_, or TakeIn's conditions held.
+  std::shared_ptr<const OpenDay> CaptureOpenDay(LocalDate day, std::vector<OpenDay::Recent> recent,
+                                                Instant latest_perform,
+                                                std::string latest_id) const {
     auto open = std::make_shared<OpenDay>();
-    open->day = today;
+    open->day = day;
     open->state = st_;
+    for (CurrentPrescription& rx : open->state.prescriptions) {
+      rx.trail.clear();  // only a week's decision steps back along it, never TakeIn
+      rx.trail.shrink_to_fit();
+    }
     open->counters = c_;
     open->closed_at = closed_at_;
+    open->recent = std::move(recent);
+    open->latest_perform = latest_perform;
+    open->latest_id = std::move(latest_id);
+    for (const SessionFacts& f : sessions_) open->recent.push_back(RecentOf(f));
     if (!sessions_.empty()) {
       open->latest_perform = sessions_.back().session->perform_time;
       open->latest_id = sessions_.back().session->id;
     }
-    for (const SessionFacts& f : sessions_) {
-      const Session& s = *f.session;
-      open->recent.push_back({s.perform_time, s.receive_time, s.local_date, s.pain_before, f.week});
-    }
     KeepRecent(*open);
     return open;
+  }
+
+  static OpenDay::Recent RecentOf(const SessionFacts& f) {
+    const Session& s = *f.session;
+    return {s.perform_time, s.receive_time, s.local_date, s.pain_before, f.week};
+  }
+
+  // Session `b`, taken in on `day` after the earlier session `a`: when it shows that `a` was
+  // followed by a worse morning (it starts from higher pain within two days), known too late for
+  // a's week it is what TakeLateEvidence finds (late_worse); known in time for a week already
+  // decided (`day` is that week's grace day) it would change the decision, and the answer is
+  // false (a replay is needed).
+  bool PairWithEarlier(const OpenDay::Recent& a, const SessionFacts& b, LocalDate day) {
+    const Session& s = *b.session;
+    if (a.perform_time + std::chrono::hours(24 * 4) < s.perform_time) return true;
+    if (s.local_date > a.local_date + date::days{2} || s.pain_before <= a.pain_before) return true;
+    const Instant known = std::max(a.receive_time, s.receive_time);
+    if (!OnTime(a.week, known)) {
+      if (LocalDateOf(known, zone_) == day) c_.late_worse = true;
+      return true;
+    }
+    return a.week >= b.week;
   }
 
   // Drops the recent sessions no later one can pair with (performed more than four days before
