@@ -31,9 +31,9 @@ export async function today(root: HTMLElement, who: SignedIn): Promise<void> {
   mount(root, h("p", { class: "loading" }, "Loading your plan…"));
   let fetched;
   try {
-    fetched = await plan(who);
-    // The session form needs the checklist offline too: keep the device's copy fresh.
-    void checklist(who).catch(() => undefined);
+    // The session form needs the checklist offline too. Today is shown only once the device's copy
+    // is fresh (or the fetch failed), so a patient who has seen today's plan can log it offline.
+    [fetched] = await Promise.all([plan(who), checklist(who).catch(() => undefined)]);
   } catch (e) {
     const err = ConnectError.from(e);
     mount(root, h("section", { class: "card" },
