@@ -43,7 +43,8 @@ struct ReplayCounters {
 struct Checkpoint {
   // Bumped whenever a change to the rules of the replay would give a different past: stored
   // checkpoints of another version are discarded.
-  static constexpr int kEngineVersion = 3;  // 3: maintenance never raises intensity by itself
+  // 3: maintenance never raises intensity by itself; 4: a phase gate needs each target dose done.
+  static constexpr int kEngineVersion = 4;
 
   int engine_version = kEngineVersion;
   LocalDate day{};    // the state after every input received up to the end of this day

@@ -29,6 +29,13 @@ const Phase* PhaseNumbered(const std::vector<Phase>& phases, int number) {
   return nullptr;
 }
 
+// True when `cp` is at the last dose step its prescription writes (or beyond it, on the levers):
+// the phase's target for that exercise (CLINICAL.md §1: "target holds reached", "top of range").
+bool AtTargetStep(const CurrentPrescription& cp, const Prescription& rx) {
+  return cp.step >= static_cast<int>(rx.dose_steps.size()) ||
+         (cp.exercise_id == rx.exercise_id && cp.dose == rx.dose_steps.back());
+}
+
 const Prescription* FindRx(const Phase& phase, const std::string& exercise_id) {
   for (const Prescription& rx : phase.prescriptions) {
     if (rx.exercise_id == exercise_id) return &rx;
@@ -595,6 +602,10 @@ class Replay {
         std::to_string(done) + " of " + std::to_string(prescribed) + " sessions done";
 
     bool changed = false;
+    // Per progressing prescription: this week's sessions that reached its target dose (the last
+    // written step, or the dose now prescribed when it is beyond that). The phase gate needs
+    // rules.sessions_at_target of them.
+    std::map<std::string, int> target_sessions;
     int week_max_pain = -1;
     bool week_worse = false;
     // A red flag reported this week, or a suspension at any time in it (even if cleared since),
@@ -623,6 +634,11 @@ class Replay {
       const Prescription* rx = FindRx(*phase, cp.prescribed_id);
       if (rx == nullptr || rx->mode == ProgressionMode::kFixed) continue;
       int max_pain = -1, max_effort = -1, at_target = 0, logged = 0;
+      // A patient who already does more than prescribed may reach the target before it is
+      // prescribed; on another rung than the protocol's, only a dose beyond the target counts.
+      const bool past_target = AtTargetStep(cp, *rx);
+      const bool on_target_rung = cp.exercise_id == rx->exercise_id;
+      int reached_target = 0;
       bool worse_here = false, worse_unattributed = false;
       for (size_t k = 0; k < counted.size(); ++k) {
         const SessionFacts* f = counted[k];
@@ -633,6 +649,10 @@ class Replay {
         max_pain = std::max(max_pain, pain);
         max_effort = std::max(max_effort, f->session->effort);
         if (AtFullDose(*log, cp.dose)) ++at_target;
+        if (past_target ? AtFullDose(*log, cp.dose)
+                        : on_target_rung && AtFullDose(*log, rx->dose_steps.back())) {
+          ++reached_target;
+        }
         if (worse[k]) {
           bool blamed_elsewhere = false;
           for (const ExerciseLog& other : f->session->exercises) {
@@ -646,6 +666,8 @@ class Replay {
             worse_unattributed = true;
         }
       }
+
+      target_sessions[cp.prescribed_id] = reached_target;
 
       Decision dec;
       dec.id = "w" + std::to_string(week) + "-" + cp.prescribed_id;
@@ -752,14 +774,20 @@ class Replay {
 
     changed |= PhaseGate(week, *phase, effective, adherence_ok && !week_red_flag,
                          week_red_flag ? "a red flag was reported this week" : adherence_text,
-                         week_max_pain, week_worse, late_text);
+                         week_max_pain, week_worse, late_text, target_sessions);
     Reevaluate(week, last);
     return changed;
   }
 
+  // The gate out of a bounded phase, checked at the end of each week from its planned length on:
+  // every row of CLINICAL.md §1 — adherence, pain in the band and settled by the next morning,
+  // and each progressing prescription's target dose (its last written step: phase 1's target
+  // holds, phase 2's top of range) done in full in rules.sessions_at_target sessions of this
+  // week. Prescribing the target is not doing it. Failing past phase_max_extension_weeks raises
+  // one kPhaseGateStalled flag.
   bool PhaseGate(int week, const Phase& phase, LocalDate effective, bool adherence_ok,
                  const std::string& adherence_text, int week_max_pain, bool week_worse,
-                 const std::string& late_text) {
+                 const std::string& late_text, const std::map<std::string, int>& target_sessions) {
     const Phase* next = PhaseNumbered(Rev().phases, phase.number + 1);
     if (phase.weeks == 0 || next == nullptr) return false;
     const int weeks_in = static_cast<int>((effective - st_.phase_started).count() / 7);
@@ -774,11 +802,14 @@ class Replay {
     if (!late_text.empty()) failed.push_back(late_text);
     for (const CurrentPrescription& cp : st_.prescriptions) {
       const Prescription* rx = FindRx(phase, cp.prescribed_id);
-      const bool at_last_step =
-          cp.step >= static_cast<int>(rx != nullptr ? rx->dose_steps.size() : 0) ||
-          (rx != nullptr && cp.exercise_id == rx->exercise_id && cp.dose == rx->dose_steps.back());
-      if (rx != nullptr && rx->mode != ProgressionMode::kFixed && !at_last_step) {
-        failed.push_back(NameOf(catalogue_, cp.exercise_id) + " has not reached its target dose");
+      if (rx == nullptr || rx->mode == ProgressionMode::kFixed) continue;
+      const auto it = target_sessions.find(cp.prescribed_id);
+      const int reached = it == target_sessions.end() ? 0 : it->second;
+      if (reached < rules.sessions_at_target) {
+        failed.push_back(NameOf(catalogue_, cp.exercise_id) + " was done at its target dose (" +
+                         DescribeDose(rx->dose_steps.back()) + ") in " + std::to_string(reached) +
+                         " session(s) this week; the phase needs " +
+                         std::to_string(rules.sessions_at_target));
       }
     }
     Decision dec;
@@ -797,7 +828,7 @@ class Replay {
       dec.status = DecisionStatus::kApplied;
       dec.explanation = "Moving to phase " + std::to_string(next->number) + " (" +
                         next->display_name + "): " + phase.display_name + " completed, " +
-                        adherence_text + ", pain settled, target doses reached.";
+                        adherence_text + ", pain settled, each target dose done in full.";
       st_.phase_number = next->number;
       st_.phase_started = effective;
       st_.prescriptions = StartPhase(*next, effective, dec.explanation);

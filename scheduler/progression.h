@@ -15,7 +15,9 @@
 // in home maintenance (an open-ended phase other than the boost phase) -> hold, at unchanged
 // intensity; otherwise progress to the next position (NextPosition), or hold at the top. Pain is
 // attributed per exercise when the session reports it per exercise, else the session's pain after
-// counts for every exercise done in it.
+// counts for every exercise done in it. Then the phase gate (from the phase's planned length on):
+// adherence, pain in the band and settled, and each progressing prescription's target dose (its
+// last written step) done in full in sessions_at_target sessions of the week (CLINICAL.md §1).
 //
 // Settled weeks. A week's decision sees the inputs about the week that were received by the end
 // of the day after it (one grace day for phones that sync late) — or, when a therapist approved

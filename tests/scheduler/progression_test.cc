@@ -168,6 +168,124 @@ TEST_CASE("regression: maintenance still steps back for pain", "[progression][sc
   CHECK(stepped_back_or_held_for_pain);
 }
 
+TEST_CASE("regression: phase 1 is left only once its target holds are done (held early, stays)",
+          "[progression][scenario][care]") {
+  World w;
+  const LocalDate week3 = w.program.start_date + date::days{14};
+  const LocalDate week4 = w.program.start_date + date::days{21};
+  // Week 1 hurts (7/10 after every session: held at the first step); then pain-free and adherent.
+  const Timeline tl =
+      Evaluate(w.program,
+               Simulate(w, 28,
+                        [&](LocalDate day, const ProgressState& st, int i) {
+                          const int pain = day < w.program.start_date + date::days{7} ? 7 : 1;
+                          return std::optional<Session>(
+                              AsPrescribed(st, "s" + std::to_string(i), day, 1, pain, 4));
+                        }),
+               w.view, kUtc, week4 + date::days{6});
+  // Week 2 earned the 10 s hold; week 3 is the first week it is prescribed, so still phase 1.
+  const ProgressState& in_week3 = tl.StateOn(week3);
+  REQUIRE(in_week3.phase_number == 1);
+  CHECK(in_week3.prescriptions[0].dose == Hold(1, 10, 10));
+  const Decision* held = nullptr;
+  for (const Decision& d : tl.decisions) {
+    if (d.id == "w2-phase") held = &d;
+  }
+  REQUIRE(held != nullptr);
+  CHECK(held->kind == DecisionKind::kPhaseHold);
+  CHECK_THAT(held->explanation,
+             Catch::Contains("chin-nod was done at its target dose (1 x 10 reps, hold 10 s) in 0 "
+                             "session(s) this week; the phase needs 2"));
+  // Done twice in full in week 3: phase 2 from week 4, no stalled flag.
+  CHECK(tl.StateOn(week4).phase_number == 2);
+  CHECK(Count(tl, FlagKind::kPhaseGateStalled) == 0);
+}
+
+TEST_CASE(
+    "regression: a target dose never done in full holds the phase to its extension limit, "
+    "then flags",
+    "[progression][scenario][care]") {
+  World w;
+  // Adherent and pain-free, but the 10 s hold is only ever done as 8 s.
+  const Timeline tl =
+      Evaluate(w.program,
+               Simulate(w, 42,
+                        [&](LocalDate day, const ProgressState& st, int i) {
+                          Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+                          for (ExerciseLog& l : s.exercises) {
+                            if (l.exercise_id == "chin-nod")
+                              l.hold_seconds = std::min(l.hold_seconds, 8);
+                          }
+                          return std::optional<Session>(s);
+                        }),
+               w.view, kUtc, w.program.start_date + date::days{41});
+  CHECK(tl.StateOn(w.program.start_date + date::days{41}).phase_number == 1);
+  // Two planned weeks plus the two-week extension, then one flag for the therapist.
+  const Flag* stalled = nullptr;
+  for (const Flag& f : tl.flags) {
+    if (f.kind == FlagKind::kPhaseGateStalled) stalled = &f;
+  }
+  REQUIRE(stalled != nullptr);
+  CHECK(Count(tl, FlagKind::kPhaseGateStalled) == 1);
+  CHECK(stalled->date == w.program.start_date + date::days{28});  // the day after week 4
+  const Decision* last_hold = nullptr;
+  for (const Decision& d : tl.decisions) {
+    if (d.kind == DecisionKind::kPhaseHold) last_hold = &d;
+  }
+  REQUIRE(last_hold != nullptr);
+  CHECK_THAT(last_hold->explanation,
+             Catch::Contains("chin-nod was done at its target dose (1 x 10 reps, hold 10 s) in 0 "
+                             "session(s) this week"));
+}
+
+TEST_CASE("a patient who already does the target doses leaves phase 1 on plan",
+          "[progression][scenario][care]") {
+  World w;
+  // Every session at phase 1's targets (10 s holds, 10 rows) from day one, pain-free.
+  const Timeline tl =
+      Evaluate(w.program,
+               Simulate(w, 14,
+                        [&](LocalDate day, const ProgressState& st, int i) {
+                          Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+                          for (ExerciseLog& l : s.exercises) {
+                            if (l.exercise_id == "chin-nod") l.hold_seconds = 10;
+                            if (l.exercise_id == "band-row") l.reps = 10;
+                          }
+                          return std::optional<Session>(s);
+                        }),
+               w.view, kUtc, w.program.start_date + date::days{14});
+  CHECK(tl.StateOn(w.program.start_date + date::days{14}).phase_number == 2);
+}
+
+TEST_CASE("regression: phase 2 is left only once its top of range is done in full",
+          "[progression][scenario][care]") {
+  World w;
+  const LocalDate phase2 = w.program.start_date + date::days{14};
+  // Adherent and pain-free; from phase 2 on, the rows stop at 6 of the 8 reps.
+  const Timeline tl =
+      Evaluate(w.program,
+               Simulate(w, 35,
+                        [&](LocalDate day, const ProgressState& st, int i) {
+                          Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+                          for (ExerciseLog& l : s.exercises) {
+                            if (day >= phase2 && l.exercise_id == "band-row") l.reps = 6;
+                          }
+                          return std::optional<Session>(s);
+                        }),
+               w.view, kUtc, w.program.start_date + date::days{34});
+  REQUIRE(tl.StateOn(phase2).phase_number == 2);
+  CHECK(tl.StateOn(w.program.start_date + date::days{34}).phase_number == 2);
+  bool named = false;
+  for (const Decision& d : tl.decisions) {
+    if (d.kind == DecisionKind::kPhaseHold) {
+      named |= d.explanation.find(
+                   "band-row was done at its target dose (3 x 8 reps, green band) "
+                   "in 0") != std::string::npos;
+    }
+  }
+  CHECK(named);
+}
+
 TEST_CASE("a patient who logs half the sessions holds and stays in phase, never regressing",
           "[progression][scenario]") {
   World w;

@@ -77,6 +77,17 @@ const std::vector<Log> kPhase1Full = {
     {"upper-trapezius-stretch", 1, 3, 20, "", v1::SIDE_EACH},
 };
 
+// Phase 1 at its target doses (each prescription's last step: 10 s chin nods, 10 scapular sets,
+// 30 s stretches), which is also the first steps in full.
+const std::vector<Log> kPhase1Target = {
+    {"chin-nod-lying", 1, 10, 10, "", v1::SIDE_UNSPECIFIED},
+    {"scapular-setting", 2, 10, 5, "", v1::SIDE_UNSPECIFIED},
+    {"curl-up", 3, 6, 5, "", v1::SIDE_UNSPECIFIED},
+    {"side-bridge-knees", 3, 6, 5, "", v1::SIDE_EACH},
+    {"bird-dog", 3, 6, 5, "", v1::SIDE_EACH},
+    {"upper-trapezius-stretch", 1, 3, 30, "", v1::SIDE_EACH},
+};
+
 // Phase 2 at its first dose steps, done in full.
 const std::vector<Log> kPhase2Full = {
     {"chin-nod-sitting", 1, 10, 5, "", v1::SIDE_UNSPECIFIED},
@@ -373,11 +384,12 @@ TEST_CASE("Report figures of a generated clinic match hand-computed values", "[r
   const TestPatient dev = NewPatient(f, therapist, "dev", "Dev Dutta", kLosAngeles, true);
 
   // The histories, by local date (each session at 12:00 local, performed at 11:30):
-  //  Ana (New York): W4 11-22..25 phase 1 in full, pain before 3, after 4, 4, 3, 3. Four of six
-  //    sessions (the gate needs ceil(0.66 * 6) = 4), each dose in full twice or more: the
-  //    two-step prescriptions move to step 2 at the end of W4 and the gate is met, so phase 2
-  //    starts 11-29. W5 in phase 2: 11-29 and 12-01 in full (after 2, 2), 12-03 with band-row 1
-  //    set of 2 and side-plank 3 sets of 4 (after 1), 12-04 (a rest day) in full (after 0).
+  //  Ana (New York): W4 11-22..25 phase 1 at its target doses (more than the first steps
+  //    prescribed), pain before 3, after 4, 4, 3, 3. Four of six sessions (the gate needs
+  //    ceil(0.66 * 6) = 4), each target dose done in full twice or more: the gate is met, so
+  //    phase 2 starts 11-29. W5 in phase 2: 11-29 and 12-01 in full (after 2, 2), 12-03 with
+  //    band-row 1 set of 2 and side-plank 3 sets of 4 (after 1), 12-04 (a rest day) in full (after
+  //    0).
   //  Ben (Auckland): phase 1 with scapular-setting 1 set of 2 (5 of 6 exercises in full), pain
   //    before 4: W4 11-22, 11-24, 11-26 (after 5, 4, 3), W5 11-30, 12-02 (after 4, 2). Three of
   //    six in W4: no progression, the gate fails a third time -> stalled flag dated 11-29.
@@ -420,10 +432,10 @@ TEST_CASE("Report figures of a generated clinic match hand-computed values", "[r
         {"2026-11-24", {2, 5, kPhase1Full, {"night-rest-pain"}}}}},
       {&ana,
        kNewYork,
-       {{"2026-11-22", {3, 4, kPhase1Full, {}}},
-        {"2026-11-23", {3, 4, kPhase1Full, {}}},
-        {"2026-11-24", {3, 3, kPhase1Full, {}}},
-        {"2026-11-25", {3, 3, kPhase1Full, {}}},
+       {{"2026-11-22", {3, 4, kPhase1Target, {}}},
+        {"2026-11-23", {3, 4, kPhase1Target, {}}},
+        {"2026-11-24", {3, 3, kPhase1Target, {}}},
+        {"2026-11-25", {3, 3, kPhase1Target, {}}},
         {"2026-11-29", {3, 2, kPhase2Full, {}}},
         {"2026-12-01", {3, 2, kPhase2Full, {}}},
         {"2026-12-03", {3, 1, ana_partial, {}}},
