@@ -81,7 +81,7 @@ Result<GeneratedClinic> GenerateClinic(const std::string& db_path, const std::st
       s.effort = 4;
       for (const PlannedExercise& e : plan.exercises) {
         s.exercises.push_back({e.exercise_id, e.dose.sets, e.dose.reps, e.dose.hold_seconds,
-                               e.dose.load_kg, e.dose.band, e.dose.side, -1});
+                               e.dose.load_kg, e.dose.band, e.dose.side, -1, e.dose.pyramid_reps});
       }
       PTRACK_RETURN_IF_ERROR(store->LogSession(s).status());
       ++out.sessions;

@@ -70,7 +70,7 @@ Result<EvalFigures> EvalMsAfterSession(const Options& o, const fs::path& dir, in
     for (const Phase& phase : program.revisions.back().phases) {
       for (const Prescription& rx : phase.prescriptions) {
         if (s.exercises.size() < 5) {
-          s.exercises.push_back({rx.exercise_id, 2, 10, 5, 0, "", Side::kUnspecified, -1});
+          s.exercises.push_back({rx.exercise_id, 2, 10, 5, 0, "", Side::kUnspecified, -1, {}});
         }
       }
     }

@@ -3,6 +3,15 @@
 
 namespace ptrack {
 
+PhaseKind KindOf(const Phase& phase) {
+  if (phase.kind != PhaseKind::kUnspecified) return phase.kind;
+  return phase.weeks == 0 ? PhaseKind::kMaintenance : PhaseKind::kProgression;
+}
+
+bool ClimbsLadders(const Phase& phase) {
+  return phase.climb_ladders.value_or(KindOf(phase) == PhaseKind::kProgression);
+}
+
 bool IsValidId(const std::string& id) {
   if (id.empty() || id.size() > 63 || id[0] == '-') return false;
   for (char c : id) {
@@ -29,6 +38,15 @@ void ValidatePhases(const std::vector<Phase>& phases, const ExerciseExists& exis
     const bool last = i + 1 == phases.size();
     if (p.weeks < 0 || p.weeks > 104) out.Add(f + ".weeks", "must be 0..104");
     if (p.weeks == 0 && !last) out.Add(f + ".weeks", "only the last phase may be open-ended");
+    if (p.kind == PhaseKind::kMaintenance && p.weeks != 0) {
+      out.Add(f + ".kind", "a maintenance phase is open-ended (weeks 0)");
+    } else if (p.weeks == 0 && p.kind != PhaseKind::kUnspecified &&
+               p.kind != PhaseKind::kMaintenance) {
+      out.Add(f + ".kind", "an open-ended phase is home maintenance");
+    }
+    if (p.sign_off_required && p.weeks == 0) {
+      out.Add(f + ".sign_off_required", "an open-ended phase has no gate to sign off");
+    }
     if (p.sessions_per_week < 1 || p.sessions_per_week > 7) {
       out.Add(f + ".sessions_per_week", "must be 1..7");
     }

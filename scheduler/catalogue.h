@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,10 @@ struct Prescription {
   bool operator==(const Prescription&) const = default;
 };
 
+// What a phase is for (CLINICAL.md §1). kUnspecified: by its length — an open-ended phase is home
+// maintenance, a bounded one progresses (KindOf).
+enum class PhaseKind { kUnspecified, kProgression, kConsolidation, kMaintenance };
+
 struct Phase {
   int number = 0;  // 1-based, consecutive
   std::string display_name;
@@ -70,8 +75,22 @@ struct Phase {
   int sessions_per_week = 0;  // 1..7
   std::vector<Prescription> prescriptions;
   std::string gate;
+  PhaseKind kind = PhaseKind::kUnspecified;  // as written; KindOf gives the effective kind
+  // Whether adaptive progression may move an exercise up its ladder (to a harder exercise) in
+  // this phase. Unset: only in progression phases (ClimbsLadders) — consolidation keeps the
+  // same exercises, maintenance keeps the intensity.
+  std::optional<bool> climb_ladders;
+  // The gate also waits for a therapist's approval (CLINICAL.md §1 phase 3, "can be required"):
+  // when everything else holds, the phase change is a pending decision until approved.
+  bool sign_off_required = false;
   bool operator==(const Phase&) const = default;
 };
+
+// The effective kind: as written, else maintenance when open-ended and progression otherwise.
+PhaseKind KindOf(const Phase& phase);
+
+// Whether progression may climb ladders in `phase`: as written, else only in progression phases.
+bool ClimbsLadders(const Phase& phase);
 
 struct Protocol {
   std::string id;
@@ -87,7 +106,8 @@ using ExerciseExists = std::function<bool(const std::string& id)>;
 
 // Structural checks for a phase list (a protocol's or a program revision's), reported under
 // `field` ("program.phases"): phases numbered 1..n, contiguous weeks starting at week 1, only the
-// last open-ended, 1..7 sessions a week, at least one prescription with at least one valid dose
+// last open-ended and an open-ended phase (only) is maintenance, no sign-off on an open-ended
+// phase, 1..7 sessions a week, at least one prescription with at least one valid dose
 // step each, and every exercise known.
 void ValidatePhases(const std::vector<Phase>& phases, const ExerciseExists& exists,
                     const std::string& field, Violations& out);

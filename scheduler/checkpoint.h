@@ -30,7 +30,8 @@ struct ReplayCounters {
   LocalDate inactivity_since{};  // the date of the open inactivity flag
   int stalled_weeks = 0;         // weeks the phase gate has failed in a row past the plan
   bool stalled_flagged = false;
-  bool suspended_in_week = false;  // suspended at some time in the current program week
+  bool regressed_in_phase = false;  // a dose was stepped back since the phase began
+  bool suspended_in_week = false;   // suspended at some time in the current program week
   int boosts = 0;
   // Late reports (about settled weeks) that arrived in the current program week.
   int late_max_pain = -1;
@@ -43,7 +44,8 @@ struct ReplayCounters {
 struct Checkpoint {
   // Bumped whenever a change to the rules of the replay would give a different past: stored
   // checkpoints of another version are discarded.
-  // 3: maintenance never raises intensity by itself; 4: a phase gate needs each target dose done.
+  // 3: maintenance never raises intensity by itself; 4: a phase gate needs each target dose done,
+  // phase kinds (consolidation: no ladders, stable symptoms) and sign-off.
   static constexpr int kEngineVersion = 4;
 
   int engine_version = kEngineVersion;

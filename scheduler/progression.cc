@@ -421,6 +421,12 @@ class Replay {
       dec.status = DecisionStatus::kApproved;
       dec.effective_date = d;
       if (st_.suspended) return false;  // approved, but nothing moves while a red flag is open
+      if (dec.kind == DecisionKind::kPhaseAdvance) {  // a sign-off: only from the phase it left
+        const Phase* next = PhaseNumbered(Rev().phases, dec.new_phase);
+        if (st_.phase_number != dec.old_phase || next == nullptr) return false;
+        EnterPhase(*next, d, dec.explanation);
+        return true;
+      }
       for (CurrentPrescription& cp : st_.prescriptions) {
         if (cp.prescribed_id != dec.exercise_id) continue;
         // Only from where the decision found it: a phase change or another decision since
@@ -450,11 +456,29 @@ class Replay {
     dec.explanation = "Back to phase " + std::to_string(target->number) + " (" +
                       target->display_name + ") at your therapist's request" +
                       (a.note.empty() ? "" : ": " + a.note);
-    st_.phase_number = target->number;
-    st_.phase_started = d;
-    st_.prescriptions = StartPhase(*target, d, dec.explanation);
+    EnterPhase(*target, d, dec.explanation);
     tl_.decisions.push_back(std::move(dec));
     return true;
+  }
+
+  // Moves the patient into `phase` from `d`: its first doses, and the gate's counters afresh.
+  void EnterPhase(const Phase& phase, LocalDate d, const std::string& why) {
+    st_.phase_number = phase.number;
+    st_.phase_started = d;
+    st_.prescriptions = StartPhase(phase, d, why);
+    c_.stalled_weeks = 0;
+    c_.stalled_flagged = false;
+    c_.regressed_in_phase = false;
+  }
+
+  // The latest phase decision waiting for a therapist's sign-off, if any.
+  const Decision* PendingSignOff() const {
+    for (auto it = tl_.decisions.rbegin(); it != tl_.decisions.rend(); ++it) {
+      if (it->kind == DecisionKind::kPhaseAdvance && it->status == DecisionStatus::kPending) {
+        return &*it;
+      }
+    }
+    return nullptr;
   }
 
   // A session's red flags, on the day the server received it: suspends at once.
@@ -696,6 +720,7 @@ class Replay {
         dec.explanation = name + ": dose held at " + old_text + ": " + why + ".";
       };
       auto regress = [&](const std::string& rule, const std::string& why) {
+        c_.regressed_in_phase = true;  // stepped back, or held at the first step, for pain
         if (cp.trail.empty()) {
           hold(rule + ".at_first_step", why + "; already at the first step");
           return;
@@ -737,13 +762,13 @@ class Replay {
         hold("dose.target_not_reached", "the full dose was done in " + std::to_string(at_target) +
                                             " session(s); progress needs " +
                                             std::to_string(rules.sessions_at_target));
-      } else if (phase->weeks == 0 && phase->number != rules.boost_phase) {
+      } else if (KindOf(*phase) == PhaseKind::kMaintenance && phase->number != rules.boost_phase) {
         // CLINICAL.md §1, §5: home maintenance keeps an unchanged intensity; only pain (above)
         // or a return to the boost phase changes the dose.
         hold("maintenance.unchanged_intensity",
              "home maintenance keeps the intensity unchanged (your therapist can change it)");
-      } else if (auto next =
-                     NextPosition(*rx, {cp.exercise_id, cp.dose, cp.step}, rules, catalogue_)) {
+      } else if (auto next = NextPosition(*rx, {cp.exercise_id, cp.dose, cp.step}, rules,
+                                          catalogue_, ClimbsLadders(*phase))) {
         dec.kind = DecisionKind::kProgress;
         dec.rule = "progress";
         dec.new_step = next->step;
@@ -792,6 +817,11 @@ class Replay {
     if (phase.weeks == 0 || next == nullptr) return false;
     const int weeks_in = static_cast<int>((effective - st_.phase_started).count() / 7);
     if (weeks_in < phase.weeks) return false;
+    // A sign-off asked for: the therapist decides now; the gate waits (and nothing stalls).
+    if (const Decision* asked = PendingSignOff();
+        asked != nullptr && asked->old_phase == phase.number) {
+      return false;
+    }
     const ProgressionRules& rules = Rules();
     std::vector<std::string> failed;
     if (!adherence_ok) failed.push_back(adherence_text);
@@ -800,6 +830,9 @@ class Replay {
     }
     if (week_worse) failed.push_back("pain was worse the next morning");
     if (!late_text.empty()) failed.push_back(late_text);
+    if (KindOf(phase) == PhaseKind::kConsolidation && c_.regressed_in_phase) {
+      failed.push_back("symptoms were not stable: a dose was stepped back in this phase");
+    }
     for (const CurrentPrescription& cp : st_.prescriptions) {
       const Prescription* rx = FindRx(phase, cp.prescribed_id);
       if (rx == nullptr || rx->mode == ProgressionMode::kFixed) continue;
@@ -821,6 +854,20 @@ class Replay {
                   {"planned_weeks", std::to_string(phase.weeks)},
                   {"adherence", adherence_text},
                   {"max_pain", std::to_string(week_max_pain)}};
+    if (failed.empty() && phase.sign_off_required) {
+      // Ready, but the therapist decides: one pending decision until approved or rejected (a
+      // rejection asks again at the next week's end).
+      dec.kind = DecisionKind::kPhaseAdvance;
+      dec.rule = "phase.sign_off_required";
+      dec.new_phase = next->number;
+      dec.status = DecisionStatus::kPending;
+      dec.explanation = "Ready for phase " + std::to_string(next->number) + " (" +
+                        next->display_name + "): " + phase.display_name + " completed, " +
+                        adherence_text + ", pain settled, each target dose done in full; " +
+                        "waiting for your therapist's sign-off.";
+      tl_.decisions.push_back(std::move(dec));
+      return false;
+    }
     if (failed.empty()) {
       dec.kind = DecisionKind::kPhaseAdvance;
       dec.rule = "phase.gate_met";
@@ -829,11 +876,7 @@ class Replay {
       dec.explanation = "Moving to phase " + std::to_string(next->number) + " (" +
                         next->display_name + "): " + phase.display_name + " completed, " +
                         adherence_text + ", pain settled, each target dose done in full.";
-      st_.phase_number = next->number;
-      st_.phase_started = effective;
-      st_.prescriptions = StartPhase(*next, effective, dec.explanation);
-      c_.stalled_weeks = 0;
-      c_.stalled_flagged = false;
+      EnterPhase(*next, effective, dec.explanation);
       tl_.decisions.push_back(std::move(dec));
       return true;
     }
@@ -1050,8 +1093,8 @@ LocalDate DecidedOn(const Decision& decision, LocalDate program_start) {
 }
 
 std::optional<Position> NextPosition(const Prescription& rx, const Position& now,
-                                     const ProgressionRules& rules,
-                                     const CatalogueView& catalogue) {
+                                     const ProgressionRules& rules, const CatalogueView& catalogue,
+                                     bool climb_ladders) {
   if (now.exercise_id == rx.exercise_id) {
     // The next written step that changes the dose: a protocol that repeats a step ("another
     // week at this dose") needs no extra week once the patient has earned the progression.
@@ -1110,6 +1153,7 @@ std::optional<Position> NextPosition(const Prescription& rx, const Position& now
         }
         break;
       case Lever::kLadder:
+        if (!climb_ladders) break;
         if (const Exercise* up =
                 catalogue.rung ? catalogue.rung(e->ladder, e->ladder_rank + 1) : nullptr) {
           return Position{up->id, up->default_dose, now.step + 1};

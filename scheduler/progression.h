@@ -12,12 +12,15 @@
 // than the safe band -> regress; any other worse morning or acceptable-band breach in the week ->
 // hold (no exercise progresses in such a week); adherence below the gate -> hold (never
 // regress); effort above the limit -> hold; full dose not reached in enough sessions -> hold;
-// in home maintenance (an open-ended phase other than the boost phase) -> hold, at unchanged
-// intensity; otherwise progress to the next position (NextPosition), or hold at the top. Pain is
+// in home maintenance (PhaseKind kMaintenance, other than the boost phase) -> hold, at unchanged
+// intensity; otherwise progress to the next position (NextPosition; up a ladder only where the
+// phase climbs ladders), or hold at the top. Pain is
 // attributed per exercise when the session reports it per exercise, else the session's pain after
 // counts for every exercise done in it. Then the phase gate (from the phase's planned length on):
 // adherence, pain in the band and settled, and each progressing prescription's target dose (its
-// last written step) done in full in sessions_at_target sessions of the week (CLINICAL.md §1).
+// last written step) done in full in sessions_at_target sessions of the week (CLINICAL.md §1); in
+// consolidation also no dose stepped back in the phase; where the phase requires sign-off, the
+// move then waits as a pending phase decision for the therapist's approval.
 //
 // Settled weeks. A week's decision sees the inputs about the week that were received by the end
 // of the day after it (one grace day for phones that sync late) — or, when a therapist approved
@@ -186,7 +189,9 @@ struct Position {
   Dose dose;
   int step = 1;
 };
+// `climb_ladders` false (a consolidation phase, Phase::climb_ladders) skips the ladder lever.
 std::optional<Position> NextPosition(const Prescription& rx, const Position& now,
-                                     const ProgressionRules& rules, const CatalogueView& catalogue);
+                                     const ProgressionRules& rules, const CatalogueView& catalogue,
+                                     bool climb_ladders = true);
 
 }  // namespace ptrack

@@ -9,6 +9,17 @@ bool AtFullDose(const ExerciseLog& l, const Dose& d) {
   const int sets = d.pyramid_reps.empty() ? d.sets : static_cast<int>(d.pyramid_reps.size());
   if (l.sets < sets) return false;
   if (d.pyramid_reps.empty() && d.reps > 0 && l.reps < d.reps) return false;
+  if (!d.pyramid_reps.empty()) {
+    if (!l.pyramid_reps.empty()) {
+      if (l.pyramid_reps.size() < d.pyramid_reps.size()) return false;
+      for (size_t i = 0; i < d.pyramid_reps.size(); ++i) {
+        if (l.pyramid_reps[i] < d.pyramid_reps[i]) return false;
+      }
+    } else if (l.reps > 0 &&
+               l.reps < *std::max_element(d.pyramid_reps.begin(), d.pyramid_reps.end())) {
+      return false;
+    }
+  }
   if (d.hold_seconds > 0 && l.hold_seconds < d.hold_seconds) return false;
   if (d.load_kg > 0 && l.load_kg + 1e-9 < d.load_kg) return false;
   if (!d.band.empty() && !l.band.empty() && l.band != d.band) return false;  // empty: not reported

@@ -20,6 +20,9 @@ struct ExerciseLog {
   std::string band;
   Side side = Side::kUnspecified;
   int pain = -1;  // pain during this exercise, 0..10; -1 when not reported
+  // A pyramid done step by step: the reps of each set in order ("6-4-2" = {6, 4, 2}); empty for
+  // any other dose. INVARIANT (validated): empty or exactly `sets` entries.
+  std::vector<int> pyramid_reps;
   bool operator==(const ExerciseLog&) const = default;
 };
 
@@ -52,8 +55,10 @@ struct PainFollowUp {
 // retry that arrives days later is still the same session.
 bool SamePayload(const Session& a, const Session& b);
 
-// True when `log` reaches `dose`: at least its sets, reps (unless a pyramid), hold and load, and
-// its band when both name one (a log without a band did not report it).
+// True when `log` reaches `dose`: at least its sets, reps, hold and load, and its band when both
+// name one (a log without a band did not report it). For a pyramid dose, a log with steps must
+// reach every step's reps; one without steps but with reps must reach the largest step with them
+// (3 x 2 is not 6-4-2); one with neither (written before steps existed) is judged on sets.
 bool AtFullDose(const ExerciseLog& log, const Dose& dose);
 
 // Facts for one patient and local day.

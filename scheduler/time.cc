@@ -27,7 +27,7 @@ std::optional<LocalDate> ParseIsoDate(std::string_view text) {
     return v;
   };
   auto y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
-  if (!y || !m || !d) return std::nullopt;
+  if (!y || !m || !d || *y == 0) return std::nullopt;
   date::year_month_day ymd{date::year{*y}, date::month{static_cast<unsigned>(*m)},
                            date::day{static_cast<unsigned>(*d)}};
   if (!ymd.ok()) return std::nullopt;

@@ -24,8 +24,12 @@ using Zone = const date::time_zone*;
 // Returns INVALID_ARGUMENT on `field` for an empty or unknown name. Thread-safe.
 Result<Zone> LocateZone(std::string_view name, const std::string& field);
 
-// Parses a strict ISO date "YYYY-MM-DD" (a real calendar date); nullopt otherwise.
+// Parses a strict ISO date "YYYY-MM-DD": a real calendar date in 0001-01-01..9999-12-31
+// (protobuf Timestamp's range, and what FormatIsoDate writes in that form); nullopt otherwise.
 std::optional<LocalDate> ParseIsoDate(std::string_view text);
+
+// The last date ptrack accepts or answers (9999-12-31).
+inline constexpr LocalDate kLastDate{date::year{9999} / date::December / date::day{31}};
 std::string FormatIsoDate(LocalDate day);
 
 // The local calendar day that `instant` falls on in `zone`.

@@ -63,6 +63,33 @@ Dose FromProto(const v1::Dose& d) {
   return out;
 }
 
+v1::PhaseKind ToProto(PhaseKind k) {
+  switch (k) {
+    case PhaseKind::kProgression:
+      return v1::PHASE_KIND_PROGRESSION;
+    case PhaseKind::kConsolidation:
+      return v1::PHASE_KIND_CONSOLIDATION;
+    case PhaseKind::kMaintenance:
+      return v1::PHASE_KIND_MAINTENANCE;
+    case PhaseKind::kUnspecified:
+      break;
+  }
+  return v1::PHASE_KIND_UNSPECIFIED;
+}
+
+PhaseKind FromProto(v1::PhaseKind k) {
+  switch (k) {
+    case v1::PHASE_KIND_PROGRESSION:
+      return PhaseKind::kProgression;
+    case v1::PHASE_KIND_CONSOLIDATION:
+      return PhaseKind::kConsolidation;
+    case v1::PHASE_KIND_MAINTENANCE:
+      return PhaseKind::kMaintenance;
+    default:
+      return PhaseKind::kUnspecified;
+  }
+}
+
 v1::Region ToProto(Region r) {
   switch (r) {
     case Region::kNeck:
@@ -147,6 +174,9 @@ void ToProto(const std::vector<Phase>& phases, google::protobuf::RepeatedPtrFiel
     pp->set_weeks(p.weeks);
     pp->set_sessions_per_week(p.sessions_per_week);
     pp->set_gate(p.gate);
+    pp->set_kind(ToProto(KindOf(p)));
+    pp->set_climb_ladders(ClimbsLadders(p));
+    pp->set_sign_off_required(p.sign_off_required);
     for (const Prescription& rx : p.prescriptions) {
       v1::Prescription* r = pp->add_prescriptions();
       r->set_exercise(names::Exercise(rx.exercise_id));
@@ -225,6 +255,7 @@ ExerciseLog FromProto(const v1::ExerciseLog& l) {
   out.band = l.band();
   out.side = FromProto(l.side());
   out.pain = l.has_pain() ? l.pain() : -1;
+  out.pyramid_reps.assign(l.pyramid_reps().begin(), l.pyramid_reps().end());
   return out;
 }
 
@@ -247,6 +278,7 @@ void ToProto(const Session& s, const std::string& clinic_id, v1::Session* out) {
     pl->set_band(l.band);
     pl->set_side(static_cast<v1::Side>(static_cast<int>(l.side)));
     if (l.pain >= 0) pl->set_pain(l.pain);
+    for (int r : l.pyramid_reps) pl->add_pyramid_reps(r);
   }
   out->set_notes(s.notes);
   for (const std::string& r : s.red_flags) out->add_red_flags(r);
@@ -353,6 +385,11 @@ std::vector<Phase> FromProto(const google::protobuf::RepeatedPtrField<v1::Phase>
     phase.weeks = p.weeks();
     phase.sessions_per_week = p.sessions_per_week();
     phase.gate = p.gate();
+    if (!v1::PhaseKind_IsValid(p.kind()))
+      violations.Add(field + "[" + std::to_string(i) + "].kind", "unknown kind");
+    phase.kind = FromProto(p.kind());
+    if (p.has_climb_ladders()) phase.climb_ladders = p.climb_ladders();
+    phase.sign_off_required = p.sign_off_required();
     const std::string pf = field + "[" + std::to_string(i) + "]";
     validate::Line(p.display_name(), pf + ".display_name", 100, violations, false);
     validate::Line(p.gate(), pf + ".gate", 500, violations, false);

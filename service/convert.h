@@ -52,6 +52,8 @@ void ToProto(const Decision& d, const std::string& program_name, v1::Decision* o
 void ToProto(const Flag& f, const std::string& clinic_id, const std::string& patient_id,
              v1::Flag* out);
 v1::ProgressionMode ToProto(ProgressionMode m);
+v1::PhaseKind ToProto(PhaseKind k);
+PhaseKind FromProto(v1::PhaseKind k);
 ProgressionMode FromProto(v1::ProgressionMode m);
 void ToProto(const ProgressionRules& r, v1::ProgressionRules* out);
 ProgressionRules FromProto(const v1::ProgressionRules& r);

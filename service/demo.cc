@@ -144,7 +144,7 @@ Result<std::vector<DemoAccount>> SeedDemo(Store& store, const ProgressionRules& 
       const int sets =
           e.dose.pyramid_reps.empty() ? e.dose.sets : static_cast<int>(e.dose.pyramid_reps.size());
       s.exercises.push_back({e.exercise_id, sets, e.dose.reps, e.dose.hold_seconds, e.dose.load_kg,
-                             e.dose.band, e.dose.side});
+                             e.dose.band, e.dose.side, -1, e.dose.pyramid_reps});
     }
     PTRACK_RETURN_IF_ERROR(store.LogSession(s).status());
     history.sessions.push_back(std::move(s));

@@ -236,65 +236,70 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::GetPlan(grpc::CallbackServerContex
                                                       v1::Plan* resp) {
   return ServeAsync(
       deps_, context, "/ptrack.v1.ProgramService/GetPlan", [=, this](Call& call) -> Status {
-    PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
-    Violations v;
-    std::optional<LocalDate> start;
-    if (!req->start_date().empty()) {
-      start = ParseIsoDate(req->start_date());
-      if (!start) v.Add("start_date", "must be a date as YYYY-MM-DD");
-    }
-    const int days = req->days() == 0 ? 1 : req->days();
-    if (days < 1 || days > 62) v.Add("days", "must be 1..62 (0 = 1)");
-    PTRACK_RETURN_IF_ERROR(v.ToStatus());
-    PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
-    PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
-    const LocalDate today = evaluated->today;
-    const LocalDate first = start.value_or(today);
-    const LocalDate last = first + date::days{days - 1};
-    // A plan explains a dose by the plan one week earlier: days before what the evaluation
-    // keeps are replayed from the start.
-    if (!evaluated->Covers(first - date::days{7})) {
-      PTRACK_ASSIGN_OR_RETURN(evaluated, runner_.RunComplete(patient, evaluated->program));
-    }
-    const Program& program = evaluated->program;
-    PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, first, last));
-    std::map<LocalDate, int> logged;
-    for (const DailyFacts& f : facts) logged[f.date] = f.sessions_done;
+        PTRACK_ASSIGN_OR_RETURN(auto name, names::ParsePatient(req->parent(), "parent"));
+        Violations v;
+        std::optional<LocalDate> start;
+        if (!req->start_date().empty()) {
+          start = ParseIsoDate(req->start_date());
+          if (!start) v.Add("start_date", "must be a date as YYYY-MM-DD");
+        }
+        const int days = req->days() == 0 ? 1 : req->days();
+        if (days < 1 || days > 62) v.Add("days", "must be 1..62 (0 = 1)");
+        if (start && days >= 1 && *start > kLastDate - date::days{days - 1}) {
+          v.Add("start_date", "the plan's days must end by 9999-12-31");
+        }
+        PTRACK_RETURN_IF_ERROR(v.ToStatus());
+        PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient(name));
+        PTRACK_ASSIGN_OR_RETURN(auto evaluated, runner_.RunActive(patient));
+        const LocalDate today = evaluated->today;
+        const LocalDate first = start.value_or(today);
+        const LocalDate last = first + date::days{days - 1};
+        // A plan explains a dose by the plan one week earlier: days before what the evaluation
+        // keeps are replayed from the start.
+        if (!evaluated->Covers(first - date::days{7})) {
+          PTRACK_ASSIGN_OR_RETURN(evaluated, runner_.RunComplete(patient, evaluated->program));
+        }
+        const Program& program = evaluated->program;
+        PTRACK_ASSIGN_OR_RETURN(auto facts, deps_.store.GetDailyFacts(patient.id, first, last));
+        std::map<LocalDate, int> logged;
+        for (const DailyFacts& f : facts) logged[f.date] = f.sessions_done;
 
-    resp->set_program(names::Program(patient.clinic_id, patient.id, program.id));
-    resp->set_time_zone(patient.time_zone);
-    resp->set_today(FormatIsoDate(today));
-    for (LocalDate day = first; day <= last; day += date::days{1}) {
-      // Days after today assume nothing changes: their doses are today's.
-      const PlanDay plan = PlanFor(program, evaluated->timeline, day);
-      v1::PlanDay* pd = resp->add_days();
-      pd->set_date(FormatIsoDate(day));
-      pd->set_program_week(plan.program_week);
-      pd->set_phase_number(plan.phase_number);
-      pd->set_phase_name(plan.phase_name);
-      pd->set_training_day(plan.training_day);
-      pd->set_sessions_logged(logged.count(day) ? logged[day] : 0);
-      pd->set_revision(plan.revision);
-      if (plan.suspended) {
-        pd->set_suspended(true);
-        pd->set_stop_message(deps_.clinical.red_flags.stop_message + " (" + plan.stop_reason + ")");
-      }
-      for (const PlannedExercise& e : plan.exercises) {
-        // The evaluation's catalogue snapshot holds every exercise a plan can name.
-        const Exercise* ex = evaluated->catalogue->Find(e.exercise_id);
-        if (ex == nullptr) return Status::Internal("planned exercise missing from the catalogue");
-        v1::PlannedExercise* pe = pd->add_exercises();
-        pe->set_exercise(names::Exercise(e.exercise_id));
-        pe->set_display_name(ex->display_name);
-        pe->set_region(convert::ToProto(ex->region));
-        convert::ToProto(e.dose, pe->mutable_dose());
-        pe->set_dose_step(e.dose_step);
-        pe->set_why(e.why);
-        pe->set_instructions(ex->instructions);
-      }
-    }
-    return Status::Ok();
-  });
+        resp->set_program(names::Program(patient.clinic_id, patient.id, program.id));
+        resp->set_time_zone(patient.time_zone);
+        resp->set_today(FormatIsoDate(today));
+        for (LocalDate day = first; day <= last; day += date::days{1}) {
+          // Days after today assume nothing changes: their doses are today's.
+          const PlanDay plan = PlanFor(program, evaluated->timeline, day);
+          v1::PlanDay* pd = resp->add_days();
+          pd->set_date(FormatIsoDate(day));
+          pd->set_program_week(plan.program_week);
+          pd->set_phase_number(plan.phase_number);
+          pd->set_phase_name(plan.phase_name);
+          pd->set_training_day(plan.training_day);
+          pd->set_sessions_logged(logged.count(day) ? logged[day] : 0);
+          pd->set_revision(plan.revision);
+          if (plan.suspended) {
+            pd->set_suspended(true);
+            pd->set_stop_message(deps_.clinical.red_flags.stop_message + " (" + plan.stop_reason +
+                                 ")");
+          }
+          for (const PlannedExercise& e : plan.exercises) {
+            // The evaluation's catalogue snapshot holds every exercise a plan can name.
+            const Exercise* ex = evaluated->catalogue->Find(e.exercise_id);
+            if (ex == nullptr)
+              return Status::Internal("planned exercise missing from the catalogue");
+            v1::PlannedExercise* pe = pd->add_exercises();
+            pe->set_exercise(names::Exercise(e.exercise_id));
+            pe->set_display_name(ex->display_name);
+            pe->set_region(convert::ToProto(ex->region));
+            convert::ToProto(e.dose, pe->mutable_dose());
+            pe->set_dose_step(e.dose_step);
+            pe->set_why(e.why);
+            pe->set_instructions(ex->instructions);
+          }
+        }
+        return Status::Ok();
+      });
 }
 
 }  // namespace ptrack

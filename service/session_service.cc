@@ -81,6 +81,14 @@ Status SessionServiceImpl::ValidateSession(const v1::LogSessionRequest& req,
     validate::Text(l.band(), f + ".band", 32, v, false);
     if (!v1::Side_IsValid(l.side())) v.Add(f + ".side", "unknown side");
     if (l.has_pain() && (l.pain() < 0 || l.pain() > 10)) v.Add(f + ".pain", "must be 0..10");
+    if (l.pyramid_reps_size() > 0 && l.pyramid_reps_size() != l.sets()) {
+      v.Add(f + ".pyramid_reps", "one entry per set (as many as sets)");
+    }
+    for (int k = 0; k < l.pyramid_reps_size() && k <= 20; ++k) {
+      if (l.pyramid_reps(k) < 0 || l.pyramid_reps(k) > 100) {
+        v.Add(f + ".pyramid_reps[" + std::to_string(k) + "]", "must be 0..100");
+      }
+    }
     out.exercises.push_back(convert::FromProto(l));
   }
   if (s.red_flags_size() > 20) v.Add("session.red_flags", "at most 20 answers");

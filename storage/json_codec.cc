@@ -43,6 +43,12 @@ constexpr std::array<std::pair<ProgressionMode, const char*>, 3> kModes{{
     {ProgressionMode::kFixed, "fixed"},
 }};
 
+constexpr std::array<std::pair<PhaseKind, const char*>, 3> kPhaseKinds{{
+    {PhaseKind::kProgression, "progression"},
+    {PhaseKind::kConsolidation, "consolidation"},
+    {PhaseKind::kMaintenance, "maintenance"},
+}};
+
 template <typename E, size_t N>
 const char* NameOf(const std::array<std::pair<E, const char*>, N>& table, E value) {
   for (const auto& [v, name] : table) {
@@ -79,6 +85,13 @@ int AsInt(const json& v, const std::string& at) {
 int GetInt(const json& j, const char* key, const std::string& at) {
   if (!j.contains(key)) return 0;
   return AsInt(j.at(key), at + "." + key);
+}
+
+bool GetBool(const json& j, const char* key, const std::string& at) {
+  if (!j.contains(key)) return false;
+  const json& v = j.at(key);
+  if (!v.is_boolean()) throw DecodeError{at + "." + key, "must be true or false"};
+  return v.get<bool>();
 }
 
 double GetDouble(const json& j, const char* key, const std::string& at) {
@@ -165,6 +178,9 @@ std::vector<Phase> PhasesFrom(const json& j, const std::string& at) {
     p.weeks = GetInt(pj, "weeks", pat);
     p.sessions_per_week = GetInt(pj, "sessions_per_week", pat);
     p.gate = GetString(pj, "gate", pat);
+    if (pj.contains("kind")) p.kind = ValueOf(kPhaseKinds, pj.at("kind"), pat + ".kind");
+    if (pj.contains("climb_ladders")) p.climb_ladders = GetBool(pj, "climb_ladders", pat);
+    p.sign_off_required = GetBool(pj, "sign_off_required", pat);
     const json& rxs = GetArray(pj, "prescriptions", pat);
     for (size_t k = 0; k < rxs.size(); ++k) {
       const std::string rat = pat + ".prescriptions[" + std::to_string(k) + "]";
@@ -249,6 +265,9 @@ json EncodePhases(const std::vector<Phase>& phases) {
                {"sessions_per_week", p.sessions_per_week},
                {"prescriptions", std::move(rxs)}};
     if (!p.gate.empty()) pj["gate"] = p.gate;
+    if (p.kind != PhaseKind::kUnspecified) pj["kind"] = NameOf(kPhaseKinds, p.kind);
+    if (p.climb_ladders) pj["climb_ladders"] = *p.climb_ladders;
+    if (p.sign_off_required) pj["sign_off_required"] = true;
     out.push_back(std::move(pj));
   }
   return out;

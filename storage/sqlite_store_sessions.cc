@@ -66,12 +66,13 @@ int64_t RevisionBodyKey(sqlite::Connection& db, const std::string& body) {
 // --- Exercise logs ----------------------------------------------------------------------------
 
 std::string EncodeStoredLogs(const std::vector<ExerciseLog>& logs, ExerciseKeys& keys) {
-  static const nlohmann::json kDefaults = nlohmann::json::array({nullptr, 0, 0, 0, 0, "", 0, -1});
+  static const nlohmann::json kDefaults =
+      nlohmann::json::array({nullptr, 0, 0, 0, 0, "", 0, -1, nlohmann::json::array()});
   nlohmann::json out = nlohmann::json::array();
   for (const ExerciseLog& l : logs) {
     nlohmann::json a =
         nlohmann::json::array({keys.KeyOf(l.exercise_id), l.sets, l.reps, l.hold_seconds, l.load_kg,
-                               l.band, static_cast<int>(l.side), l.pain});
+                               l.band, static_cast<int>(l.side), l.pain, l.pyramid_reps});
     while (a.size() > 1 && a.back() == kDefaults[a.size() - 1]) a.erase(a.size() - 1);
     out.push_back(std::move(a));
   }
@@ -81,7 +82,8 @@ std::string EncodeStoredLogs(const std::vector<ExerciseLog>& logs, ExerciseKeys&
 // Reads a stored log list as the parser meets it (nlohmann's SAX interface), with no document
 // tree: a day with many sessions is read often (every evaluation reads 30 days), and building a
 // tree per session was most of the read's cost. Any shape but an array of arrays of at most eight
-// scalars, a key first, refuses the text.
+// scalars, a key first, then optionally an array of integers (a pyramid's steps), refuses the
+// text.
 class LogsReader {
  public:
   using json = nlohmann::json;
@@ -112,7 +114,11 @@ class LogsReader {
   bool end_object() { return false; }
   bool key(json::string_t&) { return false; }
   bool start_array(std::size_t) {
-    if (depth_ == 2) return false;
+    if (depth_ == 2 && index_ == 8) {  // a pyramid's steps
+      ++depth_;
+      return true;
+    }
+    if (depth_ >= 2) return false;
     if (++depth_ == 2) {
       logs.emplace_back();
       index_ = 0;
@@ -120,6 +126,10 @@ class LogsReader {
     return true;
   }
   bool end_array() {
+    if (depth_ == 3) {
+      --depth_;
+      return Next();
+    }
     if (depth_ == 2 && index_ == 0) return false;  // a log names its exercise
     --depth_;
     return true;
@@ -130,6 +140,11 @@ class LogsReader {
 
  private:
   bool Integer(int64_t v) {
+    if (depth_ == 3) {
+      if (v < 0 || v > 1000 || logs.back().log.pyramid_reps.size() >= 100) return false;
+      logs.back().log.pyramid_reps.push_back(static_cast<int>(v));
+      return true;
+    }
     if (depth_ != 2) return false;
     ExerciseLog& l = logs.back().log;
     if (index_ == 0) {
@@ -164,7 +179,7 @@ class LogsReader {
     }
     return Next();
   }
-  bool Next() { return ++index_ <= 8; }
+  bool Next() { return ++index_ <= 9; }
 
   int depth_ = 0;
   int index_ = 0;

@@ -47,6 +47,7 @@ int Adherence(Client& c);
 // Adaptive progression (commands_progress.cc).
 int Decisions(Client& c);
 int Approve(Client& c);
+int SignOff(Client& c);
 int Reject(Client& c);
 int Flags(Client& c);
 int ClearFlag(Client& c);

@@ -96,6 +96,39 @@ int Decisions(Client& c) {
 int Approve(Client& c) { return Resolve(c, true); }
 int Reject(Client& c) { return Resolve(c, false); }
 
+int SignOff(Client& c) {
+  const std::string patient = c.PatientName();
+  if (patient.empty()) return kExitUsage;
+  const std::string program = ActiveProgram(c, patient);
+  if (program.empty()) return kExitFailed;
+  auto stub = v1::ProgressionService::NewStub(c.channel());
+  v1::ListDecisionsRequest list;
+  list.set_parent(program);
+  v1::ListDecisionsResponse decisions;
+  auto status = stub->ListDecisions(c.Context().get(), list, &decisions);
+  if (!status.ok()) return c.Fail(status);
+  const v1::Decision* asked = nullptr;
+  for (const auto& d : decisions.decisions()) {
+    if (d.kind() == v1::DECISION_KIND_PHASE_ADVANCE && d.status() == v1::DECISION_STATUS_PENDING) {
+      asked = &d;
+    }
+  }
+  if (asked == nullptr) {
+    std::cerr << "No phase change is waiting for sign-off for this patient.\n";
+    return kExitFailed;
+  }
+  v1::ResolveDecisionRequest req;
+  req.set_name(asked->name());
+  req.set_action_id(c.args().Get("id").value_or(NewUuid()));
+  req.set_note(c.args().Get("note").value_or(""));
+  v1::Decision resp;
+  status = stub->ApproveDecision(c.Context().get(), req, &resp);
+  if (!status.ok()) return c.Fail(status);
+  if (c.json()) return c.PrintJson(resp);
+  std::cout << "signed off: phase " << resp.new_phase() << " from today (" << resp.name() << ")\n";
+  return kExitOk;
+}
+
 int Flags(Client& c) {
   const std::string patient = c.PatientName();
   if (patient.empty()) return kExitUsage;

@@ -23,7 +23,8 @@ std::optional<int> ParseInt(const std::string& s) {
   return std::stoi(s);
 }
 
-// "band-row:sets=3,reps=10,hold=5,load=2.5,band=red,side=each" -> ExerciseLog.
+// "band-row:sets=3,reps=10,hold=5,load=2.5,band=red,side=each" -> ExerciseLog; a pyramid done
+// step by step is "bird-dog:steps=6-4-2,hold=5" (sets default to the number of steps).
 bool ParseExercise(const std::string& spec, v1::ExerciseLog& out, std::string& error) {
   const auto colon = spec.find(':');
   std::string id = spec.substr(0, colon);
@@ -52,6 +53,21 @@ bool ParseExercise(const std::string& spec, v1::ExerciseLog& out, std::string& e
         return false;
       }
       out.set_side(side);
+    } else if (k == "steps") {
+      size_t from = 0;
+      while (from <= v.size()) {
+        const size_t dash = v.find('-', from);
+        auto n =
+            ParseInt(v.substr(from, dash == std::string::npos ? std::string::npos : dash - from));
+        if (!n) {
+          error = "steps must be whole numbers joined by dashes (6-4-2)";
+          return false;
+        }
+        out.add_pyramid_reps(*n);
+        if (dash == std::string::npos) break;
+        from = dash + 1;
+      }
+      if (out.sets() == 0) out.set_sets(out.pyramid_reps_size());
     } else if (k == "load") {
       char* end = nullptr;
       const double load = std::strtod(v.c_str(), &end);
@@ -75,7 +91,7 @@ bool ParseExercise(const std::string& spec, v1::ExerciseLog& out, std::string& e
       else if (k == "pain")
         out.set_pain(*n);
       else {
-        error = "unknown key \"" + k + "\" (sets, reps, hold, load, band, side, pain)";
+        error = "unknown key \"" + k + "\" (sets, reps, steps, hold, load, band, side, pain)";
         return false;
       }
     }
@@ -180,6 +196,7 @@ int Log(Client& c) {
       l->set_exercise(e.exercise());
       l->set_sets(e.dose().pyramid_reps_size() ? e.dose().pyramid_reps_size() : e.dose().sets());
       l->set_reps(e.dose().reps());
+      for (int r : e.dose().pyramid_reps()) l->add_pyramid_reps(r);  // each step, as prescribed
       l->set_hold_seconds(e.dose().hold_seconds());
       l->set_load_kg(e.dose().load_kg());
       l->set_band(e.dose().band());

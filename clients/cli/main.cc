@@ -60,7 +60,8 @@ const Command kCommands[] = {
      "show the plan for today (in the patient's time zone) or a range"},
     {"log", ptrack::cli::Log,
      "log --pain-before N --pain-after N --effort N (--as-prescribed | --exercise "
-     "ID[:sets=N,reps=N,hold=S,load=KG,band=C,side=each,pain=N]...) [--red-flag ID]... [--at "
+     "ID[:sets=N,reps=N,steps=6-4-2,hold=S,load=KG,band=C,side=each,pain=N]...) [--red-flag ID]... "
+     "[--at "
      "RFC3339] [--id UUID] "
      "[--notes TEXT] [--patient P]",
      "log a session exactly once (the same --id is never stored twice)"},
@@ -75,6 +76,8 @@ const Command kCommands[] = {
      "apply a suggested decision from today (therapists)"},
     {"reject", ptrack::cli::Reject, "reject DECISION_NAME [--note TEXT]",
      "never apply a suggested decision (therapists)"},
+    {"sign-off", ptrack::cli::SignOff, "sign-off --patient P [--note TEXT]",
+     "approve the phase change waiting for your sign-off (therapists)"},
     {"flags", ptrack::cli::Flags, "flags [--patient P]",
      "red flags, pain flares, inactivity, re-evaluation due, ..."},
     {"clear-flag", ptrack::cli::ClearFlag, "clear-flag --patient P --note TEXT",
@@ -135,7 +138,8 @@ void PrintHelp() {
 
 int main(int argc, char** argv) {
   const ptrack::cli::Args args(
-      argc, argv, {"json", "help", "week", "as-prescribed", "all", "onboarded", "live", "unacknowledged"});
+      argc, argv,
+      {"json", "help", "week", "as-prescribed", "all", "onboarded", "live", "unacknowledged"});
   if (!args.error().empty()) return ptrack::cli::Usage(args.error());
   const auto& pos = args.positional();
   if (pos.empty() || pos[0] == "help") {

@@ -97,7 +97,7 @@ struct World {
     s.effort = 4;
     for (const PlannedExercise& x : plan.exercises) {
       s.exercises.push_back({x.exercise_id, x.dose.sets, x.dose.reps, x.dose.hold_seconds,
-                             x.dose.load_kg, x.dose.band, x.dose.side, -1});
+                             x.dose.load_kg, x.dose.band, x.dose.side, -1, x.dose.pyramid_reps});
     }
     REQUIRE(store->LogSession(s).ok());
   }

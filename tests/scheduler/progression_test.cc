@@ -286,6 +286,121 @@ TEST_CASE("regression: phase 2 is left only once its top of range is done in ful
   CHECK(named);
 }
 
+namespace {
+
+// An adherent, pain-free patient who does phase 1's targets from day one (10 s holds, 10 rows),
+// so phase 1 ends on plan after week 2.
+std::optional<Session> AheadOfPlan(LocalDate day, const ProgressState& st, int i) {
+  Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+  for (ExerciseLog& l : s.exercises) {
+    if (l.exercise_id == "chin-nod") l.hold_seconds = std::max(l.hold_seconds, 10);
+    if (l.exercise_id == "band-row") l.reps = std::max(l.reps, 10);
+  }
+  return s;
+}
+
+const Decision* FindDecision(const Timeline& tl, const std::string& id) {
+  for (const Decision& d : tl.decisions) {
+    if (d.id == id) return &d;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("regression: consolidation does not climb ladders unless the protocol says so",
+          "[progression][scenario][care]") {
+  for (const std::optional<bool> climb : {std::optional<bool>{}, std::optional<bool>{true}}) {
+    INFO("climb_ladders " << (climb ? "true" : "unset"));
+    World w;
+    // Phase 2 (weeks 3-4) is consolidation with the chin nod at its hold and reps limits, where
+    // the next position is the ladder's next rung (chin-tuck).
+    Phase& p2 = w.program.revisions[0].phases[1];
+    p2.kind = PhaseKind::kConsolidation;
+    p2.climb_ladders = climb;
+    p2.prescriptions = {{"chin-nod", {Hold(1, 12, 10)}, "", ProgressionMode::kAuto}};
+    const LocalDate end = w.program.start_date + date::days{27};
+    const Timeline tl = Evaluate(w.program, Simulate(w, 28, AheadOfPlan), w.view, kUtc, end);
+    REQUIRE(tl.StateOn(w.program.start_date + date::days{14}).phase_number == 2);
+    const Decision* week3 = FindDecision(tl, "w3-chin-nod");
+    REQUIRE(week3 != nullptr);
+    if (climb) {
+      CHECK(week3->kind == DecisionKind::kProgress);
+      CHECK(tl.StateOn(end).prescriptions[0].exercise_id == "chin-tuck");
+    } else {
+      CHECK(week3->rule == "dose.at_top");
+      CHECK(tl.StateOn(end).prescriptions[0].exercise_id == "chin-nod");
+    }
+  }
+}
+
+TEST_CASE("regression: consolidation is left only with stable symptoms",
+          "[progression][scenario][care]") {
+  World w;
+  Phase& p2 = w.program.revisions[0].phases[1];
+  p2.kind = PhaseKind::kConsolidation;
+  // Pain 7/10 once, in the first week of consolidation (week 3); then everything in full.
+  const LocalDate week3 = w.program.start_date + date::days{14};
+  const Timeline tl = Evaluate(w.program,
+                               Simulate(w, 35,
+                                        [&](LocalDate day, const ProgressState& st, int i) {
+                                          auto s = AheadOfPlan(day, st, i);
+                                          if (day == week3) s->pain_after = 7;
+                                          return s;
+                                        }),
+                               w.view, kUtc, w.program.start_date + date::days{34});
+  REQUIRE(tl.StateOn(week3).phase_number == 2);
+  // Week 4 is good, but the phase stepped back once: still consolidation in week 5.
+  CHECK(tl.StateOn(w.program.start_date + date::days{28}).phase_number == 2);
+  const Decision* gate = FindDecision(tl, "w4-phase");
+  REQUIRE(gate != nullptr);
+  CHECK(gate->kind == DecisionKind::kPhaseHold);
+  CHECK_THAT(gate->explanation, Catch::Contains("symptoms were not stable"));
+}
+
+TEST_CASE("therapist sign-off: a ready phase waits for approval, then moves from that day",
+          "[progression][scenario][care]") {
+  World w;
+  w.program.revisions[0].phases[0].sign_off_required = true;
+  ProgramHistory h = Simulate(w, 35, AheadOfPlan);
+  const LocalDate week3 = w.program.start_date + date::days{14};
+  const LocalDate end = w.program.start_date + date::days{34};
+  {
+    // Nobody signs off: the patient stays in phase 1, one pending decision, no stalled flag.
+    const Timeline tl = Evaluate(w.program, h, w.view, kUtc, end);
+    CHECK(tl.StateOn(end).phase_number == 1);
+    const Decision* ready = FindDecision(tl, "w2-phase");
+    REQUIRE(ready != nullptr);
+    CHECK(ready->kind == DecisionKind::kPhaseAdvance);
+    CHECK(ready->status == DecisionStatus::kPending);
+    CHECK(ready->rule == "phase.sign_off_required");
+    CHECK_THAT(ready->explanation, Catch::Contains("waiting for your therapist's sign-off"));
+    int pending = 0;
+    for (const Decision& d : tl.decisions) pending += d.status == DecisionStatus::kPending;
+    CHECK(pending == 1);
+    CHECK(Count(tl, FlagKind::kPhaseGateStalled) == 0);
+  }
+  SECTION("approved on day 17: phase 2 from that day") {
+    const LocalDate approved = week3 + date::days{2};
+    h.actions.push_back({TherapistAction::Kind::kApprove, approved, "w2-phase", "",
+                         date::sys_days{approved.time_since_epoch()} + std::chrono::hours(9)});
+    const Timeline tl = Evaluate(w.program, h, w.view, kUtc, end);
+    CHECK(tl.StateOn(approved - date::days{1}).phase_number == 1);
+    CHECK(tl.StateOn(approved).phase_number == 2);
+    CHECK(FindDecision(tl, "w2-phase")->status == DecisionStatus::kApproved);
+  }
+  SECTION("rejected: asked again at the next week's end") {
+    h.actions.push_back({TherapistAction::Kind::kReject, week3, "w2-phase", "not yet",
+                         date::sys_days{week3.time_since_epoch()} + std::chrono::hours(9)});
+    const Timeline tl = Evaluate(w.program, h, w.view, kUtc, end);
+    CHECK(tl.StateOn(end).phase_number == 1);
+    CHECK(FindDecision(tl, "w2-phase")->status == DecisionStatus::kRejected);
+    const Decision* again = FindDecision(tl, "w3-phase");
+    REQUIRE(again != nullptr);
+    CHECK(again->status == DecisionStatus::kPending);
+  }
+}
+
 TEST_CASE("a patient who logs half the sessions holds and stays in phase, never regressing",
           "[progression][scenario]") {
   World w;

@@ -87,6 +87,10 @@ TEST_CASE("SamePayload notices a change in any client-supplied field", "[foundat
       {"load", [](Session& s) { s.exercises[1].load_kg = 2.5; }},
       {"band", [](Session& s) { s.exercises[1].band = "green"; }},
       {"side", [](Session& s) { s.exercises[2].side = Side::kLeft; }},
+      {"pyramid steps",
+       [](Session& s) {
+         s.exercises[1].pyramid_reps = {6, 4};
+       }},
   }));
   INFO(row.name);
   const Session a = BaseSession();
@@ -136,6 +140,39 @@ TEST_CASE("Accumulate adds sessions, exercises with sets and the highest pain",
   CHECK(facts.sessions_done == row.sessions_done);
   CHECK(facts.exercises_done == row.exercises_done);
   CHECK(facts.max_pain == row.max_pain);
+}
+
+TEST_CASE("regression: a pyramid is done in full only when every step is", "[care][session]") {
+  Dose pyramid;
+  pyramid.sets = 3;
+  pyramid.pyramid_reps = {6, 4, 2};
+  pyramid.hold_seconds = 5;
+  ExerciseLog log;
+  log.exercise_id = "bird-dog";
+  log.sets = 3;
+  log.hold_seconds = 5;
+  SECTION("step by step") {
+    log.pyramid_reps = {6, 4, 2};
+    CHECK(AtFullDose(log, pyramid));
+    log.pyramid_reps = {8, 6, 4};  // more than prescribed
+    CHECK(AtFullDose(log, pyramid));
+    log.pyramid_reps = {6, 3, 2};  // one step short
+    CHECK_FALSE(AtFullDose(log, pyramid));
+    log.sets = 2;
+    log.pyramid_reps = {6, 4};  // the last set left out
+    CHECK_FALSE(AtFullDose(log, pyramid));
+  }
+  SECTION("as uniform sets: the largest step's reps in every set") {
+    log.reps = 2;  // 3 x 2 is not 6-4-2
+    CHECK_FALSE(AtFullDose(log, pyramid));
+    log.reps = 6;
+    CHECK(AtFullDose(log, pyramid));
+  }
+  SECTION("sets only (written before steps existed): judged on sets") {
+    CHECK(AtFullDose(log, pyramid));
+    log.sets = 2;
+    CHECK_FALSE(AtFullDose(log, pyramid));
+  }
 }
 
 }  // namespace

@@ -151,10 +151,11 @@ TEST_CASE("LocateZone rejects empty and unknown names with INVALID_ARGUMENT on t
 }
 
 TEST_CASE("ParseIsoDate rejects anything but a real YYYY-MM-DD date", "[foundation][time]") {
-  const std::string text = GENERATE(
-      as<std::string>{}, "2026-02-30", "2026-2-01", "2026-13-01", "abcd-ef-gh", "2027-02-29",
-      "2100-02-29", "2026-04-31", "2026-00-10", "2026-01-00", "", "2026-03-01T00:00", " 2026-03-01",
-      "2026-03-1 ", "2026/03/01", "+026-03-01", "20260301");
+  const std::string text =
+      GENERATE(as<std::string>{}, "2026-02-30", "2026-2-01", "2026-13-01", "abcd-ef-gh",
+               "2027-02-29", "2100-02-29", "2026-04-31", "2026-00-10", "2026-01-00", "",
+               "2026-03-01T00:00", " 2026-03-01", "2026-03-1 ", "2026/03/01", "+026-03-01",
+               "20260301", "0000-01-01", "0000-12-31", "10000-01-01", "-001-01-01");
   INFO("'" << text << "'");
   CHECK_FALSE(ParseIsoDate(text).has_value());
 }
@@ -168,6 +169,8 @@ TEST_CASE("ParseIsoDate accepts real dates and FormatIsoDate round-trips", "[fou
         {"2027-01-01", 2027, 1, 1},
         {"2026-03-08", 2026, 3, 8},
         {"1999-09-09", 1999, 9, 9},
+        {"0001-01-01", 1, 1, 1},
+        {"9999-12-31", 9999, 12, 31},
     }));
     const std::string& text = std::get<0>(row);
     INFO(text);

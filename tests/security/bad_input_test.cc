@@ -686,6 +686,16 @@ std::vector<Vector> BadInputVectors() {
   add("GetPlan: 31 November", C::kPatient, Plan([](auto& r) { r.set_start_date("2026-11-31"); }),
       "start_date");
   add("GetPlan: 63 days", C::kPatient, Plan([](auto& r) { r.set_days(63); }), "days");
+  // Dates outside 0001-9999 (protobuf Timestamp's range) are refused everywhere.
+  add("GetPlan: days past year 9999", C::kPatient, Plan([](auto& r) {
+        r.set_start_date("9999-12-31");
+        r.set_days(2);
+      }),
+      "start_date");
+  add("GetPlan: year 0", C::kPatient, Plan([](auto& r) { r.set_start_date("0000-12-31"); }),
+      "start_date");
+  add("GetPlan: year 10000", C::kPatient, Plan([](auto& r) { r.set_start_date("10000-01-01"); }),
+      "start_date");
   add("GetPlan: negative days", C::kPatient, Plan([](auto& r) { r.set_days(-1); }), "days");
   add("GetProgram: clinics/demo/patients/jordan/program/jordan-program", C::kPatient,
       ByName<v1::GetProgramRequest>(&F::program, &v1::ProgramService::Stub::GetProgram,
@@ -784,6 +794,8 @@ std::vector<Vector> BadInputVectors() {
       "name");
   add("ListSessions: start_date with slashes", C::kPatient,
       Sessions([](auto& r) { r.set_start_date("2026/11/01"); }), "start_date");
+  add("ListSessions: start_date in year 0", C::kPatient,
+      Sessions([](auto& r) { r.set_start_date("0000-06-01"); }), "start_date");
   add("ListSessions: end_date before start_date", C::kPatient, Sessions([](auto& r) {
         r.set_start_date("2026-11-21");
         r.set_end_date("2026-11-01");

@@ -378,7 +378,7 @@ TEST_CASE("Sessions CSV: formula-like text is prefixed with an apostrophe and qu
     s.pain_after = 0;
     s.effort = 10;
     s.notes = tab.notes;
-    s.exercises.push_back({"chin-nod-lying", 1, 10, 5, 0, "", Side::kBoth});
+    s.exercises.push_back({"chin-nod-lying", 1, 10, 5, 0, "", Side::kBoth, -1, {}});
     REQUIRE(f.store->LogSession(s).ok());
     by_id[s.id] = &tab;
   }

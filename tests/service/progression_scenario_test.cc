@@ -1122,4 +1122,67 @@ TEST_CASE("a clinic's own exercise and protocol: created, validated, visible onl
   CHECK(own);
 }
 
+TEST_CASE("scenario: a phase that requires sign-off waits for the therapist's approval",
+          "[progression][scenario][care]") {
+  F f;
+  SimPatient p(f, "signe", "Europe/Oslo");
+  // The default protocol says what each phase is for; consolidation climbs no ladders.
+  v1::Program program = GetProgram(f, p.therapist, p.program);
+  REQUIRE(program.phases_size() == 4);
+  CHECK(program.phases(0).kind() == v1::PHASE_KIND_PROGRESSION);
+  CHECK(program.phases(0).climb_ladders());
+  CHECK(program.phases(2).kind() == v1::PHASE_KIND_CONSOLIDATION);
+  CHECK_FALSE(program.phases(2).climb_ladders());
+  CHECK(program.phases(3).kind() == v1::PHASE_KIND_MAINTENANCE);
+
+  // Sign-off on an open-ended phase, or an open-ended phase that is not maintenance: refused,
+  // naming the field, and nothing changes.
+  v1::UpdateProgramRequest bad;
+  *bad.mutable_program() = program;
+  bad.mutable_program()->mutable_phases(3)->set_sign_off_required(true);
+  bad.mutable_program()->mutable_phases(1)->set_kind(v1::PHASE_KIND_MAINTENANCE);
+  bad.mutable_update_mask()->add_paths("phases");
+  bad.set_reason("try");
+  v1::Program unchanged;
+  const grpc::Status refused =
+      F::Call(*f.program, &v1::ProgramService::Stub::UpdateProgram, p.therapist, bad, &unchanged);
+  CHECK(refused.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(BadRequestFields(refused) ==
+        std::vector<std::string>{"program.phases[1].kind", "program.phases[3].sign_off_required"});
+  CHECK(GetProgram(f, p.therapist, p.program).revision() == program.revision());
+
+  v1::UpdateProgramRequest edit;
+  *edit.mutable_program() = program;
+  edit.mutable_program()->mutable_phases(0)->set_sign_off_required(true);
+  edit.mutable_update_mask()->add_paths("phases");
+  edit.set_reason("I will see you before strength work");
+  v1::Program edited;
+  REQUIRE_OK(
+      F::Call(*f.program, &v1::ProgramService::Stub::UpdateProgram, p.therapist, edit, &edited));
+  CHECK(edited.phases(0).sign_off_required());
+
+  // Adherent for three weeks: ready at the end of week 2, still phase 1 through week 3.
+  p.LiveDays(0, 21, Adherent);
+  CHECK(p.plans[20].phase_number() == 1);
+  const v1::Decision* asked = nullptr;
+  const auto decisions = p.Decisions();
+  for (const v1::Decision& d : decisions) {
+    if (d.kind() == v1::DECISION_KIND_PHASE_ADVANCE && d.status() == v1::DECISION_STATUS_PENDING)
+      asked = &d;
+  }
+  REQUIRE(asked != nullptr);
+  CHECK(asked->week() == 2);
+  CHECK(asked->new_phase() == 2);
+
+  v1::ResolveDecisionRequest approve;
+  approve.set_name(asked->name());
+  approve.set_action_id(NewUuid());
+  v1::Decision approved;
+  REQUIRE_OK(F::Call(*f.progression, &v1::ProgressionService::Stub::ApproveDecision, p.therapist,
+                     approve, &approved));
+  CHECK(approved.status() == v1::DECISION_STATUS_APPROVED);
+  CHECK(approved.effective_date() == p.Iso(20));
+  CHECK(p.Plan().phase_number() == 2);  // from today
+}
+
 }  // namespace ptrack::testing

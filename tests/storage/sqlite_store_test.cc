@@ -259,12 +259,12 @@ TEST_CASE("SqliteStore: stored exercise logs and red flags decode exactly, or th
   const std::string k = std::to_string(key);
 
   SECTION("every field, trailing defaults left out, a load with or without a fraction") {
-    set("logs",
-        "[[" + k + ", 3, 10, 5, 2.5, \"red\", 4, 4], [" + k + "], [" + k + ", 1, 8, 0, 4]]");
+    set("logs", "[[" + k + ", 3, 10, 5, 2.5, \"red\", 4, 4], [" + k + "], [" + k +
+                    ", 1, 8, 0, 4], [" + k + ", 3, 0, 5, 0, \"\", 2, -1, [6, 4, 2]]]");
     set("red_flags", "[\"night-rest-pain\", \"numbness\"]");
     auto s = f.store().GetSession("p1", "s1");
     PTRACK_REQUIRE_OK(s);
-    REQUIRE(s->exercises.size() == 3);
+    REQUIRE(s->exercises.size() == 4);
     const ExerciseLog& a = s->exercises[0];
     CHECK(a.exercise_id == id);
     CHECK(std::tie(a.sets, a.reps, a.hold_seconds, a.load_kg, a.band, a.pain) ==
@@ -274,16 +274,35 @@ TEST_CASE("SqliteStore: stored exercise logs and red flags decode exactly, or th
     CHECK(std::tie(b.sets, b.reps, b.hold_seconds, b.load_kg, b.band, b.pain) ==
           std::make_tuple(0, 0, 0, 0.0, std::string(), -1));
     CHECK(s->exercises[2].load_kg == 4.0);
+    CHECK(s->exercises[3].pyramid_reps == std::vector<int>{6, 4, 2});
+    CHECK(s->exercises[3].side == Side::kEach);
+    CHECK(a.pyramid_reps.empty());
     CHECK(s->red_flags == std::vector<std::string>{"night-rest-pain", "numbness"});
   }
   SECTION("any other shape is a corrupt row, not a guess") {
-    for (const std::string& logs :
-         {std::string("{}"), std::string("5"), std::string("[5]"), std::string("[[]]"),
-          "[[\"" + id + "\"]]", "[[" + k + ".5]]", "[[" + k + ", 1.5]]", "[[" + k + ", null]]",
-          "[[" + k + ", true]]", "[[" + k + ", [1]]]", "[[" + k + ", {}]]",
-          "[[" + k + ", 2000000]]", "[[" + k + ", 1, 1, 1, 0, \"\", 5]]",
-          "[[" + k + ", 1, 1, 1, 0, \"\", 0, 1, 9]]", "[[" + k + ", 1, 1, 1, 0, 7]]",
-          "[[" + k + "]] x", std::string("[[99999]]"), "[[" + k + "]"}) {
+    for (const std::string& logs : {std::string("{}"),
+                                    std::string("5"),
+                                    std::string("[5]"),
+                                    std::string("[[]]"),
+                                    "[[\"" + id + "\"]]",
+                                    "[[" + k + ".5]]",
+                                    "[[" + k + ", 1.5]]",
+                                    "[[" + k + ", null]]",
+                                    "[[" + k + ", true]]",
+                                    "[[" + k + ", [1]]]",
+                                    "[[" + k + ", {}]]",
+                                    "[[" + k + ", 2000000]]",
+                                    "[[" + k + ", 1, 1, 1, 0, \"\", 5]]",
+                                    "[[" + k + ", 1, 1, 1, 0, \"\", 0, 1, 9]]",
+                                    "[[" + k + ", 1, 1, 1, 0, 7]]",
+                                    "[[" + k + "]] x",
+                                    std::string("[[99999]]"),
+                                    "[[" + k + "]",
+                                    "[[" + k + ", 3, 0, 5, 0, \"\", 1, -1, 6]]",
+                                    "[[" + k + ", 3, 0, 5, 0, \"\", 1, -1, [-1]]]",
+                                    "[[" + k + ", 3, 0, 5, 0, \"\", 1, -1, [[6]]]]",
+                                    "[[" + k + ", 3, 0, 5, 0, \"\", 1, -1, [6], 1]]",
+                                    "[[" + k + ", 3, 0, 5, 0, \"\", 1, -1, [\"6\"]]]"}) {
       INFO(logs);
       set("logs", logs);
       PTRACK_CHECK_CODE(f.store().GetSession("p1", "s1"), kInternal);

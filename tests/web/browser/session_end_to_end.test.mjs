@@ -52,3 +52,32 @@ scenario("a session logged on the phone reaches the server once and the therapis
   assert.match(await item.textContent(), /pain 3→2 · effort 5/);
   assert.match(await item.textContent(), /Felt fine, shoulder a bit stiff/);
 });
+
+scenario("a pyramid is logged set by set, and a short set is stored as it was done", async ({ server, browser }) => {
+  const page = await (await browser.newContext(PHONE)).newPage();
+  await signIn(page, server, DEMO.patient);
+  await page.getByRole("link", { name: "Log", exact: true }).click();
+  await page.getByRole("heading", { name: "Log a session" }).waitFor();
+  // Every phase of the demo program has a pyramid (bird dog, 6-4-2 or more): its row asks for the
+  // reps of each set, with the prescribed ones filled in, and has no single Sets or Reps box.
+  const row = page.locator("li.log-row", { has: page.getByText("Set 1 reps") }).first();
+  await row.waitFor();
+  const exercise = await row.getAttribute("data-exercise");
+  assert.equal(await row.getByText("Sets", { exact: true }).count(), 0);
+  const steps = row.getByRole("spinbutton", { name: /^Set \d reps/ });
+  const prescribed = await steps.evaluateAll((inputs) => inputs.map((i) => Number(i.value)));
+  assert.ok(prescribed.length >= 2, `steps ${prescribed}`);
+  await steps.nth(1).fill(String(prescribed[1] - 1));  // the second set fell one short
+  await pick(page, "pain-before", 2);
+  await pick(page, "pain-after", 2);
+  await pick(page, "effort", 4);
+  await page.getByRole("button", { name: "Save session" }).click();
+  await page.getByTestId("sync-status").filter({ hasText: "All synced" }).waitFor();
+
+  const [latest] = (await server.call("SessionService/ListSessions", { parent: DEMO.patient.name, pageSize: 1 }, DEMO.therapist)).sessions;
+  const log = latest.exercises.find((e) => e.exercise === exercise);
+  const expected = [...prescribed];
+  expected[1] -= 1;
+  assert.deepEqual(log.pyramidReps, expected);
+  assert.equal(log.sets, prescribed.length);
+});

@@ -1,5 +1,5 @@
 // The session form: pain before, the red-flag checklist (open once pain before is answered), each
-// exercise (done, sets, reps, hold), pain after and effort. Ticking any red-flag item shows the
+// exercise (done, sets, reps, hold; a pyramid's reps set by set), pain after and effort. Ticking any red-flag item shows the
 // stop screen at once and queues the report for the clinic. Saving puts the session in the outbox
 // with a UUID made here (one per form), then tries to send it; the patient never waits for the
 // network. While a red-flag report waits on the device, the form is not offered.
@@ -43,25 +43,27 @@ function numberInput(label: string, value: number, max: number, exercise: string
 interface ExerciseRow {
   planned: PlannedExercise;
   done: HTMLInputElement;
-  sets: HTMLInputElement;
-  reps: HTMLInputElement;
+  sets: HTMLInputElement | null;  // null for a pyramid: one reps box per set instead
+  reps: HTMLInputElement | null;
+  steps: HTMLInputElement[];      // a pyramid's reps, set by set; empty otherwise
   hold: HTMLInputElement;
   el: HTMLElement;
 }
 
 function exerciseRow(e: PlannedExercise): ExerciseRow {
   const d = e.dose;
-  const setsDefault = d ? (d.pyramidReps.length > 0 ? d.pyramidReps.length : d.sets) : 0;
   const done = h("input", { type: "checkbox", checked: true, "aria-label": `Did ${e.displayName}` });
-  const sets = numberInput("Sets", setsDefault, 20, e.displayName);
-  const reps = numberInput("Reps", d?.reps ?? 0, 100, e.displayName);
   const hold = numberInput("Hold (s)", d?.holdSeconds ?? 0, 600, e.displayName);
+  // A pyramid ("6-4-2 reps") is logged as it is done: the reps of each set.
+  const steps = (d?.pyramidReps ?? []).map((r, i) => numberInput(`Set ${i + 1} reps`, r, 100, e.displayName));
+  const sets = steps.length > 0 ? null : numberInput("Sets", d?.sets ?? 0, 20, e.displayName);
+  const reps = steps.length > 0 ? null : numberInput("Reps", d?.reps ?? 0, 100, e.displayName);
   const el = h("li", { class: "exercise log-row", "data-exercise": e.exercise },
     h("label", { class: "check" }, done, h("span", null, e.displayName)),
     h("p", { class: "dose" }, "Prescribed: ", doseText(d)),
-    h("div", { class: "nums" }, sets.el, reps.el, hold.el));
+    h("div", { class: "nums" }, sets?.el, reps?.el, steps.map((s) => s.el), hold.el));
   done.addEventListener("change", () => el.classList.toggle("skipped", !done.checked));
-  return { planned: e, done, sets: sets.input, reps: reps.input, hold: hold.input, el };
+  return { planned: e, done, sets: sets?.input ?? null, reps: reps?.input ?? null, steps: steps.map((s) => s.input), hold: hold.input, el };
 }
 
 function clampInt(input: HTMLInputElement, max: number): number {
@@ -73,10 +75,12 @@ function clampInt(input: HTMLInputElement, max: number): number {
 function logsOf(rows: ExerciseRow[], stopped: boolean): ExerciseLog[] {
   return rows.map((r) => {
     const d = r.planned.dose;
+    const done = r.done.checked && !stopped;
     return create(ExerciseLogSchema, {
       exercise: r.planned.exercise,
-      sets: r.done.checked && !stopped ? clampInt(r.sets, 20) : 0,
-      reps: clampInt(r.reps, 100),
+      sets: !done ? 0 : r.sets ? clampInt(r.sets, 20) : r.steps.length,
+      reps: r.reps ? clampInt(r.reps, 100) : 0,
+      pyramidReps: done ? r.steps.map((s) => clampInt(s, 100)) : [],
       holdSeconds: clampInt(r.hold, 600),
       loadKg: d?.loadKg ?? 0,
       band: d?.band ?? "",
