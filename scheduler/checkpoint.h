@@ -31,6 +31,7 @@ struct ReplayCounters {
   int stalled_weeks = 0;         // weeks the phase gate has failed in a row past the plan
   bool stalled_flagged = false;
   bool regressed_in_phase = false;  // a dose was stepped back since the phase began
+  int paused_weeks_in_phase = 0;    // whole program weeks paused since the phase began
   bool suspended_in_week = false;   // suspended at some time in the current program week
   int boosts = 0;
   // Late reports (about settled weeks) that arrived in the current program week.

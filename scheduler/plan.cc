@@ -20,8 +20,9 @@ PlanDay PlanUnder(const Program& program, const ProgramRevision& rev, LocalDate 
   if (phase == nullptr) return plan;
   plan.phase_number = phase->number;
   plan.phase_name = phase->display_name;
-  plan.training_day =
-      IsTrainingDay(phase->sessions_per_week, DayOfProgramWeek(program.start_date, day));
+  plan.paused = PausedOn(program, day);
+  plan.training_day = !plan.paused && IsTrainingDay(phase->sessions_per_week,
+                                                    DayOfProgramWeek(program.start_date, day));
   const int week_in_phase = plan.program_week - phase->start_week + 1;
   for (const Prescription& rx : phase->prescriptions) {
     PlannedExercise e;
@@ -107,8 +108,9 @@ PlanDay PlanFor(const Program& program, const Timeline& timeline, LocalDate day)
     plan.stop_reason = state.suspended_reason;
     return plan;
   }
-  plan.training_day =
-      IsTrainingDay(phase->sessions_per_week, DayOfProgramWeek(program.start_date, day));
+  plan.paused = PausedOn(program, day);
+  plan.training_day = !plan.paused && IsTrainingDay(phase->sessions_per_week,
+                                                    DayOfProgramWeek(program.start_date, day));
   for (const CurrentPrescription& cp : state.prescriptions) {
     PlannedExercise e;
     e.exercise_id = cp.exercise_id;

@@ -23,7 +23,8 @@ struct PlanDay {
   int program_week = 0;  // 0 before the start
   int phase_number = 0;  // 0 before the start or after a finite last phase
   std::string phase_name;
-  bool training_day = false;
+  bool training_day = false;  // false on a paused day
+  bool paused = false;        // a pause covers the day (Program::pauses)
   int revision = 0;
   bool suspended = false;  // an open red flag: no exercises, show stop_reason
   std::string stop_reason;

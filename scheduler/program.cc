@@ -1,4 +1,4 @@
-// Choosing the program revision in effect on a local date.
+// Choosing the program revision in effect on a local date, and whether a day is paused.
 #include "scheduler/program.h"
 
 namespace ptrack {
@@ -13,6 +13,13 @@ const ProgramRevision& RevisionInEffect(const Program& program, LocalDate day) {
     }
   }
   return best != nullptr ? *best : program.revisions.front();
+}
+
+bool PausedOn(const Program& program, LocalDate day) {
+  for (const Pause& p : program.pauses) {
+    if (p.Covers(day)) return true;
+  }
+  return false;
 }
 
 }  // namespace ptrack

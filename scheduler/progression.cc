@@ -153,6 +153,8 @@ class Replay {
   }
 
   Evaluation Run(LocalDate today, const EvaluateOptions& options) {
+    // A discharged program has no days after its last: nothing is decided or flagged there.
+    if (program_.discharge && today > program_.discharge->date) today = program_.discharge->date;
     const LocalDate start = program_.start_date;
     LocalDate from = start;
     if (options.resume != nullptr) {
@@ -307,6 +309,8 @@ class Replay {
     }
     if (st_.suspended) c_.suspended_in_week = true;
     if (changed) Commit(d);
+    // A paused day asks nothing of the patient: the inactivity count starts again after it.
+    if (PausedOn(program_, d)) c_.last_activity = std::max(c_.last_activity, d);
     const int idle = static_cast<int>((d - c_.last_activity).count());
     bool inactivity_raised = false;
     if (!st_.suspended && !c_.inactivity_flagged && idle >= InactivityThreshold()) {
@@ -469,6 +473,7 @@ class Replay {
     c_.stalled_weeks = 0;
     c_.stalled_flagged = false;
     c_.regressed_in_phase = false;
+    c_.paused_weeks_in_phase = 0;
   }
 
   // The latest phase decision waiting for a therapist's sign-off, if any.
@@ -618,7 +623,13 @@ class Replay {
         worse.push_back(WorseOnTime(i));
       }
     }
-    const int prescribed = phase->sessions_per_week;
+    // The week's training days, less those a pause covers.
+    int prescribed = 0;
+    for (int i = 0; i < 7; ++i) {
+      prescribed +=
+          IsTrainingDay(phase->sessions_per_week, i) && !PausedOn(program_, first + date::days{i});
+    }
+    if (prescribed == 0 && phase->sessions_per_week > 0) return PausedWeek(week, effective);
     const int done = static_cast<int>(counted.size());
     const int needed = static_cast<int>(std::ceil(rules.adherence_gate * prescribed - 1e-9));
     const bool adherence_ok = done >= needed;
@@ -693,15 +704,7 @@ class Replay {
 
       target_sessions[cp.prescribed_id] = reached_target;
 
-      Decision dec;
-      dec.id = "w" + std::to_string(week) + "-" + cp.prescribed_id;
-      dec.week = week;
-      dec.effective_date = effective;
-      dec.exercise_id = cp.prescribed_id;
-      dec.old_exercise_id = dec.new_exercise_id = cp.exercise_id;
-      dec.old_dose = dec.new_dose = cp.dose;
-      dec.old_phase = dec.new_phase = st_.phase_number;
-      dec.mode = rx->mode;
+      Decision dec = WeekDecision(week, effective, cp, *rx);
       dec.inputs = {
           {"sessions_prescribed", std::to_string(prescribed)},
           {"sessions_done", std::to_string(done)},
@@ -804,6 +807,43 @@ class Replay {
     return changed;
   }
 
+  // Week `week`'s decision for prescription `cp`, before it is decided: nothing changes yet.
+  Decision WeekDecision(int week, LocalDate effective, const CurrentPrescription& cp,
+                        const Prescription& rx) const {
+    Decision dec;
+    dec.id = "w" + std::to_string(week) + "-" + cp.prescribed_id;
+    dec.week = week;
+    dec.effective_date = effective;
+    dec.exercise_id = cp.prescribed_id;
+    dec.old_exercise_id = dec.new_exercise_id = cp.exercise_id;
+    dec.old_dose = dec.new_dose = cp.dose;
+    dec.old_phase = dec.new_phase = st_.phase_number;
+    dec.mode = rx.mode;
+    return dec;
+  }
+
+  // A week whose every training day was paused: each progressing prescription holds (rule
+  // "program.paused"), the phase gate is not checked and the phase's planned length moves on by
+  // the week. Nothing changes, so nothing is committed.
+  bool PausedWeek(int week, LocalDate effective) {
+    ++c_.paused_weeks_in_phase;
+    c_.suspended_in_week = false;
+    const Phase* phase = CurrentPhase();
+    for (const CurrentPrescription& cp : st_.prescriptions) {
+      const Prescription* rx = FindRx(*phase, cp.prescribed_id);
+      if (rx == nullptr || rx->mode == ProgressionMode::kFixed) continue;
+      Decision dec = WeekDecision(week, effective, cp, *rx);
+      dec.kind = DecisionKind::kHold;
+      dec.rule = "program.paused";
+      dec.status = DecisionStatus::kNoChange;
+      dec.inputs = {{"sessions_prescribed", "0"}};
+      dec.explanation = NameOf(catalogue_, cp.exercise_id) + ": dose held at " +
+                        DescribeDose(cp.dose) + ": the program was paused all week.";
+      tl_.decisions.push_back(std::move(dec));
+    }
+    return false;
+  }
+
   // The gate out of a bounded phase, checked at the end of each week from its planned length on:
   // every row of CLINICAL.md §1 — adherence, pain in the band and settled by the next morning,
   // and each progressing prescription's target dose (its last written step: phase 1's target
@@ -815,7 +855,9 @@ class Replay {
                  const std::string& late_text, const std::map<std::string, int>& target_sessions) {
     const Phase* next = PhaseNumbered(Rev().phases, phase.number + 1);
     if (phase.weeks == 0 || next == nullptr) return false;
-    const int weeks_in = static_cast<int>((effective - st_.phase_started).count() / 7);
+    // Whole weeks paused do not count: the phase keeps its planned length of training.
+    const int weeks_in =
+        static_cast<int>((effective - st_.phase_started).count() / 7) - c_.paused_weeks_in_phase;
     if (weeks_in < phase.weeks) return false;
     // A sign-off asked for: the therapist decides now; the gate waits (and nothing stalls).
     if (const Decision* asked = PendingSignOff();

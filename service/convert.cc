@@ -63,6 +63,37 @@ Dose FromProto(const v1::Dose& d) {
   return out;
 }
 
+v1::DischargeReason ToProto(DischargeReason r) {
+  switch (r) {
+    case DischargeReason::kCompleted:
+      return v1::DISCHARGE_REASON_COMPLETED;
+    case DischargeReason::kGoalsMet:
+      return v1::DISCHARGE_REASON_GOALS_MET;
+    case DischargeReason::kReferredOn:
+      return v1::DISCHARGE_REASON_REFERRED_ON;
+    case DischargeReason::kDroppedOut:
+      return v1::DISCHARGE_REASON_DROPPED_OUT;
+    case DischargeReason::kUnspecified:
+      break;
+  }
+  return v1::DISCHARGE_REASON_UNSPECIFIED;
+}
+
+DischargeReason FromProto(v1::DischargeReason r) {
+  switch (r) {
+    case v1::DISCHARGE_REASON_COMPLETED:
+      return DischargeReason::kCompleted;
+    case v1::DISCHARGE_REASON_GOALS_MET:
+      return DischargeReason::kGoalsMet;
+    case v1::DISCHARGE_REASON_REFERRED_ON:
+      return DischargeReason::kReferredOn;
+    case v1::DISCHARGE_REASON_DROPPED_OUT:
+      return DischargeReason::kDroppedOut;
+    default:
+      return DischargeReason::kUnspecified;
+  }
+}
+
 v1::PhaseKind ToProto(PhaseKind k) {
   switch (k) {
     case PhaseKind::kProgression:
@@ -232,6 +263,23 @@ void ToProto(const Program& p, const std::string& clinic_id, v1::Program* out) {
   ToProto(p.create_time, out->mutable_create_time());
   out->set_etag("r" + std::to_string(p.latest().revision));
   ToProto(p.latest().rules, out->mutable_rules());
+  if (p.discharge) {
+    v1::Discharge* d = out->mutable_discharge();
+    d->set_date(FormatIsoDate(p.discharge->date));
+    d->set_reason(ToProto(p.discharge->reason));
+    d->set_note(p.discharge->note);
+    d->set_author(p.discharge->author);
+    ToProto(p.discharge->create_time, d->mutable_create_time());
+  }
+  for (const Pause& pause : p.pauses) {
+    v1::Pause* out_pause = out->add_pauses();
+    out_pause->set_id(pause.id);
+    out_pause->set_start_date(FormatIsoDate(pause.start));
+    if (pause.end) out_pause->set_end_date(FormatIsoDate(*pause.end));
+    out_pause->set_reason(pause.reason);
+    out_pause->set_author(pause.author);
+    ToProto(pause.create_time, out_pause->mutable_create_time());
+  }
 }
 
 void ToProto(const ProgramRevision& r, v1::ProgramRevision* out) {

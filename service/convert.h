@@ -53,6 +53,8 @@ void ToProto(const Flag& f, const std::string& clinic_id, const std::string& pat
              v1::Flag* out);
 v1::ProgressionMode ToProto(ProgressionMode m);
 v1::PhaseKind ToProto(PhaseKind k);
+v1::DischargeReason ToProto(DischargeReason r);
+DischargeReason FromProto(v1::DischargeReason r);
 PhaseKind FromProto(v1::PhaseKind k);
 ProgressionMode FromProto(v1::ProgressionMode m);
 void ToProto(const ProgressionRules& r, v1::ProgressionRules* out);

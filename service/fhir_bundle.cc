@@ -46,6 +46,25 @@ json Entry(const std::string& name, json resource) {
   return {{"fullUrl", UrnFor(name)}, {"resource", std::move(resource)}};
 }
 
+// CarePlan.status: active ("on-hold" while a pause covers today), or at its end "completed"
+// (completed, goals met, or ended before discharges were recorded) or "revoked" (terminated
+// before completion: referred on, dropped out).
+std::string CarePlanStatus(const Program& p, LocalDate today) {
+  if (p.state != ProgramState::kEnded) return PausedOn(p, today) ? "on-hold" : "active";
+  if (p.discharge && (p.discharge->reason == DischargeReason::kReferredOn ||
+                      p.discharge->reason == DischargeReason::kDroppedOut)) {
+    return "revoked";
+  }
+  return "completed";
+}
+
+// CarePlan.period: from the start date, to the discharge day once discharged.
+json Period(const Program& p) {
+  json period = {{"start", FormatIsoDate(p.start_date)}};
+  if (p.discharge) period["end"] = FormatIsoDate(p.discharge->date);
+  return period;
+}
+
 // Past phases completed, the scheduled current one in progress, later ones not started.
 std::string ActivityStatus(const Program& program, const Phase& phase, LocalDate today) {
   if (program.state == ProgramState::kEnded) return "completed";
@@ -118,11 +137,11 @@ json Bundle(const PatientRecord& r, LocalDate today, Instant now) {
     entries.push_back(
         Entry(name, {{"resourceType", "CarePlan"},
                      {"id", p.id},
-                     {"status", p.state == ProgramState::kEnded ? "completed" : "active"},
+                     {"status", CarePlanStatus(p, today)},
                      {"intent", "plan"},
                      {"title", title == r.protocol_titles.end() ? p.protocol_id : title->second},
                      {"subject", {{"reference", patient_ref}}},
-                     {"period", {{"start", FormatIsoDate(p.start_date)}}},
+                     {"period", Period(p)},
                      {"created", Iso(p.create_time)},
                      {"activity", std::move(activities)}}));
   }

@@ -24,6 +24,26 @@ Result<Program> ProgramServiceImpl::LoadProgram(Call& call, const std::string& n
   return program;
 }
 
+Status ProgramServiceImpl::EndMonitoring(const Patient& patient, LocalDate last_day) {
+  auto ended = deps_.store.EndRtmEpisode(patient.id, last_day);
+  if (ended.ok() || ended.status().code() == StatusCode::kNotFound) return Status::Ok();
+  // An episode that starts after the last day (started on a later day than a backdated end
+  // could allow) is left for the therapist; anything else is an error.
+  if (ended.status().code() == StatusCode::kInvalidArgument) return Status::Ok();
+  return ended.status();
+}
+
+Result<ProgramServiceImpl::ProgramToday> ProgramServiceImpl::LoadProgramToday(
+    Call& call, const std::string& name, const std::string& field) {
+  std::string clinic_id;
+  ProgramToday out;
+  PTRACK_ASSIGN_OR_RETURN(out.program, LoadProgram(call, name, field, &clinic_id));
+  PTRACK_ASSIGN_OR_RETURN(out.patient, deps_.store.GetPatient(out.program.patient_id));
+  PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(out.patient));
+  out.today = LocalDateOf(deps_.clock.Now(), zone);
+  return out;
+}
+
 grpc::ServerUnaryReactor* ProgramServiceImpl::CreateProgram(grpc::CallbackServerContext* context,
                                                             const v1::CreateProgramRequest* req,
                                                             v1::Program* resp) {
@@ -185,6 +205,123 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(grpc::CallbackServer
       });
 }
 
+grpc::ServerUnaryReactor* ProgramServiceImpl::DischargeProgram(
+    grpc::CallbackServerContext* context, const v1::DischargeProgramRequest* req,
+    v1::Program* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgramService/DischargeProgram",
+      [=, this](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto loaded, LoadProgramToday(call, req->name(), "name"));
+        auto& [program, patient, today] = loaded;
+        const std::string& clinic_id = patient.clinic_id;
+        Violations v;
+        if (req->reason() == v1::DISCHARGE_REASON_UNSPECIFIED ||
+            !v1::DischargeReason_IsValid(req->reason())) {
+          v.Add("reason", "is required: completed, goals met, referred on or dropped out");
+        }
+        validate::Text(req->note(), "note", 2000, v, false);
+        PTRACK_RETURN_IF_ERROR(v.ToStatus());
+        if (program.discharge && program.discharge->reason == convert::FromProto(req->reason()) &&
+            program.discharge->note == req->note()) {
+          // A retry, on whatever day it arrives (and it finishes what a first try left undone).
+          PTRACK_RETURN_IF_ERROR(EndMonitoring(patient, program.discharge->date));
+          convert::ToProto(program, clinic_id, resp);
+          return Status::Ok();
+        }
+        Discharge discharge;
+        discharge.date = today;
+        discharge.reason = convert::FromProto(req->reason());
+        discharge.note = req->note();
+        discharge.author = ActorName(call.who());
+        discharge.create_time = deps_.clock.Now();
+        if (program.state == ProgramState::kActive && discharge.date < program.start_date) {
+          // Not started yet: it ends before its first day, so nothing was ever prescribed.
+          discharge.date = program.start_date - date::days{1};
+        }
+        PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.DischargeProgram(program.id, discharge));
+        PTRACK_RETURN_IF_ERROR(EndMonitoring(patient, stored.discharge->date));
+        FillDefaultRules(stored, deps_.clinical.rules);
+        convert::ToProto(stored, clinic_id, resp);
+        return Status::Ok();
+      });
+}
+
+grpc::ServerUnaryReactor* ProgramServiceImpl::PauseProgram(grpc::CallbackServerContext* context,
+                                                           const v1::PauseProgramRequest* req,
+                                                           v1::Program* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgramService/PauseProgram", [=, this](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto loaded, LoadProgramToday(call, req->name(), "name"));
+        const auto& [program, patient, today] = loaded;
+        const std::string& clinic_id = patient.clinic_id;
+        Violations v;
+        Pause pause;
+        pause.id = validate::ClientId(req->pause_id(), "pause_id", v, true);
+        pause.start = today;
+        if (!req->start_date().empty()) {
+          auto d = ParseIsoDate(req->start_date());
+          if (!d) {
+            v.Add("start_date", "must be a date as YYYY-MM-DD");
+          } else if (*d < today) {
+            v.Add("start_date", "must not be before today (history is never rewritten)");
+          } else if (*d > today + date::days{366}) {
+            v.Add("start_date", "must be within a year from today");
+          } else {
+            pause.start = *d;
+          }
+        }
+        if (!req->end_date().empty()) {
+          auto d = ParseIsoDate(req->end_date());
+          if (!d) {
+            v.Add("end_date", "must be a date as YYYY-MM-DD");
+          } else if (*d < pause.start || *d > pause.start + date::days{366}) {
+            v.Add("end_date", "must be on or after the start, within a year of it");
+          } else {
+            pause.end = *d;
+          }
+        }
+        validate::Text(req->reason(), "reason", 500, v);
+        PTRACK_RETURN_IF_ERROR(v.ToStatus());
+        pause.reason = req->reason();
+        pause.author = ActorName(call.who());
+        pause.create_time = deps_.clock.Now();
+        PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.AddPause(program.id, pause));
+        FillDefaultRules(stored, deps_.clinical.rules);
+        convert::ToProto(stored, clinic_id, resp);
+        return runner_.Refresh(patient);
+      });
+}
+
+grpc::ServerUnaryReactor* ProgramServiceImpl::ResumeProgram(grpc::CallbackServerContext* context,
+                                                            const v1::ResumeProgramRequest* req,
+                                                            v1::Program* resp) {
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.ProgramService/ResumeProgram", [=, this](Call& call) -> Status {
+        PTRACK_ASSIGN_OR_RETURN(auto loaded, LoadProgramToday(call, req->name(), "name"));
+        const auto& [program, patient, today] = loaded;
+        const std::string& clinic_id = patient.clinic_id;
+        // The pause covering today, else the next one to come.
+        const Pause* found = nullptr;
+        for (const Pause& p : program.pauses) {
+          if (p.Covers(today) || (p.start > today && (!p.end || *p.end >= p.start) &&
+                                  (found == nullptr || p.start < found->start))) {
+            found = &p;
+            if (p.Covers(today)) break;
+          }
+        }
+        if (found == nullptr || program.state != ProgramState::kActive) {
+          return Status::FailedPrecondition("the program has no current or coming pause");
+        }
+        // From today on nothing is paused; the days already paused stay so. A pause that
+        // begins today or later ends before its first day (cancelled).
+        const LocalDate last = std::max(today, found->start) - date::days{1};
+        PTRACK_ASSIGN_OR_RETURN(auto stored, deps_.store.EndPause(program.id, found->id, last));
+        FillDefaultRules(stored, deps_.clinical.rules);
+        convert::ToProto(stored, clinic_id, resp);
+        return runner_.Refresh(patient);
+      });
+}
+
 grpc::ServerUnaryReactor* ProgramServiceImpl::ListPrograms(grpc::CallbackServerContext* context,
                                                            const v1::ListProgramsRequest* req,
                                                            v1::ListProgramsResponse* resp) {
@@ -276,6 +413,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::GetPlan(grpc::CallbackServerContex
           pd->set_phase_number(plan.phase_number);
           pd->set_phase_name(plan.phase_name);
           pd->set_training_day(plan.training_day);
+          pd->set_paused(plan.paused);
           pd->set_sessions_logged(logged.count(day) ? logged[day] : 0);
           pd->set_revision(plan.revision);
           if (plan.suspended) {

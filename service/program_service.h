@@ -22,6 +22,15 @@ class ProgramServiceImpl final : public v1::ProgramService::CallbackService {
   grpc::ServerUnaryReactor* UpdateProgram(grpc::CallbackServerContext* context,
                                           const v1::UpdateProgramRequest* request,
                                           v1::Program* response) override;
+  grpc::ServerUnaryReactor* DischargeProgram(grpc::CallbackServerContext* context,
+                                             const v1::DischargeProgramRequest* request,
+                                             v1::Program* response) override;
+  grpc::ServerUnaryReactor* PauseProgram(grpc::CallbackServerContext* context,
+                                         const v1::PauseProgramRequest* request,
+                                         v1::Program* response) override;
+  grpc::ServerUnaryReactor* ResumeProgram(grpc::CallbackServerContext* context,
+                                          const v1::ResumeProgramRequest* request,
+                                          v1::Program* response) override;
   grpc::ServerUnaryReactor* ListPrograms(grpc::CallbackServerContext* context,
                                          const v1::ListProgramsRequest* request,
                                          v1::ListProgramsResponse* response) override;
@@ -37,6 +46,17 @@ class ProgramServiceImpl final : public v1::ProgramService::CallbackService {
   // server's default rules filled in, which is what its evaluation applies.
   Result<Program> LoadProgram(Call& call, const std::string& name, const std::string& field,
                               std::string* clinic_id);
+  // As LoadProgram, with its patient and the patient's today: what a change to a program needs.
+  struct ProgramToday {
+    Program program;
+    Patient patient;
+    LocalDate today{};
+  };
+  Result<ProgramToday> LoadProgramToday(Call& call, const std::string& name,
+                                        const std::string& field);
+  // A discharge ends the patient's open RTM episode (if any) on the program's last day, so no
+  // monitoring period runs on without a program.
+  Status EndMonitoring(const Patient& patient, LocalDate last_day);
   Deps deps_;
   ProgressRunner runner_;
 };

@@ -9,7 +9,8 @@
 //                   suspended, suspended_reason]
 //   counters       [last_activity, inactivity_flagged, inactivity_since, stalled_weeks,
 //                   stalled_flagged, suspended_in_week, boosts, late_max_pain, late_worse,
-//                   [[week, pain_sum, sessions], ...], regressed_in_phase]
+//                   [[week, pain_sum, sessions], ...], regressed_in_phase,
+//                   paused_weeks_in_phase]
 //   kept_states    [[day, state], ...]
 //   decision       [id, week, effective_date, exercise_id, kind, rule, [[key, value], ...],
 //                   old_exercise_id, new_exercise_id, old_dose, new_dose, new_step, old_phase,
@@ -172,15 +173,16 @@ json EncodeState(const ProgressState& s, PrescriptionTable& table) {
 }
 
 json EncodeCounters(const ReplayCounters& c) {
-  static const json kDefaults = json::array({0, 0, 0, 0, 0, 0, 0, -1, 0, json::array(), 0});
+  static const json kDefaults = json::array({0, 0, 0, 0, 0, 0, 0, -1, 0, json::array(), 0, 0});
   json weeks = json::array();
   for (const auto& [week, sum_and_count] : c.pain_by_week) {
     weeks.push_back(json::array({week, sum_and_count.first, sum_and_count.second}));
   }
-  json a = json::array({DayNumber(c.last_activity), c.inactivity_flagged ? 1 : 0,
-                        DayNumber(c.inactivity_since), c.stalled_weeks, c.stalled_flagged ? 1 : 0,
-                        c.suspended_in_week ? 1 : 0, c.boosts, c.late_max_pain,
-                        c.late_worse ? 1 : 0, std::move(weeks), c.regressed_in_phase ? 1 : 0});
+  json a =
+      json::array({DayNumber(c.last_activity), c.inactivity_flagged ? 1 : 0,
+                   DayNumber(c.inactivity_since), c.stalled_weeks, c.stalled_flagged ? 1 : 0,
+                   c.suspended_in_week ? 1 : 0, c.boosts, c.late_max_pain, c.late_worse ? 1 : 0,
+                   std::move(weeks), c.regressed_in_phase ? 1 : 0, c.paused_weeks_in_phase});
   Trim(a, kDefaults);
   return a;
 }
@@ -295,6 +297,7 @@ ReplayCounters DecodeCounters(const json& j) {
     if (!c.pain_by_week.emplace(number, std::make_pair(sum, sessions)).second) throw Malformed{};
   }
   c.regressed_in_phase = r.Bool();
+  c.paused_weeks_in_phase = r.Int();
   r.End();
   return c;
 }

@@ -612,6 +612,52 @@ DROP INDEX sessions_by_program_time;
 CREATE INDEX sessions_by_program_time ON sessions(program, perform_ms, id, patient, day,
   receive_ms, pain_before, pain_after, effort, notes, logs, red_flags);
 )sql",
+      // 16: episodes of care: a program's discharge (its last day, why, the note), recorded
+      // once with the program's state in the same transaction, never changed or removed; and its
+      // pauses, whose end may only move earlier (a resume). Both are evaluation inputs, so they
+      // bump the patient's data version.
+      R"sql(
+CREATE TABLE program_discharges(
+  program_id TEXT PRIMARY KEY REFERENCES programs(id),
+  end_date TEXT NOT NULL,
+  reason INTEGER NOT NULL CHECK (reason BETWEEN 1 AND 4),
+  note TEXT NOT NULL,
+  author TEXT NOT NULL,
+  create_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER program_discharges_no_update BEFORE UPDATE ON program_discharges
+BEGIN SELECT RAISE(ABORT, 'discharges are append-only'); END;
+CREATE TRIGGER program_discharges_no_delete BEFORE DELETE ON program_discharges
+BEGIN SELECT RAISE(ABORT, 'discharges are append-only'); END;
+CREATE TABLE program_pauses(
+  program_id TEXT NOT NULL REFERENCES programs(id),
+  pause_id TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  end_date TEXT,
+  reason TEXT NOT NULL,
+  author TEXT NOT NULL,
+  create_ms INTEGER NOT NULL,
+  PRIMARY KEY(program_id, pause_id)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER program_pauses_only_end_earlier BEFORE UPDATE ON program_pauses
+WHEN NEW.program_id IS NOT OLD.program_id OR NEW.pause_id IS NOT OLD.pause_id
+  OR NEW.start_date IS NOT OLD.start_date OR NEW.reason IS NOT OLD.reason
+  OR NEW.author IS NOT OLD.author OR NEW.create_ms IS NOT OLD.create_ms
+  OR NEW.end_date IS NULL OR (OLD.end_date IS NOT NULL AND NEW.end_date > OLD.end_date)
+BEGIN SELECT RAISE(ABORT, 'a pause may only end earlier'); END;
+CREATE TRIGGER program_pauses_no_delete BEFORE DELETE ON program_pauses
+BEGIN SELECT RAISE(ABORT, 'pauses are kept'); END;
+CREATE TRIGGER program_pauses_data_version_insert AFTER INSERT ON program_pauses
+BEGIN
+  UPDATE patients SET data_version = data_version + 1
+  WHERE id = (SELECT patient_id FROM programs WHERE id = NEW.program_id);
+END;
+CREATE TRIGGER program_pauses_data_version_update AFTER UPDATE ON program_pauses
+BEGIN
+  UPDATE patients SET data_version = data_version + 1
+  WHERE id = (SELECT patient_id FROM programs WHERE id = NEW.program_id);
+END;
+)sql",
   };
   return steps;
 }

@@ -93,6 +93,11 @@ class SqliteStore final : public Store {
 
   Result<Program> AppendRevision(const std::string& program_id, const ProgramRevision& revision,
                                  int expected_latest) override;
+  Result<Program> DischargeProgram(const std::string& program_id,
+                                   const Discharge& discharge) override;
+  Result<Program> AddPause(const std::string& program_id, const Pause& pause) override;
+  Result<Program> EndPause(const std::string& program_id, const std::string& pause_id,
+                           LocalDate last_day) override;
   Result<std::vector<Session>> ListProgramSessions(const std::string& program_id) override;
   Status AddPainFollowUp(const std::string& patient_id, const PainFollowUp& followup,
                          Instant reported) override;

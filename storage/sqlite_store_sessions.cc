@@ -3,11 +3,13 @@
 //
 // Sessions are stored compactly (schema 12): an integer surrogate key, the patient and program by
 // their integer keys, the day as a day number, and the exercise logs as JSON arrays naming each
-// exercise by its key in exercise_keys — [key, sets, reps, hold, load, band, side, pain], trailing
-// defaults (pain -1, side 0, band "", load 0, hold, reps, sets 0) left out. Revisions name their
+// exercise by its key in exercise_keys — [key, sets, reps, hold, load, band, side, pain, [pyramid
+// steps]], trailing defaults (no steps, pain -1, side 0, band "", load 0, hold, reps, sets 0) left
+// out. Programs carry their discharge and pauses (schema 16). Revisions name their
 // phases and rules by their key in revision_bodies, where each distinct body is stored once.
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "storage/json_codec.h"
@@ -270,6 +272,37 @@ Result<Program> ProgramFrom(sqlite::Connection& db, SQLite::Statement& q) {
     p.revisions.push_back(std::move(rev));
   }
   if (p.revisions.empty()) return Status::Internal("stored program has no revision");
+  sqlite::Prepared d(db,
+                     "SELECT end_date, reason, note, author, create_ms FROM program_discharges "
+                     "WHERE program_id = ?");
+  d.bind(1, p.id);
+  if (d.executeStep()) {
+    Discharge out;
+    out.date = sqlite::DateColumn(d.getColumn(0));
+    const int reason = d.getColumn(1).getInt();
+    if (reason < 1 || reason > static_cast<int>(DischargeReason::kDroppedOut)) {
+      return Status::Internal("stored discharge is corrupt");
+    }
+    out.reason = static_cast<DischargeReason>(reason);
+    out.note = d.getColumn(2).getString();
+    out.author = d.getColumn(3).getString();
+    out.create_time = FromUnixMillis(d.getColumn(4).getInt64());
+    p.discharge = std::move(out);
+  }
+  sqlite::Prepared pauses(db,
+                          "SELECT pause_id, start_date, end_date, reason, author, create_ms "
+                          "FROM program_pauses WHERE program_id = ? ORDER BY start_date, pause_id");
+  pauses.bind(1, p.id);
+  while (pauses.executeStep()) {
+    Pause pause;
+    pause.id = pauses.getColumn(0).getString();
+    pause.start = sqlite::DateColumn(pauses.getColumn(1));
+    if (!pauses.getColumn(2).isNull()) pause.end = sqlite::DateColumn(pauses.getColumn(2));
+    pause.reason = pauses.getColumn(3).getString();
+    pause.author = pauses.getColumn(4).getString();
+    pause.create_time = FromUnixMillis(pauses.getColumn(5).getInt64());
+    p.pauses.push_back(std::move(pause));
+  }
   return p;
 }
 
@@ -444,6 +477,107 @@ Result<Program> SqliteStore::AppendRevision(const std::string& program_id,
     }
     InsertRevision(db, program_id, revision);
     program.revisions.push_back(revision);
+    return program;
+  });
+}
+
+Result<Program> SqliteStore::DischargeProgram(const std::string& program_id,
+                                              const Discharge& discharge) {
+  return Write<Program>([&](sqlite::Connection& db) -> Result<Program> {
+    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgramWhere(db, "id = ?", program_id));
+    if (program.state != ProgramState::kActive) {
+      const Discharge& was = program.discharge.value_or(Discharge{});
+      if (program.discharge && was.date == discharge.date && was.reason == discharge.reason &&
+          was.note == discharge.note) {
+        return program;  // a retry
+      }
+      return Status::FailedPrecondition("the program has already ended");
+    }
+    sqlite::Prepared end(db, "UPDATE programs SET state = ? WHERE id = ?");
+    end.bind(1, static_cast<int>(ProgramState::kEnded));
+    end.bind(2, program_id);
+    end.exec();
+    sqlite::Prepared add(db,
+                         "INSERT INTO program_discharges(program_id, end_date, reason, note, "
+                         "author, create_ms) VALUES(?, ?, ?, ?, ?, ?)");
+    add.bind(1, program_id);
+    add.bind(2, FormatIsoDate(discharge.date));
+    add.bind(3, static_cast<int>(discharge.reason));
+    add.bind(4, discharge.note);
+    add.bind(5, discharge.author);
+    add.bind(6, static_cast<int64_t>(ToUnixMillis(discharge.create_time)));
+    add.exec();
+    // The report row described the program's evaluation; without an active program the patient
+    // has none (ListPatientStatus answers the patient without a summary).
+    sqlite::Prepared drop(db, "DELETE FROM patient_status WHERE patient_id = ?");
+    drop.bind(1, program.patient_id);
+    drop.exec();
+    program.state = ProgramState::kEnded;
+    program.discharge = discharge;
+    return program;
+  });
+}
+
+Result<Program> SqliteStore::AddPause(const std::string& program_id, const Pause& pause) {
+  return Write<Program>([&](sqlite::Connection& db) -> Result<Program> {
+    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgramWhere(db, "id = ?", program_id));
+    for (const Pause& p : program.pauses) {
+      if (p.id != pause.id) continue;
+      if (p.start == pause.start && p.end == pause.end && p.reason == pause.reason) {
+        return program;  // a retry
+      }
+      return Status::AlreadyExists("pause_id is already used for another pause");
+    }
+    if (program.state != ProgramState::kActive) {
+      return Status::FailedPrecondition("the program has ended");
+    }
+    for (const Pause& p : program.pauses) {
+      const bool empty = p.end && *p.end < p.start;  // cancelled before it began
+      if (!empty && (!p.end || pause.start <= *p.end) && (!pause.end || p.start <= *pause.end)) {
+        return Status::FailedPrecondition("the program already has a pause from " +
+                                          FormatIsoDate(p.start) + "; resume it first");
+      }
+    }
+    sqlite::Prepared add(db,
+                         "INSERT INTO program_pauses(program_id, pause_id, start_date, end_date, "
+                         "reason, author, create_ms) VALUES(?, ?, ?, ?, ?, ?, ?)");
+    add.bind(1, program_id);
+    add.bind(2, pause.id);
+    add.bind(3, FormatIsoDate(pause.start));
+    if (pause.end) {
+      add.bind(4, FormatIsoDate(*pause.end));
+    } else {
+      add.bind(4);
+    }
+    add.bind(5, pause.reason);
+    add.bind(6, pause.author);
+    add.bind(7, static_cast<int64_t>(ToUnixMillis(pause.create_time)));
+    add.exec();
+    program.pauses.push_back(pause);
+    std::sort(program.pauses.begin(), program.pauses.end(),
+              [](const Pause& a, const Pause& b) { return a.start < b.start; });
+    return program;
+  });
+}
+
+Result<Program> SqliteStore::EndPause(const std::string& program_id, const std::string& pause_id,
+                                      LocalDate last_day) {
+  return Write<Program>([&](sqlite::Connection& db) -> Result<Program> {
+    PTRACK_ASSIGN_OR_RETURN(auto program, LoadProgramWhere(db, "id = ?", program_id));
+    auto it = std::find_if(program.pauses.begin(), program.pauses.end(),
+                           [&](const Pause& p) { return p.id == pause_id; });
+    if (it == program.pauses.end()) return Status::NotFound("pause not found");
+    if (it->end && *it->end <= last_day) {
+      return Status::FailedPrecondition("the pause already ends by " + FormatIsoDate(*it->end));
+    }
+    sqlite::Prepared end(db,
+                         "UPDATE program_pauses SET end_date = ? WHERE program_id = ? AND "
+                         "pause_id = ?");
+    end.bind(1, FormatIsoDate(last_day));
+    end.bind(2, program_id);
+    end.bind(3, pause_id);
+    end.exec();
+    it->end = last_day;
     return program;
   });
 }

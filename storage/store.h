@@ -179,6 +179,23 @@ class Store {
   virtual Result<Program> AppendRevision(const std::string& program_id,
                                          const ProgramRevision& revision, int expected_latest) = 0;
 
+  // Ends an active program: state kEnded and its discharge, in one transaction that also drops
+  // the patient's report summary (it described that program). Idempotent: a
+  // program already discharged with the same date, reason and note returns as stored;
+  // FAILED_PRECONDITION when it ended otherwise. NOT_FOUND when there is no such program.
+  virtual Result<Program> DischargeProgram(const std::string& program_id,
+                                           const Discharge& discharge) = 0;
+
+  // Adds a pause to an active program. Idempotent on pause.id with the same content;
+  // ALREADY_EXISTS otherwise. FAILED_PRECONDITION when the program has ended or the pause
+  // overlaps another one. NOT_FOUND when there is no such program.
+  virtual Result<Program> AddPause(const std::string& program_id, const Pause& pause) = 0;
+  // Ends pause `pause_id` after `last_day` (a resume): its end moves to last_day when that is
+  // earlier (before its start: cancelled). FAILED_PRECONDITION when it already ends by then;
+  // NOT_FOUND when there is no such pause.
+  virtual Result<Program> EndPause(const std::string& program_id, const std::string& pause_id,
+                                   LocalDate last_day) = 0;
+
   // --- Progression inputs (append-only).
   // Every session of a program, in perform-time order.
   virtual Result<std::vector<Session>> ListProgramSessions(const std::string& program_id) = 0;

@@ -1,5 +1,6 @@
 // Commands: decisions, approve, reject, flags, clear-flag, boost, morning-pain, adjust,
 // red-flags, rules — adaptive progression for therapists and patients.
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 #include <random>
@@ -149,6 +150,87 @@ int Flags(Client& c) {
 
 int ClearFlag(Client& c) { return PatientAction(c, true); }
 int Boost(Client& c) { return PatientAction(c, false); }
+
+int Pause(Client& c) {
+  const std::string patient = c.PatientName();
+  if (patient.empty()) return kExitUsage;
+  const std::string program = ActiveProgram(c, patient);
+  if (program.empty()) return kExitFailed;
+  auto stub = v1::ProgramService::NewStub(c.channel());
+  v1::PauseProgramRequest req;
+  req.set_name(program);
+  req.set_pause_id(c.args().Get("id").value_or(NewUuid()));
+  req.set_start_date(c.args().Get("from").value_or(""));
+  req.set_end_date(c.args().Get("until").value_or(""));
+  req.set_reason(c.args().Get("reason").value_or(""));
+  v1::Program resp;
+  auto status = stub->PauseProgram(c.Context().get(), req, &resp);
+  if (!status.ok()) return c.Fail(status);
+  if (c.json()) return c.PrintJson(resp);
+  for (const auto& p : resp.pauses()) {
+    if (p.id() != req.pause_id()) continue;
+    std::cout << "paused from " << p.start_date() << " "
+              << (p.end_date().empty() ? "until resumed" : "to " + p.end_date()) << "\n";
+  }
+  return kExitOk;
+}
+
+int Resume(Client& c) {
+  const std::string patient = c.PatientName();
+  if (patient.empty()) return kExitUsage;
+  auto stub = v1::ProgramService::NewStub(c.channel());
+  // The active program's name, without GetPlan (which answers for a paused program too).
+  v1::ListProgramsRequest list;
+  list.set_parent(patient);
+  v1::ListProgramsResponse programs;
+  auto status = stub->ListPrograms(c.Context().get(), list, &programs);
+  if (!status.ok()) return c.Fail(status);
+  std::string program;
+  for (const auto& p : programs.programs()) {
+    if (p.state() == v1::PROGRAM_STATE_ACTIVE) program = p.name();
+  }
+  if (program.empty()) {
+    std::cerr << "The patient has no active program.\n";
+    return kExitFailed;
+  }
+  v1::ResumeProgramRequest req;
+  req.set_name(program);
+  v1::Program resp;
+  status = stub->ResumeProgram(c.Context().get(), req, &resp);
+  if (!status.ok()) return c.Fail(status);
+  if (c.json()) return c.PrintJson(resp);
+  std::cout << "resumed: sessions are due again from today\n";
+  return kExitOk;
+}
+
+int Discharge(Client& c) {
+  const std::string patient = c.PatientName();
+  if (patient.empty()) return kExitUsage;
+  const auto reason_word = c.args().Get("reason");
+  v1::DischargeReason reason = v1::DISCHARGE_REASON_UNSPECIFIED;
+  if (reason_word) {
+    std::string upper = "DISCHARGE_REASON_";
+    for (char ch : *reason_word) upper += ch == '-' ? '_' : static_cast<char>(std::toupper(ch));
+    if (!v1::DischargeReason_Parse(upper, &reason)) reason = v1::DISCHARGE_REASON_UNSPECIFIED;
+  }
+  if (reason == v1::DISCHARGE_REASON_UNSPECIFIED) {
+    return Usage("--reason must be completed, goals-met, referred-on or dropped-out");
+  }
+  const std::string program = ActiveProgram(c, patient);
+  if (program.empty()) return kExitFailed;
+  auto stub = v1::ProgramService::NewStub(c.channel());
+  v1::DischargeProgramRequest req;
+  req.set_name(program);
+  req.set_reason(reason);
+  req.set_note(c.args().Get("note").value_or(""));
+  v1::Program resp;
+  auto status = stub->DischargeProgram(c.Context().get(), req, &resp);
+  if (!status.ok()) return c.Fail(status);
+  if (c.json()) return c.PrintJson(resp);
+  std::cout << "discharged: " << resp.name() << " ended " << resp.discharge().date() << " ("
+            << *reason_word << ")\n";
+  return kExitOk;
+}
 
 int MorningPain(Client& c) {
   const auto session = c.args().Get("session");

@@ -1,6 +1,8 @@
 // End-to-end tests of adaptive progression with the real ptrackd and ptrack binaries: a
 // therapist reads the demo patient's decisions and adjusts a dose (a new revision whose reason
-// the patient sees), a red flag stops the plan at once, only a therapist with a note can clear it.
+// the patient sees), a red flag stops the plan at once, only a therapist with a note can clear it;
+// a discharge ends the episode and a new program starts the patient's return.
+#include <ctime>
 #include <fstream>
 
 #include "tests/integration/cli.h"
@@ -111,4 +113,42 @@ TEST_CASE("a clinic adds its own exercise and protocol from JSON files",
       therapist({"exercise-create", "--id", "wall-slide", "--file", dir.path() + "/exercise.json"});
   CHECK(bad.exit_code == 1);
   CHECK(bad.err.find("exercise_id") != std::string::npos);
+}
+
+TEST_CASE("an episode of care through the client: discharge, then a new program for the return",
+          "[progression][integration][care]") {
+  TempDir dir;
+  Ptrackd server(PTRACKD, dir.path() + "/ptrack.db", dir.path(), {"--demo"});
+  Cli therapist(server.address(), dir.path() + "/therapist");
+  Cli patient(server.address(), dir.path() + "/patient");
+  therapist.Login("therapist", "demo-therapist-pass");
+  patient.Login("patient", "demo-patient-pass");
+
+  RunResult no_reason = therapist({"discharge", "--patient", "jordan"});
+  CHECK(no_reason.exit_code != 0);
+  CHECK(patient.Json({"plan"})["days"].size() == 1);  // still active
+  RunResult by_patient = patient({"discharge", "--reason", "completed"});
+  CHECK(by_patient.exit_code == 1);
+  CHECK(by_patient.err.find("PERMISSION_DENIED") != std::string::npos);
+
+  const json ended = therapist.Json(
+      {"discharge", "--patient", "jordan", "--reason", "goals-met", "--note", "back to full work"});
+  CHECK(ended["state"] == "PROGRAM_STATE_ENDED");
+  CHECK(ended["discharge"]["reason"] == "DISCHARGE_REASON_GOALS_MET");
+  RunResult plan = patient({"plan"});
+  CHECK(plan.exit_code == 1);
+  CHECK(plan.err.find("FAILED_PRECONDITION") != std::string::npos);
+
+  // The return: a new program, the old one kept as history.
+  // Yesterday in UTC: week 1 in every zone (the patient's today is between it and two days on).
+  const std::time_t yesterday = std::time(nullptr) - 86400;
+  char start[16];
+  std::strftime(start, sizeof start, "%Y-%m-%d", std::gmtime(&yesterday));
+  therapist.Json(
+      {"assign", "--patient", "jordan", "--protocol", "neck-desk-worker-8w", "--start", start});
+  const json again = patient.Json({"plan"});
+  CHECK(again["days"][0]["program_week"] == 1);
+  const json programs = therapist.Json({"programs", "--patient", "jordan"});
+  REQUIRE(programs["programs"].size() == 2);
+  CHECK(programs["programs"][1]["discharge"]["note"] == "back to full work");
 }

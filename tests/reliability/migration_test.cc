@@ -437,11 +437,17 @@ TEST_CASE("migrations: a database from every earlier schema version upgrades wit
   const std::string latest = dir.path() + "/latest.db";
   WriteWorld(latest, world);
   {
-    // Every table of the latest schema has rows, so every table is carried through the upgrades.
+    // Every table of the latest schema has rows, so every table is carried through the upgrades
+    // — except a table the latest step created, which no earlier version has to carry yet: the
+    // next step makes it old, and this check then asks the world for its rows.
+    SQLite::Database previous(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    REQUIRE(MigrateTo(previous, LatestSchemaVersion() - 1).ok());
+    const std::vector<std::string> carried = Tables(previous, "main");
     SQLite::Database db(latest, SQLite::OPEN_READWRITE);
     REQUIRE(UserVersion(db) == LatestSchemaVersion());
     for (const std::string& table : Tables(db, "main")) {
       INFO("table " << table);
+      if (std::find(carried.begin(), carried.end(), table) == carried.end()) continue;
       CHECK(Count(db, "SELECT count(*) FROM " + table) > 0);
     }
   }

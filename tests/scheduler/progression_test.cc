@@ -2,6 +2,7 @@
 // levers, the week-end rules one by one, phase gates, red-flag suspension, suggest/fixed modes,
 // therapist actions and revisions, late syncs, flags, and time zones — each over a simulated
 // patient in the World of progression_fixture.h.
+#include "scheduler/plan.h"
 #include "tests/scheduler/progression_fixture.h"
 
 namespace ptrack::testing {
@@ -399,6 +400,55 @@ TEST_CASE("therapist sign-off: a ready phase waits for approval, then moves from
     REQUIRE(again != nullptr);
     CHECK(again->status == DecisionStatus::kPending);
   }
+}
+
+TEST_CASE("a pause shifts nothing and flags nothing: doses stand still, the phase keeps its length",
+          "[progression][scenario][care]") {
+  World w;
+  // Phase 2 runs weeks 3-4 as planned; a holiday pauses weeks 3 and 4, with no session.
+  const LocalDate start = w.program.start_date;
+  w.program.pauses = {Pause{"holiday", start + date::days{14}, start + date::days{27}, "holiday",
+                            "clinics/c/therapists/t", Instant{}}};
+  const Timeline tl = Evaluate(w.program,
+                               Simulate(w, 42,
+                                        [&](LocalDate day, const ProgressState& st, int i) {
+                                          if (PausedOn(w.program, day))
+                                            return std::optional<Session>{};
+                                          return AheadOfPlan(day, st, i);
+                                        }),
+                               w.view, kUtc, start + date::days{41});
+  const ProgressState& before = tl.StateOn(start + date::days{14});
+  const ProgressState& after = tl.StateOn(start + date::days{28});
+  REQUIRE(before.phase_number == 2);
+  CHECK(after.phase_number == 2);
+  REQUIRE(after.prescriptions.size() == before.prescriptions.size());
+  for (size_t i = 0; i < before.prescriptions.size(); ++i) {
+    CHECK(after.prescriptions[i].exercise_id == before.prescriptions[i].exercise_id);
+    CHECK(after.prescriptions[i].dose == before.prescriptions[i].dose);
+  }
+  CHECK(Count(tl, FlagKind::kInactivity) == 0);
+  CHECK(Count(tl, FlagKind::kPhaseGateStalled) == 0);
+  for (const Decision& d : tl.decisions) {
+    if (d.week == 3 || d.week == 4) {
+      INFO(d.id << ": " << d.explanation);
+      CHECK((d.rule == "program.paused" || d.exercise_id.empty()));
+    }
+  }
+  // Phase 2's two planned weeks are the two after the pause: maintenance from week 7 (day 42).
+  CHECK(tl.StateOn(start + date::days{41}).phase_number == 2);
+  // Nothing is prescribed while paused, so adherence does not count those days.
+  const PlanDay paused_day = PlanFor(w.program, tl, start + date::days{15});
+  CHECK(paused_day.paused);
+  CHECK_FALSE(paused_day.training_day);
+  const Timeline done = Evaluate(w.program,
+                                 Simulate(w, 43,
+                                          [&](LocalDate day, const ProgressState& st, int i) {
+                                            if (PausedOn(w.program, day))
+                                              return std::optional<Session>{};
+                                            return AheadOfPlan(day, st, i);
+                                          }),
+                                 w.view, kUtc, start + date::days{42});
+  CHECK(done.StateOn(start + date::days{42}).phase_number == 3);
 }
 
 TEST_CASE("a patient who logs half the sessions holds and stays in phase, never regressing",

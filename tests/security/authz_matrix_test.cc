@@ -422,6 +422,28 @@ void Matrix::Builders() {
       r.set_reason("same rules again");
     });
   };
+  // An unknown reason: the access check runs first, and an allowed caller's request is refused
+  // as bad input, so the matrix never ends patient A's program (the methods after it need it).
+  // The scenario tests discharge for real.
+  b["/ptrack.v1.ProgramService/DischargeProgram"] = [](const Target& t) {
+    return Make<v1::DischargeProgramRequest>([&](auto& r) {
+      r.set_name(t.ProgramName());
+      r.set_reason(static_cast<v1::DischargeReason>(99));
+    });
+  };
+  // Likewise a pause that cannot be (an end before its start) and a resume of a program that
+  // has no pause: refused after the access check, changing nothing.
+  b["/ptrack.v1.ProgramService/PauseProgram"] = [](const Target& t) {
+    return Make<v1::PauseProgramRequest>([&](auto& r) {
+      r.set_name(t.ProgramName());
+      r.set_pause_id(FreshUuid());
+      r.set_start_date("2099-01-02");
+      r.set_reason("holiday");
+    });
+  };
+  b["/ptrack.v1.ProgramService/ResumeProgram"] = [](const Target& t) {
+    return Make<v1::ResumeProgramRequest>([&](auto& r) { r.set_name(t.ProgramName()); });
+  };
   b["/ptrack.v1.ProgramService/ListPrograms"] = [](const Target& t) {
     return Make<v1::ListProgramsRequest>([&](auto& r) { r.set_parent(t.PatientName()); });
   };

@@ -237,6 +237,30 @@ CallFn EditProgram(Mutate<v1::UpdateProgramRequest> mutate) {
   };
 }
 
+// Discharging Jordan's program as completed, with a short note.
+CallFn Discharge(Mutate<v1::DischargeProgramRequest> mutate) {
+  return [mutate](F& f, const Token& t) {
+    v1::DischargeProgramRequest req;
+    req.set_name(kJordanProgram);
+    req.set_reason(v1::DISCHARGE_REASON_COMPLETED);
+    req.set_note("goals met early");
+    mutate(req);
+    return Send(*f.program, &v1::ProgramService::Stub::DischargeProgram, t, req);
+  };
+}
+
+// Pausing Jordan's program from today for a week's holiday.
+CallFn PauseFn(Mutate<v1::PauseProgramRequest> mutate) {
+  return [mutate](F& f, const Token& t) {
+    v1::PauseProgramRequest req;
+    req.set_name(kJordanProgram);
+    req.set_pause_id(NextUuid());
+    req.set_reason("holiday");
+    mutate(req);
+    return Send(*f.program, &v1::ProgramService::Stub::PauseProgram, t, req);
+  };
+}
+
 CallFn Plan(Mutate<v1::GetPlanRequest> mutate) {
   return [mutate](F& f, const Token& t) {
     v1::GetPlanRequest req;
@@ -625,6 +649,27 @@ std::vector<Vector> BadInputVectors() {
       NewProgram([](auto& r) { r.set_program_id("sam-program"); }), "program_id");
   add("UpdateProgram: mask names an output-only field", C::kTherapist,
       EditProgram([](auto& r) { r.mutable_update_mask()->add_paths("state"); }), "update_mask");
+  add("DischargeProgram: no reason", C::kTherapist, Discharge([](auto& r) { r.clear_reason(); }),
+      "reason");
+  add("DischargeProgram: unknown reason 9", C::kTherapist,
+      Discharge([](auto& r) { r.set_reason(static_cast<v1::DischargeReason>(9)); }), "reason");
+  add("DischargeProgram: a note of 2,001 characters", C::kTherapist,
+      Discharge([](auto& r) { r.set_note(std::string(2001, 'x')); }), "note");
+  add("DischargeProgram: name without its collection", C::kTherapist,
+      Discharge([](auto& r) { r.set_name("programs/x"); }), "name");
+  add("PauseProgram: no pause_id", C::kTherapist, PauseFn([](auto& r) { r.clear_pause_id(); }),
+      "pause_id");
+  add("PauseProgram: no reason", C::kTherapist, PauseFn([](auto& r) { r.clear_reason(); }),
+      "reason");
+  add("PauseProgram: start in the past", C::kTherapist,
+      PauseFn([](auto& r) { r.set_start_date("2020-01-01"); }), "start_date");
+  add("PauseProgram: end before start", C::kTherapist, PauseFn([](auto& r) {
+        r.set_start_date("2026-12-01");
+        r.set_end_date("2026-11-30");
+      }),
+      "end_date");
+  add("PauseProgram: end in year 0", C::kTherapist,
+      PauseFn([](auto& r) { r.set_end_date("0000-01-01"); }), "end_date");
   add("UpdateProgram: empty mask", C::kTherapist,
       EditProgram([](auto& r) { r.clear_update_mask(); }), "update_mask");
   add("UpdateProgram: NaN adherence_gate", C::kTherapist,

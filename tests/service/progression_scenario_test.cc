@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "ptrack/v1/rtm.grpc.pb.h"
 #include "tests/service/service_fixture.h"
 #include "tests/service/test_helpers.h"
 
@@ -1183,6 +1184,209 @@ TEST_CASE("scenario: a phase that requires sign-off waits for the therapist's ap
   CHECK(approved.status() == v1::DECISION_STATUS_APPROVED);
   CHECK(approved.effective_date() == p.Iso(20));
   CHECK(p.Plan().phase_number() == 2);  // from today
+}
+
+TEST_CASE(
+    "scenario: a discharged patient gets no plan or sessions; a returning patient starts clean",
+    "[progression][scenario][care]") {
+  F f;
+  SimPatient p(f, "dora", "America/Chicago");
+  p.LiveDays(0, 10, Adherent);
+  // Remote monitoring from day 2: the discharge ends the episode on the program's last day.
+  const auto rtm = v1::RtmService::NewStub(f.channel);
+  v1::StartRtmEpisodeRequest monitor;
+  monitor.set_parent(p.name);
+  monitor.set_episode_id(NewUuid());
+  monitor.mutable_episode()->set_start_date(p.Iso(2));
+  v1::RtmEpisode episode;
+  REQUIRE_OK(F::Call(*rtm, &v1::RtmService::Stub::StartRtmEpisode, p.therapist, monitor, &episode));
+  const std::string first_program = p.program;
+  const size_t first_sessions = p.logged.size();
+  REQUIRE(first_sessions > 0);
+
+  v1::DischargeProgramRequest discharge;
+  discharge.set_name(first_program);
+  discharge.set_reason(v1::DISCHARGE_REASON_GOALS_MET);
+  discharge.set_note("Back to full work; exercises continue at home");
+  v1::Program ended;
+  REQUIRE_OK(F::Call(*f.program, &v1::ProgramService::Stub::DischargeProgram, p.therapist,
+                     discharge, &ended));
+  CHECK(ended.state() == v1::PROGRAM_STATE_ENDED);
+  CHECK(ended.discharge().date() == p.Iso(9));  // today: the clock is on day 9
+  CHECK(ended.discharge().reason() == v1::DISCHARGE_REASON_GOALS_MET);
+  CHECK(ended.discharge().note() == discharge.note());
+  CHECK_FALSE(ended.discharge().author().empty());
+  v1::ListRtmEpisodesRequest episodes_req;
+  episodes_req.set_parent(p.name);
+  v1::ListRtmEpisodesResponse episodes;
+  REQUIRE_OK(
+      F::Call(*rtm, &v1::RtmService::Stub::ListRtmEpisodes, p.therapist, episodes_req, &episodes));
+  REQUIRE(episodes.episodes_size() == 1);
+  CHECK(episodes.episodes(0).end_date() == p.Iso(9));
+  // A retry answers as stored; another reason or note is refused and changes nothing.
+  v1::Program again;
+  REQUIRE_OK(F::Call(*f.program, &v1::ProgramService::Stub::DischargeProgram, p.therapist,
+                     discharge, &again));
+  CHECK(again.discharge().date() == ended.discharge().date());
+  v1::DischargeProgramRequest other = discharge;
+  other.set_reason(v1::DISCHARGE_REASON_DROPPED_OUT);
+  CHECK(F::Call(*f.program, &v1::ProgramService::Stub::DischargeProgram, p.therapist, other, &again)
+            .error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+
+  // Days later: no plan, no session taken, no inactivity flag, and the report has no program.
+  p.GoTo(20);
+  v1::GetPlanRequest plan;
+  plan.set_parent(p.name);
+  v1::Plan none;
+  CHECK(
+      F::Call(*f.program, &v1::ProgramService::Stub::GetPlan, p.token, plan, &none).error_code() ==
+      grpc::StatusCode::FAILED_PRECONDITION);
+  v1::LogSessionRequest late = p.SessionFrom(p.plans[8], Report{});
+  v1::LogSessionResponse refused;
+  CHECK(F::Call(*f.session, &v1::SessionService::Stub::LogSession, p.token, late, &refused)
+            .error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  v1::ListFlagsRequest flags;
+  flags.set_parent(p.name);
+  v1::ListFlagsResponse no_flags;
+  const grpc::Status flagged = F::Call(*f.progression, &v1::ProgressionService::Stub::ListFlags,
+                                       p.therapist, flags, &no_flags);
+  CHECK((flagged.error_code() == grpc::StatusCode::FAILED_PRECONDITION ||
+         no_flags.flags_size() == 0));
+  const Token admin = f.SignIn(kAdminUser, kAdminPass);
+  v1::GetClinicReportRequest report_req;
+  report_req.set_parent(kClinic);
+  v1::ClinicReport report;
+  REQUIRE_OK(
+      F::Call(*f.report, &v1::ReportService::Stub::GetClinicReport, admin, report_req, &report));
+  bool row_seen = false;
+  for (const v1::ReportRow& r : report.rows()) {
+    if (r.patient() != p.name) continue;
+    row_seen = true;
+    CHECK_FALSE(r.has_program());
+    CHECK(r.attention() == 0);
+  }
+  CHECK(row_seen);
+
+  // A returning patient: a new program from today starts in phase 1, week 1, with nothing of the
+  // old one; the old one stays readable with its sessions.
+  v1::CreateProgramRequest assign;
+  assign.set_parent(p.name);
+  assign.set_program_id(NewUuid());
+  assign.mutable_program()->set_protocol(kDefaultProtocol);
+  assign.mutable_program()->set_start_date(p.Iso(20));
+  v1::Program second;
+  REQUIRE_OK(
+      F::Call(*f.program, &v1::ProgramService::Stub::CreateProgram, p.therapist, assign, &second));
+  REQUIRE(F::Call(*f.program, &v1::ProgramService::Stub::GetPlan, p.token, plan, &none).ok());
+  CHECK(none.program() == second.name());
+  CHECK(none.days(0).program_week() == 1);
+  CHECK(none.days(0).phase_number() == 1);
+  v1::ListDecisionsRequest fresh;
+  fresh.set_parent(second.name());
+  v1::ListDecisionsResponse fresh_decisions;
+  REQUIRE_OK(F::Call(*f.progression, &v1::ProgressionService::Stub::ListDecisions, p.therapist,
+                     fresh, &fresh_decisions));
+  CHECK(fresh_decisions.decisions_size() == 0);
+  v1::ListProgramsRequest list;
+  list.set_parent(p.name);
+  v1::ListProgramsResponse programs;
+  REQUIRE_OK(
+      F::Call(*f.program, &v1::ProgramService::Stub::ListPrograms, p.therapist, list, &programs));
+  REQUIRE(programs.programs_size() == 2);
+  CHECK(programs.programs(0).name() == second.name());  // newest first
+  CHECK(programs.programs(1).state() == v1::PROGRAM_STATE_ENDED);
+  CHECK(programs.programs(1).discharge().reason() == v1::DISCHARGE_REASON_GOALS_MET);
+  v1::ListSessionsRequest sessions;
+  sessions.set_parent(p.name);
+  sessions.set_page_size(100);
+  v1::ListSessionsResponse all;
+  REQUIRE_OK(
+      F::Call(*f.session, &v1::SessionService::Stub::ListSessions, p.therapist, sessions, &all));
+  CHECK(static_cast<size_t>(all.sessions_size()) == first_sessions);
+  for (const v1::Session& s : all.sessions()) CHECK(s.program() == first_program);
+}
+
+TEST_CASE("scenario: a pause prescribes nothing, flags nothing and resumes where it stopped",
+          "[progression][scenario][care]") {
+  F f;
+  SimPatient p(f, "paul", "Europe/Lisbon");
+  p.LiveDays(0, 8, Adherent);
+  // Day 7: a two-week holiday from tomorrow (days 8..21).
+  v1::PauseProgramRequest pause;
+  pause.set_name(p.program);
+  pause.set_pause_id(NewUuid());
+  pause.set_start_date(p.Iso(8));
+  pause.set_end_date(p.Iso(21));
+  pause.set_reason("holiday");
+  v1::Program paused;
+  REQUIRE_OK(
+      F::Call(*f.program, &v1::ProgramService::Stub::PauseProgram, p.therapist, pause, &paused));
+  REQUIRE(paused.pauses_size() == 1);
+  CHECK(paused.pauses(0).end_date() == p.Iso(21));
+  // The same pause again is the same pause; an overlapping one is refused.
+  REQUIRE_OK(
+      F::Call(*f.program, &v1::ProgramService::Stub::PauseProgram, p.therapist, pause, &paused));
+  v1::PauseProgramRequest overlap = pause;
+  overlap.set_pause_id(NewUuid());
+  overlap.set_start_date(p.Iso(20));
+  overlap.clear_end_date();
+  CHECK(F::Call(*f.program, &v1::ProgramService::Stub::PauseProgram, p.therapist, overlap, &paused)
+            .error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+
+  // Nothing is logged while away: no day is a training day, no inactivity flag.
+  for (int day = 8; day <= 21; ++day) {
+    p.Live(day, [](int, const v1::PlanDay&) { return std::optional<Report>{}; });
+    INFO("day " << day);
+    CHECK(p.plans[day].paused());
+    CHECK_FALSE(p.plans[day].training_day());
+  }
+  v1::ListFlagsRequest flags;
+  flags.set_parent(p.name);
+  v1::ListFlagsResponse open;
+  REQUIRE_OK(
+      F::Call(*f.progression, &v1::ProgressionService::Stub::ListFlags, p.therapist, flags, &open));
+  for (const v1::Flag& flag : open.flags()) CHECK(flag.kind() != v1::FLAG_KIND_INACTIVITY);
+  // Adherence over the pause prescribes nothing.
+  v1::GetAdherenceRequest adherence;
+  adherence.set_parent(p.name);
+  adherence.set_start_date(p.Iso(8));
+  adherence.set_end_date(p.Iso(21));
+  v1::Adherence away;
+  REQUIRE_OK(
+      F::Call(*f.session, &v1::SessionService::Stub::GetAdherence, p.therapist, adherence, &away));
+  CHECK(away.sessions_prescribed() == 0);
+
+  // Back on day 22: training days again, the same phase, and no dose moved while away.
+  p.Live(22, Adherent);
+  const v1::PlanDay back = p.plans[22];
+  CHECK_FALSE(back.paused());
+  CHECK(back.phase_number() == p.plans[7].phase_number());
+  for (const v1::PlannedExercise& e : back.exercises()) {
+    for (const v1::PlannedExercise& was : p.plans[7].exercises()) {
+      if (was.exercise() == e.exercise()) {
+        INFO(e.exercise());
+        CHECK(MessageDifferencer::Equals(was.dose(), e.dose()));
+      }
+    }
+  }
+
+  // An open-ended pause from today, resumed the next day: paused only that one day.
+  pause.set_pause_id(NewUuid());
+  pause.set_start_date(p.Iso(22));
+  pause.clear_end_date();
+  REQUIRE_OK(
+      F::Call(*f.program, &v1::ProgramService::Stub::PauseProgram, p.therapist, pause, &paused));
+  p.GoTo(23);
+  v1::ResumeProgramRequest resume;
+  resume.set_name(p.program);
+  v1::Program resumed;
+  REQUIRE_OK(
+      F::Call(*f.program, &v1::ProgramService::Stub::ResumeProgram, p.therapist, resume, &resumed));
+  REQUIRE(resumed.pauses_size() == 2);
+  CHECK(resumed.pauses(1).end_date() == p.Iso(22));
+  CHECK_FALSE(p.Plan().paused());
+  CHECK(F::Call(*f.program, &v1::ProgramService::Stub::ResumeProgram, p.therapist, resume, &resumed)
+            .error_code() == grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 }  // namespace ptrack::testing

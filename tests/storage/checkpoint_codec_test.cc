@@ -88,6 +88,7 @@ Checkpoint FullCheckpoint() {
   cp.counters.stalled_weeks = 2;
   cp.counters.stalled_flagged = true;
   cp.counters.regressed_in_phase = true;
+  cp.counters.paused_weeks_in_phase = 2;
   cp.counters.suspended_in_week = true;
   cp.counters.boosts = 3;
   cp.counters.late_max_pain = 6;

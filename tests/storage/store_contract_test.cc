@@ -749,6 +749,82 @@ TEST_CASE("CreateProgram keeps revision 1, replays idempotently, allows one acti
   PTRACK_CHECK_CODE(store.GetProgram("missing"), kNotFound);
 }
 
+TEST_CASE("DischargeProgram: ends an active program once, keeps it readable, frees the patient",
+          "[foundation][store][care]") {
+  StoreFixture f;
+  Store& store = f.store();
+  const World w = SeedWorld(store);  // prog1, active, for p1
+  PatientSummary summary;
+  summary.as_of = Ymd(2026, 4, 19);
+  summary.program_id = "prog1";
+  PTRACK_REQUIRE_OK(store.SavePatientSummary(w.clinic, "p1", summary, At(Ymd(2026, 4, 19), 9)));
+  PTRACK_REQUIRE_OK(store.GetPatientSummary("p1"));
+  const Discharge d{Ymd(2026, 4, 20), DischargeReason::kGoalsMet, "back to work",
+                    "clinics/c1/therapists/t1", FromUnixMillis(1776700000000)};
+  auto ended = store.DischargeProgram("prog1", d);
+  PTRACK_REQUIRE_OK(ended);
+  CHECK(ended->state == ProgramState::kEnded);
+  REQUIRE(ended->discharge.has_value());
+  CHECK(*ended->discharge == d);
+  auto read = store.GetProgram("prog1");
+  PTRACK_REQUIRE_OK(read);
+  CHECK(read->state == ProgramState::kEnded);
+  CHECK(read->discharge == d);
+  CHECK(read->revisions.size() == ended->revisions.size());
+  PTRACK_CHECK_CODE(store.GetActiveProgram("p1"), kNotFound);
+  PTRACK_CHECK_CODE(store.GetPatientSummary("p1"), kNotFound);
+  // The same discharge again answers as stored; another is refused and changes nothing.
+  PTRACK_REQUIRE_OK(store.DischargeProgram("prog1", d));
+  Discharge other = d;
+  other.reason = DischargeReason::kDroppedOut;
+  PTRACK_CHECK_CODE(store.DischargeProgram("prog1", other), kFailedPrecondition);
+  CHECK(store.GetProgram("prog1")->discharge == d);
+  PTRACK_CHECK_CODE(store.DischargeProgram("missing", d), kNotFound);
+  // The patient may start again; both programs are listed, newest first.
+  PTRACK_REQUIRE_OK(
+      store.CreateProgram(MakeProgram("again", "p1", w.protocol, Ymd(2026, 5, 4))));
+  auto list = store.ListPrograms("p1");
+  PTRACK_REQUIRE_OK(list);
+  REQUIRE(list->size() == 2);
+  CHECK((*list)[0].id == "again");
+  CHECK_FALSE((*list)[0].discharge.has_value());
+  CHECK((*list)[1].discharge == d);
+}
+
+TEST_CASE("Pauses: added once, never overlapping, only ever ended earlier",
+          "[foundation][store][care]") {
+  StoreFixture f;
+  Store& store = f.store();
+  SeedWorld(store);  // prog1, active, for p1
+  const Pause holiday{"9a1d7c2e-0000-4000-8000-0000000000a1", Ymd(2026, 4, 6), Ymd(2026, 4, 19),
+                      "holiday", "clinics/c1/therapists/t1", FromUnixMillis(1775000000000)};
+  auto added = store.AddPause("prog1", holiday);
+  PTRACK_REQUIRE_OK(added);
+  REQUIRE(added->pauses.size() == 1);
+  CHECK(added->pauses[0] == holiday);
+  CHECK(store.GetProgram("prog1")->pauses == std::vector<Pause>{holiday});
+  PTRACK_REQUIRE_OK(store.AddPause("prog1", holiday));  // a retry
+  Pause changed = holiday;
+  changed.end = Ymd(2026, 4, 26);
+  PTRACK_CHECK_CODE(store.AddPause("prog1", changed), kAlreadyExists);
+  Pause overlapping = holiday;
+  overlapping.id = "9a1d7c2e-0000-4000-8000-0000000000a2";
+  overlapping.start = Ymd(2026, 4, 19);
+  overlapping.end.reset();
+  PTRACK_CHECK_CODE(store.AddPause("prog1", overlapping), kFailedPrecondition);
+  // Ended early (a resume on 04-13): the last paused day becomes 04-12; never later again.
+  auto ended = store.EndPause("prog1", holiday.id, Ymd(2026, 4, 12));
+  PTRACK_REQUIRE_OK(ended);
+  CHECK(ended->pauses[0].end == Ymd(2026, 4, 12));
+  PTRACK_CHECK_CODE(store.EndPause("prog1", holiday.id, Ymd(2026, 4, 15)), kFailedPrecondition);
+  PTRACK_CHECK_CODE(store.EndPause("prog1", "no-such-pause", Ymd(2026, 4, 15)), kNotFound);
+  CHECK(store.GetProgram("prog1")->pauses[0].end == Ymd(2026, 4, 12));
+  // After it, another pause fits.
+  overlapping.start = Ymd(2026, 4, 13);
+  PTRACK_REQUIRE_OK(store.AddPause("prog1", overlapping));
+  CHECK(store.GetProgram("prog1")->pauses.size() == 2);
+}
+
 // DESIGN.md §4: the same id with a different payload is ALREADY_EXISTS. A program's payload
 // includes its first revision: a therapist who retries a create after editing a dose must not
 // get a silent success that keeps the old dose.

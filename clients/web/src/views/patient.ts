@@ -1,7 +1,8 @@
 // One patient, for their therapist (or an admin): an open red flag with the form to clear it,
 // the other flags, the decisions waiting for approval (approve / reject), today's exercises with
-// a dose adjustment form, the adherence calendar, the pain trend, the sessions, and remote
-// monitoring (RTM) status with time recording.
+// a dose adjustment form, the adherence calendar, the pain trend, the sessions, remote
+// monitoring (RTM) status with time recording, pausing and ending the episode (discharge); without
+// an active program, how the last one ended.
 import { create } from "@bufbuild/protobuf";
 import { clinics, describe, programs, progression, sessions } from "../api";
 import { statusOf } from "../attention";
@@ -10,7 +11,7 @@ import { addDays, todayIn } from "../dates";
 import { h, mount, toast } from "../dom";
 import { doseText, flagText } from "../format";
 import { DoseSchema } from "../gen/ptrack/v1/dose_pb";
-import type { PlanDay } from "../gen/ptrack/v1/program_pb";
+import { DischargeReason, type PlanDay, type Program } from "../gen/ptrack/v1/program_pb";
 import { type Decision, FlagKind } from "../gen/ptrack/v1/progression_pb";
 import type { SignedIn } from "../session_store";
 import { uuid4 } from "../uuid";
@@ -103,7 +104,7 @@ function adjustForm(program: string, day: PlanDay, index: number, reload: Reload
 function planSection(program: string, day: PlanDay | undefined, reload: Reload): HTMLElement {
   if (!day) return h("section", { class: "card" }, h("h2", null, "Today"), h("p", null, "No plan for today."));
   return h("section", { class: "card" },
-    h("h2", null, `Today: week ${day.programWeek} · ${day.phaseName}${day.trainingDay ? "" : " (rest day)"}`),
+    h("h2", null, `Today: week ${day.programWeek} · ${day.phaseName}${day.paused ? " (paused)" : day.trainingDay ? "" : " (rest day)"}`),
     day.suspended ? h("p", null, "Suspended: no exercises until the red flag is cleared.") :
       h("ul", { class: "exercises" }, day.exercises.map((e, index) => {
         const toggle = h("button", { type: "button", class: "small" }, "Adjust dose");
@@ -113,6 +114,78 @@ function planSection(program: string, day: PlanDay | undefined, reload: Reload):
         toggle.addEventListener("click", () => toggle.replaceWith(adjustForm(program, day, index, reload)));
         return li;
       })));
+}
+
+const REASONS: [DischargeReason, string][] = [
+  [DischargeReason.COMPLETED, "Program completed"],
+  [DischargeReason.GOALS_MET, "Goals met"],
+  [DischargeReason.REFERRED_ON, "Referred on"],
+  [DischargeReason.DROPPED_OUT, "Dropped out"],
+];
+
+/** Runs a change from a button: a toast and a reload when done, the error when refused. */
+async function act(fn: () => Promise<unknown>, done: string, button: HTMLButtonElement, reload: Reload) {
+  button.disabled = true;
+  try {
+    await fn();
+    toast(done);
+    await reload();
+  } catch (e) {
+    toast(describe(e), "error");
+    button.disabled = false;
+  }
+}
+
+/** Ends the program today with a reason and a note; the patient's history stays readable. */
+function dischargeForm(program: string, reload: Reload): HTMLElement {
+  const reason = h("select", { name: "reason", required: true },
+    h("option", { value: "" }, "Choose…"),
+    REASONS.map(([value, label]) => h("option", { value: String(value) }, label)));
+  const note = h("textarea", { name: "note", maxlength: 2000, rows: 3 });
+  const button = h("button", { type: "submit", class: "danger" }, "End program today");
+  const form = h("form", { "aria-label": "Discharge" },
+    h("label", { class: "field" }, h("span", null, "Why it ends"), reason),
+    h("label", { class: "field" }, h("span", null, "Discharge note"), note), button);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    void act(() => programs.dischargeProgram({ name: program, reason: Number(reason.value), note: note.value }),
+      "Program ended today. A new program can be started at any time.", button, reload);
+  });
+  return h("section", { class: "card" },
+    h("details", null, h("summary", null, "End this program (discharge)"), form));
+}
+
+/** Pauses the program (dates in the patient's zone; no end: until resumed), or resumes it. */
+function pauseForm(program: string, paused: boolean, reload: Reload): HTMLElement {
+  if (paused) {
+    const resume = h("button", { type: "button", class: "primary" }, "Resume from today");
+    resume.addEventListener("click", () => void act(() => programs.resumeProgram({ name: program }), "Program resumed.", resume, reload));
+    return h("section", { class: "card" }, h("h2", null, "Paused"), resume);
+  }
+  const start = h("input", { type: "date", name: "start" });
+  const end = h("input", { type: "date", name: "end" });
+  const reason = h("input", { name: "reason", required: true, maxlength: 500, placeholder: "Holiday, illness…" });
+  const button = h("button", { type: "submit" }, "Pause program");
+  const pauseId = uuid4();  // one per form: a retry is the same pause
+  const form = h("form", { "aria-label": "Pause" },
+    h("label", { class: "field" }, h("span", null, "From (empty: today)"), start),
+    h("label", { class: "field" }, h("span", null, "Until (empty: until resumed)"), end),
+    h("label", { class: "field" }, h("span", null, "Reason"), reason), button);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    void act(() => programs.pauseProgram({ name: program, pauseId, startDate: start.value, endDate: end.value, reason: reason.value }),
+      "Program paused: nothing is due and nothing counts until it ends.", button, reload);
+  });
+  return h("section", { class: "card" }, h("details", null, h("summary", null, "Pause this program"), form));
+}
+
+/** How the patient's last program ended, when it did. */
+function endedNote(last: Program | undefined): HTMLElement {
+  const d = last?.discharge;
+  const why = REASONS.find(([value]) => value === d?.reason)?.[1];
+  return h("section", { class: "card", "data-testid": "no-program" },
+    h("p", null, "No active program."),
+    d ? h("p", null, `The last program ended on ${d.date}${why ? ` (${why.toLowerCase()})` : ""}${d.note ? `: ${d.note}` : "."}`) : null);
 }
 
 export async function patientPage(root: HTMLElement, who: SignedIn, id: string): Promise<void> {
@@ -130,6 +203,7 @@ export async function patientPage(root: HTMLElement, who: SignedIn, id: string):
         sessions.listSessions({ parent: name, startDate: addDays(today, -55), endDate: today, pageSize: 200 }),
       ])
       : [null, null, null];
+    const last = st.hasProgram ? undefined : (await programs.listPrograms({ parent: name, pageSize: 1 })).programs[0];
     const monitoring = await rtmCard(who, name, today, reload);
     const redFlag = st.flags.filter((f) => f.kind === FlagKind.RED_FLAG).pop();
     const others = st.flags.filter((f) => f.kind !== FlagKind.RED_FLAG);
@@ -142,13 +216,15 @@ export async function patientPage(root: HTMLElement, who: SignedIn, id: string):
         h("ul", { "data-testid": "flags" }, others.map((f) => h("li", null, h("strong", null, `${flagText(f.kind)} `), `${f.date}: ${f.detail}`)))) : null,
       st.pending.length > 0 ? h("section", { class: "card" }, h("h2", null, "Decisions waiting for you"),
         h("ul", { class: "decisions", "data-testid": "pending-decisions" }, st.pending.map((d) => decisionItem(d, reload)))) : null,
-      !st.hasProgram ? h("section", { class: "card" }, h("p", null, "No active program.")) :
+      !st.hasProgram ? endedNote(last) :
         [planSection(st.program, plan?.days[0], reload),
           h("section", { class: "card" }, h("h2", null, "Last five weeks"),
             adherenceCalendar(adherence!.days, today),
             h("p", null, `Adherence: ${Math.round(adherence!.ratio * 100)}% of prescribed sessions.`)),
           h("section", { class: "card" }, h("h2", null, "Pain trend"), painChart(painPoints(list!.sessions), addDays(today, -55), today)),
-          h("section", { class: "card" }, h("h2", null, "Sessions"), sessionList(list!.sessions))],
+          h("section", { class: "card" }, h("h2", null, "Sessions"), sessionList(list!.sessions)),
+          pauseForm(st.program, plan?.days[0]?.paused ?? false, reload),
+          dischargeForm(st.program, reload)],
       monitoring);
   } catch (e) {
     mount(root, h("p", { class: "error" }, `This patient could not be loaded: ${describe(e)}`));

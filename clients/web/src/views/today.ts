@@ -3,6 +3,7 @@
 // fetched, saying so. A suspended program, or a red-flag report still waiting on the device, shows
 // the stop screen instead of exercises.
 import { Code, ConnectError } from "@connectrpc/connect";
+import { programs } from "../api";
 import { todayIn, shortDate } from "../dates";
 import { h, mount } from "../dom";
 import { doseText } from "../format";
@@ -36,11 +37,17 @@ export async function today(root: HTMLElement, who: SignedIn): Promise<void> {
     [fetched] = await Promise.all([plan(who), checklist(who).catch(() => undefined)]);
   } catch (e) {
     const err = ConnectError.from(e);
+    // No active program: never given one yet, or the last one ended (a discharge).
+    const ended = err.code === Code.FailedPrecondition
+      ? (await programs.listPrograms({ parent: who.subject, pageSize: 1 }).catch(() => null))?.programs[0]?.discharge
+      : undefined;
     mount(root, h("section", { class: "card" },
       h("h1", null, "Today"),
-      h("p", null, err.code === Code.FailedPrecondition
-        ? "Your therapist has not assigned you a program yet."
-        : `Your plan could not be loaded: ${err.rawMessage || "the server cannot be reached"}.`)));
+      h("p", { "data-testid": ended ? "program-ended" : null }, ended
+        ? `Your program ended on ${ended.date}. Keep moving every day; if your pain comes back, contact your clinic.`
+        : err.code === Code.FailedPrecondition
+          ? "Your therapist has not assigned you a program yet."
+          : `Your plan could not be loaded: ${err.rawMessage || "the server cannot be reached"}.`)));
     return;
   }
   const p = fetched.value;
@@ -58,6 +65,12 @@ export async function today(root: HTMLElement, who: SignedIn): Promise<void> {
   }
   if (day.suspended) {
     mount(root, stale, stopScreen(day.stopMessage));
+    return;
+  }
+  if (day.paused) {  // a holiday or an illness: nothing is due, nothing counts against anyone
+    const back = p.days.slice(index).find((d) => !d.paused);
+    mount(root, stale, h("section", { class: "card", "data-testid": "paused" }, h("h1", null, "Today"),
+      h("p", null, `Your program is paused${back ? ` until ${shortDate(back.date)}` : ""}. Nothing is due; rest and stay active as you can.`)));
     return;
   }
   // A red flag reported here and not yet sent stops the patient just the same.
