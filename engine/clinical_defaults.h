@@ -18,6 +18,7 @@ struct ClinicalDefaults {
   RedFlagChecklist red_flags;
   RtmRules rtm;
   ReportRules report;
+  std::vector<Instrument> outcomes;  // data/outcomes: the outcome measures (CLINICAL.md §8)
 
   bool IsRedFlag(const std::string& id) const {
     for (const RedFlagItem& r : red_flags.questions) {
@@ -27,15 +28,17 @@ struct ClinicalDefaults {
   }
 };
 
-// Reads data_dir/rules/progression.json, data_dir/catalogue/red_flags.json and
-// data_dir/rules/rtm.json and data_dir/rules/report.json.
-// FAILED_PRECONDITION naming the file when either is missing or invalid.
+// Reads data_dir/rules/progression.json, data_dir/catalogue/red_flags.json,
+// data_dir/rules/rtm.json, data_dir/rules/report.json and data_dir/outcomes/*.json.
+// FAILED_PRECONDITION naming the file when any is missing or invalid (ptrackd does not start).
 inline Result<ClinicalDefaults> LoadClinicalDefaults(const std::string& data_dir) {
   PTRACK_ASSIGN_OR_RETURN(auto rules, LoadRules(data_dir + "/rules/progression.json"));
   PTRACK_ASSIGN_OR_RETURN(auto flags, LoadRedFlags(data_dir + "/catalogue/red_flags.json"));
   PTRACK_ASSIGN_OR_RETURN(auto rtm, LoadRtmRules(data_dir + "/rules/rtm.json"));
   PTRACK_ASSIGN_OR_RETURN(auto report, LoadReportRules(data_dir + "/rules/report.json"));
-  return ClinicalDefaults{std::move(rules), std::move(flags), std::move(rtm), std::move(report)};
+  PTRACK_ASSIGN_OR_RETURN(auto outcomes, LoadInstruments(data_dir + "/outcomes"));
+  return ClinicalDefaults{std::move(rules), std::move(flags), std::move(rtm), std::move(report),
+                          std::move(outcomes)};
 }
 
 }  // namespace ptrack

@@ -146,6 +146,33 @@ Result<ReportRules> LoadReportRules(const std::string& path) {
       path, [](ReportRules& r, auto on_number, auto) { ForEachReportField(r, on_number); });
 }
 
+Result<std::vector<Instrument>> LoadInstruments(const std::string& dir) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  if (ec) return Status::FailedPrecondition("cannot read " + dir);
+  if (files.empty()) return Status::FailedPrecondition(dir + ": no outcome measures");
+  std::sort(files.begin(), files.end());
+  std::vector<Instrument> out;
+  for (const auto& path : files) {
+    PTRACK_ASSIGN_OR_RETURN(auto j, ReadJsonFile(path));
+    auto in = json::DecodeInstrument(j);
+    if (!in.ok()) return Status::FailedPrecondition(path.string() + ": " + in.status().ToString());
+    Violations v;
+    ValidateInstrument(*in, in->id, v);
+    if (in->id + ".json" != path.filename().string()) {
+      v.Add("id", "must be the file name without .json");
+    }
+    if (!v.empty()) {
+      return Status::FailedPrecondition(path.string() + ": " + v.ToStatus().ToString());
+    }
+    out.push_back(std::move(*in));
+  }
+  return out;
+}
+
 Result<RedFlagChecklist> LoadRedFlags(const std::string& path) {
   auto j = ReadJsonFile(path);
   if (!j.ok()) return j.status();

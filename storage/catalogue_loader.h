@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "scheduler/outcomes.h"
 #include "scheduler/rtm.h"
 #include "scheduler/summary.h"
 #include "storage/store.h"
@@ -27,6 +28,11 @@ Result<ProgressionRules> LoadRules(const std::string& path);
 // Reads and validates the Remote Therapeutic Monitoring thresholds and codes
 // (data/rules/rtm.json, CLINICAL.md §6). FAILED_PRECONDITION naming the file and key.
 Result<RtmRules> LoadRtmRules(const std::string& path);
+
+// Reads and validates every outcome-measure instrument in `dir` (data/outcomes/*.json, one per
+// file named after its id), sorted by id. FAILED_PRECONDITION naming the file and field when one
+// does not decode or validate, or when the folder holds none.
+Result<std::vector<Instrument>> LoadInstruments(const std::string& dir);
 
 // Reads and validates how long flags stay open in the clinic report and when RTM is at risk
 // (data/rules/report.json). FAILED_PRECONDITION naming the file and key.

@@ -1,6 +1,7 @@
 // JSON <-> domain values. Enums travel as lower-case words; zero/empty fields are omitted.
 #include "storage/json_codec.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <type_traits>
@@ -351,6 +352,77 @@ json Encode(const ProgressionRules& r) {
 #undef PTRACK_ENCODE_RULE
   j["band_order"] = r.band_order;
   return j;
+}
+
+Result<Instrument> DecodeInstrument(const json& j) {
+  static constexpr std::array<std::pair<OutcomeScoring, const char*>, 3> kScorings{{
+      {OutcomeScoring::kSum, "sum"},
+      {OutcomeScoring::kMean, "mean"},
+      {OutcomeScoring::kProratedSum, "prorated_sum"},
+  }};
+  static constexpr std::array<std::pair<OutcomeDirection, const char*>, 2> kDirections{{
+      {OutcomeDirection::kLowerIsBetter, "lower_is_better"},
+      {OutcomeDirection::kHigherIsBetter, "higher_is_better"},
+  }};
+  return Guard([&] {
+    RequireObject(j, "instrument");
+    Instrument in;
+    in.id = GetString(j, "id", "instrument", true);
+    in.display_name = GetString(j, "display_name", "instrument", true);
+    const json& items = GetArray(j, "items", "instrument");
+    for (size_t i = 0; i < items.size(); ++i) {
+      const std::string at = "instrument.items[" + std::to_string(i) + "]";
+      RequireObject(items[i], at);
+      OutcomeItem item;
+      item.id = GetString(items[i], "id", at, true);
+      item.text = GetString(items[i], "text", at);
+      item.min = GetInt(items[i], "min", at);
+      item.max = GetInt(items[i], "max", at);
+      if (items[i].contains("required")) item.required = GetBool(items[i], "required", at);
+      if (items[i].contains("labels")) {
+        const json& labels = GetArray(items[i], "labels", at);
+        for (size_t k = 0; k < labels.size(); ++k) {
+          if (!labels[k].is_string()) throw DecodeError{at + ".labels", "must be strings"};
+          item.labels.push_back(labels[k].get<std::string>());
+        }
+      }
+      in.items.push_back(std::move(item));
+    }
+    if (!j.contains("scoring")) throw DecodeError{"instrument.scoring", "is required"};
+    in.scoring = ValueOf(kScorings, j.at("scoring"), "instrument.scoring");
+    if (!j.contains("direction")) throw DecodeError{"instrument.direction", "is required"};
+    in.direction = ValueOf(kDirections, j.at("direction"), "instrument.direction");
+    if (j.contains("min_answered")) in.min_answered = GetInt(j, "min_answered", "instrument");
+    in.scale_max = GetDouble(j, "scale_max", "instrument");
+    in.show_percent = GetBool(j, "show_percent", "instrument");
+    in.mcid_points = GetDouble(j, "mcid_points", "instrument");
+    in.mcid_fraction = GetDouble(j, "mcid_fraction", "instrument");
+    if (j.contains("improved_at_most")) {
+      in.improved_at_most = GetInt(j, "improved_at_most", "instrument");
+    }
+    if (j.contains("worsened_at_least")) {
+      in.worsened_at_least = GetInt(j, "worsened_at_least", "instrument");
+    }
+    if (j.contains("schedule")) {
+      const json& s = j.at("schedule");
+      RequireObject(s, "instrument.schedule");
+      if (s.contains("at_baseline")) {
+        in.at_baseline = GetBool(s, "at_baseline", "instrument.schedule");
+      }
+      in.every_weeks = GetInt(s, "every_weeks", "instrument.schedule");
+      if (s.contains("at_discharge")) {
+        in.at_discharge = GetBool(s, "at_discharge", "instrument.schedule");
+      }
+    }
+    in.source = GetString(j, "source", "instrument", true);
+    in.licence = GetString(j, "licence", "instrument", true);
+    if (in.min_answered == 1) {  // by default: every required item
+      int required = 0;
+      for (const OutcomeItem& item : in.items) required += item.required;
+      in.min_answered = std::max(required, 1);
+    }
+    return in;
+  });
 }
 
 Result<ProgressionRules> DecodeRules(const json& j) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scheduler/catalogue.h"
+#include "scheduler/outcomes.h"
 #include "scheduler/progression.h"
 #include "scheduler/rules.h"
 #include "scheduler/session.h"
@@ -33,6 +34,9 @@ Result<std::vector<Phase>> DecodePhases(const nlohmann::json& j);
 Result<std::vector<ExerciseLog>> DecodeLogs(const nlohmann::json& j);
 // Every key is required: rules have no defaults outside their data file.
 Result<ProgressionRules> DecodeRules(const nlohmann::json& j);
+// An outcome-measure instrument as data/outcomes/*.json writes it (scheduler/outcomes.h); the
+// schedule's fields sit in a "schedule" object. Structure only: ValidateInstrument checks values.
+Result<Instrument> DecodeInstrument(const nlohmann::json& j);
 
 // Parses text; INVALID_ARGUMENT when it is not JSON.
 Result<nlohmann::json> Parse(const std::string& text);
