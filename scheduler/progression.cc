@@ -896,28 +896,24 @@ class Replay {
                   {"planned_weeks", std::to_string(phase.weeks)},
                   {"adherence", adherence_text},
                   {"max_pain", std::to_string(week_max_pain)}};
-    if (failed.empty() && phase.sign_off_required) {
-      // Ready, but the therapist decides: one pending decision until approved or rejected (a
-      // rejection asks again at the next week's end).
-      dec.kind = DecisionKind::kPhaseAdvance;
-      dec.rule = "phase.sign_off_required";
-      dec.new_phase = next->number;
-      dec.status = DecisionStatus::kPending;
-      dec.explanation = "Ready for phase " + std::to_string(next->number) + " (" +
-                        next->display_name + "): " + phase.display_name + " completed, " +
-                        adherence_text + ", pain settled, each target dose done in full; " +
-                        "waiting for your therapist's sign-off.";
-      tl_.decisions.push_back(std::move(dec));
-      return false;
-    }
     if (failed.empty()) {
       dec.kind = DecisionKind::kPhaseAdvance;
-      dec.rule = "phase.gate_met";
       dec.new_phase = next->number;
+      const std::string met = std::to_string(next->number) + " (" + next->display_name +
+                              "): " + phase.display_name + " completed, " + adherence_text +
+                              ", pain settled, each target dose done in full";
+      if (phase.sign_off_required) {
+        // Ready, but the therapist decides: one pending decision until approved or rejected (a
+        // rejection asks again at the next week's end).
+        dec.rule = "phase.sign_off_required";
+        dec.status = DecisionStatus::kPending;
+        dec.explanation = "Ready for phase " + met + "; waiting for your therapist's sign-off.";
+        tl_.decisions.push_back(std::move(dec));
+        return false;
+      }
+      dec.rule = "phase.gate_met";
       dec.status = DecisionStatus::kApplied;
-      dec.explanation = "Moving to phase " + std::to_string(next->number) + " (" +
-                        next->display_name + "): " + phase.display_name + " completed, " +
-                        adherence_text + ", pain settled, each target dose done in full.";
+      dec.explanation = "Moving to phase " + met + ".";
       EnterPhase(*next, effective, dec.explanation);
       tl_.decisions.push_back(std::move(dec));
       return true;

@@ -24,6 +24,28 @@ Result<Program> ProgramServiceImpl::LoadProgram(Call& call, const std::string& n
   return program;
 }
 
+namespace {
+
+// `text` as a date from today to a year ahead (empty: today), or today with a violation on
+// `field`: a change takes effect from today on, never rewriting history.
+LocalDate FromTodayOn(const std::string& text, const std::string& field, LocalDate today,
+                      Violations& v) {
+  if (text.empty()) return today;
+  auto d = ParseIsoDate(text);
+  if (!d) {
+    v.Add(field, "must be a date as YYYY-MM-DD");
+  } else if (*d < today) {
+    v.Add(field, "must not be before today (history is never rewritten)");
+  } else if (*d > today + date::days{366}) {
+    v.Add(field, "must be within a year from today");
+  } else {
+    return *d;
+  }
+  return today;
+}
+
+}  // namespace
+
 Status ProgramServiceImpl::EndMonitoring(const Patient& patient, LocalDate last_day) {
   auto ended = deps_.store.EndRtmEpisode(patient.id, last_day);
   if (ended.ok() || ended.status().code() == StatusCode::kNotFound) return Status::Ok();
@@ -142,12 +164,10 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(grpc::CallbackServer
   return ServeAsync(
       deps_, context, "/ptrack.v1.ProgramService/UpdateProgram", [=, this](Call& call) -> Status {
         const Principal& who = call.who();
-        std::string clinic_id;
-        PTRACK_ASSIGN_OR_RETURN(
-            auto program, LoadProgram(call, req->program().name(), "program.name", &clinic_id));
-        PTRACK_ASSIGN_OR_RETURN(auto patient, deps_.store.GetPatient(program.patient_id));
-        PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
-        const LocalDate today = LocalDateOf(deps_.clock.Now(), zone);
+        PTRACK_ASSIGN_OR_RETURN(auto loaded,
+                                LoadProgramToday(call, req->program().name(), "program.name"));
+        const auto& [program, patient, today] = loaded;
+        const std::string& clinic_id = patient.clinic_id;
         if (program.state != ProgramState::kActive) {
           return Status::FailedPrecondition("the program has ended");
         }
@@ -156,19 +176,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(grpc::CallbackServer
         if (req->program().etag().empty())
           v.Add("program.etag", "is required (from the last read)");
         validate::Text(req->reason(), "reason", 500, v);
-        LocalDate effective = today;
-        if (!req->effective_date().empty()) {
-          auto d = ParseIsoDate(req->effective_date());
-          if (!d) {
-            v.Add("effective_date", "must be a date as YYYY-MM-DD");
-          } else if (*d < today) {
-            v.Add("effective_date", "must not be before today (history is never rewritten)");
-          } else if (*d > today + date::days{366}) {
-            v.Add("effective_date", "must be within a year from today");
-          } else {
-            effective = *d;
-          }
-        }
+        const LocalDate effective = FromTodayOn(req->effective_date(), "effective_date", today, v);
         ProgramRevision next = program.latest();
         next.revision = program.latest().revision + 1;
         next.effective_date = effective;
@@ -257,19 +265,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::PauseProgram(grpc::CallbackServerC
         Violations v;
         Pause pause;
         pause.id = validate::ClientId(req->pause_id(), "pause_id", v, true);
-        pause.start = today;
-        if (!req->start_date().empty()) {
-          auto d = ParseIsoDate(req->start_date());
-          if (!d) {
-            v.Add("start_date", "must be a date as YYYY-MM-DD");
-          } else if (*d < today) {
-            v.Add("start_date", "must not be before today (history is never rewritten)");
-          } else if (*d > today + date::days{366}) {
-            v.Add("start_date", "must be within a year from today");
-          } else {
-            pause.start = *d;
-          }
-        }
+        pause.start = FromTodayOn(req->start_date(), "start_date", today, v);
         if (!req->end_date().empty()) {
           auto d = ParseIsoDate(req->end_date());
           if (!d) {

@@ -392,7 +392,13 @@ Result<Instrument> DecodeInstrument(const json& j) {
     in.scoring = ValueOf(kScorings, j.at("scoring"), "instrument.scoring");
     if (!j.contains("direction")) throw DecodeError{"instrument.direction", "is required"};
     in.direction = ValueOf(kDirections, j.at("direction"), "instrument.direction");
-    if (j.contains("min_answered")) in.min_answered = GetInt(j, "min_answered", "instrument");
+    if (j.contains("min_answered")) {
+      in.min_answered = GetInt(j, "min_answered", "instrument");
+    } else {  // by default: every required item (at least one)
+      int required = 0;
+      for (const OutcomeItem& item : in.items) required += item.required;
+      in.min_answered = std::max(required, 1);
+    }
     in.scale_max = GetDouble(j, "scale_max", "instrument");
     in.show_percent = GetBool(j, "show_percent", "instrument");
     in.mcid_points = GetDouble(j, "mcid_points", "instrument");
@@ -416,11 +422,6 @@ Result<Instrument> DecodeInstrument(const json& j) {
     }
     in.source = GetString(j, "source", "instrument", true);
     in.licence = GetString(j, "licence", "instrument", true);
-    if (in.min_answered == 1) {  // by default: every required item
-      int required = 0;
-      for (const OutcomeItem& item : in.items) required += item.required;
-      in.min_answered = std::max(required, 1);
-    }
     return in;
   });
 }

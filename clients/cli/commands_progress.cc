@@ -178,25 +178,13 @@ int Pause(Client& c) {
 int Resume(Client& c) {
   const std::string patient = c.PatientName();
   if (patient.empty()) return kExitUsage;
+  const std::string program = ActiveProgram(c, patient);  // a paused program is still active
+  if (program.empty()) return kExitFailed;
   auto stub = v1::ProgramService::NewStub(c.channel());
-  // The active program's name, without GetPlan (which answers for a paused program too).
-  v1::ListProgramsRequest list;
-  list.set_parent(patient);
-  v1::ListProgramsResponse programs;
-  auto status = stub->ListPrograms(c.Context().get(), list, &programs);
-  if (!status.ok()) return c.Fail(status);
-  std::string program;
-  for (const auto& p : programs.programs()) {
-    if (p.state() == v1::PROGRAM_STATE_ACTIVE) program = p.name();
-  }
-  if (program.empty()) {
-    std::cerr << "The patient has no active program.\n";
-    return kExitFailed;
-  }
   v1::ResumeProgramRequest req;
   req.set_name(program);
   v1::Program resp;
-  status = stub->ResumeProgram(c.Context().get(), req, &resp);
+  auto status = stub->ResumeProgram(c.Context().get(), req, &resp);
   if (!status.ok()) return c.Fail(status);
   if (c.json()) return c.PrintJson(resp);
   std::cout << "resumed: sessions are due again from today\n";
