@@ -190,6 +190,7 @@ Result<std::shared_ptr<const Evaluated>> ProgressRunner::RunComplete(const Patie
   PTRACK_ASSIGN_OR_RETURN(history.sessions, deps_.store.ListProgramSessions(program.id));
   PTRACK_ASSIGN_OR_RETURN(history.followups, deps_.store.ListPainFollowUps(program.id));
   PTRACK_ASSIGN_OR_RETURN(history.actions, deps_.store.ListTherapistActions(program.id));
+  PTRACK_ASSIGN_OR_RETURN(history.outcomes, Outcomes(program.id));
   PTRACK_ASSIGN_OR_RETURN(out->catalogue, Catalogue(patient, program, generation));
   out->timeline = Evaluate(program, history, out->catalogue->View(), zone, out->today);
   out->complete = true;
@@ -257,6 +258,7 @@ Result<Evaluated> ProgressRunner::FromCheckpoint(const Patient& patient, Program
     PTRACK_ASSIGN_OR_RETURN(history.actions, deps_.store.ListTherapistActions(program.id));
   }
 
+  PTRACK_ASSIGN_OR_RETURN(history.outcomes, Outcomes(program.id));
   EvaluateOptions options;
   options.resume = resume;
   options.keep_days = keep_days;
@@ -297,6 +299,14 @@ Result<std::shared_ptr<const CatalogueSnapshot>> ProgressRunner::Shared(
     deps_.evaluations.PutCatalogue(clinic_id, generation, shared);
   }
   return shared;
+}
+
+Result<std::vector<OutcomeResult>> ProgressRunner::Outcomes(const std::string& program_id) {
+  PTRACK_ASSIGN_OR_RETURN(auto responses, deps_.store.ListOutcomeResponses(program_id));
+  std::vector<OutcomeResult> out;
+  out.reserve(responses.size());
+  for (OutcomeResponseRecord& r : responses) out.push_back(std::move(r.result));
+  return out;
 }
 
 Result<std::shared_ptr<const CatalogueSnapshot>> ProgressRunner::Catalogue(const Patient& patient,

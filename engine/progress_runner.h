@@ -94,6 +94,8 @@ class ProgressRunner {
   // The clinic's snapshot at `generation`, from the cache or loaded into it.
   Result<std::shared_ptr<const CatalogueSnapshot>> Shared(const std::string& clinic_id,
                                                           int64_t generation);
+  // Every scored outcome response of the program, as the replay reads them.
+  Result<std::vector<OutcomeResult>> Outcomes(const std::string& program_id);
   Result<std::shared_ptr<const CatalogueSnapshot>> Catalogue(const Patient& patient,
                                                              const Program& program,
                                                              int64_t generation);

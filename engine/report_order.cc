@@ -91,6 +91,11 @@ int AttentionScore(const PatientStatusRow& row) {
       case FlagKind::kPhaseGateStalled:
         score += 10;
         break;
+      case FlagKind::kOutcomeWorsened:
+        score += 30;
+        break;
+      case FlagKind::kOutcomeImproved:
+        break;
     }
   }
   return score;

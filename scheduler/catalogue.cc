@@ -47,6 +47,9 @@ void ValidatePhases(const std::vector<Phase>& phases, const ExerciseExists& exis
     if (p.sign_off_required && p.weeks == 0) {
       out.Add(f + ".sign_off_required", "an open-ended phase has no gate to sign off");
     }
+    if (!p.outcome_gate.empty() && p.weeks == 0) {
+      out.Add(f + ".outcome_gate", "an open-ended phase has no gate");
+    }
     if (p.sessions_per_week < 1 || p.sessions_per_week > 7) {
       out.Add(f + ".sessions_per_week", "must be 1..7");
     }

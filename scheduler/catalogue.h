@@ -83,6 +83,9 @@ struct Phase {
   // The gate also waits for a therapist's approval (CLINICAL.md §1 phase 3, "can be required"):
   // when everything else holds, the phase change is a pending decision until approved.
   bool sign_off_required = false;
+  // An outcome measure's id (data/outcomes): the gate also needs its change since the baseline to
+  // reach the MCID as an improvement (CLINICAL.md §8). Empty: no outcome gate.
+  std::string outcome_gate;
   bool operator==(const Phase&) const = default;
 };
 

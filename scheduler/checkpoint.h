@@ -46,8 +46,9 @@ struct Checkpoint {
   // Bumped whenever a change to the rules of the replay would give a different past: stored
   // checkpoints of another version are discarded.
   // 3: maintenance never raises intensity by itself; 4: a phase gate needs each target dose done,
-  // phase kinds (consolidation: no ladders, stable symptoms) and sign-off.
-  static constexpr int kEngineVersion = 4;
+  // phase kinds (consolidation: no ladders, stable symptoms) and sign-off; 5: outcome measures
+  // (flags, outcome gates, the re-evaluation).
+  static constexpr int kEngineVersion = 5;
 
   int engine_version = kEngineVersion;
   LocalDate day{};    // the state after every input received up to the end of this day
@@ -56,7 +57,8 @@ struct Checkpoint {
   ReplayCounters counters;
   // What it keeps of the timeline: the states in effect from day - keep_days on; pending
   // decisions and the latest decision of each prescription and of the phase; flags raised in
-  // the kept days, red flags no clearing has covered and the latest inactivity flag; the facts.
+  // the kept days, red flags no clearing has covered and the latest inactivity flag, every outcome
+  // flag; the facts.
   Timeline kept;
   std::vector<LocalDate> flags_raised_on;  // the day each kept flag was raised (parallel)
 };

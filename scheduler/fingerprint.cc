@@ -11,7 +11,7 @@ namespace {
 // When one of these fires, a field was added: hash it below, then update the size.
 static_assert(sizeof(Dose) == 88, "Dose changed: hash the new field in Add(Dose)");
 static_assert(sizeof(Exercise) == 296, "Exercise changed: hash the new field in Add(Exercise)");
-static_assert(sizeof(Phase) == 120, "Phase changed: hash the new field in Add(Phase)");
+static_assert(sizeof(Phase) == 152, "Phase changed: hash the new field in Add(Phase)");
 static_assert(sizeof(Prescription) == 96, "Prescription changed: hash the new field");
 
 // Ladders are short (a handful of rungs); ranks above this are not looked at.
@@ -79,6 +79,7 @@ class Fnv64 {
     Int(static_cast<int64_t>(p.kind));
     Int(p.climb_ladders ? (*p.climb_ladders ? 2 : 1) : 0);
     Int(p.sign_off_required ? 1 : 0);
+    Str(p.outcome_gate);
   }
   void Add(const ProgressionRules& r) {
 #define PTRACK_HASH_RULE(name) Double(static_cast<double>(r.name));

@@ -2,7 +2,10 @@
 #include "scheduler/outcomes.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
+
+#include "scheduler/catalogue.h"
 
 namespace ptrack {
 namespace {
@@ -18,6 +21,7 @@ bool IsItemId(const std::string& id) {
 }  // namespace
 
 void ValidateInstrument(const Instrument& in, const std::string& field, Violations& out) {
+  if (!IsValidId(in.id)) out.Add(field + ".id", "1..63 characters of [a-z0-9-]");
   if (in.display_name.empty()) out.Add(field + ".display_name", "is required");
   if (in.items.empty() || in.items.size() > 50) out.Add(field + ".items", "1..50 items");
   std::set<std::string> seen;
@@ -53,24 +57,28 @@ void ValidateInstrument(const Instrument& in, const std::string& field, Violatio
     out.Add(field + ".mcid_fraction", "MCID points >= 0 and a fraction in 0..1");
   }
   if (in.every_weeks < 0 || in.every_weeks > 52) out.Add(field + ".every_weeks", "0..52");
+  if (in.discharge_window_days < 0 || in.discharge_window_days > 90) {
+    out.Add(field + ".discharge_window_days", "0..90");
+  }
   if (in.source.empty()) out.Add(field + ".source", "is required");
   if (in.licence.empty()) out.Add(field + ".licence", "is required");
 }
 
-Result<OutcomeScore> ScoreOutcome(const Instrument& in, const std::vector<OutcomeAnswer>& answers) {
+Result<OutcomeScore> ScoreOutcome(const Instrument& in, const std::vector<OutcomeAnswer>& answers,
+                                  const std::string& field) {
   Violations v;
   std::vector<std::optional<int>> given(in.items.size());
   std::vector<bool> seen(in.items.size());  // answered, in range or not
   for (size_t a = 0; a < answers.size(); ++a) {
-    const std::string f = "answers[" + std::to_string(a) + "]";
+    const std::string f = field + "[" + std::to_string(a) + "]";
     size_t k = 0;
     while (k < in.items.size() && in.items[k].id != answers[a].item_id) ++k;
     if (k == in.items.size()) {
-      v.Add(f + ".item_id", "not an item of " + in.id);
+      v.Add(f + ".item", "not an item of " + in.id);
       continue;
     }
     if (seen[k]) {
-      v.Add(f + ".item_id", "item \"" + in.items[k].id + "\" answered twice");
+      v.Add(f + ".item", "item \"" + in.items[k].id + "\" answered twice");
       continue;
     }
     seen[k] = true;
@@ -87,7 +95,7 @@ Result<OutcomeScore> ScoreOutcome(const Instrument& in, const std::vector<Outcom
   for (size_t k = 0; k < in.items.size(); ++k) {
     if (!given[k]) {
       if (in.items[k].required && !seen[k])
-        v.Add("answers", "item \"" + in.items[k].id + "\" is required");
+        v.Add(field, "item \"" + in.items[k].id + "\" is required");
       continue;
     }
     ++answered;
@@ -95,8 +103,8 @@ Result<OutcomeScore> ScoreOutcome(const Instrument& in, const std::vector<Outcom
     max_sum += in.items[k].max;
   }
   if (v.empty() && answered < in.min_answered) {
-    v.Add("answers", std::to_string(answered) + " item(s) answered; " + in.id + " needs " +
-                         std::to_string(in.min_answered));
+    v.Add(field, std::to_string(answered) + " item(s) answered; " + in.id + " needs " +
+                     std::to_string(in.min_answered));
   }
   PTRACK_RETURN_IF_ERROR(v.ToStatus());
   OutcomeScore out;
@@ -116,7 +124,16 @@ Result<OutcomeScore> ScoreOutcome(const Instrument& in, const std::vector<Outcom
   return out;
 }
 
+OutcomeJudgement JudgementOf(const Instrument& in) {
+  return {in.display_name,  in.direction,        in.mcid_points,
+          in.mcid_fraction, in.improved_at_most, in.worsened_at_least};
+}
+
 OutcomeChange ChangeOf(const Instrument& in, double baseline, double current) {
+  return ChangeOf(JudgementOf(in), baseline, current);
+}
+
+OutcomeChange ChangeOf(const OutcomeJudgement& in, double baseline, double current) {
   if (in.improved_at_most && in.worsened_at_least) {
     if (current <= *in.improved_at_most) return OutcomeChange::kImproved;
     if (current >= *in.worsened_at_least) return OutcomeChange::kWorsened;
@@ -134,6 +151,86 @@ OutcomeChange ChangeOf(const Instrument& in, double baseline, double current) {
   if (reaches(better)) return OutcomeChange::kImproved;
   if (reaches(-better)) return OutcomeChange::kWorsened;
   return OutcomeChange::kNone;
+}
+
+namespace {
+
+// A score as people write it: "14", "3.3".
+std::string ScoreText(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  std::string s = buf;
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+  return s;
+}
+
+}  // namespace
+
+std::string DescribeMcid(const OutcomeJudgement& in) {
+  if (in.Global()) {
+    return ScoreText(*in.improved_at_most) + " or less improved, " +
+           ScoreText(*in.worsened_at_least) + " or more worse";
+  }
+  std::string out;
+  if (in.mcid_points > 0) out = ScoreText(in.mcid_points) + " points";
+  if (in.mcid_fraction > 0) {
+    out += (out.empty() ? "" : " or ") + ScoreText(in.mcid_fraction * 100) + " %";
+  }
+  return out;
+}
+
+std::string OutcomeStanding::Describe() const {
+  const OutcomeJudgement& j = latest->judgement;
+  const char* verdict = change == OutcomeChange::kImproved   ? "improved"
+                        : change == OutcomeChange::kWorsened ? "worse"
+                                                             : "less than the MCID";
+  const std::string scores = baseline != nullptr
+                                 ? ScoreText(baseline->score) + " -> " + ScoreText(latest->score)
+                                 : ScoreText(latest->score);
+  return j.display_name + " " + scores + " (" + verdict + "; MCID " + DescribeMcid(j) + ")";
+}
+
+OutcomeStanding StandingOf(const std::vector<const OutcomeResult*>& results,
+                           const std::string& instrument_id) {
+  OutcomeStanding out;
+  auto earlier = [](const OutcomeResult* a, const OutcomeResult* b) {
+    return a->date != b->date ? a->date < b->date : a->received < b->received;
+  };
+  for (const OutcomeResult* r : results) {
+    if (r->instrument_id != instrument_id) continue;
+    if (out.baseline == nullptr || earlier(r, out.baseline)) out.baseline = r;
+    if (out.latest == nullptr || earlier(out.latest, r)) out.latest = r;
+  }
+  if (out.latest == nullptr) return out;
+  if (out.latest->judgement.Global()) {
+    out.baseline = nullptr;
+    out.change = ChangeOf(out.latest->judgement, 0, out.latest->score);
+  } else if (out.latest != out.baseline) {
+    out.change = ChangeOf(out.latest->judgement, out.baseline->score, out.latest->score);
+  }
+  return out;
+}
+
+std::optional<OutcomeOccasion> CurrentOccasion(const Instrument& in, LocalDate start,
+                                               std::optional<LocalDate> discharge,
+                                               LocalDate today) {
+  if (today < start) return std::nullopt;
+  if (discharge && today >= *discharge) {
+    if (!in.at_discharge || today > *discharge + date::days{in.discharge_window_days}) {
+      return std::nullopt;
+    }
+    return OutcomeOccasion{"discharge", *discharge};
+  }
+  if (in.every_weeks > 0) {
+    const int weeks = static_cast<int>((today - start).count()) / 7;
+    const int k = weeks / in.every_weeks;
+    if (k > 0) {
+      return OutcomeOccasion{"week " + std::to_string(k * in.every_weeks),
+                             start + date::days{7 * k * in.every_weeks}};
+    }
+  }
+  if (in.at_baseline) return OutcomeOccasion{"baseline", start};
+  return std::nullopt;
 }
 
 }  // namespace ptrack

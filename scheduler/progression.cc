@@ -76,6 +76,11 @@ struct SessionFacts {
   int worst_pain = 0;              // the highest pain it reports (before, after, any exercise)
 };
 
+struct OutcomeFacts {
+  const OutcomeResult* result;
+  LocalDate received_on;
+};
+
 struct FollowUpFacts {
   const PainFollowUp* followup = nullptr;
   LocalDate received_on{};
@@ -134,6 +139,13 @@ class Replay {
       taken_on_[f.taken_on].push_back(i);
       received_on_[f.received_on].push_back(i);
     }
+    for (const OutcomeResult& r : history.outcomes) {
+      outcomes_.push_back({&r, LocalDateOf(r.received, zone)});
+    }
+    std::sort(outcomes_.begin(), outcomes_.end(), [](const OutcomeFacts& a, const OutcomeFacts& b) {
+      return a.result->received != b.result->received ? a.result->received < b.result->received
+                                                      : a.result->id < b.result->id;
+    });
     for (const PainFollowUp& f : history.followups) {
       FollowUpFacts ff{&f, LocalDateOf(f.received, zone)};
       followups_[f.session_id].push_back(ff);
@@ -302,10 +314,15 @@ class Replay {
     std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
       return a.at != b.at ? a.at < b.at : (a.session != nullptr && b.session == nullptr);
     });
-    bool eventful = false;  // a red flag or a therapist action
+    bool eventful = false;  // a red flag, a therapist action or an outcome response
     for (const Event& e : events) {
       eventful |= e.action != nullptr || !e.session->session->red_flags.empty();
       changed |= e.session != nullptr ? OnRedFlags(*e.session, d) : ApplyAction(*e.action, d);
+    }
+    for (size_t i = 0; i < outcomes_.size(); ++i) {
+      if (outcomes_[i].received_on != d) continue;
+      eventful = true;
+      OnOutcome(i, d);
     }
     if (st_.suspended) c_.suspended_in_week = true;
     if (changed) Commit(d);
@@ -316,7 +333,7 @@ class Replay {
     if (!st_.suspended && !c_.inactivity_flagged && idle >= InactivityThreshold()) {
       Raise({FlagKind::kInactivity, d,
              "No session logged for " + std::to_string(idle) + " days: check in with the patient",
-             ""},
+             "", ""},
             d);
       c_.inactivity_flagged = true;
       c_.inactivity_since = d;
@@ -331,6 +348,33 @@ class Replay {
       c_.late_worse = false;
     }
     if (d < today && d >= ReevaluationDay()) c_.pain_by_week.clear();
+  }
+
+  // The outcome results received by the end of `day` (outcomes_ is in receipt order).
+  std::vector<const OutcomeResult*> OutcomesKnownBy(LocalDate day) const {
+    std::vector<const OutcomeResult*> out;
+    for (const OutcomeFacts& f : outcomes_) {
+      if (f.received_on <= day) out.push_back(f.result);
+    }
+    return out;
+  }
+
+  // Response `i` arrived on `d`: a flag when it moves its instrument's verdict to improved or
+  // worse (a late baseline can do that too).
+  void OnOutcome(size_t i, LocalDate d) {
+    const OutcomeResult& r = *outcomes_[i].result;
+    std::vector<const OutcomeResult*> known;
+    for (size_t j = 0; j < i; ++j) known.push_back(outcomes_[j].result);
+    const OutcomeStanding before = StandingOf(known, r.instrument_id);
+    known.push_back(&r);
+    const OutcomeStanding now = StandingOf(known, r.instrument_id);
+    if (now.change == OutcomeChange::kNone || now.change == before.change) return;
+    const bool improved = now.change == OutcomeChange::kImproved;
+    Flag flag{improved ? FlagKind::kOutcomeImproved : FlagKind::kOutcomeWorsened, d,
+              now.Describe() + (improved ? ": a clinically important improvement"
+                                         : ": a clinically important worsening, review"),
+              "", r.id};
+    Raise(std::move(flag), d);
   }
 
   // Days without a session before a check-in is due: the rules' value, but never less than one
@@ -492,7 +536,7 @@ class Replay {
     if (s.red_flags.empty()) return false;
     std::string list;
     for (const std::string& r : s.red_flags) list += (list.empty() ? "" : ", ") + r;
-    Raise({FlagKind::kRedFlag, d, "Red flag reported: " + list, s.id}, d);
+    Raise({FlagKind::kRedFlag, d, "Red flag reported: " + list, s.id, ""}, d);
     tl_.facts.uncleared_red_flags.push_back(s.id);
     if (st_.suspended) return false;
     st_.suspended = true;
@@ -532,7 +576,7 @@ class Replay {
       Raise({FlagKind::kPainFlare, s.local_date,
              "Pain " + std::to_string(f.worst_pain) + "/10 reported (above " +
                  std::to_string(rules.pain_acceptable_max) + ")",
-             s.id},
+             s.id, ""},
             d);
     }
     const Phase* phase = CurrentPhase();
@@ -542,7 +586,7 @@ class Replay {
              "Pain " + std::to_string(s.pain_after) +
                  "/10 in maintenance: consider a boost back to phase " +
                  std::to_string(rules.boost_phase),
-             s.id},
+             s.id, ""},
             d);
     }
   }
@@ -875,6 +919,22 @@ class Replay {
     if (KindOf(phase) == PhaseKind::kConsolidation && c_.regressed_in_phase) {
       failed.push_back("symptoms were not stable: a dose was stepped back in this phase");
     }
+    std::string outcome_text;
+    if (!phase.outcome_gate.empty()) {
+      const OutcomeStanding s =
+          StandingOf(OutcomesKnownBy(effective), phase.outcome_gate);  // effective: grace day
+      if (s.latest == nullptr || (!s.HasFollowUp() && !s.latest->judgement.Global())) {
+        outcome_text = "no follow-up score of " +
+                       (s.latest != nullptr ? s.latest->judgement.display_name
+                                            : "\"" + phase.outcome_gate + "\"") +
+                       " yet";
+      } else {
+        outcome_text = s.Describe();
+      }
+      if (s.change != OutcomeChange::kImproved) {
+        failed.push_back(outcome_text + ": the phase needs an improvement of at least the MCID");
+      }
+    }
     for (const CurrentPrescription& cp : st_.prescriptions) {
       const Prescription* rx = FindRx(phase, cp.prescribed_id);
       if (rx == nullptr || rx->mode == ProgressionMode::kFixed) continue;
@@ -896,12 +956,14 @@ class Replay {
                   {"planned_weeks", std::to_string(phase.weeks)},
                   {"adherence", adherence_text},
                   {"max_pain", std::to_string(week_max_pain)}};
+    if (!outcome_text.empty()) dec.inputs.emplace_back("outcome", outcome_text);
     if (failed.empty()) {
       dec.kind = DecisionKind::kPhaseAdvance;
       dec.new_phase = next->number;
       const std::string met = std::to_string(next->number) + " (" + next->display_name +
                               "): " + phase.display_name + " completed, " + adherence_text +
-                              ", pain settled, each target dose done in full";
+                              ", pain settled, each target dose done in full" +
+                              (outcome_text.empty() ? "" : ", " + outcome_text);
       if (phase.sign_off_required) {
         // Ready, but the therapist decides: one pending decision until approved or rejected (a
         // rejection asks again at the next week's end).
@@ -932,7 +994,7 @@ class Replay {
              "Phase " + std::to_string(phase.number) + " has run " +
                  std::to_string(c_.stalled_weeks) +
                  " week(s) past its plan without meeting its gate: review",
-             ""},
+             "", ""},
             effective - date::days{1});
       c_.stalled_flagged = true;
     }
@@ -941,10 +1003,35 @@ class Replay {
 
   // At the end of program week reevaluation_after_weeks: flag when the mean pain after sessions
   // (those that reached the week in time) is still above the safe band and has not come down by
-  // the required points or fraction from the first week with data (CLINICAL.md §5).
+  // the required points or fraction from the first week with data (CLINICAL.md §5), or when an
+  // outcome measure answered by then (received by the grace day) has a follow-up whose change
+  // since its baseline is below its MCID or for the worse (§8).
   void Reevaluate(int week, LocalDate last) {
     const ProgressionRules& rules = Rules();
     if (week != rules.reevaluation_after_weeks) return;
+    std::vector<std::string> reasons;
+    if (auto pain = PainWithoutImprovement(last)) reasons.push_back(*pain);
+    std::vector<const OutcomeResult*> known;
+    for (const OutcomeResult* r : OutcomesKnownBy(last + date::days{1})) {
+      if (r->date <= last) known.push_back(r);
+    }
+    std::set<std::string> instruments;
+    for (const OutcomeResult* r : known) instruments.insert(r->instrument_id);
+    for (const std::string& id : instruments) {
+      const OutcomeStanding s = StandingOf(known, id);
+      const bool judged = s.HasFollowUp() || (s.latest != nullptr && s.latest->judgement.Global());
+      if (judged && s.change != OutcomeChange::kImproved) reasons.push_back(s.Describe());
+    }
+    if (reasons.empty()) return;
+    std::string detail = "No clear improvement after " + std::to_string(week) + " weeks (";
+    for (size_t i = 0; i < reasons.size(); ++i) detail += (i > 0 ? "; " : "") + reasons[i];
+    Raise({FlagKind::kReevaluationDue, last, detail + "): re-evaluate", "", ""}, last);
+  }
+
+  // The pain part of the re-evaluation: "pain 6 -> 5.5/10" when it has not come down enough and
+  // is above the safe band; nullopt otherwise or without two weeks of sessions.
+  std::optional<std::string> PainWithoutImprovement(LocalDate last) const {
+    const ProgressionRules& rules = Rules();
     std::map<int, std::pair<double, int>> by_week = c_.pain_by_week;
     if (auto it = taken_on_.find(last + date::days{1}); it != taken_on_.end()) {
       for (size_t k : it->second) {  // received on the grace day
@@ -955,19 +1042,15 @@ class Replay {
         ++n;
       }
     }
-    if (by_week.size() < 2) return;
+    if (by_week.size() < 2) return std::nullopt;
     const double baseline = by_week.begin()->second.first / by_week.begin()->second.second;
     const double current = by_week.rbegin()->second.first / by_week.rbegin()->second.second;
     const double drop = baseline - current;
     const bool improved = drop >= rules.reevaluation_min_drop_points ||
                           (baseline > 0 && drop / baseline >= rules.reevaluation_min_drop_fraction);
     // A patient whose pain is within the safe band needs no re-evaluation for lack of change.
-    if (improved || current <= rules.pain_safe_max) return;
-    Raise({FlagKind::kReevaluationDue, last,
-           "No clear improvement after " + std::to_string(week) + " weeks (pain " + Num(baseline) +
-               " -> " + Num(current) + "/10): re-evaluate",
-           ""},
-          last);
+    if (improved || current <= rules.pain_safe_max) return std::nullopt;
+    return "pain " + Num(baseline) + " -> " + Num(current) + "/10";
   }
 
   // The state at the end of day `day`, keeping what later days and readers may still need.
@@ -1002,7 +1085,10 @@ class Replay {
       const bool open_red_flag =
           f.kind == FlagKind::kRedFlag &&
           std::find(uncleared.begin(), uncleared.end(), f.session_id) != uncleared.end();
-      if (flags_raised_on_[i] > horizon || open_red_flag || last_inactivity == i) {
+      // Outcome flags are few and the report shows the latest for good.
+      const bool outcome =
+          f.kind == FlagKind::kOutcomeImproved || f.kind == FlagKind::kOutcomeWorsened;
+      if (flags_raised_on_[i] > horizon || open_red_flag || last_inactivity == i || outcome) {
         cp.kept.flags.push_back(f);
         cp.flags_raised_on.push_back(flags_raised_on_[i]);
       }
@@ -1085,6 +1171,7 @@ class Replay {
   std::map<LocalDate, std::vector<size_t>> taken_on_, received_on_;
   std::map<std::string, std::vector<FollowUpFacts>> followups_;  // by session id
   std::map<LocalDate, std::vector<FollowUpFacts>> followups_received_on_;
+  std::vector<OutcomeFacts> outcomes_;  // in receipt order
   std::map<int, Instant> closed_at_;  // program week -> when a therapist closed it on its grace day
   ProgressState st_;
   ReplayCounters c_;

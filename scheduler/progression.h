@@ -19,8 +19,16 @@
 // counts for every exercise done in it. Then the phase gate (from the phase's planned length on):
 // adherence, pain in the band and settled, and each progressing prescription's target dose (its
 // last written step) done in full in sessions_at_target sessions of the week (CLINICAL.md §1); in
-// consolidation also no dose stepped back in the phase; where the phase requires sign-off, the
-// move then waits as a pending phase decision for the therapist's approval.
+// consolidation also no dose stepped back in the phase; where the phase names an outcome gate,
+// that instrument's change since its baseline reaching the MCID (outcomes.h); where the phase
+// requires sign-off, the move then waits as a pending phase decision for the therapist's approval.
+//
+// Outcome measures. A response takes effect on the day the server received it: a change since
+// the instrument's baseline that reaches the MCID (better or worse) raises a flag that day,
+// unless the instrument's verdict was already the same. A week's gate and the 6-week
+// re-evaluation see the responses received by the end of the week's grace day. The re-evaluation
+// is due when pain has not come down (and is above the safe band) or when any outcome measure
+// with a follow-up has changed less than its MCID (or for the worse).
 //
 // Settled weeks. A week's decision sees the inputs about the week that were received by the end
 // of the day after it (one grace day for phones that sync late) — or, when a therapist approved
@@ -46,6 +54,7 @@
 #include <utility>
 #include <vector>
 
+#include "scheduler/outcomes.h"
 #include "scheduler/program.h"
 #include "scheduler/session.h"
 
@@ -85,13 +94,18 @@ enum class FlagKind {
   kReevaluationDue,
   kPhaseGateStalled,
   kMaintenancePainReturn,
+  // An outcome measure's change since its baseline reached the MCID (CLINICAL.md §8), raised on
+  // the day the response that crossed it arrived; again only after the verdict changed.
+  kOutcomeImproved,
+  kOutcomeWorsened,
 };
 
 struct Flag {
   FlagKind kind = FlagKind::kPainFlare;
   LocalDate date{};
-  std::string detail;      // plain language
-  std::string session_id;  // the session that raised it, when one did
+  std::string detail;       // plain language
+  std::string session_id;   // the session that raised it, when one did
+  std::string response_id;  // the outcome response that raised it, when one did
   bool operator==(const Flag&) const = default;
 };
 
@@ -111,6 +125,9 @@ struct ProgramHistory {
   std::vector<Session> sessions;  // any order; other programs' sessions must not be included
   std::vector<PainFollowUp> followups;
   std::vector<TherapistAction> actions;
+  // Every scored outcome response of the program, any order — all of them also when replaying
+  // from a checkpoint (baselines reach back to the start; there are a handful per program).
+  std::vector<OutcomeResult> outcomes;
 };
 
 // The catalogue as the engine needs it. Each returns nullptr when there is no such exercise.

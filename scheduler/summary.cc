@@ -31,6 +31,10 @@ const char* KeyName(AlertKind kind) {
       return "maintenance_pain_return";
     case AlertKind::kRtmAtRisk:
       return "rtm_at_risk";
+    case AlertKind::kOutcomeImproved:
+      return "outcome_improved";
+    case AlertKind::kOutcomeWorsened:
+      return "outcome_worsened";
   }
   return "unknown";
 }
@@ -79,6 +83,9 @@ bool IsOpen(const Flag& flag, const Program& program, const Timeline& timeline, 
       return age < rules.pain_flare_open_days;
     case FlagKind::kInactivity:
       return !timeline.StateOn(today).suspended && (!last_session || *last_session < flag.date);
+    case FlagKind::kOutcomeImproved:
+    case FlagKind::kOutcomeWorsened:
+      return age < rules.review_open_days;
     case FlagKind::kReevaluationDue:
     case FlagKind::kPhaseGateStalled:
       if (age >= rules.review_open_days) return false;
@@ -92,6 +99,17 @@ bool IsOpen(const Flag& flag, const Program& program, const Timeline& timeline, 
 }
 
 }  // namespace
+
+AlertKind AlertKindOf(FlagKind kind) {
+  switch (kind) {
+    case FlagKind::kOutcomeImproved:
+      return AlertKind::kOutcomeImproved;
+    case FlagKind::kOutcomeWorsened:
+      return AlertKind::kOutcomeWorsened;
+    default:
+      return static_cast<AlertKind>(static_cast<int>(kind));
+  }
+}
 
 Status Validate(const ReportRules& r) {
   Violations v;
@@ -185,10 +203,18 @@ PatientSummary Summarize(const Program& program, const Timeline& timeline, Local
       continue;
     }
     out.open_flags.push_back(f);
-    const auto kind = static_cast<AlertKind>(static_cast<int>(f.kind));
-    out.alerts.push_back(
-        {kind, std::string(KeyName(kind)) + "/" + FormatIsoDate(f.date) + "/" + f.session_id,
-         f.date, f.detail, f.session_id});
+    const AlertKind kind = AlertKindOf(f.kind);
+    out.alerts.push_back({kind,
+                          std::string(KeyName(kind)) + "/" + FormatIsoDate(f.date) + "/" +
+                              f.session_id + f.response_id,
+                          f.date, f.detail, f.session_id});
+  }
+  for (const Flag& f : timeline.flags) {
+    if (f.date > today) continue;
+    if (f.kind == FlagKind::kOutcomeImproved || f.kind == FlagKind::kOutcomeWorsened) {
+      out.outcome = f.detail;
+      out.outcome_change = f.kind == FlagKind::kOutcomeImproved ? 1 : -1;
+    }
   }
   for (const Decision& d : timeline.decisions) {
     if (d.status == DecisionStatus::kPending) ++out.pending_decisions;

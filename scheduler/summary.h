@@ -43,7 +43,8 @@ struct AdherenceWindow {
   bool operator==(const AdherenceWindow&) const = default;
 };
 
-// The flag kinds (progression.h), in the same order, and RTM at risk.
+// The flag kinds (progression.h), in the same order, with RTM at risk before the outcome kinds
+// (stored alerts keep their kind's number).
 enum class AlertKind {
   kRedFlag,
   kPainFlare,
@@ -52,7 +53,11 @@ enum class AlertKind {
   kPhaseGateStalled,
   kMaintenancePainReturn,
   kRtmAtRisk,
+  kOutcomeImproved,
+  kOutcomeWorsened,
 };
+
+AlertKind AlertKindOf(FlagKind kind);
 
 // Something a therapist should hear about once. `key` identifies it for good: the same flag or
 // the same at-risk period raises one alert however often the patient is evaluated.
@@ -76,6 +81,10 @@ struct PatientSummary {
   double pain_recent = -1;          // mean pain after over the 7 days ending on as_of; -1: none
   std::optional<LocalDate> last_session;
   std::vector<Flag> open_flags;  // in date order
+  // The latest outcome-measure flag of the program (kept after it closes): the report's outcome
+  // column. Empty detail: none.
+  std::string outcome;
+  int outcome_change = 0;  // +1 improved, -1 worse, 0 none
   int pending_decisions = 0;
   RtmStatus rtm;  // in_episode false: not monitored on as_of
   bool rtm_at_risk = false;

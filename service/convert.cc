@@ -208,6 +208,7 @@ void ToProto(const std::vector<Phase>& phases, google::protobuf::RepeatedPtrFiel
     pp->set_kind(ToProto(KindOf(p)));
     pp->set_climb_ladders(ClimbsLadders(p));
     pp->set_sign_off_required(p.sign_off_required);
+    if (!p.outcome_gate.empty()) pp->set_outcome_gate(names::Instrument(p.outcome_gate));
     for (const Prescription& rx : p.prescriptions) {
       v1::Prescription* r = pp->add_prescriptions();
       r->set_exercise(names::Exercise(rx.exercise_id));
@@ -387,11 +388,15 @@ void ToProto(const Flag& f, const std::string& clinic_id, const std::string& pat
   static const v1::FlagKind kKinds[] = {
       v1::FLAG_KIND_RED_FLAG,           v1::FLAG_KIND_PAIN_FLARE,
       v1::FLAG_KIND_INACTIVITY,         v1::FLAG_KIND_REEVALUATION_DUE,
-      v1::FLAG_KIND_PHASE_GATE_STALLED, v1::FLAG_KIND_MAINTENANCE_PAIN_RETURN};
+      v1::FLAG_KIND_PHASE_GATE_STALLED, v1::FLAG_KIND_MAINTENANCE_PAIN_RETURN,
+      v1::FLAG_KIND_OUTCOME_IMPROVED,   v1::FLAG_KIND_OUTCOME_WORSENED};
   out->set_kind(kKinds[static_cast<int>(f.kind)]);
   out->set_date(FormatIsoDate(f.date));
   out->set_detail(f.detail);
   if (!f.session_id.empty()) out->set_session(names::Session(clinic_id, patient_id, f.session_id));
+  if (!f.response_id.empty()) {
+    out->set_outcome_response(names::OutcomeResponse(clinic_id, patient_id, f.response_id));
+  }
 }
 
 ProgressionMode FromProto(v1::ProgressionMode m) {
@@ -438,6 +443,16 @@ std::vector<Phase> FromProto(const google::protobuf::RepeatedPtrField<v1::Phase>
     phase.kind = FromProto(p.kind());
     if (p.has_climb_ladders()) phase.climb_ladders = p.climb_ladders();
     phase.sign_off_required = p.sign_off_required();
+    if (!p.outcome_gate().empty()) {
+      auto id = names::ParseInstrument(p.outcome_gate(),
+                                       field + "[" + std::to_string(i) + "].outcome_gate");
+      if (id.ok()) {
+        phase.outcome_gate = *id;
+      } else {
+        violations.Add(field + "[" + std::to_string(i) + "].outcome_gate",
+                       "must be \"instruments/{id}\"");
+      }
+    }
     const std::string pf = field + "[" + std::to_string(i) + "]";
     validate::Line(p.display_name(), pf + ".display_name", 100, violations, false);
     validate::Line(p.gate(), pf + ".gate", 500, violations, false);

@@ -153,6 +153,19 @@ Result<std::string> ParseProtocol(const std::string& name, const std::string& fi
   return (*ids)[0];
 }
 
+Result<std::string> ParseInstrument(const std::string& name, const std::string& field) {
+  auto ids = Match(name, field, {"instruments"}, "instruments/{instrument}");
+  if (!ids.ok()) return ids.status();
+  return (*ids)[0];
+}
+
+Result<ChildName> ParseOutcomeResponse(const std::string& name, const std::string& field) {
+  auto ids = Match(name, field, {"clinics", "patients", "outcomeResponses"},
+                   "clinics/{clinic}/patients/{patient}/outcomeResponses/{response}");
+  if (!ids.ok()) return ids.status();
+  return ChildName{(*ids)[0], (*ids)[1], (*ids)[2]};
+}
+
 std::string Clinic(const std::string& c) { return "clinics/" + c; }
 std::string Patient(const std::string& c, const std::string& p) {
   return "clinics/" + c + "/patients/" + p;
@@ -171,5 +184,9 @@ std::string Session(const std::string& c, const std::string& p, const std::strin
 }
 std::string Exercise(const std::string& id) { return "exercises/" + id; }
 std::string Protocol(const std::string& id) { return "protocols/" + id; }
+std::string Instrument(const std::string& id) { return "instruments/" + id; }
+std::string OutcomeResponse(const std::string& c, const std::string& p, const std::string& id) {
+  return Patient(c, p) + "/outcomeResponses/" + id;
+}
 
 }  // namespace ptrack::names

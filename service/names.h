@@ -44,6 +44,8 @@ struct AccountName {
 Result<AccountName> ParseAccount(const std::string& name, const std::string& field);
 Result<std::string> ParseExercise(const std::string& name, const std::string& field);
 Result<std::string> ParseProtocol(const std::string& name, const std::string& field);
+Result<std::string> ParseInstrument(const std::string& name, const std::string& field);
+Result<ChildName> ParseOutcomeResponse(const std::string& name, const std::string& field);
 
 std::string Clinic(const std::string& clinic);
 std::string Patient(const std::string& clinic, const std::string& patient);
@@ -54,6 +56,9 @@ std::string Alert(const std::string& clinic, int64_t id);
 std::string Account(const std::string& clinic, const std::string& username);
 std::string Exercise(const std::string& id);
 std::string Protocol(const std::string& id);
+std::string Instrument(const std::string& id);
+std::string OutcomeResponse(const std::string& clinic, const std::string& patient,
+                            const std::string& id);
 
 // True for a UUID in 8-4-4-4-12 hex form (either case).
 bool IsUuid(const std::string& s);

@@ -66,6 +66,8 @@ void ToProto(const std::string& clinic, const PatientStatusRow& row, v1::ReportR
   for (const Flag& f : s.open_flags)
     convert::ToProto(f, clinic, row.patient_id, out->add_open_flags());
   out->set_pending_decisions(s.pending_decisions);
+  out->set_outcome(s.outcome);
+  out->set_outcome_change(s.outcome_change);
   v1::RtmSummary* rtm = out->mutable_rtm();
   rtm->set_in_episode(s.rtm.in_episode);
   rtm->set_forecast(s.rtm.forecast);
@@ -119,6 +121,8 @@ class AlertWriter {
   std::map<std::string, std::string> names_;
 };
 
+static_assert(v1::ALERT_KIND_OUTCOME_WORSENED == static_cast<int>(AlertKind::kOutcomeWorsened) + 1,
+              "v1::AlertKind is AlertKind + 1");
 static_assert(v1::ALERT_KIND_RTM_AT_RISK == static_cast<int>(AlertKind::kRtmAtRisk) + 1,
               "v1::AlertKind is AlertKind + 1");
 

@@ -42,6 +42,7 @@ PtrackServer::PtrackServer(Store& store, const Clock& clock, Config config)
       clinic_(deps_),
       program_(deps_),
       session_(deps_),
+      outcome_(deps_),
       progression_(deps_),
       report_(deps_),
       sweeper_(deps_) {}
@@ -73,6 +74,7 @@ Status PtrackServer::Start() {
   builder.RegisterService(&clinic_);
   builder.RegisterService(&program_);
   builder.RegisterService(&session_);
+  builder.RegisterService(&outcome_);
   builder.RegisterService(&progression_);
   builder.RegisterService(&report_);
   executor_.Start();  // before the first call can arrive

@@ -15,6 +15,7 @@
 #include "service/catalog_service.h"
 #include "service/clinic_service.h"
 #include "service/export_service.h"
+#include "service/outcome_service.h"
 #include "service/program_service.h"
 #include "service/progression_service.h"
 #include "service/report_service.h"
@@ -97,6 +98,7 @@ class PtrackServer {
   ClinicServiceImpl clinic_;
   ProgramServiceImpl program_;
   SessionServiceImpl session_;
+  OutcomeServiceImpl outcome_;
   ProgressionServiceImpl progression_;
   ReportServiceImpl report_;
   SummarySweeper sweeper_;

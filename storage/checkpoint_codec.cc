@@ -15,7 +15,7 @@
 //   decision       [id, week, effective_date, exercise_id, kind, rule, [[key, value], ...],
 //                   old_exercise_id, new_exercise_id, old_dose, new_dose, new_step, old_phase,
 //                   new_phase, mode, status, explanation]
-//   flag           [kind, date, detail, session_id]
+//   flag           [kind, date, detail, session_id, response_id]
 //   facts          [last_session | null, baseline_week, baseline_pain_sum, baseline_count,
 //                   [uncleared red-flag session id, ...]]
 //   dose           [sets, reps, hold_seconds, [pyramid reps], load_kg, band, side, rest_seconds]
@@ -198,8 +198,9 @@ json EncodeDecision(const Decision& d) {
 }
 
 json EncodeFlag(const Flag& f) {
-  static const json kDefaults = json::array({0, 0, "", ""});
-  json a = json::array({static_cast<int>(f.kind), DayNumber(f.date), f.detail, f.session_id});
+  static const json kDefaults = json::array({0, 0, "", "", ""});
+  json a = json::array(
+      {static_cast<int>(f.kind), DayNumber(f.date), f.detail, f.session_id, f.response_id});
   Trim(a, kDefaults);
   return a;
 }
@@ -335,10 +336,11 @@ Decision DecodeDecisionRow(const json& j) {
 Flag DecodeFlag(const json& j) {
   Reader r(j);
   Flag f;
-  f.kind = EnumFrom(r.Int(), FlagKind::kMaintenancePainReturn);
+  f.kind = EnumFrom(r.Int(), FlagKind::kOutcomeWorsened);
   f.date = r.Day();
   f.detail = r.Str();
   f.session_id = r.Str();
+  f.response_id = r.Str();
   r.End();
   return f;
 }

@@ -182,6 +182,7 @@ std::vector<Phase> PhasesFrom(const json& j, const std::string& at) {
     if (pj.contains("kind")) p.kind = ValueOf(kPhaseKinds, pj.at("kind"), pat + ".kind");
     if (pj.contains("climb_ladders")) p.climb_ladders = GetBool(pj, "climb_ladders", pat);
     p.sign_off_required = GetBool(pj, "sign_off_required", pat);
+    p.outcome_gate = GetString(pj, "outcome_gate", pat);
     const json& rxs = GetArray(pj, "prescriptions", pat);
     for (size_t k = 0; k < rxs.size(); ++k) {
       const std::string rat = pat + ".prescriptions[" + std::to_string(k) + "]";
@@ -269,6 +270,7 @@ json EncodePhases(const std::vector<Phase>& phases) {
     if (p.kind != PhaseKind::kUnspecified) pj["kind"] = NameOf(kPhaseKinds, p.kind);
     if (p.climb_ladders) pj["climb_ladders"] = *p.climb_ladders;
     if (p.sign_off_required) pj["sign_off_required"] = true;
+    if (!p.outcome_gate.empty()) pj["outcome_gate"] = p.outcome_gate;
     out.push_back(std::move(pj));
   }
   return out;
@@ -419,6 +421,12 @@ Result<Instrument> DecodeInstrument(const json& j) {
       if (s.contains("at_discharge")) {
         in.at_discharge = GetBool(s, "at_discharge", "instrument.schedule");
       }
+      if (s.contains("discharge_window_days")) {
+        in.discharge_window_days = GetInt(s, "discharge_window_days", "instrument.schedule");
+      }
+    }
+    if (j.contains("assign_by_default")) {
+      in.assign_by_default = GetBool(j, "assign_by_default", "instrument");
     }
     in.source = GetString(j, "source", "instrument", true);
     in.licence = GetString(j, "licence", "instrument", true);

@@ -658,6 +658,42 @@ BEGIN
   WHERE id = (SELECT patient_id FROM programs WHERE id = NEW.program_id);
 END;
 )sql",
+      // 17: outcome measures: each response stored once per (patient, client id), never changed
+      // (an evaluation input: it bumps the patient's data version), with its answers and
+      // judgement as JSON; and which instruments each program asks, the latest setting counting.
+      R"sql(
+CREATE TABLE outcome_responses(
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  id TEXT NOT NULL,
+  program_id TEXT NOT NULL REFERENCES programs(id),
+  instrument_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  answer_ms INTEGER NOT NULL,
+  receive_ms INTEGER NOT NULL,
+  answers TEXT NOT NULL,
+  score REAL NOT NULL,
+  percent REAL,
+  answered INTEGER NOT NULL,
+  judgement TEXT NOT NULL,
+  author TEXT NOT NULL,
+  PRIMARY KEY(patient_id, id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX outcome_responses_by_program ON outcome_responses(program_id, day, receive_ms);
+CREATE TRIGGER outcome_responses_no_update BEFORE UPDATE ON outcome_responses
+BEGIN SELECT RAISE(ABORT, 'outcome responses are append-only'); END;
+CREATE TRIGGER outcome_responses_no_delete BEFORE DELETE ON outcome_responses
+BEGIN SELECT RAISE(ABORT, 'outcome responses are append-only'); END;
+CREATE TRIGGER outcome_responses_data_version AFTER INSERT ON outcome_responses
+BEGIN UPDATE patients SET data_version = data_version + 1 WHERE id = NEW.patient_id; END;
+CREATE TABLE program_instruments(
+  program_id TEXT NOT NULL REFERENCES programs(id),
+  instrument_id TEXT NOT NULL,
+  assigned INTEGER NOT NULL CHECK (assigned IN (0, 1)),
+  author TEXT NOT NULL,
+  update_ms INTEGER NOT NULL,
+  PRIMARY KEY(program_id, instrument_id)
+) STRICT, WITHOUT ROWID;
+)sql",
   };
   return steps;
 }

@@ -162,4 +162,33 @@ struct AlertRecord {
   std::string ack_by;               // who acknowledged it (a resource name)
 };
 
+// A patient's answers to an outcome measure (OutcomeService), stored once per (patient, client
+// id) with the score and the judgement its instrument had then (scheduler/outcomes.h).
+struct OutcomeResponseRecord {
+  std::string patient_id;
+  std::string program_id;
+  OutcomeResult result;  // id, instrument, local date, receive time, score, judgement
+  Instant answer_time{};
+  std::vector<OutcomeAnswer> answers;
+  std::optional<double> percent;
+  int answered = 0;
+  std::string author;  // resource name of who submitted it (the patient, or their therapist)
+};
+
+// What makes a retry the same response: the client's payload, not what the server derived.
+inline bool SameOutcomePayload(const OutcomeResponseRecord& a, const OutcomeResponseRecord& b) {
+  return a.result.instrument_id == b.result.instrument_id && a.answer_time == b.answer_time &&
+         a.answers == b.answers;
+}
+
+// Whether an instrument is asked of a program's patient (set at assignment, changed by the
+// therapist). The latest setting of each instrument counts.
+struct ProgramInstrument {
+  std::string instrument_id;
+  bool assigned = true;
+  std::string author;
+  Instant update_time{};
+  bool operator==(const ProgramInstrument&) const = default;
+};
+
 }  // namespace ptrack

@@ -98,6 +98,16 @@ class SqliteStore final : public Store {
   Result<Program> AddPause(const std::string& program_id, const Pause& pause) override;
   Result<Program> EndPause(const std::string& program_id, const std::string& pause_id,
                            LocalDate last_day) override;
+  Result<std::pair<OutcomeResponseRecord, bool>> LogOutcomeResponse(
+      const OutcomeResponseRecord& response, const AuditEvent* audit) override;
+  Result<OutcomeResponseRecord> GetOutcomeResponse(const std::string& patient_id,
+                                                   const std::string& id) override;
+  Result<std::vector<OutcomeResponseRecord>> ListOutcomeResponses(
+      const std::string& program_id) override;
+  Status SetProgramInstrument(const std::string& program_id,
+                              const ProgramInstrument& setting) override;
+  Result<std::vector<ProgramInstrument>> ListProgramInstruments(
+      const std::string& program_id) override;
   Result<std::vector<Session>> ListProgramSessions(const std::string& program_id) override;
   Status AddPainFollowUp(const std::string& patient_id, const PainFollowUp& followup,
                          Instant reported) override;

@@ -196,6 +196,25 @@ class Store {
   virtual Result<Program> EndPause(const std::string& program_id, const std::string& pause_id,
                                    LocalDate last_day) = 0;
 
+  // --- Outcome measures (sqlite_store_outcomes.cc).
+  // Stores `response` once per (patient, result.id) with `audit` in the same transaction. The
+  // same id with the same instrument, answer time and answers returns the stored one (replayed);
+  // anything else is ALREADY_EXISTS. FAILED_PRECONDITION when the patient or program is unknown.
+  virtual Result<std::pair<OutcomeResponseRecord, bool>> LogOutcomeResponse(
+      const OutcomeResponseRecord& response, const AuditEvent* audit) = 0;
+  // The patient's response `id`; NOT_FOUND when there is none.
+  virtual Result<OutcomeResponseRecord> GetOutcomeResponse(const std::string& patient_id,
+                                                           const std::string& id) = 0;
+  // Every response of a program, by local date then receipt.
+  virtual Result<std::vector<OutcomeResponseRecord>> ListOutcomeResponses(
+      const std::string& program_id) = 0;
+  // Assigns or unassigns an instrument for a program (the latest setting counts).
+  virtual Status SetProgramInstrument(const std::string& program_id,
+                                      const ProgramInstrument& setting) = 0;
+  // Each instrument's latest setting for a program, by instrument id.
+  virtual Result<std::vector<ProgramInstrument>> ListProgramInstruments(
+      const std::string& program_id) = 0;
+
   // --- Progression inputs (append-only).
   // Every session of a program, in perform-time order.
   virtual Result<std::vector<Session>> ListProgramSessions(const std::string& program_id) = 0;

@@ -34,7 +34,9 @@ LocalDate DateFrom(const json& j) {
 json Encode(const PatientSummary& s) {
   json flags = json::array();
   for (const Flag& f : s.open_flags) {
-    flags.push_back({static_cast<int>(f.kind), FormatIsoDate(f.date), f.detail, f.session_id});
+    json flag = {static_cast<int>(f.kind), FormatIsoDate(f.date), f.detail, f.session_id};
+    if (!f.response_id.empty()) flag.push_back(f.response_id);
+    flags.push_back(std::move(flag));
   }
   json alerts = json::array();
   for (const AlertCandidate& a : s.alerts) {
@@ -44,35 +46,37 @@ json Encode(const PatientSummary& s) {
   json codes = json::array();
   for (const RtmCode& c : s.rtm.codes) codes.push_back({c.code, c.units});
   const RtmStatus& r = s.rtm;
-  return {{"as_of", FormatIsoDate(s.as_of)},
-          {"program", s.program_id},
-          {"phase", s.phase_number},
-          {"phase_name", s.phase_name},
-          {"suspended", s.suspended},
-          {"last_7", EncodeWindow(s.last_7)},
-          {"last_30", EncodeWindow(s.last_30)},
-          {"pain_baseline", s.pain_baseline},
-          {"pain_recent", s.pain_recent},
-          {"last_session", s.last_session ? FormatIsoDate(*s.last_session) : ""},
-          {"flags", std::move(flags)},
-          {"pending", s.pending_decisions},
-          {"rtm",
-           {{"in_episode", r.in_episode},
-            {"period", r.period_number},
-            {"period_start", FormatIsoDate(r.period_start)},
-            {"period_end", FormatIsoDate(r.period_end)},
-            {"data_days", r.data_days},
-            {"needed", r.data_days_needed},
-            {"reachable", r.device_full_reachable},
-            {"days_left", r.days_left},
-            {"month_start", FormatIsoDate(r.month_start)},
-            {"month_end", FormatIsoDate(r.month_end)},
-            {"minutes", r.minutes},
-            {"live", r.live_interaction},
-            {"codes", std::move(codes)},
-            {"forecast", r.forecast}}},
-          {"rtm_at_risk", s.rtm_at_risk},
-          {"alerts", std::move(alerts)}};
+  json out = {{"as_of", FormatIsoDate(s.as_of)},
+              {"program", s.program_id},
+              {"phase", s.phase_number},
+              {"phase_name", s.phase_name},
+              {"suspended", s.suspended},
+              {"last_7", EncodeWindow(s.last_7)},
+              {"last_30", EncodeWindow(s.last_30)},
+              {"pain_baseline", s.pain_baseline},
+              {"pain_recent", s.pain_recent},
+              {"last_session", s.last_session ? FormatIsoDate(*s.last_session) : ""},
+              {"flags", std::move(flags)},
+              {"pending", s.pending_decisions},
+              {"rtm",
+               {{"in_episode", r.in_episode},
+                {"period", r.period_number},
+                {"period_start", FormatIsoDate(r.period_start)},
+                {"period_end", FormatIsoDate(r.period_end)},
+                {"data_days", r.data_days},
+                {"needed", r.data_days_needed},
+                {"reachable", r.device_full_reachable},
+                {"days_left", r.days_left},
+                {"month_start", FormatIsoDate(r.month_start)},
+                {"month_end", FormatIsoDate(r.month_end)},
+                {"minutes", r.minutes},
+                {"live", r.live_interaction},
+                {"codes", std::move(codes)},
+                {"forecast", r.forecast}}},
+              {"rtm_at_risk", s.rtm_at_risk},
+              {"alerts", std::move(alerts)}};
+  if (!s.outcome.empty()) out["outcome"] = {s.outcome, s.outcome_change};
+  return out;
 }
 
 Result<PatientSummary> DecodeSummary(const json& j) {
@@ -92,7 +96,8 @@ Result<PatientSummary> DecodeSummary(const json& j) {
     }
     for (const json& f : j.at("flags")) {
       s.open_flags.push_back({static_cast<FlagKind>(f.at(0).get<int>()), DateFrom(f.at(1)),
-                              f.at(2).get<std::string>(), f.at(3).get<std::string>()});
+                              f.at(2).get<std::string>(), f.at(3).get<std::string>(),
+                              f.size() > 4 ? f.at(4).get<std::string>() : ""});
     }
     s.pending_decisions = j.at("pending").get<int>();
     const json& r = j.at("rtm");
@@ -117,6 +122,10 @@ Result<PatientSummary> DecodeSummary(const json& j) {
       s.alerts.push_back({static_cast<AlertKind>(a.at(0).get<int>()), a.at(1).get<std::string>(),
                           DateFrom(a.at(2)), a.at(3).get<std::string>(),
                           a.at(4).get<std::string>()});
+    }
+    if (j.contains("outcome")) {  // summaries stored before outcome measures have none
+      s.outcome = j.at("outcome").at(0).get<std::string>();
+      s.outcome_change = j.at("outcome").at(1).get<int>();
     }
     return s;
   } catch (const nlohmann::json::exception&) {

@@ -4,6 +4,7 @@
 
 #include "clients/cli/client.h"
 #include "ptrack/v1/auth.pb.h"
+#include "ptrack/v1/program.pb.h"
 
 namespace ptrack::cli {
 
@@ -45,6 +46,8 @@ int Sessions(Client& c);
 int Adherence(Client& c);
 
 // Adaptive progression (commands_progress.cc).
+// The patient's active program name (from today's plan); empty after printing why.
+std::string ActiveProgram(Client& c, const std::string& patient, v1::Plan* plan_out = nullptr);
 int Decisions(Client& c);
 int Approve(Client& c);
 int SignOff(Client& c);
@@ -59,6 +62,13 @@ int MorningPain(Client& c);
 int Adjust(Client& c);
 int RedFlags(Client& c);
 int Rules(Client& c);
+
+// Outcome measures (commands_outcomes.cc).
+int Instruments(Client& c);
+int Questionnaires(Client& c);
+int Answer(Client& c);
+int Outcomes(Client& c);
+int AssignInstrument(Client& c);
 
 // Remote Therapeutic Monitoring (commands_rtm.cc).
 int RtmStart(Client& c);

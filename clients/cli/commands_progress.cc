@@ -12,10 +12,8 @@
 #include "ptrack/v1/progression.grpc.pb.h"
 
 namespace ptrack::cli {
-namespace {
 
-// The patient's active program name (from today's plan).
-std::string ActiveProgram(Client& c, const std::string& patient, v1::Plan* plan_out = nullptr) {
+std::string ActiveProgram(Client& c, const std::string& patient, v1::Plan* plan_out) {
   auto stub = v1::ProgramService::NewStub(c.channel());
   v1::GetPlanRequest req;
   req.set_parent(patient);
@@ -28,6 +26,8 @@ std::string ActiveProgram(Client& c, const std::string& patient, v1::Plan* plan_
   if (plan_out != nullptr) *plan_out = plan;
   return plan.program();
 }
+
+namespace {
 
 int Resolve(Client& c, bool approve) {
   if (c.args().positional().size() < 2) {

@@ -86,6 +86,19 @@ const Command kCommands[] = {
     {"discharge", ptrack::cli::Discharge,
      "discharge --patient P --reason completed|goals-met|referred-on|dropped-out [--note TEXT]",
      "end the patient's program today; it stays readable and a new one may follow (therapists)"},
+    {"instruments", ptrack::cli::Instruments, "instruments",
+     "the outcome measures (PROMs) with their scoring, MCID and licence"},
+    {"questionnaires", ptrack::cli::Questionnaires, "questionnaires [--patient P]",
+     "the outcome questionnaires due today, with their items"},
+    {"answer", ptrack::cli::Answer,
+     "answer --instrument ID --item ID=VALUE[:ACTIVITY]... [--at RFC3339] [--id UUID] "
+     "[--patient P]",
+     "submit a questionnaire exactly once (the same --id is never stored twice)"},
+    {"outcomes", ptrack::cli::Outcomes, "outcomes [--patient P] [--instrument ID] [--program NAME]",
+     "outcome scores over time with the change since the baseline against the MCID"},
+    {"assign-instrument", ptrack::cli::AssignInstrument,
+     "assign-instrument --patient P --instrument ID [--remove]",
+     "ask (or stop asking) an outcome measure in the patient's program (therapists)"},
     {"flags", ptrack::cli::Flags, "flags [--patient P]",
      "red flags, pain flares, inactivity, re-evaluation due, ..."},
     {"clear-flag", ptrack::cli::ClearFlag, "clear-flag --patient P --note TEXT",
@@ -145,9 +158,9 @@ void PrintHelp() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const ptrack::cli::Args args(
-      argc, argv,
-      {"json", "help", "week", "as-prescribed", "all", "onboarded", "live", "unacknowledged"});
+  const ptrack::cli::Args args(argc, argv,
+                               {"json", "help", "week", "as-prescribed", "all", "onboarded", "live",
+                                "unacknowledged", "remove"});
   if (!args.error().empty()) return ptrack::cli::Usage(args.error());
   const auto& pos = args.positional();
   if (pos.empty() || pos[0] == "help") {

@@ -152,3 +152,53 @@ TEST_CASE("an episode of care through the client: discharge, then a new program 
   REQUIRE(programs["programs"].size() == 2);
   CHECK(programs["programs"][1]["discharge"]["note"] == "back to full work");
 }
+
+TEST_CASE("outcome measures through the client: due, answered exactly once, scored and listed",
+          "[outcomes][integration][care]") {
+  TempDir dir;
+  Ptrackd server(PTRACKD, dir.path() + "/ptrack.db", dir.path(), {"--demo"});
+  Cli therapist(server.address(), dir.path() + "/therapist");
+  Cli patient(server.address(), dir.path() + "/patient");
+  therapist.Login("therapist", "demo-therapist-pass");
+  patient.Login("patient", "demo-patient-pass");
+
+  const json due = patient.Json({"questionnaires"});
+  REQUIRE(due["due"].size() > 0);
+  CHECK(patient({"questionnaires"}).out.find("pain_now 0..10") != std::string::npos);
+
+  const std::string id = "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b";
+  RunResult first = patient({"answer", "--instrument", "nprs", "--item", "pain_now=5", "--id", id,
+                             "--at", "2026-01-01T00:00:00Z"});
+  // Answered before the program started (or long ago): refused with the reason, nothing stored.
+  CHECK(first.exit_code == 1);
+  RunResult stored =
+      patient({"answer", "--instrument", "nprs", "--item", "pain_now=5", "--id", id});
+  CHECK(stored.exit_code == 0);
+  CHECK(stored.out.find("Submitted nprs: score 5") != std::string::npos);
+  RunResult again = patient({"answer", "--instrument", "nprs", "--item", "pain_now=5", "--id", id});
+  CHECK(again.out.find("Already submitted nprs") != std::string::npos);
+  RunResult other = patient({"answer", "--instrument", "nprs", "--item", "pain_now=6", "--id", id});
+  CHECK(other.exit_code == 1);
+  CHECK(other.err.find("ALREADY_EXISTS") != std::string::npos);
+
+  RunResult bad = patient({"answer", "--instrument", "psfs", "--item", "activity_1=3:driving",
+                           "--item", "activity_2=11"});
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find("response.answers[1].value") != std::string::npos);
+  CHECK(patient({"answer", "--instrument", "psfs", "--item", "activity_1=3:driving", "--item",
+                 "activity_2=4:reading", "--item", "activity_3=2:lifting my child"})
+            .exit_code == 0);
+
+  const json listed = therapist.Json({"outcomes", "--patient", "jordan"});
+  REQUIRE(listed["responses"].size() == 2);
+  CHECK(listed["responses"][1]["score"] == 3);
+  CHECK(listed["responses"][1]["answers"][2]["activity"] == "lifting my child");
+  CHECK(therapist({"outcomes", "--patient", "jordan"}).out.find("baseline") != std::string::npos);
+
+  RunResult not_patients = patient({"assign-instrument", "--instrument", "pgic", "--remove"});
+  CHECK(not_patients.err.find("PERMISSION_DENIED") != std::string::npos);
+  RunResult removed =
+      therapist({"assign-instrument", "--patient", "jordan", "--instrument", "pgic", "--remove"});
+  CHECK(removed.exit_code == 0);
+  CHECK(removed.out.find("The program asks: ndi nprs psfs") != std::string::npos);
+}

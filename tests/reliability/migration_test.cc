@@ -155,6 +155,7 @@ void WriteWorld(const std::string& path, const World& w) {
   PTRACK_REQUIRE(opened);
   Store& store = **opened;
   PTRACK_REQUIRE(WriteWorldRecords(store, w));
+  PTRACK_REQUIRE(WriteEpisodeRecords(store, w, MakeEpisodeRecords(w)));
   PTRACK_REQUIRE(store.PutCheckpoint(w.program.id, WorldCheckpoint(w)));
 }
 
@@ -201,9 +202,10 @@ void CheckReadsBack(Store& store, const World& w, int v, const Extras* extras = 
   auto patient = store.GetPatient(w.patient.id);
   PTRACK_REQUIRE(patient);
   CHECK(Show(*patient) == Show(w.patient));
-  // Written at schema 12: the zone change, the program, its two revisions, three sessions, a
-  // report and an action; copied by the migration: nothing since.
-  CHECK(patient->data_version == (v >= 12 ? 9 : 0));
+  // Written at the latest version: the zone change, the program, its two revisions, three
+  // sessions, a report, an action, a pause and an outcome response; copied as it is into every
+  // version from 12 (which has the column); nothing since.
+  CHECK(patient->data_version == (v >= 12 ? 11 : 0));
   auto patients = store.ListPatients(w.clinic.id, w.therapist.id, PageRequest{});
   PTRACK_REQUIRE(patients);
   // Ordered by id: Casey (Ana's too) comes first.
@@ -318,6 +320,31 @@ void CheckReadsBack(Store& store, const World& w, int v, const Extras* extras = 
   } else {
     CHECK(summary.status().code() == StatusCode::kNotFound);
     CHECK(alerts->empty());
+  }
+
+  // Episodes of care from version 16, outcome measures from 17 (migration_world.h).
+  const EpisodeRecords e = MakeEpisodeRecords(w);
+  if (v >= 16) {
+    auto past = store.GetProgram(e.past.id);
+    PTRACK_REQUIRE(past);
+    CHECK(past->state == ProgramState::kEnded);
+    CHECK(past->discharge == e.discharge);
+    auto current = store.GetProgram(w.program.id);
+    PTRACK_REQUIRE(current);
+    CHECK(current->pauses == std::vector<Pause>{e.pause});
+  }
+  if (v >= 17) {
+    auto responses = store.ListOutcomeResponses(w.program.id);
+    PTRACK_REQUIRE(responses);
+    REQUIRE(responses->size() == 1);
+    const OutcomeResponseRecord& r = responses->front();
+    CHECK(r.result == e.response.result);
+    CHECK(r.answers == e.response.answers);
+    CHECK(r.percent == e.response.percent);
+    CHECK(r.answer_time == e.response.answer_time);
+    auto settings = store.ListProgramInstruments(w.program.id);
+    PTRACK_REQUIRE(settings);
+    CHECK(*settings == std::vector<ProgramInstrument>{e.instrument});
   }
 
   // Secrets exist from version 9; an older database gets its first one when it is first asked

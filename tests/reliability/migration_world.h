@@ -544,4 +544,72 @@ inline Status WriteExtras(Store& store, const Extras& x) {
   return Status::Ok();
 }
 
+// --- Records of later schema versions (beyond the schema-11 release's Store) ------------------
+
+// Schema 16: an earlier episode of care of a patient of another clinic (so that World's lists
+// stay as they were), discharged, and a pause of World's program. Schema 17: an outcome response
+// of World's program and an instrument setting.
+struct EpisodeRecords {
+  Clinic pier{"pier", "Pier Physio", "Europe/Lisbon"};
+  Therapist rui{"rui", "pier", "Rui Mota", "rui.mota"};
+  Patient ines;
+  Program past;
+  Discharge discharge{Ymd(2025, 12, 19), DischargeReason::kGoalsMet, "Back to running",
+                      "clinics/harbour/therapists/ana", At(Ymd(2025, 12, 19), 17)};
+  Pause pause{
+      "7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", Ymd(2026, 4, 6),       Ymd(2026, 4, 12), "holiday",
+      "clinics/harbour/therapists/ana",       At(Ymd(2026, 4, 1), 9)};
+  OutcomeResponseRecord response;
+  ProgramInstrument instrument{"pgic", false, "clinics/harbour/therapists/ana",
+                               At(Ymd(2026, 3, 2), 10)};
+};
+
+inline EpisodeRecords MakeEpisodeRecords(const World& w) {
+  EpisodeRecords e;
+  e.ines = w.patient;
+  e.ines.id = "ines";
+  e.ines.clinic_id = e.pier.id;
+  e.ines.therapist_id = e.rui.id;
+  e.ines.username = "ines";
+  e.ines.display_name = "Ines P.";
+  e.ines.version = 1;
+  e.past = w.program;
+  e.past.id = "prog-ines-2025";
+  e.past.patient_id = e.ines.id;
+  e.past.start_date = Ymd(2025, 11, 3);
+  e.past.create_time = At(Ymd(2025, 11, 3), 9);
+  e.past.revisions.resize(1);
+  e.past.revisions[0].effective_date = e.past.start_date;
+  e.past.revisions[0].create_time = e.past.create_time;
+  e.response.patient_id = w.patient.id;
+  e.response.program_id = w.program.id;
+  e.response.result = {"3b2a1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d",
+                       "ndi",
+                       Ymd(2026, 3, 2),
+                       At(Ymd(2026, 3, 2), 23),
+                       22.5,
+                       {"Neck Disability Index", OutcomeDirection::kLowerIsBetter, 7.5, 0, {}, {}}};
+  e.response.answer_time = At(Ymd(2026, 3, 2), 22);
+  e.response.answers = {{"pain_intensity", 3, ""}, {"lifting", 2, "carrying shopping"}};
+  e.response.percent = 45;
+  e.response.answered = 9;
+  e.response.author = "clinics/harbour/patients/jordan";
+  return e;
+}
+
+inline Status WriteEpisodeRecords(Store& store, const World& w, const EpisodeRecords& e) {
+  PTRACK_RETURN_IF_ERROR(store.CreateClinic(e.pier));
+  Account rui = MakeAccount(e.rui.username, Role::kTherapist, e.rui.id);
+  rui.clinic_id = e.pier.id;
+  PTRACK_RETURN_IF_ERROR(store.CreateTherapist(e.rui, rui));
+  Account account = MakeAccount("ines", Role::kPatient, "ines");
+  account.clinic_id = e.pier.id;
+  PTRACK_RETURN_IF_ERROR(store.CreatePatient(e.ines, account).status());
+  PTRACK_RETURN_IF_ERROR(store.CreateProgram(e.past).status());
+  PTRACK_RETURN_IF_ERROR(store.DischargeProgram(e.past.id, e.discharge).status());
+  PTRACK_RETURN_IF_ERROR(store.AddPause(w.program.id, e.pause).status());
+  PTRACK_RETURN_IF_ERROR(store.LogOutcomeResponse(e.response, nullptr).status());
+  return store.SetProgramInstrument(w.program.id, e.instrument);
+}
+
 }  // namespace ptrack::testing

@@ -28,6 +28,9 @@ ProgramHistory KnownBy(const ProgramHistory& h, LocalDate day) {
   for (const TherapistAction& a : h.actions) {
     if (a.date <= day) out.actions.push_back(a);
   }
+  for (const OutcomeResult& r : h.outcomes) {
+    if (r.received < end) out.outcomes.push_back(r);
+  }
   return out;
 }
 
@@ -61,6 +64,7 @@ ProgramHistory ResumeWindow(const ProgramHistory& h, const Checkpoint& cp, Local
   for (const TherapistAction& a : h.actions) {
     if (a.date > in.actions_after) out.actions.push_back(a);
   }
+  out.outcomes = h.outcomes;  // always all of them (progression.h)
   return out;
 }
 

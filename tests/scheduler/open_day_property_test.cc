@@ -27,6 +27,9 @@ ProgramHistory KnownBefore(const ProgramHistory& h, Instant cut) {
   for (const TherapistAction& a : h.actions) {
     if (a.at < cut) out.actions.push_back(a);
   }
+  for (const OutcomeResult& r : h.outcomes) {
+    if (r.received < cut) out.outcomes.push_back(r);
+  }
   return out;
 }
 

@@ -48,12 +48,12 @@ TEST_CASE("ScoreOutcome refuses bad answers, naming each, and scores good ones",
     std::vector<std::string> expected;
   };
   const std::vector<Row> rows = {
-      {{{"a", 1}, {"b", 2}, {"z", 1}}, {"answers[2].item_id: not an item of small"}},
+      {{{"a", 1}, {"b", 2}, {"z", 1}}, {"answers[2].item: not an item of small"}},
       {{{"a", 5}, {"b", 2}}, {"answers[0].value: must be 0..4 for item \"a\""}},
       {{{"a", -1}, {"b", 2}}, {"answers[0].value: must be 0..4 for item \"a\""}},
       {{{"a", 1}}, {"answers: item \"b\" is required"}},
       {{}, {"answers: item \"a\" is required", "answers: item \"b\" is required"}},
-      {{{"a", 1}, {"a", 2}, {"b", 1}}, {"answers[1].item_id: item \"a\" answered twice"}},
+      {{{"a", 1}, {"a", 2}, {"b", 1}}, {"answers[1].item: item \"a\" answered twice"}},
   };
   for (const Row& row : rows) {
     const auto scored = ScoreOutcome(in, row.answers);

@@ -195,6 +195,24 @@ inline std::vector<const Decision*> DecisionsFor(const Timeline& tl, const std::
   return out;
 }
 
+// An adherent, pain-free patient who does phase 1's targets from day one (10 s holds, 10 rows),
+// so phase 1 ends on plan after week 2.
+inline std::optional<Session> AheadOfPlan(LocalDate day, const ProgressState& st, int i) {
+  Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
+  for (ExerciseLog& l : s.exercises) {
+    if (l.exercise_id == "chin-nod") l.hold_seconds = std::max(l.hold_seconds, 10);
+    if (l.exercise_id == "band-row") l.reps = std::max(l.reps, 10);
+  }
+  return s;
+}
+
+inline const Decision* FindDecision(const Timeline& tl, const std::string& id) {
+  for (const Decision& d : tl.decisions) {
+    if (d.id == id) return &d;
+  }
+  return nullptr;
+}
+
 inline int Count(const Timeline& tl, FlagKind kind) {
   int n = 0;
   for (const Flag& f : tl.flags) n += f.kind == kind;

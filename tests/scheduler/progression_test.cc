@@ -287,28 +287,6 @@ TEST_CASE("regression: phase 2 is left only once its top of range is done in ful
   CHECK(named);
 }
 
-namespace {
-
-// An adherent, pain-free patient who does phase 1's targets from day one (10 s holds, 10 rows),
-// so phase 1 ends on plan after week 2.
-std::optional<Session> AheadOfPlan(LocalDate day, const ProgressState& st, int i) {
-  Session s = AsPrescribed(st, "s" + std::to_string(i), day, 1, 1, 4);
-  for (ExerciseLog& l : s.exercises) {
-    if (l.exercise_id == "chin-nod") l.hold_seconds = std::max(l.hold_seconds, 10);
-    if (l.exercise_id == "band-row") l.reps = std::max(l.reps, 10);
-  }
-  return s;
-}
-
-const Decision* FindDecision(const Timeline& tl, const std::string& id) {
-  for (const Decision& d : tl.decisions) {
-    if (d.id == id) return &d;
-  }
-  return nullptr;
-}
-
-}  // namespace
-
 TEST_CASE("regression: consolidation does not climb ladders unless the protocol says so",
           "[progression][scenario][care]") {
   for (const std::optional<bool> climb : {std::optional<bool>{}, std::optional<bool>{true}}) {

@@ -81,6 +81,20 @@ inline void Generate(uint32_t seed, Generated& g) {
     g.history.actions.push_back(
         {kind, day, "w" + std::to_string(pick(1, 6)) + "-chin-nod", "", At(day, pick(7, 20))});
   }
+  // Outcome measures: an NDI now and then (answered on a day, sometimes synced days later), and
+  // sometimes a phase-1 gate that waits on it.
+  if (chance(0.3)) w.program.revisions[0].phases[0].outcome_gate = "ndi";
+  for (int k = pick(0, 5); k > 0; --k) {
+    const LocalDate day = w.program.start_date + date::days{pick(0, days)};
+    OutcomeResult r;
+    r.id = "o" + std::to_string(k);
+    r.instrument_id = "ndi";
+    r.date = day;
+    r.received = At(day, pick(7, 22)) + std::chrono::hours(chance(0.3) ? pick(1, 200) : 0);
+    r.score = pick(5, 40);
+    r.judgement = {"NDI", OutcomeDirection::kLowerIsBetter, 7.5, 0, {}, {}};
+    g.history.outcomes.push_back(r);
+  }
   g.today = w.program.start_date + date::days{days};
 }
 

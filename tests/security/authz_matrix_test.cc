@@ -472,6 +472,32 @@ void Matrix::Builders() {
       r.set_end_date("2026-11-20");
     });
   };
+  b["/ptrack.v1.OutcomeService/ListInstruments"] = [](const Target&) {
+    return std::make_unique<v1::ListInstrumentsRequest>();
+  };
+  b["/ptrack.v1.OutcomeService/ListDueQuestionnaires"] = [](const Target& t) {
+    return Make<v1::ListDueQuestionnairesRequest>([&](auto& r) { r.set_parent(t.PatientName()); });
+  };
+  b["/ptrack.v1.OutcomeService/SubmitOutcomeResponse"] = [now](const Target& t) {
+    return Make<v1::SubmitOutcomeResponseRequest>([&](auto& r) {
+      r.set_parent(t.PatientName());
+      r.set_response_id(FreshUuid());
+      r.mutable_response()->set_instrument("instruments/nprs");
+      convert::ToProto(now - std::chrono::hours(1), r.mutable_response()->mutable_answer_time());
+      v1::OutcomeAnswer* a = r.mutable_response()->add_answers();
+      a->set_item("pain_now");
+      a->set_value(3);
+    });
+  };
+  b["/ptrack.v1.OutcomeService/ListOutcomeResponses"] = [](const Target& t) {
+    return Make<v1::ListOutcomeResponsesRequest>([&](auto& r) { r.set_parent(t.PatientName()); });
+  };
+  b["/ptrack.v1.OutcomeService/AssignInstrument"] = [](const Target& t) {
+    return Make<v1::AssignInstrumentRequest>([&](auto& r) {
+      r.set_program(t.ProgramName());
+      r.set_instrument("instruments/pgic");
+    });
+  };
   b["/ptrack.v1.ProgressionService/ListDecisions"] = [](const Target& t) {
     return Make<v1::ListDecisionsRequest>([&](auto& r) { r.set_parent(t.ProgramName()); });
   };

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "service/convert.h"
 #include "tests/service/service_fixture.h"
 #include "tests/service/test_helpers.h"
 
@@ -121,6 +122,37 @@ CallFn Log(Mutate<v1::LogSessionRequest> mutate) {
     return Send(*f.session, &v1::SessionService::Stub::LogSession, t, req);
   };
 }
+// A valid NPRS answer by jordan an hour ago, changed by `mutate`.
+v1::SubmitOutcomeResponseRequest OutcomeRequest() {
+  v1::SubmitOutcomeResponseRequest req;
+  req.set_parent(kJordan);
+  req.set_response_id(NextUuid());
+  req.mutable_response()->set_instrument("instruments/nprs");
+  convert::ToProto(FixtureNow() - std::chrono::hours(1),
+                   req.mutable_response()->mutable_answer_time());
+  v1::OutcomeAnswer* a = req.mutable_response()->add_answers();
+  a->set_item("pain_now");
+  a->set_value(4);
+  return req;
+}
+CallFn Answer(Mutate<v1::SubmitOutcomeResponseRequest> mutate) {
+  return [mutate](F& f, const Token& t) {
+    v1::SubmitOutcomeResponseRequest req = OutcomeRequest();
+    mutate(req);
+    return Send(*f.outcome, &v1::OutcomeService::Stub::SubmitOutcomeResponse, t, req);
+  };
+}
+void SetAnswers(v1::SubmitOutcomeResponseRequest& r, const std::string& instrument,
+                const std::vector<std::pair<std::string, int>>& answers) {
+  r.mutable_response()->set_instrument("instruments/" + instrument);
+  r.mutable_response()->clear_answers();
+  for (const auto& [item, value] : answers) {
+    v1::OutcomeAnswer* a = r.mutable_response()->add_answers();
+    a->set_item(item);
+    a->set_value(value);
+  }
+}
+
 v1::ExerciseLog& Ex0(v1::LogSessionRequest& r) {
   return *r.mutable_session()->mutable_exercises(0);
 }
@@ -747,6 +779,67 @@ std::vector<Vector> BadInputVectors() {
                                     "clinics/demo/patients/jordan/program/jordan-program"),
       "name");
 
+  // --- OutcomeService ---
+  add("SubmitOutcomeResponse: value 11", C::kPatient,
+      Answer([](auto& r) { r.mutable_response()->mutable_answers(0)->set_value(11); }),
+      "response.answers[0].value");
+  add("SubmitOutcomeResponse: value -1", C::kPatient,
+      Answer([](auto& r) { r.mutable_response()->mutable_answers(0)->set_value(-1); }),
+      "response.answers[0].value");
+  add("SubmitOutcomeResponse: unknown item", C::kPatient, Answer([](auto& r) {
+        SetAnswers(r, "nprs", {{"pain_now", 3}, {"mood", 1}});
+      }),
+      "response.answers[1].item");
+  add("SubmitOutcomeResponse: PSFS third activity missing", C::kPatient, Answer([](auto& r) {
+        SetAnswers(r, "psfs", {{"activity_1", 3}, {"activity_2", 3}});
+      }),
+      "response.answers");
+  add("SubmitOutcomeResponse: NDI item answered twice", C::kTherapist, Answer([](auto& r) {
+        SetAnswers(r, "ndi", {{"lifting", 3}, {"lifting", 3}});
+      }),
+      "response.answers[1].item");
+  add("SubmitOutcomeResponse: PGIC 8", C::kPatient, Answer([](auto& r) {
+        SetAnswers(r, "pgic", {{"change", 8}});
+      }),
+      "response.answers[0].value");
+  add("SubmitOutcomeResponse: no answers", C::kPatient,
+      Answer([](auto& r) { r.mutable_response()->clear_answers(); }), "response.answers");
+  add("SubmitOutcomeResponse: unknown instrument", C::kPatient,
+      Answer([](auto& r) { r.mutable_response()->set_instrument("instruments/sf-36"); }),
+      "response.instrument");
+  add("SubmitOutcomeResponse: malformed instrument", C::kPatient,
+      Answer([](auto& r) { r.mutable_response()->set_instrument("nprs"); }), "response.instrument");
+  add("SubmitOutcomeResponse: no answer_time", C::kPatient,
+      Answer([](auto& r) { r.mutable_response()->clear_answer_time(); }), "response.answer_time");
+  add("SubmitOutcomeResponse: answer_time in the future", C::kPatient, Answer([](auto& r) {
+        convert::ToProto(FixtureNow() + std::chrono::hours(1),
+                         r.mutable_response()->mutable_answer_time());
+      }),
+      "response.answer_time");
+  add("SubmitOutcomeResponse: response_id not a UUID", C::kPatient,
+      Answer([](auto& r) { r.set_response_id("my-answer"); }), "response_id");
+  add("SubmitOutcomeResponse: activity with a newline", C::kPatient,
+      Answer([](auto& r) { r.mutable_response()->mutable_answers(0)->set_activity("a\nb"); }),
+      "response.answers[0].activity");
+  add(
+      "ListOutcomeResponses: malformed instrument", C::kTherapist,
+      [](F& f, const Token& t) {
+        v1::ListOutcomeResponsesRequest req;
+        req.set_parent(kJordan);
+        req.set_instrument("ndi");
+        return Send(*f.outcome, &v1::OutcomeService::Stub::ListOutcomeResponses, t, req);
+      },
+      "instrument");
+  add(
+      "AssignInstrument: unknown instrument", C::kTherapist,
+      [](F& f, const Token& t) {
+        v1::AssignInstrumentRequest req;
+        req.set_program(kJordanProgram);
+        req.set_instrument("instruments/sf-36");
+        return Send(*f.outcome, &v1::OutcomeService::Stub::AssignInstrument, t, req);
+      },
+      "instrument");
+
   // --- SessionService ---
   add("LogSession: pain_after 11", C::kPatient, Log([](auto& r) { Sess(r).set_pain_after(11); }),
       "session.pain_after");
@@ -1039,6 +1132,35 @@ TEST_CASE("Bad input changes nothing", "[security]") {
     }
     CHECK(sessions() == sessions_before);
     CHECK(flags() == flags_before);  // the refused red flags suspended nothing
+  }
+
+  SECTION("SubmitOutcomeResponse") {
+    auto responses = [&] {
+      v1::ListOutcomeResponsesRequest req;
+      req.set_parent(kJordan);
+      v1::ListOutcomeResponsesResponse resp;
+      REQUIRE_OK(F::Call(*f.outcome, &v1::OutcomeService::Stub::ListOutcomeResponses, c.therapist,
+                         req, &resp));
+      return resp.SerializeAsString();
+    };
+    const std::string before = responses();
+    std::vector<v1::SubmitOutcomeResponseRequest> bad(4, OutcomeRequest());
+    bad[0].mutable_response()->mutable_answers(0)->set_value(11);
+    SetAnswers(bad[1], "ndi", {{"lifting", 2}, {"no_such_item", 2}});
+    SetAnswers(bad[2], "psfs", {{"activity_1", 3}, {"activity_2", 3}});
+    convert::ToProto(FixtureNow() + std::chrono::hours(1),
+                     bad[3].mutable_response()->mutable_answer_time());
+    for (v1::SubmitOutcomeResponseRequest& req : bad) {
+      req.set_response_id(NextUuid());
+      INFO(req.ShortDebugString());
+      v1::SubmitOutcomeResponseResponse resp;
+      CHECK_CODE(F::Call(*f.outcome, &v1::OutcomeService::Stub::SubmitOutcomeResponse, c.patient,
+                         req, &resp),
+                 Code::INVALID_ARGUMENT);
+      CHECK_FALSE(resp.has_response());
+    }
+    CHECK(responses() == before);
+    CHECK(flags() == flags_before);
   }
 
   SECTION("CreatePatient, CreateTherapist and CreateProgram") {

@@ -87,6 +87,7 @@ ServiceFixture::ServiceFixture(ServiceOptions options) : clock(FixtureNow()) {
   program = v1::ProgramService::NewStub(channel);
   session = v1::SessionService::NewStub(channel);
   progression = v1::ProgressionService::NewStub(channel);
+  outcome = v1::OutcomeService::NewStub(channel);
   audit = v1::AuditService::NewStub(channel);
   report = v1::ReportService::NewStub(channel);
 }

@@ -23,6 +23,7 @@
 #include "ptrack/v1/auth.grpc.pb.h"
 #include "ptrack/v1/catalog.grpc.pb.h"
 #include "ptrack/v1/clinic.grpc.pb.h"
+#include "ptrack/v1/outcome.grpc.pb.h"
 #include "ptrack/v1/program.grpc.pb.h"
 #include "ptrack/v1/progression.grpc.pb.h"
 #include "ptrack/v1/report.grpc.pb.h"
@@ -123,6 +124,7 @@ class ServiceFixture {
   std::unique_ptr<v1::ProgramService::Stub> program;
   std::unique_ptr<v1::SessionService::Stub> session;
   std::unique_ptr<v1::ProgressionService::Stub> progression;
+  std::unique_ptr<v1::OutcomeService::Stub> outcome;
   std::unique_ptr<v1::AuditService::Stub> audit;
   std::unique_ptr<v1::ReportService::Stub> report;
 };

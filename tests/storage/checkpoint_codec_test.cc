@@ -99,14 +99,16 @@ Checkpoint FullCheckpoint() {
                     {Day(2026, 4, 6), ProgressState{}}};
   cp.kept.decisions = {FullDecision(), Decision{}};
   cp.kept.flags = {Flag{FlagKind::kMaintenancePainReturn, Day(2026, 4, 1), "pain back at 4/10",
-                        "0f6c5a9e-8b1d-4c3e-9f2a-1b2c3d4e5f01"},
-                   Flag{FlagKind::kRedFlag, Day(2026, 4, 3), "", ""}};
+                        "0f6c5a9e-8b1d-4c3e-9f2a-1b2c3d4e5f01", ""},
+                   Flag{FlagKind::kRedFlag, Day(2026, 4, 3), "", "", ""},
+                   Flag{FlagKind::kOutcomeWorsened, Day(2026, 4, 5), "NDI 20 -> 30", "",
+                        "5d1c0b9e-8b1d-4c3e-9f2a-1b2c3d4e5f02"}};
   cp.kept.facts.last_session = Day(2026, 4, 11);
   cp.kept.facts.baseline_week = 1;
   cp.kept.facts.baseline_pain_sum = 17.25;
   cp.kept.facts.baseline_count = 4;
   cp.kept.facts.uncleared_red_flags = {"s-1", "s-2"};
-  cp.flags_raised_on = {Day(2026, 4, 1), Day(2026, 4, 3)};
+  cp.flags_raised_on = {Day(2026, 4, 1), Day(2026, 4, 3), Day(2026, 4, 5)};
   return cp;
 }
 
