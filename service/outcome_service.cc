@@ -40,6 +40,8 @@ void ToProto(const Instrument& in, v1::Instrument* out) {
   out->set_source(in.source);
   out->set_licence(in.licence);
   out->set_global_impression(in.improved_at_most.has_value());
+  out->set_mcid_points(in.mcid_points);
+  out->set_mcid_fraction(in.mcid_fraction);
 }
 
 v1::OutcomeChange ToProto(OutcomeChange c) {

@@ -5,6 +5,7 @@ import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { AuthService } from "./gen/ptrack/v1/auth_pb";
 import { ClinicService } from "./gen/ptrack/v1/clinic_pb";
+import { OutcomeService } from "./gen/ptrack/v1/outcome_pb";
 import { ProgramService } from "./gen/ptrack/v1/program_pb";
 import { ProgressionService } from "./gen/ptrack/v1/progression_pb";
 import { ReportService } from "./gen/ptrack/v1/report_pb";
@@ -33,6 +34,7 @@ export const progression = createClient(ProgressionService, transport);
 export const sessions = createClient(SessionService, transport);
 export const rtm = createClient(RtmService, transport);
 export const reports = createClient(ReportService, transport);
+export const outcomes = createClient(OutcomeService, transport);
 
 /** The ConnectError code of `e`, with anything that is not one (a fetch failure) as Unknown. */
 export function codeOf(e: unknown): Code {

@@ -69,3 +69,37 @@ export function painChart(points: PainPoint[], from: string, to: string): Elemen
     h("figcaption", null, summary, " ",
       h("span", { class: "key before" }, "— before"), " ", h("span", { class: "key after" }, "— after")));
 }
+
+export interface ScorePoint {
+  date: string;
+  score: number;
+}
+
+/**
+ * One outcome measure's scores over time (0..`scaleMax`), with the band of the minimal clinically
+ * important difference around the baseline (the first score): a later score outside the band is a
+ * change that counts. `higherIsBetter` only words the summary.
+ */
+export function scoreChart(title: string, points: ScorePoint[], scaleMax: number, mcid: number,
+  higherIsBetter: boolean): Element {
+  if (points.length === 0) return h("p", null, `No ${title} answers yet.`);
+  const W = 320, H = 140, L = 28, R = 8, T = 8, B = 20;
+  const from = points[0].date, to = points[points.length - 1].date;
+  const span = Math.max(1, daysBetween(from, to));
+  const x = (date: string) => L + ((W - L - R) * daysBetween(from, date)) / span;
+  const y = (v: number) => T + ((H - T - B) * (scaleMax - Math.min(scaleMax, Math.max(0, v)))) / scaleMax;
+  const base = points[0].score;
+  const band = mcid > 0
+    ? s("rect", { x: L, width: W - L - R, y: y(base + mcid), height: Math.max(0, y(base - mcid) - y(base + mcid)), class: "mcid-band" })
+    : null;
+  const last = points[points.length - 1];
+  const summary = `${title}: baseline ${base}, latest ${last.score} on ${shortDate(last.date)} ` +
+    `(${higherIsBetter ? "higher" : "lower"} is better${mcid > 0 ? `; the shaded band is the baseline ± ${mcid}, the MCID` : ""}).`;
+  return h("figure", { class: "score-chart", "data-testid": "score-chart" },
+    s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": summary },
+      band,
+      [0, scaleMax].map((v) => s("text", { x: L - 4, y: y(v) + 4, class: "axis", "text-anchor": "end" }, String(v))),
+      s("polyline", { points: points.map((p) => `${x(p.date).toFixed(1)},${y(p.score).toFixed(1)}`).join(" "), class: "after" }),
+      points.map((p) => s("circle", { cx: x(p.date), cy: y(p.score), r: 3, class: "after" }))),
+    h("figcaption", null, summary));
+}

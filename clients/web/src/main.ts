@@ -1,7 +1,7 @@
 // The web app's entry point: the header (who is signed in, the role's pages, what waits to sync),
 // the hash router, the outbox's sync triggers and the service worker (app shell offline).
-// Routes: #/sign-in, #/enrol; patients #/today, #/log, #/history; therapists and admins
-// #/patients, #/patients/{id}; admins #/clinic.
+// Routes: #/sign-in, #/enrol; patients #/today, #/log, #/history, #/answer/{instrument};
+// therapists and admins #/patients, #/patients/{id}; admins #/clinic.
 import { auth } from "./api";
 import { h, mount } from "./dom";
 import { Role } from "./gen/ptrack/v1/auth_pb";
@@ -12,6 +12,7 @@ import { clinicOverview } from "./views/clinic";
 import { history } from "./views/history";
 import { logSession } from "./views/log_session";
 import { patientPage } from "./views/patient";
+import { answerForm } from "./views/questionnaire";
 import { patients } from "./views/patients";
 import { enrol, signIn } from "./views/signin";
 import { today } from "./views/today";
@@ -105,6 +106,7 @@ async function route(): Promise<void> {
   if (patient && page === "today") await today(main, who);
   else if (patient && page === "log") await logSession(main, who);
   else if (patient && page === "history") await history(main, who);
+  else if (patient && page === "answer" && arg) await answerForm(main, who, decodeURIComponent(arg));
   else if (!patient && page === "patients" && arg) await patientPage(main, who, decodeURIComponent(arg));
   else if (!patient && page === "patients") await patients(main, who);
   else if (who.role === Role.CLINIC_ADMIN && page === "clinic") await clinicOverview(main, who);

@@ -1,4 +1,5 @@
-// The outbox: sessions logged on this device and not yet confirmed by the server, in IndexedDB so
+// The outbox: sessions logged on this device (and outcome questionnaires answered on it) not yet
+// confirmed by the server, in IndexedDB so
 // they survive closing the app, a dead battery and days offline. An item is written before the
 // first attempt to send it and removed only when the server has answered OK (stored or replayed),
 // so nothing the patient logged is lost. Its request bytes are fixed when it is made: every retry
@@ -10,9 +11,13 @@ const DB = "ptrack";
 const STORE = "outbox";
 
 export interface OutboxItem {
-  id: string;            // the session's UUID
+  id: string;            // the session's (or response's) UUID
   username: string;      // whose it is: only that account's token sends it
-  request: Uint8Array;   // LogSessionRequest, binary protobuf
+  // What `request` is: a LogSessionRequest (items stored before questionnaires have no kind) or
+  // a SubmitOutcomeResponseRequest, binary protobuf.
+  kind?: "session" | "outcome";
+  instrument?: string;   // an outcome item's "instruments/{id}"
+  request: Uint8Array;
   createdMs: number;
   summary: string;       // for the list: "Tue 4 Nov, 5 exercises"
   redFlag: boolean;

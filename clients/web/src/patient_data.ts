@@ -1,8 +1,10 @@
-// What the patient's screens read: today's plan and the red-flag checklist, from the server when
-// it answers and from the device's cache when it does not (offline). Errors other than "cannot
-// reach the server" are passed on, so a real refusal is never hidden behind stale data.
-import { describe, isTransient, programs, progression } from "./api";
+// What the patient's screens read: today's plan, the red-flag checklist and the questionnaires
+// due, from the server when it answers and from the device's cache when it does not (offline).
+// Errors other than "cannot reach the server" are passed on, so a real refusal is never hidden
+// behind stale data.
+import { describe, isTransient, outcomes, programs, progression } from "./api";
 import * as cache from "./cache";
+import { type ListDueQuestionnairesResponse, ListDueQuestionnairesResponseSchema } from "./gen/ptrack/v1/outcome_pb";
 import { type Plan, PlanSchema } from "./gen/ptrack/v1/program_pb";
 import { type GetRedFlagChecklistResponse, GetRedFlagChecklistResponseSchema } from "./gen/ptrack/v1/progression_pb";
 import type { SignedIn } from "./session_store";
@@ -45,5 +47,14 @@ export function checklist(who: SignedIn): Promise<Fetched<GetRedFlagChecklistRes
     () => progression.getRedFlagChecklist({}),
     (v) => cache.save(who.username, "checklist", GetRedFlagChecklistResponseSchema, v),
     () => cache.load(who.username, "checklist", GetRedFlagChecklistResponseSchema),
+  );
+}
+
+/** The questionnaires due and every instrument the program asks (to answer them offline). */
+export function questionnaires(who: SignedIn): Promise<Fetched<ListDueQuestionnairesResponse>> {
+  return fresh(
+    () => outcomes.listDueQuestionnaires({ parent: who.subject }),
+    (v) => cache.save(who.username, "questionnaires", ListDueQuestionnairesResponseSchema, v),
+    () => cache.load(who.username, "questionnaires", ListDueQuestionnairesResponseSchema),
   );
 }

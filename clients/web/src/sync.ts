@@ -1,4 +1,4 @@
-// Sends the outbox to the server: at start, when the browser comes back online, when the app
+// Sends the outbox (sessions and questionnaire answers) to the server: at start, when the browser comes back online, when the app
 // becomes visible again, on a timer, and right after a session is logged. One pass at a time.
 // A pass sends the signed-in account's items, red-flag reports first, then oldest first, with
 // that account's token; OK (new or replayed) removes an item;
@@ -7,7 +7,8 @@
 // and forgets the token: the items wait for the patient to sign in again.
 import { fromBinary } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
-import { codeOf, describe, isTransient, sessions } from "./api";
+import { codeOf, describe, isTransient, outcomes, sessions } from "./api";
+import { SubmitOutcomeResponseRequestSchema } from "./gen/ptrack/v1/outcome_pb";
 import { LogSessionRequestSchema } from "./gen/ptrack/v1/session_pb";
 import * as outbox from "./outbox";
 import { current, forget } from "./session_store";
@@ -97,8 +98,12 @@ async function pass(): Promise<void> {
     for (const item of items) {
       if (current()?.token !== who.token) break;
       try {
-        await sessions.logSession(fromBinary(LogSessionRequestSchema, item.request),
-          { headers: { Authorization: `Bearer ${who.token}` } });
+        const options = { headers: { Authorization: `Bearer ${who.token}` } };
+        if (item.kind === "outcome") {
+          await outcomes.submitOutcomeResponse(fromBinary(SubmitOutcomeResponseRequestSchema, item.request), options);
+        } else {
+          await sessions.logSession(fromBinary(LogSessionRequestSchema, item.request), options);
+        }
         await outbox.remove(item.id);
       } catch (e) {
         if (codeOf(e) === Code.Unauthenticated) {

@@ -1,17 +1,19 @@
 // One patient, for their therapist (or an admin): an open red flag with the form to clear it,
 // the other flags, the decisions waiting for approval (approve / reject), today's exercises with
 // a dose adjustment form, the adherence calendar, the pain trend, the sessions, remote
-// monitoring (RTM) status with time recording, pausing and ending the episode (discharge); without
-// an active program, how the last one ended.
+// monitoring (RTM) status with time recording, the outcome measures over time (with their MCID
+// band) and which the program asks, pausing and ending the episode (discharge); without an active
+// program, how the last one ended.
 import { create } from "@bufbuild/protobuf";
-import { clinics, describe, programs, progression, sessions } from "../api";
+import { clinics, describe, outcomes, programs, progression, sessions } from "../api";
 import { statusOf } from "../attention";
-import { adherenceCalendar, painChart } from "../charts";
+import { adherenceCalendar, painChart, scoreChart } from "../charts";
 import { addDays, todayIn } from "../dates";
 import { h, mount, toast } from "../dom";
 import { doseText, flagText } from "../format";
 import { DoseSchema } from "../gen/ptrack/v1/dose_pb";
 import { DischargeReason, type PlanDay, type Program } from "../gen/ptrack/v1/program_pb";
+import { type ListOutcomeResponsesResponse, OutcomeChange } from "../gen/ptrack/v1/outcome_pb";
 import { type Decision, FlagKind } from "../gen/ptrack/v1/progression_pb";
 import type { SignedIn } from "../session_store";
 import { uuid4 } from "../uuid";
@@ -188,6 +190,45 @@ function endedNote(last: Program | undefined): HTMLElement {
     d ? h("p", null, `The last program ended on ${d.date}${why ? ` (${why.toLowerCase()})` : ""}${d.note ? `: ${d.note}` : "."}`) : null);
 }
 
+const verdicts: Record<number, string> = {
+  [OutcomeChange.IMPROVED]: "improved", [OutcomeChange.WORSENED]: "worse", [OutcomeChange.NONE]: "no clear change",
+};
+
+/** Scores over time per instrument, and the form to ask or stop asking an instrument. */
+function outcomesSection(program: string, got: ListOutcomeResponsesResponse, asked: string[],
+  all: { name: string; displayName: string }[], reload: Reload): HTMLElement {
+  const charts = got.instruments.filter((i) => got.responses.some((r) => r.instrument === i.name)).map((i) => {
+    const mine = got.responses.filter((r) => r.instrument === i.name);
+    const latest = mine[mine.length - 1];
+    const mcid = i.mcidPoints > 0 ? i.mcidPoints : i.mcidFraction * (mine[0]?.score ?? 0);
+    return h("div", { "data-instrument": i.name },
+      h("h3", null, i.displayName),
+      i.globalImpression ? null : scoreChart(i.displayName, mine.map((r) => ({ date: r.localDate, score: r.score })),
+        i.scaleMax, mcid, i.higherIsBetter),
+      h("p", { "data-testid": "outcome-latest" }, `Latest ${latest.localDate}: ${latest.score}`,
+        latest.percent !== undefined ? ` (${Math.round(latest.percent)} %)` : "",
+        latest.baseline ? " — the baseline" : latest.change !== undefined
+          ? ` — ${latest.change > 0 ? "+" : ""}${Math.round(latest.change * 10) / 10} since the baseline: ${verdicts[latest.verdict]} (MCID ${latest.mcid})`
+          : ` — ${verdicts[latest.verdict]}`));
+  });
+  const select = h("select", { name: "instrument", "aria-label": "Outcome measure" },
+    all.map((i) => h("option", { value: i.name }, `${i.displayName}${asked.includes(i.name) ? " (asked)" : ""}`)));
+  const act = (unassign: boolean) => async () => {
+    try {
+      await outcomes.assignInstrument({ program, instrument: select.value, unassign });
+      toast(unassign ? "No longer asked." : "Asked from today.");
+      await reload();
+    } catch (e) {
+      toast(describe(e), "error");
+    }
+  };
+  return h("section", { class: "card", "data-testid": "outcomes" }, h("h2", null, "Outcome measures"),
+    charts.length > 0 ? charts : h("p", null, "No questionnaires answered yet."),
+    h("div", { class: "row" }, select,
+      h("button", { type: "button", onclick: act(false) }, "Ask"),
+      h("button", { type: "button", onclick: act(true) }, "Stop asking")));
+}
+
 export async function patientPage(root: HTMLElement, who: SignedIn, id: string): Promise<void> {
   const name = `${who.clinic}/patients/${id}`;
   const reload = () => patientPage(root, who, id);
@@ -205,6 +246,10 @@ export async function patientPage(root: HTMLElement, who: SignedIn, id: string):
       : [null, null, null];
     const last = st.hasProgram ? undefined : (await programs.listPrograms({ parent: name, pageSize: 1 })).programs[0];
     const monitoring = await rtmCard(who, name, today, reload);
+    const [scores, instruments, asked] = st.hasProgram
+      ? await Promise.all([outcomes.listOutcomeResponses({ parent: name }), outcomes.listInstruments({}),
+        outcomes.listDueQuestionnaires({ parent: name })])
+      : [null, null, null];
     const redFlag = st.flags.filter((f) => f.kind === FlagKind.RED_FLAG).pop();
     const others = st.flags.filter((f) => f.kind !== FlagKind.RED_FLAG);
     mount(root,
@@ -223,6 +268,8 @@ export async function patientPage(root: HTMLElement, who: SignedIn, id: string):
             h("p", null, `Adherence: ${Math.round(adherence!.ratio * 100)}% of prescribed sessions.`)),
           h("section", { class: "card" }, h("h2", null, "Pain trend"), painChart(painPoints(list!.sessions), addDays(today, -55), today)),
           h("section", { class: "card" }, h("h2", null, "Sessions"), sessionList(list!.sessions)),
+          outcomesSection(st.program, scores!, asked!.instruments.map((i) => i.name),
+            instruments!.instruments, reload),
           pauseForm(st.program, plan?.days[0]?.paused ?? false, reload),
           dischargeForm(st.program, reload)],
       monitoring);

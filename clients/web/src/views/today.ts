@@ -1,5 +1,5 @@
 // The patient's home screen: today's exercises with their doses and the reason for any recent
-// change, whether today's session is done, and the days ahead. Offline it shows the plan last
+// change, whether today's session is done, the questionnaires due, and the days ahead. Offline it shows the plan last
 // fetched, saying so. A suspended program, or a red-flag report still waiting on the device, shows
 // the stop screen instead of exercises.
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -12,6 +12,7 @@ import * as outbox from "../outbox";
 import { checklist, plan } from "../patient_data";
 import type { SignedIn } from "../session_store";
 import * as sync from "../sync";
+import { dueCard } from "./questionnaire";
 import { reportStatus, stopScreen } from "./stop_screen";
 
 export function exerciseCard(e: PlannedExercise): HTMLElement {
@@ -90,11 +91,13 @@ export async function today(root: HTMLElement, who: SignedIn): Promise<void> {
     : day.trainingDay
       ? h("a", { class: "button primary", href: "#/log", "data-testid": "log-session" }, "Log today's session")
       : h("p", null, "Rest day. If you want to, you can still log a session.", " ", h("a", { href: "#/log" }, "Log a session"));
+  const questions = await dueCard(who);
   mount(root, stale,
     h("section", { class: "card" },
       h("h1", null, day.trainingDay ? "Today's exercises" : "Rest day"),
       h("p", { class: "phase" }, `Week ${day.programWeek} · ${day.phaseName}`),
       status,
       h("ul", { class: "exercises" }, day.exercises.map(exerciseCard))),
+    questions,
     h("section", { class: "card" }, h("h2", null, "Coming up"), upcoming(p.days.slice(index + 1, index + 7))));
 }
