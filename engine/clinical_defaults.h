@@ -20,6 +20,23 @@ struct ClinicalDefaults {
   ReportRules report;
   std::vector<Instrument> outcomes;  // data/outcomes: the outcome measures (CLINICAL.md §8)
 
+  const Instrument* FindInstrument(const std::string& id) const {
+    for (const Instrument& in : outcomes) {
+      if (in.id == id) return &in;
+    }
+    return nullptr;
+  }
+
+  // A phase gate that waits on an instrument there is not could never open: named under `field`.
+  void CheckOutcomeGates(const std::vector<Phase>& phases, const std::string& field,
+                         Violations& out) const {
+    for (size_t i = 0; i < phases.size(); ++i) {
+      if (!phases[i].outcome_gate.empty() && FindInstrument(phases[i].outcome_gate) == nullptr) {
+        out.Add(field + "[" + std::to_string(i) + "].outcome_gate", "unknown instrument");
+      }
+    }
+  }
+
   bool IsRedFlag(const std::string& id) const {
     for (const RedFlagItem& r : red_flags.questions) {
       if (r.id == id) return true;

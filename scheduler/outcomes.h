@@ -53,6 +53,7 @@ struct Instrument {
   bool at_discharge = true;
   int discharge_window_days = 14;  // the discharge questionnaire may be answered this long after
   bool assign_by_default = true;   // every new program asks it (a therapist may change that)
+  std::string loinc;               // its LOINC code where one exists (FHIR export); else empty
   std::string source;              // the reference it comes from
   std::string licence;             // its notice, shown wherever the instrument is
   bool operator==(const Instrument&) const = default;

@@ -116,6 +116,15 @@ grpc::ServerUnaryReactor* ExportServiceImpl::ExportPatientFhir(
                                                                   std::nullopt, page);
                                 }));
         std::reverse(record.sessions.begin(), record.sessions.end());
+        for (const Program& p : record.programs) {
+          PTRACK_ASSIGN_OR_RETURN(auto responses, deps_.store.ListOutcomeResponses(p.id));
+          for (OutcomeResponseRecord& o : responses) {
+            for (const Instrument& in : deps_.clinical.outcomes) {
+              if (in.id == o.result.instrument_id) record.instruments.emplace(in.id, in);
+            }
+            record.outcomes.push_back(std::move(o));
+          }
+        }
         const Instant now = deps_.clock.Now();
         resp->set_json(fhir::Bundle(record, LocalDateOf(now, zone), now).dump(2));
         return Status::Ok();

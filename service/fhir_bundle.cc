@@ -76,6 +76,83 @@ std::string ActivityStatus(const Program& program, const Phase& phase, LocalDate
   return "in-progress";
 }
 
+// A Questionnaire per instrument answered (its items as integer choices with their labels), a
+// QuestionnaireResponse per response and an Observation of its score.
+void AddOutcomes(const PatientRecord& r, const std::string& patient_name,
+                 const std::string& patient_ref, json& entries) {
+  auto canonical = [](const std::string& id) { return "urn:ptrack:instruments:" + id; };
+  for (const auto& [id, in] : r.instruments) {
+    json items = json::array();
+    for (const OutcomeItem& item : in.items) {
+      json options = json::array();
+      for (int v = item.min; v <= item.max; ++v) {
+        json coding = {{"code", std::to_string(v)}};
+        if (!item.labels.empty())
+          coding["display"] = item.labels[static_cast<size_t>(v - item.min)];
+        options.push_back({{"valueCoding", std::move(coding)}});
+      }
+      items.push_back({{"linkId", item.id},
+                       {"text", item.text.empty() ? item.id : item.text},
+                       {"type", "choice"},
+                       {"required", item.required},
+                       {"answerOption", std::move(options)}});
+    }
+    json q = {{"resourceType", "Questionnaire"},
+              {"id", id},
+              {"url", canonical(id)},
+              {"name", MachineName(id)},
+              {"title", in.display_name},
+              {"status", "active"},
+              {"copyright", in.licence},
+              {"item", std::move(items)}};
+    if (!in.loinc.empty()) q["code"] = {{{"system", kLoinc}, {"code", in.loinc}}};
+    entries.push_back(Entry("instruments/" + id, std::move(q)));
+  }
+  for (const OutcomeResponseRecord& o : r.outcomes) {
+    const std::string name = patient_name + "/outcomeResponses/" + o.result.id;
+    json items = json::array();
+    for (const OutcomeAnswer& a : o.answers) {
+      json item = {{"linkId", a.item_id},
+                   {"answer", {{{"valueCoding", {{"code", std::to_string(a.value)}}}}}}};
+      if (!a.activity.empty()) item["text"] = a.activity;
+      items.push_back(std::move(item));
+    }
+    entries.push_back(Entry(
+        name, {{"resourceType", "QuestionnaireResponse"},
+               {"id", o.result.id},
+               {"questionnaire", canonical(o.result.instrument_id)},
+               {"status", "completed"},
+               {"subject", {{"reference", patient_ref}}},
+               {"basedOn", {{{"reference", UrnFor(patient_name + "/programs/" + o.program_id)}}}},
+               {"authored", Iso(o.answer_time)},
+               {"item", std::move(items)}}));
+    json code = {{"text", o.result.judgement.display_name}};
+    auto in = r.instruments.find(o.result.instrument_id);
+    if (in != r.instruments.end() && !in->second.loinc.empty()) {
+      code["coding"] = {{{"system", kLoinc}, {"code", in->second.loinc}}};
+    }
+    json observation = {
+        {"resourceType", "Observation"},
+        {"id", o.result.id + "-score"},
+        {"status", "final"},
+        {"category", {{{"coding", {{{"system", kCategorySystem}, {"code", "survey"}}}}}}},
+        {"code", std::move(code)},
+        {"subject", {{"reference", patient_ref}}},
+        {"effectiveDateTime", Iso(o.answer_time)},
+        {"valueQuantity", {{"value", o.result.score}, {"unit", "score"}}},
+        {"derivedFrom", {{{"reference", UrnFor(name)}}}}};
+    if (o.percent) {
+      observation["component"] = {{{"code", {{"text", "Percent of the full scale"}}},
+                                   {"valueQuantity",
+                                    {{"value", *o.percent},
+                                     {"unit", "%"},
+                                     {"system", "http://unitsofmeasure.org"},
+                                     {"code", "%"}}}}};
+    }
+    entries.push_back(Entry(name + "/score", std::move(observation)));
+  }
+}
+
 }  // namespace
 
 std::string UrnFor(const std::string& resource_name) {
@@ -166,6 +243,7 @@ json Bundle(const PatientRecord& r, LocalDate today, Instant now) {
            {"note", {{{"text", std::string("Reported ") + when}}}}}));
     }
   }
+  AddOutcomes(r, patient_name, patient_ref, entries);
   return {{"resourceType", "Bundle"},
           {"type", "collection"},
           {"timestamp", Iso(now)},

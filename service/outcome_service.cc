@@ -100,10 +100,7 @@ std::map<std::string, const OutcomeResponseRecord*> Baselines(
 }  // namespace
 
 const Instrument* OutcomeServiceImpl::Find(const std::string& id) const {
-  for (const Instrument& in : deps_.clinical.outcomes) {
-    if (in.id == id) return &in;
-  }
-  return nullptr;
+  return deps_.clinical.FindInstrument(id);
 }
 
 Result<std::vector<std::string>> OutcomeServiceImpl::Asked(const Program& program) {

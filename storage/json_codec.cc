@@ -425,6 +425,7 @@ Result<Instrument> DecodeInstrument(const json& j) {
         in.discharge_window_days = GetInt(s, "discharge_window_days", "instrument.schedule");
       }
     }
+    in.loinc = GetString(j, "loinc", "instrument");
     if (j.contains("assign_by_default")) {
       in.assign_by_default = GetBool(j, "assign_by_default", "instrument");
     }

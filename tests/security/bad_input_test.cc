@@ -702,6 +702,18 @@ std::vector<Vector> BadInputVectors() {
       "end_date");
   add("PauseProgram: end in year 0", C::kTherapist,
       PauseFn([](auto& r) { r.set_end_date("0000-01-01"); }), "end_date");
+  add("UpdateProgram: a phase gate on an unknown instrument", C::kTherapist,
+      EditProgram([](auto& r) {
+        r.mutable_update_mask()->add_paths("phases");
+        r.mutable_program()->mutable_phases(1)->set_outcome_gate("instruments/sf-36");
+      }),
+      "program.phases[1].outcome_gate");
+  add("UpdateProgram: a phase gate that is not an instrument name", C::kTherapist,
+      EditProgram([](auto& r) {
+        r.mutable_update_mask()->add_paths("phases");
+        r.mutable_program()->mutable_phases(1)->set_outcome_gate("psfs");
+      }),
+      "program.phases[1].outcome_gate");
   add("UpdateProgram: empty mask", C::kTherapist,
       EditProgram([](auto& r) { r.clear_update_mask(); }), "update_mask");
   add("UpdateProgram: NaN adherence_gate", C::kTherapist,

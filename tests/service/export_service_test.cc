@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "ptrack/v1/export.grpc.pb.h"
+#include "service/convert.h"
 #include "service/credentials.h"
 #include "service/csv.h"
 #include "tests/service/service_fixture.h"
@@ -665,6 +666,70 @@ TEST_CASE("FHIR bundle: Patient, ActivityDefinitions, CarePlan and pain Observat
   }
   CHECK(IsoUtc(t1) == "2026-11-18T09:15:00Z");
   CHECK(IsoUtc(t2) == "2026-11-20T22:45:59Z");
+}
+
+TEST_CASE("FHIR bundle: outcome measures as Questionnaire, QuestionnaireResponse and Observation",
+          "[export][fhir][outcomes][care]") {
+  F f;
+  const Token therapist = f.SignIn(kTherapistUser, kTherapistPass);
+  const TestPatient p = NewPatient(f, therapist, "fhir-proms", "Rui Costa", "Europe/Lisbon");
+  auto submit = [&](const std::string& id, const std::string& instrument,
+                    const std::vector<std::tuple<std::string, int, std::string>>& answers) {
+    v1::SubmitOutcomeResponseRequest req;
+    req.set_parent(p.name);
+    req.set_response_id(id);
+    req.mutable_response()->set_instrument("instruments/" + instrument);
+    convert::ToProto(Utc(2026, 11, 20, 9, 30), req.mutable_response()->mutable_answer_time());
+    for (const auto& [item, value, activity] : answers) {
+      v1::OutcomeAnswer* a = req.mutable_response()->add_answers();
+      a->set_item(item);
+      a->set_value(value);
+      a->set_activity(activity);
+    }
+    v1::SubmitOutcomeResponseResponse resp;
+    REQUIRE_OK(
+        F::Call(*f.outcome, &v1::OutcomeService::Stub::SubmitOutcomeResponse, p.token, req, &resp));
+  };
+  const std::string nprs_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c41";
+  const std::string psfs_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c42";
+  submit(nprs_id, "nprs", {{"pain_now", 6, ""}});
+  submit(
+      psfs_id, "psfs",
+      {{"activity_1", 2, "driving"}, {"activity_2", 3, "reading"}, {"activity_3", 4, "lifting"}});
+
+  v1::FhirBundle out;
+  REQUIRE_OK(ExportFhir(f, therapist, p.name, &out));
+  INFO(out.json());
+  const json bundle = json::parse(out.json());
+  const auto questionnaires = EntriesOf(bundle, "Questionnaire");
+  REQUIRE(questionnaires.size() == 2);
+  const json& nprs = questionnaires[0].at("resource");
+  CHECK(nprs.at("url") == "urn:ptrack:instruments:nprs");
+  CHECK(nprs.at("code")[0].at("code") == "72514-3");  // LOINC, from data/outcomes/nprs.json
+  CHECK(nprs.at("item")[0].at("answerOption").size() == 11);
+  CHECK_FALSE(nprs.at("copyright").get<std::string>().empty());
+  CHECK_FALSE(questionnaires[1].at("resource").contains("code"));  // the PSFS has none
+
+  const auto responses = EntriesOf(bundle, "QuestionnaireResponse");
+  REQUIRE(responses.size() == 2);
+  const json& psfs = responses[1].at("resource");
+  CHECK(psfs.at("id") == psfs_id);
+  CHECK(psfs.at("questionnaire") == "urn:ptrack:instruments:psfs");
+  CHECK(psfs.at("status") == "completed");
+  CHECK(psfs.at("authored") == "2026-11-20T09:30:00Z");
+  CHECK(psfs.at("item")[2].at("text") == "lifting");
+  CHECK(psfs.at("item")[2].at("answer")[0].at("valueCoding").at("code") == "4");
+
+  std::vector<json> scores;
+  for (const json& e : EntriesOf(bundle, "Observation")) {
+    if (e.at("resource").contains("derivedFrom")) scores.push_back(e);
+  }
+  REQUIRE(scores.size() == 2);
+  CHECK(scores[0].at("resource").at("code").at("coding")[0].at("code") == "72514-3");
+  CHECK(scores[0].at("resource").at("valueQuantity").at("value") == 6);
+  CHECK(scores[1].at("resource").at("valueQuantity").at("value") == Approx(3));
+  CHECK(scores[1].at("resource").at("derivedFrom")[0].at("reference") ==
+        responses[1].at("fullUrl"));
 }
 
 TEST_CASE("FHIR bundle: deterministic apart from the timestamp, and who may export it",
