@@ -176,6 +176,7 @@ PatientSummary Summarize(const Program& program, const Timeline& timeline, Local
   out.phase_number = plan.phase_number;
   out.phase_name = plan.phase_name;
   out.suspended = timeline.StateOn(today).suspended;
+  out.paused = plan.paused;
 
   const LocalDate from_7 = std::max(program.start_date, today - date::days{6});
   const LocalDate from_30 = std::max(program.start_date, today - date::days{29});

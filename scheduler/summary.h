@@ -76,6 +76,7 @@ struct PatientSummary {
   int phase_number = 0;  // 0: before the start or past a finite last phase
   std::string phase_name;
   bool suspended = false;
+  bool paused = false;  // a pause of the program covers as_of
   AdherenceWindow last_7, last_30;  // the 7 / 30 days ending on as_of
   double pain_baseline = -1;        // mean pain after, first program week with sessions; -1: none
   double pain_recent = -1;          // mean pain after over the 7 days ending on as_of; -1: none

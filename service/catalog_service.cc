@@ -138,7 +138,7 @@ grpc::ServerUnaryReactor* CatalogServiceImpl::CreateProtocol(grpc::CallbackServe
         validate::Line(p.display_name, "protocol.display_name", 100, v);
         validate::Text(p.description, "protocol.description", 2000, v, false);
         p.phases = convert::FromProto(req->protocol().phases(), "protocol.phases", v);
-        deps_.clinical.CheckOutcomeGates(p.phases, "protocol.phases", v);
+        deps_.clinical.CheckOutcomeGates(clinic_id, p.phases, "protocol.phases", v);
         ValidatePhases(
             p.phases,
             [&](const std::string& id) {

@@ -119,8 +119,9 @@ grpc::ServerUnaryReactor* ExportServiceImpl::ExportPatientFhir(
         for (const Program& p : record.programs) {
           PTRACK_ASSIGN_OR_RETURN(auto responses, deps_.store.ListOutcomeResponses(p.id));
           for (OutcomeResponseRecord& o : responses) {
-            for (const Instrument& in : deps_.clinical.outcomes) {
-              if (in.id == o.result.instrument_id) record.instruments.emplace(in.id, in);
+            if (const Instrument* in =
+                    deps_.clinical.FindInstrument(patient.clinic_id, o.result.instrument_id)) {
+              record.instruments.emplace(in->id, *in);
             }
             record.outcomes.push_back(std::move(o));
           }

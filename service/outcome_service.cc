@@ -99,22 +99,26 @@ std::map<std::string, const OutcomeResponseRecord*> Baselines(
 
 }  // namespace
 
-const Instrument* OutcomeServiceImpl::Find(const std::string& id) const {
-  return deps_.clinical.FindInstrument(id);
+const Instrument* OutcomeServiceImpl::Find(const std::string& clinic_id,
+                                           const std::string& id) const {
+  return deps_.clinical.FindInstrument(clinic_id, id);
 }
 
-Result<std::vector<std::string>> OutcomeServiceImpl::Asked(const Program& program) {
+Result<std::vector<std::string>> OutcomeServiceImpl::Asked(const Program& program,
+                                                           const std::string& clinic_id) {
   PTRACK_ASSIGN_OR_RETURN(auto settings, deps_.store.ListProgramInstruments(program.id));
   std::set<std::string> asked;
-  for (const Instrument& in : deps_.clinical.outcomes) {
-    bool on = in.assign_by_default;
+  for (const Instrument* in : deps_.clinical.InstrumentsFor(clinic_id)) {
+    bool on = in->assign_by_default;
     for (const ProgramInstrument& s : settings) {
-      if (s.instrument_id == in.id) on = s.assigned;
+      if (s.instrument_id == in->id) on = s.assigned;
     }
-    if (on) asked.insert(in.id);
+    if (on) asked.insert(in->id);
   }
   for (const Phase& p : program.latest().phases) {
-    if (!p.outcome_gate.empty() && Find(p.outcome_gate) != nullptr) asked.insert(p.outcome_gate);
+    if (!p.outcome_gate.empty() && Find(clinic_id, p.outcome_gate) != nullptr) {
+      asked.insert(p.outcome_gate);
+    }
   }
   return std::vector<std::string>(asked.begin(), asked.end());
 }
@@ -136,13 +140,13 @@ Result<Program> OutcomeServiceImpl::CurrentProgram(const Patient& patient) {
 grpc::ServerUnaryReactor* OutcomeServiceImpl::ListInstruments(grpc::CallbackServerContext* context,
                                                               const v1::ListInstrumentsRequest*,
                                                               v1::ListInstrumentsResponse* resp) {
-  return ServeAsync(deps_, context, "/ptrack.v1.OutcomeService/ListInstruments",
-                    [=, this](Call&) -> Status {
-                      for (const Instrument& in : deps_.clinical.outcomes) {
-                        ToProto(in, resp->add_instruments());
-                      }
-                      return Status::Ok();
-                    });
+  return ServeAsync(
+      deps_, context, "/ptrack.v1.OutcomeService/ListInstruments", [=, this](Call& call) -> Status {
+        for (const Instrument* in : deps_.clinical.InstrumentsFor(call.who().clinic_id)) {
+          ToProto(*in, resp->add_instruments());
+        }
+        return Status::Ok();
+      });
 }
 
 grpc::ServerUnaryReactor* OutcomeServiceImpl::ListDueQuestionnaires(
@@ -161,13 +165,13 @@ grpc::ServerUnaryReactor* OutcomeServiceImpl::ListDueQuestionnaires(
         PTRACK_ASSIGN_OR_RETURN(Zone zone, PatientZone(patient));
         const LocalDate today = LocalDateOf(deps_.clock.Now(), zone);
         PTRACK_ASSIGN_OR_RETURN(auto responses, deps_.store.ListOutcomeResponses(program->id));
-        PTRACK_ASSIGN_OR_RETURN(auto asked, Asked(*program));
+        PTRACK_ASSIGN_OR_RETURN(auto asked, Asked(*program, patient.clinic_id));
         resp->set_program(names::Program(patient.clinic_id, patient.id, program->id));
         const auto baselines = Baselines(responses);
         const std::optional<LocalDate> discharged =
             program->discharge ? std::optional<LocalDate>(program->discharge->date) : std::nullopt;
         for (const std::string& id : asked) {
-          const Instrument& in = *Find(id);
+          const Instrument& in = *Find(patient.clinic_id, id);
           ToProto(in, resp->add_instruments());
           const auto occasion = CurrentOccasion(in, program->start_date, discharged, today);
           if (!occasion) continue;
@@ -210,7 +214,7 @@ grpc::ServerUnaryReactor* OutcomeServiceImpl::SubmitOutcomeResponse(
         const Instrument* instrument = nullptr;
         if (auto id = names::ParseInstrument(in.instrument(), "response.instrument"); !id.ok()) {
           v.Add("response.instrument", "must be an instrument name like instruments/{id}");
-        } else if ((instrument = Find(*id)) == nullptr) {
+        } else if ((instrument = Find(patient.clinic_id, *id)) == nullptr) {
           v.Add("response.instrument", "unknown instrument");
         } else {
           r.result.instrument_id = *id;
@@ -339,7 +343,7 @@ grpc::ServerUnaryReactor* OutcomeServiceImpl::ListOutcomeResponses(
           program = std::move(*current);
         }
         PTRACK_ASSIGN_OR_RETURN(auto responses, deps_.store.ListOutcomeResponses(program.id));
-        PTRACK_ASSIGN_OR_RETURN(auto asked, Asked(program));
+        PTRACK_ASSIGN_OR_RETURN(auto asked, Asked(program, patient.clinic_id));
         resp->set_program(names::Program(patient.clinic_id, patient.id, program.id));
         const auto baselines = Baselines(responses);
         std::set<std::string> shown(asked.begin(), asked.end());
@@ -350,7 +354,9 @@ grpc::ServerUnaryReactor* OutcomeServiceImpl::ListOutcomeResponses(
                   resp->add_responses());
         }
         for (const std::string& id : shown) {
-          if (const Instrument* in = Find(id)) ToProto(*in, resp->add_instruments());
+          if (const Instrument* in = Find(patient.clinic_id, id)) {
+            ToProto(*in, resp->add_instruments());
+          }
         }
         return Status::Ok();
       });
@@ -364,8 +370,10 @@ grpc::ServerUnaryReactor* OutcomeServiceImpl::AssignInstrument(
       [=, this](Call& call) -> Status {
         PTRACK_ASSIGN_OR_RETURN(auto name, names::ParseProgram(req->program(), "program"));
         PTRACK_ASSIGN_OR_RETURN(auto id, names::ParseInstrument(req->instrument(), "instrument"));
-        if (Find(id) == nullptr) return Status::InvalidArgument("instrument", "unknown instrument");
         PTRACK_ASSIGN_OR_RETURN(auto patient, call.CheckPatient({name.clinic, name.patient}));
+        if (Find(patient.clinic_id, id) == nullptr) {
+          return Status::InvalidArgument("instrument", "unknown instrument");
+        }
         PTRACK_ASSIGN_OR_RETURN(auto program, deps_.store.GetProgram(name.child));
         if (program.patient_id != patient.id) return Status::NotFound("program not found");
         if (program.state != ProgramState::kActive) {
@@ -381,7 +389,7 @@ grpc::ServerUnaryReactor* OutcomeServiceImpl::AssignInstrument(
         }
         PTRACK_RETURN_IF_ERROR(deps_.store.SetProgramInstrument(
             program.id, {id, !req->unassign(), ActorName(call.who()), deps_.clock.Now()}));
-        PTRACK_ASSIGN_OR_RETURN(auto asked, Asked(program));
+        PTRACK_ASSIGN_OR_RETURN(auto asked, Asked(program, patient.clinic_id));
         for (const std::string& a : asked) resp->add_instruments(names::Instrument(a));
         return Status::Ok();
       });

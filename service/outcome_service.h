@@ -33,9 +33,10 @@ class OutcomeServiceImpl final : public v1::OutcomeService::CallbackService {
                                              v1::AssignInstrumentResponse* response) override;
 
  private:
-  const Instrument* Find(const std::string& id) const;
-  // The ids of the instruments `program` asks (see above), by id.
-  Result<std::vector<std::string>> Asked(const Program& program);
+  // Instrument `id` as the clinic uses it (its own data, else the shipped one).
+  const Instrument* Find(const std::string& clinic_id, const std::string& id) const;
+  // The ids of the instruments `program` (of a patient of `clinic_id`) asks (see above), by id.
+  Result<std::vector<std::string>> Asked(const Program& program, const std::string& clinic_id);
   // The program a patient's responses count for today: the active one, else the latest
   // discharged one (answers are taken within its instruments' discharge windows). NOT_FOUND
   // when the patient has never had a program.

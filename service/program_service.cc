@@ -188,7 +188,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(grpc::CallbackServer
         for (const std::string& path : req->update_mask().paths()) {
           if (path == "phases") {
             next.phases = convert::FromProto(req->program().phases(), "program.phases", v);
-            deps_.clinical.CheckOutcomeGates(next.phases, "program.phases", v);
+            deps_.clinical.CheckOutcomeGates(patient.clinic_id, next.phases, "program.phases", v);
             ValidatePhases(
                 next.phases,
                 [&](const std::string& id) {

@@ -68,6 +68,7 @@ void ToProto(const std::string& clinic, const PatientStatusRow& row, v1::ReportR
   out->set_pending_decisions(s.pending_decisions);
   out->set_outcome(s.outcome);
   out->set_outcome_change(s.outcome_change);
+  out->set_paused(s.paused);
   v1::RtmSummary* rtm = out->mutable_rtm();
   rtm->set_in_episode(s.rtm.in_episode);
   rtm->set_forecast(s.rtm.forecast);

@@ -173,6 +173,26 @@ Result<std::vector<Instrument>> LoadInstruments(const std::string& dir) {
   return out;
 }
 
+Result<std::map<std::string, std::vector<Instrument>>> LoadClinicInstruments(
+    const std::string& data_dir) {
+  std::map<std::string, std::vector<Instrument>> out;
+  const std::filesystem::path clinics = std::filesystem::path(data_dir) / "clinics";
+  std::error_code ec;
+  if (!std::filesystem::exists(clinics, ec)) return out;
+  for (const auto& entry : std::filesystem::directory_iterator(clinics, ec)) {
+    if (!entry.is_directory()) continue;
+    const std::string clinic = entry.path().filename().string();
+    if (!IsValidId(clinic)) {
+      return Status::FailedPrecondition(entry.path().string() + ": not a clinic id");
+    }
+    const std::filesystem::path dir = entry.path() / "outcomes";
+    if (!std::filesystem::exists(dir, ec)) continue;
+    PTRACK_ASSIGN_OR_RETURN(out[clinic], LoadInstruments(dir.string()));
+  }
+  if (ec) return Status::FailedPrecondition("cannot read " + clinics.string());
+  return out;
+}
+
 Result<RedFlagChecklist> LoadRedFlags(const std::string& path) {
   auto j = ReadJsonFile(path);
   if (!j.ok()) return j.status();

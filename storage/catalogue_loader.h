@@ -4,6 +4,7 @@
 // error names the file and the key. Entries no longer in the files are retired (see Store).
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "scheduler/outcomes.h"
@@ -33,6 +34,13 @@ Result<RtmRules> LoadRtmRules(const std::string& path);
 // file named after its id), sorted by id. FAILED_PRECONDITION naming the file and field when one
 // does not decode or validate, or when the folder holds none.
 Result<std::vector<Instrument>> LoadInstruments(const std::string& dir);
+
+// A clinic's own outcome measures: data_dir/clinics/{clinic id}/outcomes/*.json, each checked like
+// the shipped ones, by clinic id. A clinic's file overrides the shipped instrument with its id (a
+// clinic's licensed wording of the NDI) or adds one. None (no clinics/ folder) is fine;
+// FAILED_PRECONDITION naming the file when one is invalid or a folder is not a clinic id.
+Result<std::map<std::string, std::vector<Instrument>>> LoadClinicInstruments(
+    const std::string& data_dir);
 
 // Reads and validates how long flags stay open in the clinic report and when RTM is at risk
 // (data/rules/report.json). FAILED_PRECONDITION naming the file and key.

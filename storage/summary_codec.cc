@@ -76,6 +76,7 @@ json Encode(const PatientSummary& s) {
               {"rtm_at_risk", s.rtm_at_risk},
               {"alerts", std::move(alerts)}};
   if (!s.outcome.empty()) out["outcome"] = {s.outcome, s.outcome_change};
+  if (s.paused) out["paused"] = true;  // left out otherwise, as in summaries stored before pauses
   return out;
 }
 
@@ -123,6 +124,7 @@ Result<PatientSummary> DecodeSummary(const json& j) {
                           DateFrom(a.at(2)), a.at(3).get<std::string>(),
                           a.at(4).get<std::string>()});
     }
+    s.paused = j.value("paused", false);
     if (j.contains("outcome")) {  // summaries stored before outcome measures have none
       s.outcome = j.at("outcome").at(0).get<std::string>();
       s.outcome_change = j.at("outcome").at(1).get<int>();

@@ -82,6 +82,7 @@ int Report(Client& c) {
     for (const auto& f : r.open_flags()) {
       flags += (flags.empty() ? "" : ", ") + EnumWord(v1::FlagKind_Name(f.kind()), "FLAG_KIND_");
     }
+    if (r.paused()) flags = "paused" + std::string(flags.empty() ? "" : ", ") + flags;
     if (r.pending_decisions() > 0) {
       flags += (flags.empty() ? "" : "; ") + std::to_string(r.pending_decisions()) + " pending";
     }

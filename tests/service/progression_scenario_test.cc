@@ -1103,6 +1103,21 @@ TEST_CASE("scenario: a pause prescribes nothing, flags nothing and resumes where
   REQUIRE_OK(
       F::Call(*f.progression, &v1::ProgressionService::Stub::ListFlags, p.therapist, flags, &open));
   for (const v1::Flag& flag : open.flags()) CHECK(flag.kind() != v1::FLAG_KIND_INACTIVITY);
+  // The clinic report says the program is paused, and stops saying so after it.
+  const auto report_row = [&] {
+    v1::GetClinicReportRequest req;
+    req.set_parent(kClinic);
+    req.set_page_size(200);
+    v1::ClinicReport report;
+    REQUIRE_OK(
+        F::Call(*f.report, &v1::ReportService::Stub::GetClinicReport, p.therapist, req, &report));
+    for (const v1::ReportRow& row : report.rows()) {
+      if (row.patient() == p.name) return row;
+    }
+    FAIL("no report row for " << p.name);
+    return v1::ReportRow();
+  };
+  CHECK(report_row().paused());
   // Adherence over the pause prescribes nothing.
   v1::GetAdherenceRequest adherence;
   adherence.set_parent(p.name);
@@ -1117,6 +1132,7 @@ TEST_CASE("scenario: a pause prescribes nothing, flags nothing and resumes where
   p.Live(22, Adherent);
   const v1::PlanDay back = p.plans[22];
   CHECK_FALSE(back.paused());
+  CHECK_FALSE(report_row().paused());
   CHECK(back.phase_number() == p.plans[7].phase_number());
   for (const v1::PlannedExercise& e : back.exercises()) {
     for (const v1::PlannedExercise& was : p.plans[7].exercises()) {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "engine/clinical_defaults.h"
 #include "storage/catalogue_loader.h"
 #include "storage/json_codec.h"
 #include "tests/storage/store_fixture.h"
@@ -132,6 +133,42 @@ TEST_CASE("LoadInstruments: the shipped folder loads; a broken file stops the st
   CHECK_THAT(refused.status().message(), Catch::Contains("nprs.json") && Catch::Contains("mcid"));
   std::ofstream(broken) << "{";
   CHECK(LoadInstruments(dir.path().string()).status().code() == StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE("A clinic's own outcome files override the shipped instrument for that clinic only",
+          "[care][outcomes]") {
+  TempDir dir;
+  const std::filesystem::path own = dir.path() / "clinics" / "harbour" / "outcomes";
+  std::filesystem::create_directories(own);
+  // The clinic's licensed wording of the NDI's first item; everything else as shipped.
+  std::ifstream shipped(std::string(PTRACK_DATA_DIR) + "/outcomes/ndi.json");
+  nlohmann::json ndi = nlohmann::json::parse(shipped);
+  ndi["items"][0]["text"] = "Pain intensity (the clinic's licensed wording)";
+  std::ofstream(own / "ndi.json") << ndi.dump();
+
+  auto loaded = LoadClinicInstruments(dir.path().string());
+  INFO(loaded.status().ToString());
+  REQUIRE(loaded.ok());
+  ClinicalDefaults defaults;
+  defaults.outcomes = *LoadInstruments(std::string(PTRACK_DATA_DIR) + "/outcomes");
+  defaults.clinic_outcomes = *loaded;
+  CHECK(defaults.FindInstrument("harbour", "ndi")->items[0].text ==
+        "Pain intensity (the clinic's licensed wording)");
+  CHECK(defaults.FindInstrument("demo", "ndi")->items[0].text != ndi["items"][0]["text"]);
+  CHECK(defaults.FindInstrument("harbour", "psfs") == defaults.FindInstrument("demo", "psfs"));
+  CHECK(defaults.FindInstrument("harbour", "sf-36") == nullptr);
+  CHECK(defaults.InstrumentsFor("harbour").size() == 4);
+
+  // A broken clinic file stops the start, named; no clinics/ folder at all is fine.
+  ndi["mcid_points"] = -1;
+  std::ofstream(own / "ndi.json") << ndi.dump();
+  auto refused = LoadClinicInstruments(dir.path().string());
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.status().message(), Catch::Contains("harbour") && Catch::Contains("ndi.json"));
+  TempDir empty;
+  auto none = LoadClinicInstruments(empty.path().string());
+  REQUIRE(none.ok());
+  CHECK(none->empty());
 }
 
 }  // namespace ptrack::testing

@@ -50,6 +50,10 @@ export function flagText(kind: FlagKind): string {
       return "Phase gate stalled";
     case FlagKind.MAINTENANCE_PAIN_RETURN:
       return "Pain returned in maintenance";
+    case FlagKind.OUTCOME_IMPROVED:
+      return "Outcome improved";
+    case FlagKind.OUTCOME_WORSENED:
+      return "Outcome worse";
     default:
       return "Flag";
   }

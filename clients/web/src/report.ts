@@ -18,11 +18,14 @@ export async function reportRows(clinic: string, orderBy = ""): Promise<ReportRo
   return rows;
 }
 
-/** The open flags in words, a red flag first ("No program" when there is none). */
+/**
+ * The open flags in words, a red flag first ("No program" when there is none), then a pause.
+ */
 export function openFlagTexts(row: ReportRow): string[] {
   if (!row.hasProgram) return ["No program"];
   const out = row.openFlags.filter((f) => f.kind !== FlagKind.RED_FLAG).map((f) => flagText(f.kind));
   if (row.suspended) out.unshift("Red flag");
+  if (row.paused) out.push("Paused");
   if (row.rtm?.atRisk) out.push("RTM at risk");
   return out;
 }
