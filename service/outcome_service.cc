@@ -219,15 +219,9 @@ grpc::ServerUnaryReactor* OutcomeServiceImpl::SubmitOutcomeResponse(
         } else {
           r.result.instrument_id = *id;
         }
-        constexpr int64_t kMinSeconds = -62135596800LL, kMaxSeconds = 253402300799LL;
-        if (!in.has_answer_time()) {
-          v.Add("response.answer_time", "is required");
-        } else if (in.answer_time().nanos() < 0 || in.answer_time().nanos() > 999999999 ||
-                   in.answer_time().seconds() < kMinSeconds ||
-                   in.answer_time().seconds() > kMaxSeconds) {
-          v.Add("response.answer_time", "is not a valid timestamp");
-        } else {
-          r.answer_time = convert::FromProto(in.answer_time());
+        if (auto t = validate::RequiredTime(in.has_answer_time(), in.answer_time(),
+                                            "response.answer_time", v)) {
+          r.answer_time = *t;
         }
         if (in.answers().empty() || static_cast<size_t>(in.answers_size()) > kMaxAnswers) {
           v.Add("response.answers", "answer 1.." + std::to_string(kMaxAnswers) + " items");

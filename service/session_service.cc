@@ -32,15 +32,9 @@ Status SessionServiceImpl::ValidateSession(const v1::LogSessionRequest& req,
     out.id = validate::ClientId(req.session_id(), "session_id", v, true);  // lower-cases it
   }
   const v1::Session& s = req.session();
-  // Timestamp's own range: 0001-01-01 to 9999-12-31, so that milliseconds cannot overflow.
-  constexpr int64_t kMinSeconds = -62135596800LL, kMaxSeconds = 253402300799LL;
-  if (!s.has_perform_time()) {
-    v.Add("session.perform_time", "is required");
-  } else if (s.perform_time().nanos() < 0 || s.perform_time().nanos() > 999999999 ||
-             s.perform_time().seconds() < kMinSeconds || s.perform_time().seconds() > kMaxSeconds) {
-    v.Add("session.perform_time", "is not a valid timestamp");
-  } else {
-    out.perform_time = convert::FromProto(s.perform_time());
+  if (auto t = validate::RequiredTime(s.has_perform_time(), s.perform_time(),
+                                      "session.perform_time", v)) {
+    out.perform_time = *t;
   }
   Scale(s.has_pain_before(), s.pain_before(), "session.pain_before", v);
   Scale(s.has_pain_after(), s.pain_after(), "session.pain_after", v);

@@ -1,11 +1,14 @@
 // Shared request-field checks.
 #include "service/validate.h"
 
+#include <google/protobuf/timestamp.pb.h>
+
 #include <algorithm>
 #include <cctype>
 
 #include "scheduler/catalogue.h"
 #include "scheduler/time.h"
+#include "service/convert.h"
 #include "service/names.h"
 
 namespace ptrack::validate {
@@ -68,6 +71,20 @@ void TimeZone(const std::string& value, const std::string& field, Violations& ou
   auto zone = LocateZone(value, field);
   if (zone.ok()) return;
   for (const auto& fv : zone.status().violations()) out.Add(fv.field, fv.description);
+}
+
+std::optional<Instant> RequiredTime(bool has, const google::protobuf::Timestamp& t,
+                                    const std::string& field, Violations& v) {
+  constexpr int64_t kMinSeconds = -62135596800LL, kMaxSeconds = 253402300799LL;
+  if (!has) {
+    v.Add(field, "is required");
+  } else if (t.nanos() < 0 || t.nanos() > 999999999 || t.seconds() < kMinSeconds ||
+             t.seconds() > kMaxSeconds) {
+    v.Add(field, "is not a valid timestamp");
+  } else {
+    return convert::FromProto(t);
+  }
+  return std::nullopt;
 }
 
 }  // namespace ptrack::validate

@@ -2,11 +2,23 @@
 // path of the field; handlers collect them and answer INVALID_ARGUMENT with all of them at once.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "scheduler/status.h"
+#include "scheduler/time.h"
+
+namespace google::protobuf {
+class Timestamp;
+}
 
 namespace ptrack::validate {
+
+// A required client timestamp (`has`: the field is set): the instant, or nullopt with a violation
+// on `field` when it is missing or outside Timestamp's own range (0001-01-01 to 9999-12-31, so
+// that milliseconds cannot overflow).
+std::optional<Instant> RequiredTime(bool has, const google::protobuf::Timestamp& t,
+                                    const std::string& field, Violations& v);
 
 // 1..max characters of valid text without control characters (newlines allowed).
 void Text(const std::string& value, const std::string& field, size_t max, Violations& out,
