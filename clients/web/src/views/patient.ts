@@ -200,7 +200,9 @@ function outcomesSection(program: string, got: ListOutcomeResponsesResponse, ask
   const charts = got.instruments.filter((i) => got.responses.some((r) => r.instrument === i.name)).map((i) => {
     const mine = got.responses.filter((r) => r.instrument === i.name);
     const latest = mine[mine.length - 1];
-    const mcid = i.mcidPoints > 0 ? i.mcidPoints : i.mcidFraction * (mine[0]?.score ?? 0);
+    // The smaller threshold where both are set: a change beyond either one counts.
+    const fraction = i.mcidFraction * (mine[0]?.score ?? 0);
+    const mcid = i.mcidPoints > 0 && fraction > 0 ? Math.min(i.mcidPoints, fraction) : i.mcidPoints > 0 ? i.mcidPoints : fraction;
     return h("div", { "data-instrument": i.name },
       h("h3", null, i.displayName),
       i.globalImpression ? null : scoreChart(i.displayName, mine.map((r) => ({ date: r.localDate, score: r.score })),

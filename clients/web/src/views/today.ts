@@ -84,6 +84,7 @@ export async function today(root: HTMLElement, who: SignedIn): Promise<void> {
   // Sessions logged here today (in the patient's zone) and not yet sent count too: the patient
   // has done their part.
   const unsent = (await outbox.list()).filter((i) => i.username === who.username && !i.rejected &&
+    i.kind !== "outcome" &&
     todayIn(p.timeZone || "UTC", new Date(i.createdMs)) === date).length;
   const status = day.sessionsLogged + unsent > 0
     ? h("p", { class: "done", "data-testid": "done-today" }, "✓ Today's session is logged. Well done.",
